@@ -1,0 +1,118 @@
+//! Environment overrides: each variable sets one key, after the file.
+
+use super::{ConfigError, ConfigIssue};
+
+#[derive(Clone, Copy)]
+enum ValueKind {
+    Text,
+    Integer,
+    Float,
+    Bool,
+}
+
+/// `(variable, key, kind)`. Documented in `config/maillage.example.toml`.
+const OVERRIDES: &[(&str, &str, ValueKind)] = &[
+    ("MAILLAGE_DOMAIN", "instance.domain", ValueKind::Text),
+    ("MAILLAGE_CONTACT_EMAIL", "instance.contact_email", ValueKind::Text),
+    ("MAILLAGE_BIND", "http.bind", ValueKind::Text),
+    ("MAILLAGE_HTTP_WORKERS", "http.workers", ValueKind::Integer),
+    ("MAILLAGE_DATABASE_URL", "database.url", ValueKind::Text),
+    ("MAILLAGE_DATABASE_MAX_CONNECTIONS", "database.max_connections", ValueKind::Integer),
+    ("MAILLAGE_LOG_LEVEL", "log.level", ValueKind::Text),
+    ("MAILLAGE_LOG_FORMAT", "log.format", ValueKind::Text),
+    ("MAILLAGE_REGISTRATION_MODE", "registration.mode", ValueKind::Text),
+    ("MAILLAGE_TERRITORY_NAME", "territory.name", ValueKind::Text),
+    ("MAILLAGE_TERRITORY_LATITUDE", "territory.latitude", ValueKind::Float),
+    ("MAILLAGE_TERRITORY_LONGITUDE", "territory.longitude", ValueKind::Float),
+    ("MAILLAGE_FEDERATION_DEBUG", "federation.debug", ValueKind::Bool),
+];
+
+/// The variable names, for documentation and `--help`.
+pub const ENV_OVERRIDES: &[&str] = &[
+    "MAILLAGE_DOMAIN",
+    "MAILLAGE_CONTACT_EMAIL",
+    "MAILLAGE_BIND",
+    "MAILLAGE_HTTP_WORKERS",
+    "MAILLAGE_DATABASE_URL",
+    "MAILLAGE_DATABASE_MAX_CONNECTIONS",
+    "MAILLAGE_LOG_LEVEL",
+    "MAILLAGE_LOG_FORMAT",
+    "MAILLAGE_REGISTRATION_MODE",
+    "MAILLAGE_TERRITORY_NAME",
+    "MAILLAGE_TERRITORY_LATITUDE",
+    "MAILLAGE_TERRITORY_LONGITUDE",
+    "MAILLAGE_FEDERATION_DEBUG",
+];
+
+/// Writes every set variable into `table`; returns `(key, variable)` pairs so
+/// that later errors can name the variable a bad value came from.
+pub(super) fn overlay(
+    table: &mut toml::Table,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut sources = Vec::new();
+    let mut issues = Vec::new();
+    for (var, key, kind) in OVERRIDES {
+        let Some(raw) = env(var) else { continue };
+        match convert(&raw, *kind) {
+            Ok(value) => {
+                insert(table, key, value);
+                sources.push(((*key).to_owned(), (*var).to_owned()));
+            }
+            Err(expected) => issues.push(ConfigIssue {
+                key: (*key).to_owned(),
+                source: format!("environment variable {var}"),
+                message: format!("expected {expected}, found \"{raw}\""),
+            }),
+        }
+    }
+    if issues.is_empty() {
+        Ok(sources)
+    } else {
+        Err(ConfigError { issues })
+    }
+}
+
+fn convert(raw: &str, kind: ValueKind) -> Result<toml::Value, &'static str> {
+    let trimmed = raw.trim();
+    match kind {
+        ValueKind::Text => Ok(toml::Value::String(raw.to_owned())),
+        ValueKind::Integer => trimmed.parse().map(toml::Value::Integer).map_err(|_| "an integer"),
+        ValueKind::Float => trimmed.parse().map(toml::Value::Float).map_err(|_| "a number"),
+        ValueKind::Bool => match trimmed.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(toml::Value::Boolean(true)),
+            "0" | "false" | "no" | "off" | "" => Ok(toml::Value::Boolean(false)),
+            _ => Err("a boolean (1, 0, true or false)"),
+        },
+    }
+}
+
+fn insert(table: &mut toml::Table, dotted: &str, value: toml::Value) {
+    let mut parts: Vec<&str> = dotted.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut current = table;
+    for part in parts {
+        let entry = current
+            .entry(part.to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            // The file had a scalar where a section belongs; the override
+            // replaces it and deserialisation reports nothing wrong with it.
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(next) = entry else { return };
+        current = next;
+    }
+    current.insert(last.to_owned(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_override_is_listed_for_documentation() {
+        let listed: Vec<&str> = OVERRIDES.iter().map(|(v, _, _)| *v).collect();
+        assert_eq!(listed, ENV_OVERRIDES);
+    }
+}

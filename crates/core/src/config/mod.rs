@@ -1,0 +1,283 @@
+//! The node's configuration. Precedence: built-in defaults, then the file
+//! given with `--config`, then environment variables. Every problem is
+//! reported with the key it concerns and what is expected there; the binary
+//! exits with code 2 on any of them.
+
+mod env;
+mod validate;
+
+use std::net::SocketAddr;
+
+use serde::Deserialize;
+
+use crate::account::RegistrationMode;
+use crate::database_url::DatabaseUrl;
+
+pub use env::ENV_OVERRIDES;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[derive(Default)]
+pub struct Config {
+    pub instance: InstanceConfig,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+    pub registration: RegistrationConfig,
+    pub territory: TerritoryConfig,
+    pub federation: FederationConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceConfig {
+    /// Public host (and port, when not 443/80) under which the node is
+    /// reached; part of every actor and object id, so it must not change.
+    pub domain: String,
+    /// Shown in `/api/v1/instance` and NodeInfo; empty for none.
+    pub contact_email: String,
+}
+
+impl Default for InstanceConfig {
+    fn default() -> Self {
+        InstanceConfig { domain: "localhost:8080".into(), contact_email: String::new() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub bind: String,
+    pub max_body_bytes: usize,
+    /// 0 means one worker per CPU core.
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            bind: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            workers: 0,
+            shutdown_timeout_secs: 10,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The bind address; valid once the configuration has been validated.
+    pub fn bind_addr(&self) -> Option<SocketAddr> {
+        self.bind.parse().ok()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub max_connections: u32,
+    pub connect_timeout_secs: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: "./data/maillage.db".into(),
+            max_connections: 8,
+            connect_timeout_secs: 5,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// The parsed URL; valid once the configuration has been validated.
+    pub fn parsed_url(&self) -> Option<DatabaseUrl> {
+        DatabaseUrl::parse(&self.url).ok()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// One of trace, debug, info, warn, error. `RUST_LOG`, when set, wins.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { level: "info".into(), format: LogFormat::Text }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    pub mode: RegistrationMode,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        RegistrationConfig { mode: RegistrationMode::Approval }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TerritoryConfig {
+    pub name: String,
+    pub description: String,
+    /// Username of the territory actor (`@territory@domain`).
+    pub handle: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_km: f64,
+    /// ISO 639-1 codes; the first is the territory's default language.
+    pub languages: Vec<String>,
+}
+
+impl Default for TerritoryConfig {
+    fn default() -> Self {
+        TerritoryConfig {
+            name: "Mon territoire".into(),
+            description: String::new(),
+            handle: "territory".into(),
+            // The geographic centre of mainland France, a neutral default
+            // that every real node overrides.
+            latitude: 46.5397,
+            longitude: 2.4303,
+            radius_km: 20.0,
+            languages: vec!["fr".into(), "en".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Allows plain-http `localhost:PORT` peers and private addresses: for
+    /// tests and local trials only, never in production.
+    pub debug: bool,
+}
+
+/// One problem in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigIssue {
+    /// Dotted key, e.g. `territory.latitude`.
+    pub key: String,
+    /// Where the value came from: the file name or the environment variable.
+    pub source: String,
+    pub message: String,
+}
+
+/// Every problem found, so that an admin can fix them in one go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub issues: Vec<ConfigIssue>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "invalid configuration: `{}` ({}): {}", issue.key, issue.source, issue.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// The configuration file's name and text, when one is given.
+pub struct ConfigFile<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl Config {
+    /// Builds the configuration from the defaults, an optional file, and the
+    /// environment (looked up through `env`, so that tests need not touch the
+    /// process environment).
+    pub fn load(
+        file: Option<ConfigFile<'_>>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file_name = file.as_ref().map(|f| f.name.to_owned());
+        let mut table = match &file {
+            Some(f) => toml::from_str::<toml::Table>(f.text).map_err(|e| ConfigError {
+                issues: vec![ConfigIssue {
+                    key: syntax_error_key(&e),
+                    source: format!("file {}", f.name),
+                    message: format!("not valid TOML: {}", e.message()),
+                }],
+            })?,
+            None => toml::Table::new(),
+        };
+        let env_sources = env::overlay(&mut table, env)?;
+        let source_of = |key: &str| -> String {
+            env_sources
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, var)| format!("environment variable {var}"))
+                .or_else(|| file_name.as_ref().map(|n| format!("file {n}")))
+                .unwrap_or_else(|| "default".into())
+        };
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
+                let (key, message) = describe_deserialize_error(&e);
+                ConfigError { issues: vec![ConfigIssue { source: source_of(&key), key, message }] }
+            })?;
+        let issues: Vec<ConfigIssue> = validate::validate(&config)
+            .into_iter()
+            .map(|(key, message)| ConfigIssue { source: source_of(key), key: key.to_owned(), message })
+            .collect();
+        if issues.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError { issues })
+        }
+    }
+}
+
+fn syntax_error_key(e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => format!("at bytes {}..{}", span.start, span.end),
+        None => "(file)".into(),
+    }
+}
+
+/// Turns serde's error into the full dotted key and a readable message. For
+/// an unknown field serde's path stops at the parent table, so the field's
+/// name is taken from the message and appended.
+fn describe_deserialize_error(e: &serde_path_to_error::Error<toml::de::Error>) -> (String, String) {
+    let mut key = e.path().to_string();
+    let inner = e.inner().message().to_owned();
+    if let Some(rest) = inner.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once('`') {
+            let ends_with_field = key == field || key.ends_with(&format!(".{field}"));
+            if key == "." || key.is_empty() {
+                key = field.to_owned();
+            } else if !ends_with_field {
+                key = format!("{key}.{field}");
+            }
+            let expected = expected.trim_start_matches(", ");
+            return (key, format!("unknown key; {expected}"));
+        }
+    }
+    if key == "." {
+        key = "(top level)".into();
+    }
+    (key, inner)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,27 @@
+//! # maillage-core
+//!
+//! The bottom of the dependency graph: everything here is pure (no database,
+//! no network, no files), so that every other crate can use it and every rule
+//! can be unit-tested in isolation.
+//!
+//! - [`error`]: the one error type, whose kind maps to an HTTP status and whose
+//!   message is safe to show to clients (the cause stays in the logs).
+//! - [`config`]: the node's configuration, parsed from TOML text and an
+//!   environment map, with errors that name the offending key.
+//! - [`database_url`]: which backend a database URL selects.
+//! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
+//! - [`time`]: UTC timestamps stored as microseconds since the Unix epoch.
+//! - [`account`]: usernames, e-mail addresses, passwords, roles and
+//!   registration modes.
+//! - [`scope`]: OAuth scopes as Mastodon defines them, and which scope grants
+//!   which.
+
+pub mod account;
+pub mod config;
+pub mod database_url;
+pub mod error;
+pub mod id;
+pub mod scope;
+pub mod time;
+
+pub use error::{Error, ErrorKind, Result};

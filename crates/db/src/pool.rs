@@ -1,0 +1,164 @@
+//! The connection pool, and the one way handlers reach the database:
+//! [`DbPool::run`] runs a blocking closure on tokio's blocking threads.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::RunQueryDsl;
+use maillage_core::database_url::DatabaseUrl;
+use maillage_core::Error;
+
+use crate::connection::{self, Backend, ConnectError, DbConnection};
+use crate::migrations;
+
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions { max_connections: 8, connect_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Opens connections for r2d2 with [`connection::establish`].
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        connection::establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(|e| ConnectError::Postgres {
+            url: self.url.to_string(),
+            cause: e.to_string(),
+        })
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnectionManager>,
+    url: Arc<DatabaseUrl>,
+}
+
+impl DbPool {
+    /// Opens the database (creating it when it is a new SQLite file or a
+    /// missing PostgreSQL database), checks that a first connection works so
+    /// that a bad URL fails here with its real cause, and builds the pool.
+    /// Does not migrate: see [`DbPool::migrate`].
+    pub fn open(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, ConnectError> {
+        connection::ensure_postgres_database(url)?;
+        let first = connection::establish(url)?;
+        drop(first);
+        // SQLite has a single writer; more connections only help readers, and
+        // an in-process pool larger than the cores gains nothing.
+        let max = match url {
+            DatabaseUrl::Sqlite { .. } => options.max_connections.clamp(1, 16),
+            DatabaseUrl::Postgres { .. } => options.max_connections.max(1),
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max)
+            .min_idle(Some(0))
+            .connection_timeout(options.connect_timeout)
+            .error_handler(Box::new(LogErrors))
+            .build_unchecked(ConnectionManager { url: url.clone() });
+        Ok(DbPool { pool, url: Arc::new(url.clone()) })
+    }
+
+    /// Opens the pool and applies pending migrations: what `serve` does.
+    pub fn open_and_migrate(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Error> {
+        let pool = DbPool::open(url, options).map_err(|e| {
+            Error::unavailable("cannot open the database").with_cause(e)
+        })?;
+        let mut conn = pool.get()?;
+        migrations::run_pending(&mut conn)?;
+        Ok(pool)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match *self.url {
+            DatabaseUrl::Sqlite { .. } => Backend::Sqlite,
+            DatabaseUrl::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection, for blocking code (CLI, workers already on a blocking
+    /// thread). Async code uses [`DbPool::run`].
+    pub fn get(&self) -> Result<PooledConnection, Error> {
+        self.pool
+            .get()
+            .map_err(|e| Error::unavailable("the database is unavailable").with_cause(e))
+    }
+
+    /// Runs `f` with a connection on a blocking thread.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+
+    /// Whether the database answers a real query within `timeout`. For
+    /// SQLite the file must also still exist: a node writing into a deleted
+    /// file would lose everything at its next restart.
+    pub async fn check_health(&self, timeout: Duration) -> Result<(), Error> {
+        let pool = self.clone();
+        let check = tokio::task::spawn_blocking(move || -> Result<(), Error> {
+            if let DatabaseUrl::Sqlite { path } = &*pool.url {
+                if !path.exists() {
+                    return Err(Error::unavailable("the database file is gone"));
+                }
+            }
+            let mut conn = pool
+                .pool
+                .get_timeout(timeout)
+                .map_err(|e| Error::unavailable("the database is unavailable").with_cause(e))?;
+            diesel::sql_query("SELECT version FROM __diesel_schema_migrations LIMIT 1")
+                .execute(&mut *conn)
+                .map(drop)
+                .map_err(|e| Error::unavailable("the database does not answer").with_cause(e))
+        });
+        match tokio::time::timeout(timeout, check).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(Error::internal(join)),
+            Err(_) => Err(Error::unavailable("the database did not answer in time")),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct LogErrors;
+
+impl r2d2::HandleError<ConnectError> for LogErrors {
+    fn handle_error(&self, error: ConnectError) {
+        tracing::warn!(%error, "database connection failed");
+    }
+}

@@ -1,0 +1,140 @@
+//! # maillage-test-support
+//!
+//! Gives each test a fresh, migrated database on the backend chosen by the
+//! environment, so that one suite runs on both:
+//!
+//! - `MAILLAGE_TEST_DATABASE_URL` unset: a new SQLite file in a temporary
+//!   folder, removed afterwards.
+//! - `MAILLAGE_TEST_DATABASE_URL=postgres://USER@HOST:PORT/ANY`: a new
+//!   database `maillage_test_…` on that server, dropped afterwards. When the
+//!   server cannot be reached the test fails loudly: it never skips.
+//!
+//! Test-only code: panicking on a broken test set-up is the point.
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use maillage_core::database_url::DatabaseUrl;
+use maillage_db::{DbPool, PoolOptions};
+
+pub const TEST_DATABASE_URL_VAR: &str = "MAILLAGE_TEST_DATABASE_URL";
+
+pub struct TestDb {
+    url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<PostgresTestDb>,
+}
+
+struct PostgresTestDb {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDb {
+    /// A new empty database (not migrated).
+    pub fn new() -> TestDb {
+        match std::env::var(TEST_DATABASE_URL_VAR) {
+            Ok(server) if !server.trim().is_empty() => Self::new_postgres(server.trim()),
+            _ => Self::new_sqlite(),
+        }
+    }
+
+    fn new_sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let path = dir.path().join("maillage.db");
+        TestDb { url: DatabaseUrl::Sqlite { path }, _dir: Some(dir), postgres: None }
+    }
+
+    fn new_postgres(server: &str) -> TestDb {
+        let parsed = url::Url::parse(server)
+            .unwrap_or_else(|e| panic!("{TEST_DATABASE_URL_VAR}={server} is not a URL: {e}"));
+        assert!(
+            parsed.scheme().starts_with("postgres"),
+            "{TEST_DATABASE_URL_VAR} must be a postgres:// URL, found {server}"
+        );
+        let mut admin = parsed.clone();
+        admin.set_path("/postgres");
+        let name = format!("maillage_test_{}_{:08x}", std::process::id(), rand::random::<u32>());
+        let mut conn = PgConnection::establish(admin.as_str()).unwrap_or_else(|e| {
+            panic!("{TEST_DATABASE_URL_VAR} is set but PostgreSQL cannot be reached at {admin}: {e}")
+        });
+        conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        let mut url = parsed;
+        url.set_path(&format!("/{name}"));
+        TestDb {
+            url: DatabaseUrl::Postgres { url: url.to_string() },
+            _dir: None,
+            postgres: Some(PostgresTestDb { admin_url: admin.to_string(), name }),
+        }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// The URL as `MAILLAGE_DATABASE_URL` takes it.
+    pub fn url_string(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite { path } => path.to_string_lossy().into_owned(),
+            DatabaseUrl::Postgres { url } => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// A pool on this database, with migrations applied.
+    pub fn pool(&self) -> DbPool {
+        DbPool::open_and_migrate(&self.url, &PoolOptions::default())
+            .unwrap_or_else(|e| panic!("cannot open test database {}: {e}", self.url))
+    }
+
+    /// Makes the database disappear while a node may be using it: the
+    /// SQLite file is deleted, the PostgreSQL database dropped with its
+    /// connections.
+    pub fn destroy(&mut self) {
+        match (&self.url, self.postgres.take()) {
+            (_, Some(pg)) => pg.drop_database(),
+            (DatabaseUrl::Sqlite { path }, None) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Default for TestDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PostgresTestDb {
+    fn drop_database(&self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(pg) = self.postgres.take() {
+            pg.drop_database();
+        }
+    }
+}
+
+/// Which backend this run tests, for messages.
+pub fn backend_name() -> &'static str {
+    match std::env::var(TEST_DATABASE_URL_VAR) {
+        Ok(v) if !v.trim().is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
