@@ -267,3 +267,18 @@ mod tests {
         assert_eq!("approval".parse::<RegistrationMode>().ok(), Some(RegistrationMode::Approval));
     }
 }
+
+/// A local account, as the use cases hand it around (never with its
+/// password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: crate::id::Id,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub state: AccountState,
+    pub locale: String,
+    pub created_at: crate::time::Timestamp,
+    pub last_login_at: Option<crate::time::Timestamp>,
+}
