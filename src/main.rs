@@ -1,1 +1,8 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = maillage::cli::Cli::parse();
+    maillage::commands::run(cli)
+}

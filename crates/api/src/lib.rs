@@ -1,1 +1,48 @@
+//! # maillage-api
+//!
+//! The HTTP surface for programs: handlers parse the request, call one use
+//! case of `maillage-service`, convert the result into a response type of
+//! their own, and respond. No business rule lives here.
+//!
+//! - [`state`]: what every handler can reach (database pool, configuration).
+//! - [`error`]: [`ApiError`], turning our error kinds into statuses and
+//!   Mastodon-style `{"error": "…"}` bodies; causes go to the logs only.
+//! - [`middleware`]: request ids, request logs and the body size limit.
+//! - [`health`]: `GET /healthz`.
+//!
+//! Invariant: with `maillage-web`, the only crate that imports actix-web.
 
+pub mod error;
+pub mod health;
+pub mod middleware;
+pub mod state;
+
+use actix_web::web;
+
+pub use error::ApiError;
+pub use state::AppState;
+
+/// Registers every route of this crate.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/healthz")
+            .route(web::get().to(health::healthz))
+            .route(web::head().to(health::healthz)),
+    );
+}
+
+/// Extractor settings shared by every route: body limits from the
+/// configuration, and JSON errors in our format.
+pub fn configure_extractors(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
+    cfg.app_data(web::PayloadConfig::new(max_body_bytes))
+        .app_data(web::JsonConfig::default().limit(max_body_bytes).error_handler(error::json_error))
+        .app_data(web::FormConfig::default().limit(max_body_bytes).error_handler(error::form_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error));
+}
+
+/// For routes that do not exist: 404 in the API's error format.
+pub async fn not_found() -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::from(maillage_core::Error::not_found("Record not found")).error_response()
+}

@@ -1,0 +1,119 @@
+//! The command line. Every command reads the same configuration as the
+//! server: defaults, then `--config FILE`, then `MAILLAGE_*` variables.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use maillage_core::account::Role;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "maillage",
+    version,
+    about = "A federated server for the people of a territory to co-produce goods, services and knowledge",
+    after_help = "Configuration: see config/maillage.example.toml. Environment variables such as \
+                  MAILLAGE_DOMAIN, MAILLAGE_BIND and MAILLAGE_DATABASE_URL override the file."
+)]
+pub struct Cli {
+    /// Configuration file (TOML); without it, built-in defaults and the environment apply.
+    #[arg(long, short = 'c', global = true, env = "MAILLAGE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the node: apply pending migrations, then serve HTTP until SIGTERM or SIGINT.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Validate the configuration without starting; exit code 2 when it is invalid.
+    CheckConfig,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage local accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an active account. Without --password-stdin a password is generated and printed.
+    Create(CreateUser),
+    /// List every local account.
+    List,
+    /// Change an account's role.
+    Role {
+        username: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Set a new password (generated and printed unless --password-stdin); revokes the account's tokens.
+    Password {
+        username: String,
+        /// Read the new password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it can no longer log in and its tokens are revoked.
+    Disable { username: String },
+    /// Re-enable a disabled account.
+    Enable { username: String },
+    /// Approve an account awaiting approval (registration mode "approval").
+    Approve { username: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    /// Letters a-z, digits and underscores, 1 to 30 characters.
+    pub username: String,
+    #[arg(long)]
+    pub email: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[arg(long, value_enum, default_value_t = RoleArg::Member)]
+    pub role: RoleArg,
+    /// Name shown to others; defaults to empty (apps then show the username).
+    #[arg(long, default_value = "")]
+    pub display_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token and print only the token on standard output.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// Space-separated OAuth scopes, e.g. "read write follow".
+        #[arg(long, default_value = "read")]
+        scopes: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Member => Role::Member,
+            RoleArg::Moderator => Role::Moderator,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
