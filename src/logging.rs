@@ -11,7 +11,10 @@ pub fn init(config: &LogConfig) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         // Our crates at the configured level, dependencies one step quieter
         // unless asked for: actix and diesel are chatty at info.
-        EnvFilter::new(format!("warn,maillage={0},maillage_api={0},maillage_db={0},maillage_service={0}", config.level))
+        EnvFilter::new(format!(
+            "warn,maillage={0},maillage_api={0},maillage_db={0},maillage_service={0}",
+            config.level
+        ))
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let result = match config.format {

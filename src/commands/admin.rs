@@ -28,7 +28,10 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
                 reason: "",
             };
             let created = accounts::create_by_admin(conn, &new, args.role.into())?;
-            println!("created {} ({}) with role {}", created.user.username, created.user.email, created.user.role);
+            println!(
+                "created {} ({}) with role {}",
+                created.user.username, created.user.email, created.user.role
+            );
             if let Some(pw) = created.generated_password {
                 println!("password: {pw}");
             }
@@ -83,7 +86,10 @@ fn read_password_from_stdin() -> Result<String, CommandError> {
 fn print_users(users: &[User]) {
     let width = users.iter().map(|u| u.username.len()).max().unwrap_or(8).max(8);
     let email_width = users.iter().map(|u| u.email.len()).max().unwrap_or(5).max(5);
-    println!("{:<20} {:<width$} {:<email_width$} {:<9} {:<8} CREATED", "ID", "USERNAME", "EMAIL", "ROLE", "STATE");
+    println!(
+        "{:<20} {:<width$} {:<email_width$} {:<9} {:<8} CREATED",
+        "ID", "USERNAME", "EMAIL", "ROLE", "STATE"
+    );
     for u in users {
         println!(
             "{:<20} {:<width$} {:<email_width$} {:<9} {:<8} {}",

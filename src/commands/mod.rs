@@ -36,10 +36,8 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Opens the configured database and applies pending migrations.
 pub fn open_database(config: &Config) -> Result<DbPool, CommandError> {
-    let url = config
-        .database
-        .parsed_url()
-        .ok_or_else(|| CommandError::Other("invalid database URL".into()))?;
+    let url =
+        config.database.parsed_url().ok_or_else(|| CommandError::Other("invalid database URL".into()))?;
     let options = PoolOptions {
         max_connections: config.database.max_connections,
         connect_timeout: std::time::Duration::from_secs(config.database.connect_timeout_secs),
@@ -49,9 +47,9 @@ pub fn open_database(config: &Config) -> Result<DbPool, CommandError> {
 
 fn migrate(config: &Config) -> Result<(), CommandError> {
     logging::init_quiet();
-    let url = config.database.parsed_url().ok_or_else(|| CommandError::Other("invalid database URL".into()))?;
-    let pool = DbPool::open(&url, &PoolOptions::default())
-        .map_err(|e| CommandError::Other(e.to_string()))?;
+    let url =
+        config.database.parsed_url().ok_or_else(|| CommandError::Other("invalid database URL".into()))?;
+    let pool = DbPool::open(&url, &PoolOptions::default()).map_err(|e| CommandError::Other(e.to_string()))?;
     let mut conn = pool.get()?;
     let applied = migrations::run_pending(&mut conn)?;
     if applied.is_empty() {

@@ -20,14 +20,18 @@ struct Health<'a> {
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match state.db.check_health(DATABASE_TIMEOUT).await {
-        Ok(()) => HttpResponse::Ok()
-            .insert_header(("Cache-Control", "no-store"))
-            .json(Health { status: "ok", database: "ok", error: None }),
+        Ok(()) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health {
+            status: "ok",
+            database: "ok",
+            error: None,
+        }),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
-            HttpResponse::ServiceUnavailable()
-                .insert_header(("Cache-Control", "no-store"))
-                .json(Health { status: "unavailable", database: "unavailable", error: Some(e.message()) })
+            HttpResponse::ServiceUnavailable().insert_header(("Cache-Control", "no-store")).json(Health {
+                status: "unavailable",
+                database: "unavailable",
+                error: Some(e.message()),
+            })
         }
     }
 }

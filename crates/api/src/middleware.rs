@@ -50,11 +50,8 @@ pub async fn request_context(
     req.extensions_mut().insert(RequestId(id.clone()));
 
     let limit = req.app_data::<BodyLimit>().map(|l| l.0);
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let too_large = matches!((limit, declared), (Some(max), Some(len)) if len > max as u64);
 
     let mut res = if too_large {

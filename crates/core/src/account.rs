@@ -18,10 +18,36 @@ pub const DISPLAY_NAME_MAX_CHARS: usize = 100;
 /// Names that local people may not take: they would be confused with the
 /// node's own actors, well-known paths or administrative mailboxes.
 const RESERVED_USERNAMES: &[&str] = &[
-    "admin", "administrator", "root", "system", "support", "help", "moderator", "mod",
-    "postmaster", "hostmaster", "webmaster", "abuse", "security", "noreply", "no_reply",
-    "instance", "instance_actor", "actor", "relay", "territory", "maillage", "www", "api",
-    "oauth", "inbox", "outbox", "well_known", "nodeinfo", "null", "undefined",
+    "admin",
+    "administrator",
+    "root",
+    "system",
+    "support",
+    "help",
+    "moderator",
+    "mod",
+    "postmaster",
+    "hostmaster",
+    "webmaster",
+    "abuse",
+    "security",
+    "noreply",
+    "no_reply",
+    "instance",
+    "instance_actor",
+    "actor",
+    "relay",
+    "territory",
+    "maillage",
+    "www",
+    "api",
+    "oauth",
+    "inbox",
+    "outbox",
+    "well_known",
+    "nodeinfo",
+    "null",
+    "undefined",
 ];
 
 /// A local username: `[A-Za-z0-9_]`, 1 to 30 characters (Mastodon's rule).
@@ -87,8 +113,7 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let raw = raw.trim();
         let invalid = || Error::unprocessable(format!("\"{raw}\" is not a valid e-mail address"));
-        if raw.len() > EMAIL_MAX_BYTES || raw.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
+        if raw.len() > EMAIL_MAX_BYTES || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
         let (local, domain) = raw.rsplit_once('@').ok_or_else(invalid)?;
@@ -128,9 +153,7 @@ pub fn validate_new_password(password: &str) -> Result<&str, Error> {
         )));
     }
     if password.len() > PASSWORD_MAX_BYTES {
-        return Err(Error::unprocessable(format!(
-            "password must be at most {PASSWORD_MAX_BYTES} bytes"
-        )));
+        return Err(Error::unprocessable(format!("password must be at most {PASSWORD_MAX_BYTES} bytes")));
     }
     Ok(password)
 }
@@ -184,7 +207,6 @@ macro_rules! string_enum {
         }
     };
 }
-
 
 string_enum! {
     /// What a local account may do beyond its own content.
@@ -246,7 +268,9 @@ mod tests {
     fn emails_are_checked_for_shape() {
         assert!(Email::parse("alice@example.org").is_ok());
         assert!(Email::parse(" Alice@Example.ORG ").is_ok_and(|e| e.canonical() == "alice@example.org"));
-        for bad in ["", "alice", "alice@", "@example.org", "a@b", "a b@example.org", "a@exa mple.org", "a@.org"] {
+        for bad in
+            ["", "alice", "alice@", "@example.org", "a@b", "a b@example.org", "a@exa mple.org", "a@.org"]
+        {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

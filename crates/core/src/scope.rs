@@ -12,21 +12,51 @@ use crate::error::Error;
 const TOP_LEVEL: &[&str] = &["read", "write", "follow", "push", "profile", "admin:read", "admin:write"];
 
 const READ: &[&str] = &[
-    "accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists", "mutes",
-    "notifications", "search", "statuses",
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "mutes",
+    "notifications",
+    "search",
+    "statuses",
     // Maillage's own resources.
-    "listings", "matches", "ledger",
+    "listings",
+    "matches",
+    "ledger",
 ];
 
 const WRITE: &[&str] = &[
-    "accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
-    "lists", "media", "mutes", "notifications", "reports", "statuses",
-    "listings", "matches", "ledger",
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "conversations",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "media",
+    "mutes",
+    "notifications",
+    "reports",
+    "statuses",
+    "listings",
+    "matches",
+    "ledger",
 ];
 
 const ADMIN: &[&str] = &[
-    "accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks",
-    "email_domain_blocks", "canonical_email_blocks", "territory_links",
+    "accounts",
+    "reports",
+    "domain_allows",
+    "domain_blocks",
+    "ip_blocks",
+    "email_domain_blocks",
+    "canonical_email_blocks",
+    "territory_links",
 ];
 
 const FOLLOW_GRANTS: &[&str] =
@@ -36,9 +66,8 @@ fn is_known(scope: &str) -> bool {
     if TOP_LEVEL.contains(&scope) {
         return true;
     }
-    let granular = |prefix: &str, list: &[&str]| {
-        scope.strip_prefix(prefix).is_some_and(|rest| list.contains(&rest))
-    };
+    let granular =
+        |prefix: &str, list: &[&str]| scope.strip_prefix(prefix).is_some_and(|rest| list.contains(&rest));
     granular("read:", READ)
         || granular("write:", WRITE)
         || granular("admin:read:", ADMIN)
@@ -54,7 +83,7 @@ impl Scopes {
     /// error, as on Mastodon; duplicates are folded; an empty list is refused.
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let mut set = BTreeSet::new();
-        for scope in raw.split(|c: char| c == ' ' || c == '+' || c == ',').filter(|s| !s.is_empty()) {
+        for scope in raw.split([' ', '+', ',']).filter(|s| !s.is_empty()) {
             if !is_known(scope) {
                 return Err(Error::bad_request(format!("unknown scope \"{scope}\"")));
             }

@@ -54,8 +54,8 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, ConnectError> {
                 })?;
             }
             let fail = |cause: String| ConnectError::Sqlite { url: url.to_string(), cause };
-            let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                .map_err(|e| fail(e.to_string()))?;
+            let mut conn =
+                SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| fail(e.to_string()))?;
             // WAL lets readers run beside the one writer; NORMAL sync is
             // durable across application crashes in WAL mode.
             conn.batch_execute(&format!(
@@ -66,12 +66,12 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, ConnectError> {
             .map_err(|e| fail(e.to_string()))?;
             Ok(DbConnection::Sqlite(conn))
         }
-        DatabaseUrl::Postgres { url: raw } => PgConnection::establish(raw)
-            .map(DbConnection::Pg)
-            .map_err(|e| ConnectError::Postgres {
+        DatabaseUrl::Postgres { url: raw } => {
+            PgConnection::establish(raw).map(DbConnection::Pg).map_err(|e| ConnectError::Postgres {
                 url: url.to_string(),
                 cause: e.to_string().trim().to_owned(),
-            }),
+            })
+        }
     }
 }
 

@@ -33,8 +33,7 @@ fn is_busy(message: &str) -> bool {
 pub fn is_unique_violation_on(e: &DieselError, column: &str) -> bool {
     match e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-            info.message().contains(column)
-                || info.constraint_name().is_some_and(|c| c.contains(column))
+            info.message().contains(column) || info.constraint_name().is_some_and(|c| c.contains(column))
         }
         _ => false,
     }

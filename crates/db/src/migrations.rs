@@ -21,12 +21,9 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, Error> {
         Error::unavailable("database migration failed").with_cause(e.to_string())
     };
     let applied = match conn {
-        DbConnection::Sqlite(c) => c
-            .run_pending_migrations(SQLITE)
-            .map_err(fail)?
-            .into_iter()
-            .map(|v| v.to_string())
-            .collect(),
+        DbConnection::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE).map_err(fail)?.into_iter().map(|v| v.to_string()).collect()
+        }
         DbConnection::Pg(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))
                 .map_err(|e| fail(e.into()))?;
@@ -49,11 +46,17 @@ pub fn pending(conn: &mut DbConnection) -> Result<Vec<String>, Error> {
         Error::unavailable("cannot read the migration state").with_cause(e.to_string())
     };
     Ok(match conn {
-        DbConnection::Sqlite(c) => {
-            c.pending_migrations(SQLITE).map_err(fail)?.iter().map(|m| m.name().version().to_string()).collect()
-        }
-        DbConnection::Pg(c) => {
-            c.pending_migrations(POSTGRES).map_err(fail)?.iter().map(|m| m.name().version().to_string()).collect()
-        }
+        DbConnection::Sqlite(c) => c
+            .pending_migrations(SQLITE)
+            .map_err(fail)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
+        DbConnection::Pg(c) => c
+            .pending_migrations(POSTGRES)
+            .map_err(fail)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
     })
 }

@@ -41,10 +41,8 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
-        conn.batch_execute("SELECT 1").map_err(|e| ConnectError::Postgres {
-            url: self.url.to_string(),
-            cause: e.to_string(),
-        })
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ConnectError::Postgres { url: self.url.to_string(), cause: e.to_string() })
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -84,9 +82,8 @@ impl DbPool {
 
     /// Opens the pool and applies pending migrations: what `serve` does.
     pub fn open_and_migrate(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Error> {
-        let pool = DbPool::open(url, options).map_err(|e| {
-            Error::unavailable("cannot open the database").with_cause(e)
-        })?;
+        let pool = DbPool::open(url, options)
+            .map_err(|e| Error::unavailable("cannot open the database").with_cause(e))?;
         let mut conn = pool.get()?;
         migrations::run_pending(&mut conn)?;
         Ok(pool)
@@ -106,9 +103,7 @@ impl DbPool {
     /// A connection, for blocking code (CLI, workers already on a blocking
     /// thread). Async code uses [`DbPool::run`].
     pub fn get(&self) -> Result<PooledConnection, Error> {
-        self.pool
-            .get()
-            .map_err(|e| Error::unavailable("the database is unavailable").with_cause(e))
+        self.pool.get().map_err(|e| Error::unavailable("the database is unavailable").with_cause(e))
     }
 
     /// Runs `f` with a connection on a blocking thread.

@@ -85,12 +85,7 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> Result<(), Error> 
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<UserRow>, Error> {
-    users::table
-        .find(id.as_i64())
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
-        .map_err(db_error)
+    users::table.find(id.as_i64()).select(UserRow::as_select()).first(conn).optional().map_err(db_error)
 }
 
 /// Looks a user up by the lower-case username.
@@ -114,7 +109,8 @@ pub fn find_by_email(conn: &mut DbConnection, canonical: &str) -> Result<Option<
 }
 
 pub fn list(conn: &mut DbConnection, limit: i64, after_id: Option<Id>) -> Result<Vec<UserRow>, Error> {
-    let mut query = users::table.select(UserRow::as_select()).order(users::id.asc()).limit(limit).into_boxed();
+    let mut query =
+        users::table.select(UserRow::as_select()).order(users::id.asc()).limit(limit).into_boxed();
     if let Some(after) = after_id {
         query = query.filter(users::id.gt(after.as_i64()));
     }
@@ -122,11 +118,7 @@ pub fn list(conn: &mut DbConnection, limit: i64, after_id: Option<Id>) -> Result
 }
 
 pub fn count_by_state(conn: &mut DbConnection, state: AccountState) -> Result<i64, Error> {
-    users::table
-        .filter(users::state.eq(state.as_str()))
-        .count()
-        .get_result(conn)
-        .map_err(db_error)
+    users::table.filter(users::state.eq(state.as_str())).count().get_result(conn).map_err(db_error)
 }
 
 fn update_one(affected: QueryResult<usize>, id: Id) -> Result<(), Error> {

@@ -2,8 +2,7 @@
 //! registration mode), changes by admins, and password login.
 
 use maillage_core::account::{
-    validate_display_name, validate_new_password, AccountState, Email, RegistrationMode, Role, User,
-    Username,
+    validate_display_name, validate_new_password, AccountState, Email, RegistrationMode, Role, User, Username,
 };
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
@@ -64,7 +63,11 @@ pub fn create_by_admin(
 
 /// Someone registers through the API: refused when registrations are
 /// closed, pending a moderator's approval in approval mode.
-pub fn register(conn: &mut DbConnection, mode: RegistrationMode, new: &NewAccount<'_>) -> Result<User, Error> {
+pub fn register(
+    conn: &mut DbConnection,
+    mode: RegistrationMode,
+    new: &NewAccount<'_>,
+) -> Result<User, Error> {
     let state = match mode {
         RegistrationMode::Open => AccountState::Active,
         RegistrationMode::Approval => AccountState::Pending,
@@ -109,7 +112,8 @@ fn insert_account(
                 updated_at: now.as_micros(),
             },
         )?;
-        let row = users::find_by_id(conn, id)?.ok_or_else(|| Error::internal("user vanished after insert"))?;
+        let row =
+            users::find_by_id(conn, id)?.ok_or_else(|| Error::internal("user vanished after insert"))?;
         user_from_row(row)
     })
 }
@@ -154,7 +158,11 @@ pub fn set_role(conn: &mut DbConnection, username: &str, role: Role) -> Result<U
 
 /// Sets a new password (generated when `None`) and revokes every token of
 /// the account, so that a leaked session ends with the old password.
-pub fn set_password(conn: &mut DbConnection, username: &str, new: Option<&str>) -> Result<Option<String>, Error> {
+pub fn set_password(
+    conn: &mut DbConnection,
+    username: &str,
+    new: Option<&str>,
+) -> Result<Option<String>, Error> {
     let generated = new.is_none().then(password::generate_password);
     let pw = new.or(generated.as_deref()).unwrap_or_default();
     validate_new_password(pw)?;

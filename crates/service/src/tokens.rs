@@ -92,7 +92,11 @@ pub fn issue_for_user(
 }
 
 /// For `maillage admin token create`: a username and a scope list.
-pub fn issue_for_username(conn: &mut DbConnection, username: &str, scopes: &str) -> Result<IssuedToken, Error> {
+pub fn issue_for_username(
+    conn: &mut DbConnection,
+    username: &str,
+    scopes: &str,
+) -> Result<IssuedToken, Error> {
     let scopes = Scopes::parse(scopes).map_err(|e| Error::unprocessable(e.message()))?;
     let user = accounts::find_by_username(conn, username)?;
     issue_for_user(conn, user.id, &scopes, None)
@@ -102,7 +106,11 @@ pub fn issue_for_username(conn: &mut DbConnection, username: &str, scopes: &str)
 /// slice asks for no particular scope). 401 for a token that is unknown,
 /// revoked or expired; 403 for a disabled or unapproved account or a
 /// missing scope.
-pub fn authenticate(conn: &mut DbConnection, bearer: &str, required: &[&str]) -> Result<Authenticated, Error> {
+pub fn authenticate(
+    conn: &mut DbConnection,
+    bearer: &str,
+    required: &[&str],
+) -> Result<Authenticated, Error> {
     let invalid = || Error::unauthorized("The access token is invalid");
     if bearer.is_empty() || bearer.len() > 256 {
         return Err(invalid());
@@ -115,7 +123,8 @@ pub fn authenticate(conn: &mut DbConnection, bearer: &str, required: &[&str]) ->
     if row.expires_at.is_some_and(|at| at <= now.as_micros()) {
         return Err(Error::unauthorized("The access token expired"));
     }
-    let user_id = row.user_id.ok_or_else(|| Error::forbidden("This method requires an authenticated user"))?;
+    let user_id =
+        row.user_id.ok_or_else(|| Error::forbidden("This method requires an authenticated user"))?;
     let user = accounts::find_by_id(conn, Id::from_i64(user_id))?;
     match user.state {
         AccountState::Active => {}

@@ -14,7 +14,8 @@ fn creates_an_active_account_and_logs_in_by_username_or_email() {
     let db = TestDb::new();
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
-    let created = accounts::create_by_admin(&mut conn, &account("Alice", "alice@example.org"), Role::Admin).unwrap();
+    let created =
+        accounts::create_by_admin(&mut conn, &account("Alice", "alice@example.org"), Role::Admin).unwrap();
     assert_eq!(created.user.username, "Alice");
     assert_eq!(created.user.role, Role::Admin);
     assert_eq!(created.user.state, AccountState::Active);
@@ -56,8 +57,9 @@ fn usernames_and_emails_are_unique_case_insensitively() {
     assert_eq!(dup_name.kind(), ErrorKind::Conflict);
     assert!(dup_name.message().contains("username"), "{}", dup_name.message());
 
-    let dup_email = accounts::create_by_admin(&mut conn, &account("alice2", "Alice@Example.org"), Role::Member)
-        .unwrap_err();
+    let dup_email =
+        accounts::create_by_admin(&mut conn, &account("alice2", "Alice@Example.org"), Role::Member)
+            .unwrap_err();
     assert_eq!(dup_email.kind(), ErrorKind::Conflict);
     assert!(dup_email.message().contains("e-mail"), "{}", dup_email.message());
 
@@ -92,12 +94,14 @@ fn registration_follows_the_mode() {
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
 
-    let open = accounts::register(&mut conn, RegistrationMode::Open, &account("olga", "olga@example.org")).unwrap();
+    let open =
+        accounts::register(&mut conn, RegistrationMode::Open, &account("olga", "olga@example.org")).unwrap();
     assert_eq!(open.state, AccountState::Active);
     assert_eq!(open.role, Role::Member);
 
     let pending =
-        accounts::register(&mut conn, RegistrationMode::Approval, &account("paul", "paul@example.org")).unwrap();
+        accounts::register(&mut conn, RegistrationMode::Approval, &account("paul", "paul@example.org"))
+            .unwrap();
     assert_eq!(pending.state, AccountState::Pending);
     let refused = accounts::login(&mut conn, "paul", "a good password").unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Forbidden);
@@ -106,7 +110,8 @@ fn registration_follows_the_mode() {
     assert_eq!(accounts::approve(&mut conn, "paul").unwrap_err().kind(), ErrorKind::Conflict);
 
     let closed =
-        accounts::register(&mut conn, RegistrationMode::Closed, &account("quentin", "q@example.org")).unwrap_err();
+        accounts::register(&mut conn, RegistrationMode::Closed, &account("quentin", "q@example.org"))
+            .unwrap_err();
     assert_eq!(closed.kind(), ErrorKind::Forbidden);
     assert!(accounts::find_by_username(&mut conn, "quentin").is_err());
 }

@@ -69,6 +69,22 @@ impl TestDb {
         }
     }
 
+    /// A database that does not exist yet, to test that a node creates it:
+    /// a SQLite path inside folders that do not exist, or a PostgreSQL
+    /// database name never created. Dropped afterwards all the same.
+    pub fn unborn() -> TestDb {
+        let mut db = TestDb::new();
+        match (&mut db.url, &db.postgres) {
+            (DatabaseUrl::Sqlite { path }, _) => {
+                let base = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                *path = base.join("not").join("yet").join("maillage.db");
+            }
+            (DatabaseUrl::Postgres { .. }, Some(pg)) => pg.drop_database(),
+            _ => {}
+        }
+        db
+    }
+
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
     }

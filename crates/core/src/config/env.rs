@@ -92,9 +92,7 @@ fn insert(table: &mut toml::Table, dotted: &str, value: toml::Value) {
     let Some(last) = parts.pop() else { return };
     let mut current = table;
     for part in parts {
-        let entry = current
-            .entry(part.to_owned())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = current.entry(part.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if !entry.is_table() {
             // The file had a scalar where a section belongs; the override
             // replaces it and deserialisation reports nothing wrong with it.

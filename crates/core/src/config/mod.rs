@@ -82,11 +82,7 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig {
-            url: "./data/maillage.db".into(),
-            max_connections: 8,
-            connect_timeout_secs: 5,
-        }
+        DatabaseConfig { url: "./data/maillage.db".into(), max_connections: 8, connect_timeout_secs: 5 }
     }
 }
 
@@ -231,11 +227,10 @@ impl Config {
                 .or_else(|| file_name.as_ref().map(|n| format!("file {n}")))
                 .unwrap_or_else(|| "default".into())
         };
-        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
-            .map_err(|e| {
-                let (key, message) = describe_deserialize_error(&e);
-                ConfigError { issues: vec![ConfigIssue { source: source_of(&key), key, message }] }
-            })?;
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let (key, message) = describe_deserialize_error(&e);
+            ConfigError { issues: vec![ConfigIssue { source: source_of(&key), key, message }] }
+        })?;
         let issues: Vec<ConfigIssue> = validate::validate(&config)
             .into_iter()
             .map(|(key, message)| ConfigIssue { source: source_of(key), key: key.to_owned(), message })

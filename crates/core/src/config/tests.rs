@@ -2,8 +2,7 @@ use super::*;
 use std::collections::HashMap;
 
 fn load(text: Option<&str>, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let env: HashMap<String, String> =
-        env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let env: HashMap<String, String> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let file = text.map(|text| ConfigFile { name: "test.toml", text });
     Config::load(file, &|k| env.get(k).cloned())
 }
@@ -64,8 +63,7 @@ fn impossible_values_are_named() {
 fn all_impossible_values_are_reported_together() {
     let text = "[territory]\nlatitude = 123.0\nlongitude = -500.0\nlanguages = []\n";
     let err = load(Some(text), &[]).err();
-    let keys: Vec<String> =
-        err.map(|e| e.issues.into_iter().map(|i| i.key).collect()).unwrap_or_default();
+    let keys: Vec<String> = err.map(|e| e.issues.into_iter().map(|i| i.key).collect()).unwrap_or_default();
     assert_eq!(keys, ["territory.latitude", "territory.longitude", "territory.languages"]);
 }
 

@@ -94,7 +94,11 @@ fn text_length(value: &str, min: usize, max: usize) -> Result<(), String> {
 /// A host name or address with an optional port, nothing else: it becomes
 /// part of every id this node mints.
 fn validate_domain(domain: &str) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("{why}, found \"{domain}\" (expected a host such as maillage.example.org or localhost:8080)"));
+    let bad = |why: &str| {
+        Err(format!(
+            "{why}, found \"{domain}\" (expected a host such as maillage.example.org or localhost:8080)"
+        ))
+    };
     if domain.is_empty() {
         return bad("must not be empty");
     }
@@ -120,7 +124,9 @@ fn validate_languages(languages: &[String]) -> Result<(), String> {
     for code in languages {
         let ok = (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase());
         if !ok {
-            return Err(format!("expected ISO 639 language codes such as \"fr\" or \"oc\", found \"{code}\""));
+            return Err(format!(
+                "expected ISO 639 language codes such as \"fr\" or \"oc\", found \"{code}\""
+            ));
         }
     }
     Ok(())
