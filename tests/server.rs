@@ -104,3 +104,25 @@ fn unknown_routes_get_a_json_404_with_a_request_id() {
     assert_ne!(response.headers()["x-request-id"], "bad id!");
     assert!(node.log().contains("request_id=trace-42"), "logs carry the request id");
 }
+
+#[test]
+fn json_logs_are_one_object_per_line_with_the_request_id() {
+    let db = TestDb::new();
+    let node = Node::start_with(&db.url_string(), &[("MAILLAGE_LOG_FORMAT", "json")]);
+    http().get(node.url("/healthz")).header("X-Request-Id", "json-7").send().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = node.log();
+        let served = log
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["span"]["request_id"] == "json-7" && v["fields"]["message"] == "served");
+        if let Some(line) = served {
+            assert_eq!(line["fields"]["status"], 200);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no JSON log line for the request:\n{log}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(node.log().lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+}

@@ -72,11 +72,8 @@ impl Node {
         });
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let found = log
-                .lock()
-                .unwrap()
-                .iter()
-                .find_map(|l| l.split("listening on ").nth(1).map(|rest| rest.trim().to_owned()));
+            let found =
+                log.lock().unwrap().iter().find_map(|l| l.split("listening on ").nth(1).map(url_at_start));
             if let Some(url) = found {
                 return Node { child, base_url: url, log };
             }
@@ -117,6 +114,12 @@ impl Drop for Node {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The URL at the start of `text`, up to a space or a quote (text or JSON
+/// log lines).
+fn url_at_start(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '"').next().unwrap_or_default().to_owned()
 }
 
 pub fn http() -> reqwest::blocking::Client {

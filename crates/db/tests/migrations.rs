@@ -30,3 +30,39 @@ fn both_backends_have_the_same_migrations() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+#[test]
+fn sqlite_connections_are_tuned_for_concurrency_and_integrity() {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = BigInt)]
+        foreign_keys: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Timeout {
+        #[diesel(sql_type = BigInt)]
+        timeout: i64,
+    }
+
+    let db = TestDb::new();
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap();
+    if db.is_postgres() {
+        assert_eq!(pool.backend(), maillage_db::Backend::Postgres);
+        return;
+    }
+    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut *conn).unwrap();
+    assert_eq!(mode.journal_mode, "wal");
+    let fk: Flag = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut *conn).unwrap();
+    assert_eq!(fk.foreign_keys, 1);
+    let busy: Timeout = diesel::sql_query("PRAGMA busy_timeout").get_result(&mut *conn).unwrap();
+    assert_eq!(busy.timeout, 5000);
+}
