@@ -27,7 +27,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
                 locale: config.territory.languages.first().map(String::as_str).unwrap_or(""),
                 reason: "",
             };
-            let created = accounts::create_by_admin(conn, &new, args.role.into())?;
+            let created = accounts::create_by_admin(conn, &config.local_urls(), &new, args.role.into())?;
             println!(
                 "created {} ({}) with role {}",
                 created.user.username, created.user.email, created.user.role

@@ -13,6 +13,7 @@
 //! - [`time`]: UTC timestamps stored as microseconds since the Unix epoch.
 //! - [`account`]: usernames, e-mail addresses, passwords, roles and
 //!   registration modes.
+//! - [`urls`]: the URLs this node mints for its actors, objects and activities.
 //! - [`scope`]: OAuth scopes as Mastodon defines them, and which scope grants
 //!   which.
 
@@ -23,5 +24,6 @@ pub mod error;
 pub mod id;
 pub mod scope;
 pub mod time;
+pub mod urls;
 
 pub use error::{Error, ErrorKind, Result};

@@ -13,19 +13,43 @@
 //!   that concurrent writers wait instead of failing).
 //! - [`schema`]: the tables, identical on both backends: ids and timestamps
 //!   are `BIGINT`, everything else text, integers and booleans.
-//! - [`users`], [`tokens`]: models and queries, one module per table.
+//! - One module per table (or group of small tables), with its row types and
+//!   queries: [`users`], [`tokens`], [`actors`], [`follows`], [`posts`],
+//!   [`interactions`] (boosts, likes, reports), [`received`] (activity ids
+//!   already processed), [`deliveries`] (the outgoing queue), [`instances`]
+//!   (health of other servers).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
 //! crates convert them into their own response types.
 
+pub mod actors;
 pub mod connection;
+pub mod deliveries;
 pub mod error;
+pub mod follows;
+pub mod instances;
+pub mod interactions;
 pub mod migrations;
 pub mod pool;
+pub mod posts;
+pub mod received;
 pub mod schema;
 pub mod tokens;
 pub mod transaction;
 pub mod users;
 
 pub use connection::{Backend, DbConnection};
+
+/// Inserts many rows in one statement. The MultiConnection backend has no
+/// batch insert, so this dispatches to the connection underneath.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+        .map_err($crate::error::db_error)
+    };
+}
+pub(crate) use batch_insert;
 pub use pool::{DbPool, PoolOptions};

@@ -33,5 +33,167 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    actors (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        kind -> Text,
+        username -> Text,
+        username_lower -> Text,
+        domain -> Text,
+        display_name -> Text,
+        summary_html -> Text,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        outbox_url -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        following_url -> Nullable<Text>,
+        url -> Nullable<Text>,
+        icon_url -> Nullable<Text>,
+        public_key_pem -> Text,
+        private_key_pem -> Nullable<Text>,
+        manually_approves_followers -> Bool,
+        local -> Bool,
+        purpose -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        published_at -> BigInt,
+        updated_at -> BigInt,
+        fetched_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        follower_id -> BigInt,
+        followed_id -> BigInt,
+        state -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        author_id -> BigInt,
+        kind -> Text,
+        content_html -> Text,
+        source -> Nullable<Text>,
+        summary -> Text,
+        sensitive -> Bool,
+        visibility -> Text,
+        in_reply_to -> Nullable<Text>,
+        url -> Nullable<Text>,
+        language -> Nullable<Text>,
+        to_json -> Text,
+        cc_json -> Text,
+        local -> Bool,
+        published_at -> BigInt,
+        updated_at -> Nullable<BigInt>,
+        deleted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    post_tags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        href -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    announces (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    likes (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        ap_id -> Nullable<Text>,
+        reporter_id -> BigInt,
+        target_actor_id -> Nullable<BigInt>,
+        object_ids_json -> Text,
+        comment -> Text,
+        created_at -> BigInt,
+        resolved_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        received_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        activity_ap_id -> Text,
+        payload -> Text,
+        signer_id -> BigInt,
+        inbox_url -> Text,
+        host -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    instances (id) {
+        id -> BigInt,
+        host -> Text,
+        failure_count -> Integer,
+        first_failure_at -> Nullable<BigInt>,
+        last_success_at -> Nullable<BigInt>,
+        dead_since -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(access_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, access_tokens);
+diesel::joinable!(actors -> users (user_id));
+diesel::joinable!(posts -> actors (author_id));
+diesel::joinable!(post_tags -> posts (post_id));
+diesel::joinable!(deliveries -> actors (signer_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    access_tokens,
+    actors,
+    follows,
+    posts,
+    post_tags,
+    announces,
+    likes,
+    reports,
+    received_activities,
+    deliveries,
+    instances,
+);

@@ -6,10 +6,14 @@ use maillage_core::account::{
 };
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
+use maillage_db::actors;
 use maillage_db::users::{self, NewUser, UserRow};
 use maillage_db::{tokens, transaction, DbConnection};
 
+use crate::actors::{local_actor_row, NewLocalActor};
+use crate::keys::generate_keypair;
 use crate::password;
 
 /// What is asked for a new account.
@@ -49,6 +53,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<User, Error> {
 /// An admin creates an account, active at once, with any role.
 pub fn create_by_admin(
     conn: &mut DbConnection,
+    urls: &LocalUrls,
     new: &NewAccount<'_>,
     role: Role,
 ) -> Result<CreatedAccount, Error> {
@@ -57,7 +62,7 @@ pub fn create_by_admin(
         None => Some(password::generate_password()),
     };
     let pw = new.password.or(generated.as_deref()).unwrap_or_default();
-    let user = insert_account(conn, new, pw, role, AccountState::Active)?;
+    let user = insert_account(conn, urls, new, pw, role, AccountState::Active)?;
     Ok(CreatedAccount { user, generated_password: generated })
 }
 
@@ -65,6 +70,7 @@ pub fn create_by_admin(
 /// closed, pending a moderator's approval in approval mode.
 pub fn register(
     conn: &mut DbConnection,
+    urls: &LocalUrls,
     mode: RegistrationMode,
     new: &NewAccount<'_>,
 ) -> Result<User, Error> {
@@ -74,11 +80,13 @@ pub fn register(
         RegistrationMode::Closed => return Err(Error::forbidden("registrations are closed on this node")),
     };
     let pw = new.password.ok_or_else(|| Error::unprocessable("a password is required"))?;
-    insert_account(conn, new, pw, Role::Member, state)
+    insert_account(conn, urls, new, pw, Role::Member, state)
 }
 
+/// Inserts the account and its Person actor, in one transaction.
 fn insert_account(
     conn: &mut DbConnection,
+    urls: &LocalUrls,
     new: &NewAccount<'_>,
     password: &str,
     role: Role,
@@ -88,10 +96,25 @@ fn insert_account(
     let email = Email::parse(new.email)?;
     validate_new_password(password)?;
     let display_name = validate_display_name(new.display_name.trim())?;
-    // Hash before taking the write lock: it is the slow part.
+    // Hash and generate keys before taking the write lock: the slow parts.
     let hash = password::hash_password(password)?;
+    let keys = generate_keypair()?;
     let now = Timestamp::now();
     let id = Id::generate_at(now);
+    let actor = local_actor_row(
+        urls,
+        &NewLocalActor {
+            kind: "Person",
+            username: username.as_str(),
+            display_name,
+            summary_html: "",
+            manually_approves_followers: false,
+            purpose: None,
+            user_id: Some(id),
+        },
+        keys,
+        now,
+    );
     let (username_lower, email_lower) = (username.canonical(), email.canonical());
     transaction::write(conn, |conn| {
         users::insert(
@@ -112,6 +135,13 @@ fn insert_account(
                 updated_at: now.as_micros(),
             },
         )?;
+        actors::insert(conn, &actor).map_err(|e| {
+            if e.kind() == maillage_core::ErrorKind::Conflict {
+                Error::conflict(format!("username \"{}\" is already taken", username.as_str()))
+            } else {
+                e
+            }
+        })?;
         let row =
             users::find_by_id(conn, id)?.ok_or_else(|| Error::internal("user vanished after insert"))?;
         user_from_row(row)

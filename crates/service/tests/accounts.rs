@@ -5,6 +5,10 @@ use maillage_core::ErrorKind;
 use maillage_service::accounts::{self, NewAccount};
 use maillage_test_support::TestDb;
 
+fn urls() -> maillage_core::urls::LocalUrls {
+    maillage_core::urls::LocalUrls::new("maillage.test", false)
+}
+
 fn account<'a>(username: &'a str, email: &'a str) -> NewAccount<'a> {
     NewAccount { username, email, password: Some("a good password"), ..Default::default() }
 }
@@ -15,7 +19,8 @@ fn creates_an_active_account_and_logs_in_by_username_or_email() {
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
     let created =
-        accounts::create_by_admin(&mut conn, &account("Alice", "alice@example.org"), Role::Admin).unwrap();
+        accounts::create_by_admin(&mut conn, &urls(), &account("Alice", "alice@example.org"), Role::Admin)
+            .unwrap();
     assert_eq!(created.user.username, "Alice");
     assert_eq!(created.user.role, Role::Admin);
     assert_eq!(created.user.state, AccountState::Active);
@@ -40,7 +45,7 @@ fn generates_a_password_when_none_is_given() {
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
     let new = NewAccount { password: None, ..account("bob", "bob@example.org") };
-    let created = accounts::create_by_admin(&mut conn, &new, Role::Member).unwrap();
+    let created = accounts::create_by_admin(&mut conn, &urls(), &new, Role::Member).unwrap();
     let generated = created.generated_password.expect("a generated password");
     assert!(accounts::login(&mut conn, "bob", &generated).is_ok());
 }
@@ -50,15 +55,17 @@ fn usernames_and_emails_are_unique_case_insensitively() {
     let db = TestDb::new();
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
-    accounts::create_by_admin(&mut conn, &account("alice", "alice@example.org"), Role::Member).unwrap();
+    accounts::create_by_admin(&mut conn, &urls(), &account("alice", "alice@example.org"), Role::Member)
+        .unwrap();
 
-    let dup_name = accounts::create_by_admin(&mut conn, &account("ALICE", "other@example.org"), Role::Member)
-        .unwrap_err();
+    let dup_name =
+        accounts::create_by_admin(&mut conn, &urls(), &account("ALICE", "other@example.org"), Role::Member)
+            .unwrap_err();
     assert_eq!(dup_name.kind(), ErrorKind::Conflict);
     assert!(dup_name.message().contains("username"), "{}", dup_name.message());
 
     let dup_email =
-        accounts::create_by_admin(&mut conn, &account("alice2", "Alice@Example.org"), Role::Member)
+        accounts::create_by_admin(&mut conn, &urls(), &account("alice2", "Alice@Example.org"), Role::Member)
             .unwrap_err();
     assert_eq!(dup_email.kind(), ErrorKind::Conflict);
     assert!(dup_email.message().contains("e-mail"), "{}", dup_email.message());
@@ -82,7 +89,7 @@ fn bad_input_is_refused_before_anything_is_stored() {
         NewAccount { password: Some("short"), ..account("carol", "c@example.org") },
     ];
     for case in &cases {
-        let err = accounts::create_by_admin(&mut conn, case, Role::Member).unwrap_err();
+        let err = accounts::create_by_admin(&mut conn, &urls(), case, Role::Member).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unprocessable, "{case:?}: {err}");
     }
     assert!(accounts::list(&mut conn).unwrap().is_empty());
@@ -95,13 +102,18 @@ fn registration_follows_the_mode() {
     let mut conn = pool.get().unwrap();
 
     let open =
-        accounts::register(&mut conn, RegistrationMode::Open, &account("olga", "olga@example.org")).unwrap();
+        accounts::register(&mut conn, &urls(), RegistrationMode::Open, &account("olga", "olga@example.org"))
+            .unwrap();
     assert_eq!(open.state, AccountState::Active);
     assert_eq!(open.role, Role::Member);
 
-    let pending =
-        accounts::register(&mut conn, RegistrationMode::Approval, &account("paul", "paul@example.org"))
-            .unwrap();
+    let pending = accounts::register(
+        &mut conn,
+        &urls(),
+        RegistrationMode::Approval,
+        &account("paul", "paul@example.org"),
+    )
+    .unwrap();
     assert_eq!(pending.state, AccountState::Pending);
     let refused = accounts::login(&mut conn, "paul", "a good password").unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Forbidden);
@@ -109,9 +121,13 @@ fn registration_follows_the_mode() {
     assert!(accounts::login(&mut conn, "paul", "a good password").is_ok());
     assert_eq!(accounts::approve(&mut conn, "paul").unwrap_err().kind(), ErrorKind::Conflict);
 
-    let closed =
-        accounts::register(&mut conn, RegistrationMode::Closed, &account("quentin", "q@example.org"))
-            .unwrap_err();
+    let closed = accounts::register(
+        &mut conn,
+        &urls(),
+        RegistrationMode::Closed,
+        &account("quentin", "q@example.org"),
+    )
+    .unwrap_err();
     assert_eq!(closed.kind(), ErrorKind::Forbidden);
     assert!(accounts::find_by_username(&mut conn, "quentin").is_err());
 }
@@ -121,7 +137,8 @@ fn admins_change_roles_passwords_and_states() {
     let db = TestDb::new();
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
-    accounts::create_by_admin(&mut conn, &account("dora", "dora@example.org"), Role::Member).unwrap();
+    accounts::create_by_admin(&mut conn, &urls(), &account("dora", "dora@example.org"), Role::Member)
+        .unwrap();
 
     assert_eq!(accounts::set_role(&mut conn, "DORA", Role::Moderator).unwrap().role, Role::Moderator);
 
@@ -150,7 +167,8 @@ fn concurrent_writers_queue_instead_of_failing() {
                 for j in 0..3 {
                     let name = format!("user_{i}_{j}");
                     let email = format!("{name}@example.org");
-                    accounts::create_by_admin(&mut conn, &account(&name, &email), Role::Member).unwrap();
+                    accounts::create_by_admin(&mut conn, &urls(), &account(&name, &email), Role::Member)
+                        .unwrap();
                 }
             })
         })

@@ -9,6 +9,10 @@ use maillage_service::accounts::{self, NewAccount};
 use maillage_service::tokens;
 use maillage_test_support::TestDb;
 
+fn urls() -> maillage_core::urls::LocalUrls {
+    maillage_core::urls::LocalUrls::new("maillage.test", false)
+}
+
 fn setup() -> (TestDb, maillage_db::DbPool) {
     let db = TestDb::new();
     let pool = db.pool();
@@ -19,7 +23,7 @@ fn setup() -> (TestDb, maillage_db::DbPool) {
         password: Some("a good password"),
         ..Default::default()
     };
-    accounts::create_by_admin(&mut conn, &new, Role::Member).unwrap();
+    accounts::create_by_admin(&mut conn, &urls(), &new, Role::Member).unwrap();
     drop(conn);
     (db, pool)
 }

@@ -200,6 +200,11 @@ pub struct ConfigFile<'a> {
 }
 
 impl Config {
+    /// The URLs this node mints: plain http only in federation debug mode.
+    pub fn local_urls(&self) -> crate::urls::LocalUrls {
+        crate::urls::LocalUrls::new(&self.instance.domain, self.federation.debug)
+    }
+
     /// Builds the configuration from the defaults, an optional file, and the
     /// environment (looked up through `env`, so that tests need not touch the
     /// process environment).

@@ -1,0 +1,124 @@
+//! The `actors` table: local actors (with private keys) and remote ones.
+
+use diesel::prelude::*;
+use maillage_core::id::Id;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::actors;
+
+/// An actor as stored. Never serialized to clients.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = actors, treat_none_as_null = true)]
+pub struct ActorRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub kind: String,
+    pub username: String,
+    pub username_lower: String,
+    pub domain: String,
+    pub display_name: String,
+    pub summary_html: String,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub url: Option<String>,
+    pub icon_url: Option<String>,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub manually_approves_followers: bool,
+    pub local: bool,
+    pub purpose: Option<String>,
+    pub user_id: Option<i64>,
+    pub published_at: i64,
+    pub updated_at: i64,
+    pub fetched_at: Option<i64>,
+}
+
+impl ActorRow {
+    pub fn id(&self) -> Id {
+        Id::from_i64(self.id)
+    }
+
+    /// Where deliveries for this actor go: the shared inbox when it has one.
+    pub fn delivery_inbox(&self) -> &str {
+        self.shared_inbox_url.as_deref().unwrap_or(&self.inbox_url)
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &ActorRow) -> Result<(), Error> {
+    diesel::insert_into(actors::table).values(actor).execute(conn).map(drop).map_err(db_error)
+}
+
+/// Replaces every column of an existing actor (used when a remote actor is
+/// refreshed); the id and the local flag never change.
+pub fn update(conn: &mut DbConnection, actor: &ActorRow) -> Result<(), Error> {
+    diesel::update(actors::table.find(actor.id)).set(actor).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<ActorRow>, Error> {
+    actors::table.find(id.as_i64()).select(ActorRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<ActorRow>, Error> {
+    actors::table
+        .filter(actors::ap_id.eq(ap_id))
+        .select(ActorRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// A local actor by its lower-case username.
+pub fn find_local_by_username(conn: &mut DbConnection, lower: &str) -> Result<Option<ActorRow>, Error> {
+    actors::table
+        .filter(actors::local.eq(true))
+        .filter(actors::username_lower.eq(lower))
+        .select(ActorRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// An actor by `username@domain`, local or remote.
+pub fn find_by_handle(conn: &mut DbConnection, lower: &str, domain: &str) -> Result<Option<ActorRow>, Error> {
+    actors::table
+        .filter(actors::username_lower.eq(lower))
+        .filter(actors::domain.eq(domain))
+        .select(ActorRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn find_by_purpose(conn: &mut DbConnection, purpose: &str) -> Result<Option<ActorRow>, Error> {
+    actors::table
+        .filter(actors::local.eq(true))
+        .filter(actors::purpose.eq(purpose))
+        .select(ActorRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn find_by_user_id(conn: &mut DbConnection, user_id: Id) -> Result<Option<ActorRow>, Error> {
+    actors::table
+        .filter(actors::user_id.eq(user_id.as_i64()))
+        .select(ActorRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn count_local_of_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, Error> {
+    actors::table
+        .filter(actors::local.eq(true))
+        .filter(actors::kind.eq(kind))
+        .filter(actors::purpose.is_null())
+        .count()
+        .get_result(conn)
+        .map_err(db_error)
+}

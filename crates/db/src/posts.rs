@@ -1,0 +1,154 @@
+//! The `posts` and `post_tags` tables: notes, local and remote.
+
+use diesel::prelude::*;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::{post_tags, posts};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = posts, treat_none_as_null = true)]
+pub struct PostRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub author_id: i64,
+    pub kind: String,
+    pub content_html: String,
+    pub source: Option<String>,
+    pub summary: String,
+    pub sensitive: bool,
+    pub visibility: String,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub to_json: String,
+    pub cc_json: String,
+    pub local: bool,
+    pub published_at: i64,
+    pub updated_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+}
+
+impl PostRow {
+    pub fn id(&self) -> Id {
+        Id::from_i64(self.id)
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = post_tags)]
+pub struct PostTagRow {
+    pub id: i64,
+    pub post_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub href: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> Result<(), Error> {
+    diesel::insert_into(posts::table).values(post).execute(conn).map_err(db_error)?;
+    if !tags.is_empty() {
+        crate::batch_insert!(conn, post_tags::table, tags)?;
+    }
+    Ok(())
+}
+
+/// Replaces a post's columns and its tags.
+pub fn update(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> Result<(), Error> {
+    diesel::update(posts::table.find(post.id)).set(post).execute(conn).map_err(db_error)?;
+    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post.id)))
+        .execute(conn)
+        .map_err(db_error)?;
+    if !tags.is_empty() {
+        crate::batch_insert!(conn, post_tags::table, tags)?;
+    }
+    Ok(())
+}
+
+/// Keeps the row as a tombstone: content and tags go, the id stays.
+pub fn mark_deleted(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<(), Error> {
+    diesel::update(posts::table.find(id.as_i64()))
+        .set((
+            posts::deleted_at.eq(Some(now.as_micros())),
+            posts::content_html.eq(""),
+            posts::source.eq(None::<String>),
+            posts::summary.eq(""),
+        ))
+        .execute(conn)
+        .map_err(db_error)?;
+    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(id.as_i64())))
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<PostRow>, Error> {
+    posts::table.find(id.as_i64()).select(PostRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<PostRow>, Error> {
+    posts::table
+        .filter(posts::ap_id.eq(ap_id))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn tags(conn: &mut DbConnection, post: Id) -> Result<Vec<PostTagRow>, Error> {
+    post_tags::table
+        .filter(post_tags::post_id.eq(post.as_i64()))
+        .select(PostTagRow::as_select())
+        .order(post_tags::id.asc())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// An author's live posts with one of `visibilities`, newest first, paged
+/// by id.
+pub fn by_author(
+    conn: &mut DbConnection,
+    author: Id,
+    visibilities: &[&str],
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PostRow>, Error> {
+    let mut q = posts::table
+        .filter(posts::author_id.eq(author.as_i64()))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .select(PostRow::as_select())
+        .order(posts::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(posts::id.lt(before));
+    }
+    q.load(conn).map_err(db_error)
+}
+
+pub fn count_by_author(conn: &mut DbConnection, author: Id, visibilities: &[&str]) -> Result<i64, Error> {
+    posts::table
+        .filter(posts::author_id.eq(author.as_i64()))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .count()
+        .get_result(conn)
+        .map_err(db_error)
+}
+
+pub fn count_local(conn: &mut DbConnection) -> Result<i64, Error> {
+    posts::table
+        .filter(posts::local.eq(true))
+        .filter(posts::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .map_err(db_error)
+}

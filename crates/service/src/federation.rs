@@ -1,0 +1,90 @@
+//! The outbound side of federation, seen from the use cases. A use case
+//! that changes something other servers should hear about calls
+//! [`Outbound::publish`] inside its write transaction; the implementation
+//! (in the `apub` crate) builds the activity and queues its deliveries on
+//! the same connection, so the change and its deliveries commit together.
+//! This crate only names what happened.
+
+use maillage_core::Error;
+use maillage_db::actors::ActorRow;
+use maillage_db::follows::FollowRow;
+use maillage_db::interactions::{AnnounceRow, LikeRow};
+use maillage_db::posts::PostRow;
+use maillage_db::DbConnection;
+
+/// What happened, with the rows the activity is built from.
+#[derive(Debug, Clone, Copy)]
+pub enum Outgoing<'a> {
+    CreatePost {
+        post: &'a PostRow,
+        author: &'a ActorRow,
+    },
+    UpdatePost {
+        post: &'a PostRow,
+        author: &'a ActorRow,
+    },
+    DeletePost {
+        post: &'a PostRow,
+        author: &'a ActorRow,
+    },
+    Follow {
+        follow: &'a FollowRow,
+        follower: &'a ActorRow,
+        target: &'a ActorRow,
+    },
+    UndoFollow {
+        follow: &'a FollowRow,
+        follower: &'a ActorRow,
+        target: &'a ActorRow,
+    },
+    AcceptFollow {
+        follow: &'a FollowRow,
+        follower: &'a ActorRow,
+        target: &'a ActorRow,
+    },
+    RejectFollow {
+        follow: &'a FollowRow,
+        follower: &'a ActorRow,
+        target: &'a ActorRow,
+    },
+    Like {
+        like: &'a LikeRow,
+        actor: &'a ActorRow,
+        post: &'a PostRow,
+        post_author: &'a ActorRow,
+    },
+    UndoLike {
+        like: &'a LikeRow,
+        actor: &'a ActorRow,
+        post: &'a PostRow,
+        post_author: &'a ActorRow,
+    },
+    Announce {
+        announce: &'a AnnounceRow,
+        actor: &'a ActorRow,
+        post: &'a PostRow,
+        post_author: &'a ActorRow,
+    },
+    UndoAnnounce {
+        announce: &'a AnnounceRow,
+        actor: &'a ActorRow,
+        post: &'a PostRow,
+        post_author: &'a ActorRow,
+    },
+    UpdateActor {
+        actor: &'a ActorRow,
+    },
+}
+
+pub trait Outbound: Send + Sync {
+    fn publish(&self, conn: &mut DbConnection, event: Outgoing<'_>) -> Result<(), Error>;
+}
+
+/// For nodes or tests that must not federate: publishes nothing.
+pub struct NoFederation;
+
+impl Outbound for NoFederation {
+    fn publish(&self, _conn: &mut DbConnection, _event: Outgoing<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+}

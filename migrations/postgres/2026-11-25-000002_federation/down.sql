@@ -1,0 +1,10 @@
+DROP TABLE instances;
+DROP TABLE deliveries;
+DROP TABLE received_activities;
+DROP TABLE reports;
+DROP TABLE likes;
+DROP TABLE announces;
+DROP TABLE post_tags;
+DROP TABLE posts;
+DROP TABLE follows;
+DROP TABLE actors;
