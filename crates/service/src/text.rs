@@ -122,7 +122,7 @@ pub fn render_markdown(source: &str, link: &dyn Fn(&Token) -> Option<String>) ->
         let boundary = linked.chars().last().is_none_or(|c| c.is_whitespace() || c == '(');
         let candidate = tokens.iter().find_map(|t| {
             let text = token_text(t);
-            (boundary && starts_with_token(from, &text)).then(|| (t, text))
+            (boundary && starts_with_token(from, &text)).then_some((t, text))
         });
         match candidate.and_then(|(t, text)| link(t).map(|html| (html, text))) {
             Some((html, text)) => {
