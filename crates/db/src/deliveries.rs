@@ -235,3 +235,12 @@ pub fn next_due(conn: &mut DbConnection) -> Result<Option<i64>, Error> {
 fn truncate(error: &str) -> String {
     error.chars().take(1000).collect()
 }
+
+/// Gives claimed rows back untouched (the worker took more than it can run).
+pub fn release(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+    diesel::update(deliveries::table.filter(deliveries::id.eq_any(ids)))
+        .set((deliveries::claimed_by.eq(None::<String>), deliveries::claimed_until.eq(None::<i64>)))
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}

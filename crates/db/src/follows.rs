@@ -167,3 +167,13 @@ pub fn delete_with_domain(conn: &mut DbConnection, domain: &str) -> Result<usize
     .execute(conn)
     .map_err(db_error)
 }
+
+/// Removes every follow from or to `actor` (the actor was deleted).
+pub fn delete_with_actor(conn: &mut DbConnection, actor: Id) -> Result<usize, Error> {
+    diesel::delete(
+        follows::table
+            .filter(follows::follower_id.eq(actor.as_i64()).or(follows::followed_id.eq(actor.as_i64()))),
+    )
+    .execute(conn)
+    .map_err(db_error)
+}

@@ -152,3 +152,13 @@ pub fn count_local(conn: &mut DbConnection) -> Result<i64, Error> {
         .get_result(conn)
         .map_err(db_error)
 }
+
+/// Marks every live post of `author` deleted (the author was deleted).
+pub fn mark_all_deleted_by(conn: &mut DbConnection, author: Id, now: Timestamp) -> Result<usize, Error> {
+    diesel::update(
+        posts::table.filter(posts::author_id.eq(author.as_i64())).filter(posts::deleted_at.is_null()),
+    )
+    .set((posts::deleted_at.eq(Some(now.as_micros())), posts::content_html.eq(""), posts::summary.eq("")))
+    .execute(conn)
+    .map_err(db_error)
+}

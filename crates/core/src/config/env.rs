@@ -25,6 +25,7 @@ const OVERRIDES: &[(&str, &str, ValueKind)] = &[
     ("MAILLAGE_TERRITORY_LATITUDE", "territory.latitude", ValueKind::Float),
     ("MAILLAGE_TERRITORY_LONGITUDE", "territory.longitude", ValueKind::Float),
     ("MAILLAGE_FEDERATION_DEBUG", "federation.debug", ValueKind::Bool),
+    ("MAILLAGE_FEDERATION_RETRY_BASE_SECS", "federation.retry_base_secs", ValueKind::Integer),
 ];
 
 /// The variable names, for documentation and `--help`.
@@ -42,6 +43,7 @@ pub const ENV_OVERRIDES: &[&str] = &[
     "MAILLAGE_TERRITORY_LATITUDE",
     "MAILLAGE_TERRITORY_LONGITUDE",
     "MAILLAGE_FEDERATION_DEBUG",
+    "MAILLAGE_FEDERATION_RETRY_BASE_SECS",
 ];
 
 /// Writes every set variable into `table`; returns `(key, variable)` pairs so

@@ -157,12 +157,43 @@ impl Default for TerritoryConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationConfig {
     /// Allows plain-http `localhost:PORT` peers and private addresses: for
     /// tests and local trials only, never in production.
     pub debug: bool,
+    /// Deliveries in flight at once, all hosts together.
+    pub delivery_concurrency: usize,
+    /// Deliveries in flight at once to one host, so that a slow host cannot
+    /// take every slot.
+    pub delivery_per_host: usize,
+    /// Delay before the first retry; each further retry doubles it.
+    pub retry_base_secs: u64,
+    /// Longest delay between two retries.
+    pub retry_max_delay_secs: u64,
+    /// Attempts before a delivery is given up.
+    pub retry_max_attempts: u32,
+    /// A host failing without a single success for this long is marked
+    /// dead: nothing is sent to it until it answers or writes to us again.
+    pub dead_after_hours: u64,
+    /// Finished deliveries are kept this long, then pruned.
+    pub delivery_retention_hours: u64,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        FederationConfig {
+            debug: false,
+            delivery_concurrency: 64,
+            delivery_per_host: 8,
+            retry_base_secs: 30,
+            retry_max_delay_secs: 6 * 3600,
+            retry_max_attempts: 16,
+            dead_after_hours: 72,
+            delivery_retention_hours: 168,
+        }
+    }
 }
 
 /// One problem in the configuration.

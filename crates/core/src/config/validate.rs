@@ -61,6 +61,15 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
         },
     );
     check("territory.languages", validate_languages(&t.languages));
+
+    let f = &c.federation;
+    check("federation.delivery_concurrency", in_range(f.delivery_concurrency, 1, 1024));
+    check("federation.delivery_per_host", in_range(f.delivery_per_host, 1, 256));
+    check("federation.retry_base_secs", in_range(f.retry_base_secs, 1, 86_400));
+    check("federation.retry_max_delay_secs", in_range(f.retry_max_delay_secs, 1, 7 * 86_400));
+    check("federation.retry_max_attempts", in_range(f.retry_max_attempts, 1, 100));
+    check("federation.dead_after_hours", in_range(f.dead_after_hours, 1, 24 * 365));
+    check("federation.delivery_retention_hours", in_range(f.delivery_retention_hours, 1, 24 * 365));
     issues
 }
 

@@ -1,0 +1,167 @@
+//! Pure builders of the activities we send: no database, no network, so
+//! each is unit-tested on its own. Embedded objects lose their `@context`;
+//! the activity carries one.
+
+use serde_json::{json, Value};
+
+use crate::protocol::context;
+
+fn strip_context(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.remove("@context");
+    }
+    object
+}
+
+fn activity(kind: &str, id: &str, actor: &str, object: Value) -> Value {
+    json!({ "@context": context(), "id": id, "type": kind, "actor": actor, "object": object })
+}
+
+fn with_audience(mut activity: Value, to: &[String], cc: &[String]) -> Value {
+    activity["to"] = json!(to);
+    activity["cc"] = json!(cc);
+    activity
+}
+
+/// `Create` of a post; the audience is the post's own.
+pub fn build_create(id: &str, actor: &str, object: Value) -> Value {
+    let to = object.get("to").cloned().unwrap_or(json!([]));
+    let cc = object.get("cc").cloned().unwrap_or(json!([]));
+    let published = object.get("published").cloned();
+    let mut a = activity("Create", id, actor, strip_context(object));
+    a["to"] = to;
+    a["cc"] = cc;
+    if let Some(p) = published {
+        a["published"] = p;
+    }
+    a
+}
+
+/// `Update` of a post or of an actor; the audience is the object's own, or
+/// the given one for actors.
+pub fn build_update(id: &str, actor: &str, object: Value, to: &[String], cc: &[String]) -> Value {
+    let to = object.get("to").cloned().unwrap_or_else(|| json!(to));
+    let cc = object.get("cc").cloned().unwrap_or_else(|| json!(cc));
+    let mut a = activity("Update", id, actor, strip_context(object));
+    a["to"] = to;
+    a["cc"] = cc;
+    a
+}
+
+/// `Delete` of a post, carrying its Tombstone.
+pub fn build_delete(id: &str, actor: &str, tombstone: Value, to: &[String], cc: &[String]) -> Value {
+    with_audience(activity("Delete", id, actor, strip_context(tombstone)), to, cc)
+}
+
+pub fn build_follow(id: &str, follower: &str, target: &str) -> Value {
+    with_audience(activity("Follow", id, follower, json!(target)), &[target.to_owned()], &[])
+}
+
+/// `Accept` or `Reject` of a follow, embedding the Follow so that the
+/// follower can match it even when it does not keep follow ids.
+pub fn build_follow_answer(kind: &str, id: &str, target: &str, follow: Value) -> Value {
+    let follower = follow.get("actor").and_then(Value::as_str).map(str::to_owned).unwrap_or_default();
+    with_audience(activity(kind, id, target, strip_context(follow)), &[follower], &[])
+}
+
+pub fn build_undo(id: &str, actor: &str, inner: Value) -> Value {
+    let to = inner.get("to").cloned().unwrap_or(json!([]));
+    let cc = inner.get("cc").cloned().unwrap_or(json!([]));
+    let mut a = activity("Undo", id, actor, strip_context(inner));
+    a["to"] = to;
+    a["cc"] = cc;
+    a
+}
+
+pub fn build_announce(
+    id: &str,
+    actor: &str,
+    object_id: &str,
+    to: &[String],
+    cc: &[String],
+    published: &str,
+) -> Value {
+    let mut a = with_audience(activity("Announce", id, actor, json!(object_id)), to, cc);
+    a["published"] = json!(published);
+    a
+}
+
+pub fn build_like(id: &str, actor: &str, object_id: &str, object_author: &str) -> Value {
+    with_audience(activity("Like", id, actor, json!(object_id)), &[object_author.to_owned()], &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_takes_the_audience_of_its_object() {
+        let note = json!({"@context": context(), "id": "https://a.example/objects/1", "type": "Note",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["https://a.example/users/al/followers"],
+            "published": "2026-11-25T20:00:00.000Z"});
+        let create = build_create("https://a.example/objects/1/activity", "https://a.example/users/al", note);
+        assert_eq!(create["type"], "Create");
+        assert_eq!(create["to"][0], "https://www.w3.org/ns/activitystreams#Public");
+        assert_eq!(create["cc"][0], "https://a.example/users/al/followers");
+        assert_eq!(create["published"], "2026-11-25T20:00:00.000Z");
+        assert!(create["object"].get("@context").is_none(), "embedded objects carry no context");
+        assert!(create.get("@context").is_some());
+    }
+
+    #[test]
+    fn follow_answers_embed_the_follow() {
+        let follow = build_follow(
+            "https://b.example/activities/9",
+            "https://b.example/users/bo",
+            "https://a.example/users/al",
+        );
+        assert_eq!(follow["object"], "https://a.example/users/al");
+        let accept = build_follow_answer(
+            "Accept",
+            "https://a.example/activities/10",
+            "https://a.example/users/al",
+            follow,
+        );
+        assert_eq!(accept["type"], "Accept");
+        assert_eq!(accept["actor"], "https://a.example/users/al");
+        assert_eq!(accept["object"]["id"], "https://b.example/activities/9");
+        assert_eq!(accept["to"][0], "https://b.example/users/bo");
+    }
+
+    #[test]
+    fn undo_wraps_and_keeps_the_audience() {
+        let like = build_like(
+            "https://a.example/activities/3",
+            "https://a.example/users/al",
+            "https://b.example/n/1",
+            "https://b.example/users/bo",
+        );
+        let undo = build_undo("https://a.example/activities/4", "https://a.example/users/al", like);
+        assert_eq!(undo["object"]["type"], "Like");
+        assert_eq!(undo["to"][0], "https://b.example/users/bo");
+    }
+
+    #[test]
+    fn announce_and_delete_have_their_audience() {
+        let to = vec!["https://www.w3.org/ns/activitystreams#Public".to_owned()];
+        let cc = vec!["https://a.example/users/t/followers".to_owned()];
+        let ann = build_announce(
+            "https://a.example/activities/5",
+            "https://a.example/users/t",
+            "https://a.example/objects/1",
+            &to,
+            &cc,
+            "2026-11-25T20:00:00.000Z",
+        );
+        assert_eq!(ann["object"], "https://a.example/objects/1");
+        assert_eq!(ann["cc"][0], "https://a.example/users/t/followers");
+        let del = build_delete(
+            "https://a.example/activities/6",
+            "https://a.example/users/al",
+            json!({"id": "https://a.example/objects/1", "type": "Tombstone"}),
+            &to,
+            &cc,
+        );
+        assert_eq!(del["object"]["type"], "Tombstone");
+    }
+}

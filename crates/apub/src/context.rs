@@ -1,0 +1,66 @@
+//! What the federation code needs at hand, and the federation library's
+//! configuration built from it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::config::FederationConfig;
+use activitypub_federation::resolver::ValidatingDnsResolver;
+use maillage_core::config::Config;
+use maillage_core::urls::LocalUrls;
+use maillage_core::Error;
+use maillage_db::DbPool;
+
+use crate::objects::actor::DbActor;
+
+#[derive(Clone)]
+pub struct ApubContext {
+    pub db: DbPool,
+    pub config: Arc<Config>,
+    pub urls: Arc<LocalUrls>,
+}
+
+pub type Data = activitypub_federation::config::Data<ApubContext>;
+
+/// Timeout of one outgoing request (fetch or delivery).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn user_agent(urls: &LocalUrls) -> String {
+    format!("Maillage/{} (+{})", env!("CARGO_PKG_VERSION"), urls.base())
+}
+
+/// The HTTP client for fetches and deliveries. In production the resolver
+/// refuses hosts that resolve to loopback, private or link-local addresses
+/// (SSRF); only federation debug mode lets `localhost:PORT` peers through.
+pub fn http_client(urls: &LocalUrls, debug: bool) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .user_agent(user_agent(urls))
+        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .dns_resolver(Arc::new(ValidatingDnsResolver::new(Vec::new(), !debug)))
+        .build()
+        .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Builds the library's configuration: our domain, the debug switch, the
+/// client above, Mastodon-compatible signatures, and the instance actor to
+/// sign fetches (secure-mode servers refuse unsigned ones).
+pub async fn federation_config(
+    ctx: ApubContext,
+    instance_actor: &DbActor,
+) -> Result<FederationConfig<ApubContext>, Error> {
+    let debug = ctx.config.federation.debug;
+    let client = http_client(&ctx.urls, debug)?;
+    FederationConfig::builder()
+        .domain(ctx.urls.domain().to_owned())
+        .app_data(ctx.clone())
+        .client(reqwest_middleware::ClientWithMiddleware::from(client))
+        .debug(debug)
+        .http_signature_compat(true)
+        .request_timeout(REQUEST_TIMEOUT)
+        .signed_fetch_actor(instance_actor)
+        .build()
+        .await
+        .map_err(|e| Error::internal(format!("federation configuration: {e}")))
+}

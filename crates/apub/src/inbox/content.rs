@@ -1,0 +1,200 @@
+//! Create, Update, Delete, Announce, Like and Flag.
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::interactions::{self, AnnounceRow, LikeRow, ReportRow};
+use maillage_db::{follows, posts};
+use serde_json::Value;
+use url::Url;
+
+use super::{apply, same_origin, Outcome};
+use crate::context::Data;
+use crate::objects::actor::ap_to_actor;
+use crate::objects::note::{upsert_remote_post, DbPost};
+use crate::protocol::activity::Envelope;
+use crate::protocol::actor::{ApActor, ACTOR_TYPES};
+use crate::protocol::note::{ApNote, POST_TYPES};
+use crate::protocol::values::ids_of;
+
+/// Create or Update of a post, or Update of the sender's own actor.
+pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let object = match env.object.clone() {
+        Some(Value::String(id)) => fetch_object(data, &id).await?,
+        Some(obj @ Value::Object(_)) => obj,
+        _ => return Err(Error::bad_request("Create or Update without object")),
+    };
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if env.kind == "Update" && ACTOR_TYPES.contains(&kind.as_str()) {
+        let ap = ApActor::parse(object).map_err(Error::bad_request)?;
+        if ap.id.as_str() != actor.ap_id {
+            return Err(Error::forbidden("an actor can only update itself"));
+        }
+        return apply(data, &env.id, move |conn| {
+            let row = ap_to_actor(&ap, Some(&actor), Timestamp::now());
+            actors::update(conn, &row)?;
+            Ok(Outcome::Applied)
+        })
+        .await;
+    }
+    if !POST_TYPES.contains(&kind.as_str()) {
+        return Ok(Outcome::Ignored(format!("{} of a {kind} is not handled", env.kind)));
+    }
+    let note = ApNote::parse(object).map_err(Error::bad_request)?;
+    if !same_origin(note.id.as_str(), &actor.ap_id) {
+        return Err(Error::forbidden("a post must come from its author's host"));
+    }
+    if note.author() != actor.ap_id {
+        return Err(Error::forbidden("only the author can create or update a post"));
+    }
+    apply(data, &env.id, move |conn| {
+        upsert_remote_post(conn, &note, &actor)?;
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+async fn fetch_object(data: &Data, id: &str) -> Result<Value, Error> {
+    let url = Url::parse(id).map_err(|_| Error::bad_request("the object is not a URL"))?;
+    let post: ObjectId<DbPost> = url.into();
+    let fetched = post.dereference(data).await.map_err(Error::from)?;
+    Ok(crate::objects::note::post_to_ap(
+        &fetched.row,
+        &data
+            .db
+            .run({
+                let author = fetched.row.author_id;
+                move |conn| {
+                    actors::find_by_id(conn, Id::from_i64(author))?
+                        .ok_or_else(|| Error::internal("post without author"))
+                }
+            })
+            .await?,
+        &[],
+    ))
+}
+
+/// Delete of a post (only by its author) or of the sender itself, which
+/// ends its follows and removes its posts.
+pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let target = env.object_id().ok_or_else(|| Error::bad_request("Delete without object"))?;
+    apply(data, &env.id, move |conn| {
+        let now = Timestamp::now();
+        if target == actor.ap_id {
+            follows::delete_with_actor(conn, actor.id())?;
+            posts::mark_all_deleted_by(conn, actor.id(), now)?;
+            return Ok(Outcome::Applied);
+        }
+        let Some(post) = posts::find_by_ap_id(conn, &target)? else {
+            return Ok(Outcome::Ignored("delete of an unknown object".into()));
+        };
+        if post.author_id != actor.id {
+            return Err(Error::forbidden("only the author can delete a post"));
+        }
+        if !post.is_deleted() {
+            posts::mark_deleted(conn, post.id(), now)?;
+        }
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+/// A boost: the post is fetched when we do not have it. Announces that
+/// wrap an activity (group federation, FEP-1b12) are left to the groups
+/// support.
+pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let object = env.object.clone().ok_or_else(|| Error::bad_request("Announce without object"))?;
+    if object.get("actor").is_some() {
+        return Ok(Outcome::Ignored("Announce of an activity is not handled".into()));
+    }
+    let id = env.object_id().ok_or_else(|| Error::bad_request("Announce without object id"))?;
+    let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
+    let post = ObjectId::<DbPost>::from(url).dereference(data).await.map_err(Error::from)?;
+    let ap_id = env.id.to_string();
+    apply(data, &env.id, move |conn| {
+        if interactions::find_announce(conn, actor.id, post.row.id)?.is_some() {
+            return Ok(Outcome::Duplicate);
+        }
+        let now = Timestamp::now();
+        interactions::insert_announce(
+            conn,
+            &AnnounceRow {
+                id: Id::generate_at(now).as_i64(),
+                ap_id,
+                actor_id: actor.id,
+                post_id: post.row.id,
+                created_at: now.as_micros(),
+            },
+        )?;
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+/// A like of a post we have; likes of unknown posts are not fetched.
+pub async fn like(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let target = env.object_id().ok_or_else(|| Error::bad_request("Like without object"))?;
+    let ap_id = env.id.to_string();
+    apply(data, &env.id, move |conn| {
+        let Some(post) = posts::find_by_ap_id(conn, &target)? else {
+            return Ok(Outcome::Ignored("like of an unknown post".into()));
+        };
+        if interactions::find_like(conn, actor.id, post.id)?.is_some() {
+            return Ok(Outcome::Duplicate);
+        }
+        let now = Timestamp::now();
+        interactions::insert_like(
+            conn,
+            &LikeRow {
+                id: Id::generate_at(now).as_i64(),
+                ap_id,
+                actor_id: actor.id,
+                post_id: post.id,
+                created_at: now.as_micros(),
+            },
+        )?;
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+/// A report, stored for moderators: the reported account and posts are the
+/// ones among the objects that we know.
+pub async fn flag(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let objects = env.object.as_ref().map(ids_of).unwrap_or_default();
+    let comment: String = env.content.clone().unwrap_or_default().chars().take(5000).collect();
+    let ap_id = env.id.to_string();
+    apply(data, &env.id, move |conn| {
+        let mut target = None;
+        let mut reported_posts = Vec::new();
+        for id in &objects {
+            if let Some(a) = actors::find_by_ap_id(conn, id)?.filter(|a| a.local) {
+                target.get_or_insert(a.id);
+            } else if let Some(p) = posts::find_by_ap_id(conn, id)?.filter(|p| p.local) {
+                target.get_or_insert(p.author_id);
+                reported_posts.push(p.ap_id);
+            }
+        }
+        if target.is_none() && reported_posts.is_empty() {
+            return Ok(Outcome::Ignored("report about nothing of ours".into()));
+        }
+        let now = Timestamp::now();
+        interactions::insert_report(
+            conn,
+            &ReportRow {
+                id: Id::generate_at(now).as_i64(),
+                ap_id: Some(ap_id),
+                reporter_id: actor.id,
+                target_actor_id: target,
+                object_ids_json: serde_json::to_string(&reported_posts).unwrap_or_else(|_| "[]".into()),
+                comment,
+                created_at: now.as_micros(),
+                resolved_at: None,
+            },
+        )?;
+        Ok(Outcome::Applied)
+    })
+    .await
+}

@@ -1,0 +1,165 @@
+//! Receiving activities. The order matters: size, JSON, signature header,
+//! envelope and origin checks come before any network or database work; the
+//! signer's key is then fetched (or read from the cache), the signature
+//! verified (once more with a refreshed key if it fails), and only then is
+//! the activity applied, in one transaction that also records its id so
+//! that a second delivery has no effect.
+
+mod content;
+mod relations;
+
+use std::time::SystemTime;
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use maillage_core::time::Timestamp;
+use maillage_core::{Error, ErrorKind};
+use maillage_db::actors::ActorRow;
+use maillage_db::{deliveries, instances, received, transaction, DbConnection};
+use serde_json::Value;
+use url::Url;
+
+use crate::context::Data;
+use crate::objects::actor::DbActor;
+use crate::protocol::activity::Envelope;
+use crate::signature::{check_and_build_signing_string, parse_signature, verify_rsa_sha256, SignedRequest};
+
+/// Largest activity accepted, as Mastodon does.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub struct InboxRequest {
+    pub method: String,
+    pub path_and_query: String,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What happened to an accepted activity (all answer 202).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    Duplicate,
+    Ignored(String),
+}
+
+/// The host of a URL, with its port.
+pub(crate) fn origin(url: &str) -> Option<String> {
+    let u = Url::parse(url).ok()?;
+    let host = u.host_str()?;
+    Some(match u.port() {
+        Some(p) => format!("{}://{host}:{p}", u.scheme()),
+        None => format!("{}://{host}", u.scheme()),
+    })
+}
+
+pub(crate) fn same_origin(a: &str, b: &str) -> bool {
+    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x == y)
+}
+
+pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
+    if req.body.len() > MAX_BODY_BYTES {
+        return Err(Error::new(ErrorKind::PayloadTooLarge, "activity larger than 1 MiB"));
+    }
+    let json: Value =
+        serde_json::from_slice(&req.body).map_err(|e| Error::bad_request(format!("malformed JSON: {e}")))?;
+    let signed = SignedRequest {
+        method: &req.method,
+        path_and_query: &req.path_and_query,
+        headers: &req.headers,
+        body: &req.body,
+    };
+    let signature = parse_signature(&signed)?;
+    let envelope = Envelope::parse(&json).map_err(Error::bad_request)?;
+    let actor_id = envelope.actor_id().to_owned();
+    if !same_origin(envelope.id.as_str(), &actor_id) {
+        return Err(Error::forbidden("the activity's id and actor are on different hosts"));
+    }
+    if data.urls.is_local(&actor_id) {
+        return Err(Error::forbidden("activities from this node are not accepted from outside"));
+    }
+    let key_owner = signature.actor_id();
+    let owned = key_owner == actor_id
+        || signature.key_id.starts_with(&format!("{actor_id}#"))
+        || signature.key_id.starts_with(&format!("{actor_id}/"));
+    if !owned {
+        return Err(Error::unauthorized("the request is signed with a key of another actor"));
+    }
+    // Check the date and digest before fetching anything.
+    let signing_string = check_and_build_signing_string(&signed, &signature, SystemTime::now())?;
+
+    let actor_url = Url::parse(&actor_id).map_err(|_| Error::bad_request("the actor is not a URL"))?;
+    let object_id: ObjectId<DbActor> = actor_url.into();
+    let is_self_delete =
+        envelope.kind == "Delete" && envelope.object_id().as_deref() == Some(actor_id.as_str());
+    let actor = match object_id.dereference(data).await {
+        Ok(actor) => actor,
+        // A deleted account cannot be fetched; its Delete needs no key we do
+        // not already have.
+        Err(_) if is_self_delete => return Ok(Outcome::Ignored("delete of an unknown actor".into())),
+        Err(e) => {
+            let e = Error::from(e);
+            return Err(Error::unauthorized(format!("cannot fetch the signer's key: {}", e.message())));
+        }
+    };
+    if verify_rsa_sha256(&actor.row.public_key_pem, &signing_string, &signature.signature).is_err() {
+        // The key may have been rotated since we cached it.
+        let fresh = object_id
+            .dereference_forced(data)
+            .await
+            .map_err(|_| Error::unauthorized("the signature does not verify"))?;
+        verify_rsa_sha256(&fresh.row.public_key_pem, &signing_string, &signature.signature)?;
+    }
+    record_alive(data, &actor.row).await?;
+    if !envelope.is_handled() {
+        return Ok(Outcome::Ignored(format!("{} activities are not handled", envelope.kind)));
+    }
+    dispatch(data, envelope, json, actor.row).await
+}
+
+/// The sender spoke: if we had marked its host dead, it is revived and what
+/// was waiting for it is due again.
+async fn record_alive(data: &Data, actor: &ActorRow) -> Result<(), Error> {
+    let host = actor.domain.clone();
+    data.db
+        .run(move |conn| {
+            let now = Timestamp::now();
+            if instances::record_success(conn, &host, now)? {
+                deliveries::wake_host(conn, &host, now)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> Result<Outcome, Error> {
+    match env.kind.as_str() {
+        "Follow" => relations::follow(data, env, json, actor).await,
+        "Accept" | "Reject" => relations::answer(data, env, actor).await,
+        "Undo" => relations::undo(data, env, actor).await,
+        "Create" | "Update" => content::create_or_update(data, env, actor).await,
+        "Delete" => content::delete(data, env, actor).await,
+        "Announce" => content::announce(data, env, actor).await,
+        "Like" => content::like(data, env, actor).await,
+        "Flag" => content::flag(data, env, actor).await,
+        other => Ok(Outcome::Ignored(format!("{other} activities are not handled"))),
+    }
+}
+
+/// Applies `effect` in one write transaction that first records the
+/// activity id; a second delivery of the same id changes nothing.
+pub(crate) async fn apply<F>(data: &Data, activity_id: &Url, effect: F) -> Result<Outcome, Error>
+where
+    F: FnOnce(&mut DbConnection) -> Result<Outcome, Error> + Send + 'static,
+{
+    let id = activity_id.to_string();
+    data.db
+        .run(move |conn| {
+            transaction::write(conn, |conn| {
+                if !received::mark_received(conn, &id, Timestamp::now())? {
+                    return Ok(Outcome::Duplicate);
+                }
+                effect(conn)
+            })
+        })
+        .await
+}

@@ -1,0 +1,159 @@
+//! Follow, Accept, Reject and Undo.
+
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::follows::{self, FollowRow, ACCEPTED, PENDING};
+use maillage_db::interactions;
+use maillage_service::actors::PURPOSE_INSTANCE;
+use maillage_service::federation::{Outbound, Outgoing};
+use serde_json::Value;
+
+use super::{apply, Outcome};
+use crate::context::Data;
+use crate::outbound::ApubOutbound;
+use crate::protocol::activity::Envelope;
+use crate::protocol::values::first_id;
+
+/// Someone follows one of our actors: accepted at once unless the actor
+/// approves followers by hand; a repeated Follow gets its Accept again.
+pub async fn follow(data: &Data, env: Envelope, _json: Value, actor: ActorRow) -> Result<Outcome, Error> {
+    let target_id = env.object_id().ok_or_else(|| Error::bad_request("Follow without object"))?;
+    let outbound = ApubOutbound::new((*data.urls).clone());
+    let follow_ap_id = env.id.to_string();
+    apply(data, &env.id, move |conn| {
+        let Some(target) = actors::find_by_ap_id(conn, &target_id)?.filter(|t| t.local) else {
+            return Ok(Outcome::Ignored("Follow of an actor that is not ours".into()));
+        };
+        if target.purpose.as_deref() == Some(PURPOSE_INSTANCE) {
+            return Ok(Outcome::Ignored("the instance actor cannot be followed".into()));
+        }
+        let now = Timestamp::now();
+        let follow = match follows::find(conn, actor.id(), target.id())? {
+            Some(existing) => existing,
+            None => {
+                let row = FollowRow {
+                    id: Id::generate_at(now).as_i64(),
+                    ap_id: follow_ap_id,
+                    follower_id: actor.id,
+                    followed_id: target.id,
+                    state: if target.manually_approves_followers { PENDING } else { ACCEPTED }.to_owned(),
+                    created_at: now.as_micros(),
+                    updated_at: now.as_micros(),
+                };
+                follows::insert(conn, &row)?;
+                row
+            }
+        };
+        if follow.is_accepted() {
+            outbound.publish(
+                conn,
+                Outgoing::AcceptFollow { follow: &follow, follower: &actor, target: &target },
+            )?;
+        }
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+/// The follow this Accept, Reject or Undo is about, found by its id or, for
+/// peers that do not keep ids, by who follows whom.
+fn find_follow(
+    conn: &mut maillage_db::DbConnection,
+    object: &Value,
+    follower: Option<&ActorRow>,
+    followed: Option<&ActorRow>,
+) -> Result<Option<FollowRow>, Error> {
+    if let Some(id) = first_id(object) {
+        if let Some(f) = follows::find_by_ap_id(conn, &id)? {
+            return Ok(Some(f));
+        }
+    }
+    let find_actor = |conn: &mut maillage_db::DbConnection, key: &str| -> Result<Option<ActorRow>, Error> {
+        match object.get(key).and_then(first_id) {
+            Some(id) => actors::find_by_ap_id(conn, &id),
+            None => Ok(None),
+        }
+    };
+    let follower = match follower {
+        Some(a) => Some(a.clone()),
+        None => find_actor(conn, "actor")?,
+    };
+    let followed = match followed {
+        Some(a) => Some(a.clone()),
+        None => find_actor(conn, "object")?,
+    };
+    match (follower, followed) {
+        (Some(a), Some(b)) => follows::find(conn, a.id(), b.id()),
+        _ => Ok(None),
+    }
+}
+
+/// Accept or Reject of a follow one of ours sent: only the followed actor
+/// may answer it.
+pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let object = env.object.clone().ok_or_else(|| Error::bad_request("Accept without object"))?;
+    let accept = env.kind == "Accept";
+    apply(data, &env.id, move |conn| {
+        let Some(follow) = find_follow(conn, &object, None, Some(&actor))? else {
+            return Ok(Outcome::Ignored("answer to an unknown follow".into()));
+        };
+        if follow.followed_id != actor.id {
+            return Err(Error::forbidden("only the followed actor can answer a follow"));
+        }
+        if accept {
+            follows::set_state(conn, follow.id, ACCEPTED, Timestamp::now())?;
+        } else {
+            follows::delete(conn, follow.id)?;
+        }
+        Ok(Outcome::Applied)
+    })
+    .await
+}
+
+/// Undo of a Follow, Like or Announce: only by whoever did it.
+pub async fn undo(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let object = env.object.clone().ok_or_else(|| Error::bad_request("Undo without object"))?;
+    let inner_id = first_id(&object);
+    let inner_type = object.get("type").and_then(Value::as_str).map(str::to_owned);
+    if let Some(inner_actor) = object.get("actor").and_then(first_id) {
+        if inner_actor != actor.ap_id {
+            return Err(Error::forbidden("only the actor of an activity can undo it"));
+        }
+    }
+    apply(data, &env.id, move |conn| {
+        let is = |t: &str| inner_type.as_deref().is_none_or(|k| k == t);
+        if is("Follow") {
+            if let Some(follow) = find_follow(conn, &object, Some(&actor), None)? {
+                if follow.follower_id != actor.id {
+                    return Err(Error::forbidden("only the follower can undo a follow"));
+                }
+                follows::delete(conn, follow.id)?;
+                return Ok(Outcome::Applied);
+            }
+        }
+        if let Some(id) = inner_id.as_deref() {
+            if is("Like") {
+                if let Some(like) = interactions::find_like_by_ap_id(conn, id)? {
+                    if like.actor_id != actor.id {
+                        return Err(Error::forbidden("only its author can undo a like"));
+                    }
+                    interactions::delete_like(conn, like.id)?;
+                    return Ok(Outcome::Applied);
+                }
+            }
+            if is("Announce") {
+                if let Some(ann) = interactions::find_announce_by_ap_id(conn, id)? {
+                    if ann.actor_id != actor.id {
+                        return Err(Error::forbidden("only its author can undo a boost"));
+                    }
+                    interactions::delete_announce(conn, ann.id)?;
+                    return Ok(Outcome::Applied);
+                }
+            }
+        }
+        Ok(Outcome::Ignored("undo of something unknown".into()))
+    })
+    .await
+}

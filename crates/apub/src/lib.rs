@@ -1,0 +1,33 @@
+//! # maillage-apub
+//!
+//! Everything ActivityPub; the only crate that imports
+//! `activitypub_federation`.
+//!
+//! - [`protocol`]: wire types parsed leniently from what peers send, and the
+//!   `@context` of what we send.
+//! - [`objects`]: our rows as the library's objects (`DbActor`, `DbPost`),
+//!   with conversions named by direction (`actor_to_ap`, `ap_to_actor`,
+//!   `post_to_ap`, `ap_to_post`).
+//! - [`builders`]: pure builders of outgoing activities.
+//! - [`outbound`]: [`outbound::ApubOutbound`], the implementation of the
+//!   service crate's `Outbound`: recipients, activity, queued deliveries.
+//! - [`signature`]: draft-cavage HTTP signature verification (aws-lc-rs).
+//! - [`inbox`]: receiving activities: checks, then one handler per type.
+//! - [`delivery`]: the worker that drains the persistent delivery queue.
+//! - [`discovery`]: WebFinger, host-meta, NodeInfo.
+//! - [`collections`]: outbox, followers, following.
+//! - [`context`]: the shared context and the library's configuration.
+
+pub mod builders;
+pub mod collections;
+pub mod context;
+pub mod delivery;
+pub mod discovery;
+pub mod error;
+pub mod inbox;
+pub mod objects;
+pub mod outbound;
+pub mod protocol;
+pub mod signature;
+
+pub use context::{ApubContext, Data};

@@ -1,0 +1,250 @@
+//! Posts: `post_to_ap` for ours (a `Note`, or a `Tombstone` once deleted),
+//! `ap_to_post` for others', and the library's `Object` trait.
+
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::Object;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::{Error, ErrorKind};
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::posts::{self, PostRow, PostTagRow};
+use maillage_db::{transaction, DbConnection};
+use maillage_service::text::sanitize_html;
+use serde_json::{json, Value};
+use url::Url;
+
+use super::actor::DbActor;
+use super::{parse_time, rfc3339};
+use crate::context::Data;
+use crate::error::ApubError;
+use crate::protocol::note::ApNote;
+use crate::protocol::{context, is_public, PUBLIC};
+
+#[derive(Debug, Clone)]
+pub struct DbPost {
+    pub row: PostRow,
+    ap_id: Url,
+}
+
+impl DbPost {
+    pub fn new(row: PostRow) -> Result<DbPost, Error> {
+        let ap_id =
+            Url::parse(&row.ap_id).map_err(|e| Error::internal(format!("post {}: {e}", row.ap_id)))?;
+        Ok(DbPost { row, ap_id })
+    }
+}
+
+/// The audience of a post, from its visibility (Mastodon's mapping).
+pub fn audience(
+    visibility: &str,
+    followers: Option<&str>,
+    mentioned: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let followers: Vec<String> = followers.map(str::to_owned).into_iter().collect();
+    let mentioned = mentioned.to_vec();
+    match visibility {
+        "public" => (vec![PUBLIC.to_owned()], [followers, mentioned].concat()),
+        "unlisted" => (followers, [vec![PUBLIC.to_owned()], mentioned].concat()),
+        "followers" => (followers, mentioned),
+        _ => (mentioned, Vec::new()),
+    }
+}
+
+/// The visibility a received post has, from its audience.
+pub fn visibility_of(to: &[String], cc: &[String], author_followers: Option<&str>) -> &'static str {
+    if to.iter().any(|a| is_public(a)) {
+        "public"
+    } else if cc.iter().any(|a| is_public(a)) {
+        "unlisted"
+    } else if author_followers.is_some_and(|f| to.iter().chain(cc).any(|a| a == f)) {
+        "followers"
+    } else {
+        "direct"
+    }
+}
+
+pub fn tombstone(ap_id: &str, deleted_at: Option<i64>) -> Value {
+    let mut t = json!({ "@context": context(), "id": ap_id, "type": "Tombstone", "formerType": "Note" });
+    if let Some(at) = deleted_at {
+        t["deleted"] = json!(rfc3339(Timestamp::from_micros(at)));
+    }
+    t
+}
+
+/// Our post as ActivityPub JSON.
+pub fn post_to_ap(post: &PostRow, author: &ActorRow, tags: &[PostTagRow]) -> Value {
+    if post.is_deleted() {
+        return tombstone(&post.ap_id, post.deleted_at);
+    }
+    let to: Vec<String> = serde_json::from_str(&post.to_json).unwrap_or_default();
+    let cc: Vec<String> = serde_json::from_str(&post.cc_json).unwrap_or_default();
+    let tag: Vec<Value> = tags
+        .iter()
+        .map(|t| match t.kind.as_str() {
+            "hashtag" => json!({ "type": "Hashtag", "name": format!("#{}", t.name), "href": t.href }),
+            _ => json!({ "type": "Mention", "name": t.name, "href": t.href }),
+        })
+        .collect();
+    let mut note = json!({
+        "@context": context(),
+        "id": post.ap_id,
+        "type": post.kind,
+        "attributedTo": author.ap_id,
+        "content": post.content_html,
+        "published": rfc3339(Timestamp::from_micros(post.published_at)),
+        "to": to,
+        "cc": cc,
+        "sensitive": post.sensitive,
+        "tag": tag,
+        "url": post.url.clone().unwrap_or_else(|| post.ap_id.clone()),
+    });
+    if !post.summary.is_empty() {
+        note["summary"] = json!(post.summary);
+    }
+    if let Some(reply) = &post.in_reply_to {
+        note["inReplyTo"] = json!(reply);
+    }
+    if let Some(updated) = post.updated_at {
+        note["updated"] = json!(rfc3339(Timestamp::from_micros(updated)));
+    }
+    if let Some(lang) = &post.language {
+        note["contentMap"] = json!({ lang.clone(): post.content_html });
+    }
+    if let Some(source) = &post.source {
+        note["source"] = json!({ "content": source, "mediaType": "text/markdown" });
+    }
+    note
+}
+
+/// A remote post's row and tags, sanitized. Keeps the id of the row it
+/// replaces, if any.
+pub fn ap_to_post(
+    ap: &ApNote,
+    author: &ActorRow,
+    existing: Option<&PostRow>,
+    now: Timestamp,
+) -> (PostRow, Vec<PostTagRow>) {
+    let id = existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64());
+    let tags = ap
+        .tags()
+        .into_iter()
+        .map(|t| PostTagRow {
+            id: Id::generate_at(now).as_i64(),
+            post_id: id,
+            kind: t.kind,
+            name: t.name,
+            href: t.href,
+        })
+        .collect();
+    let published = parse_time(ap.published.as_deref()).unwrap_or(now);
+    let row = PostRow {
+        id,
+        ap_id: ap.id.to_string(),
+        author_id: author.id,
+        kind: ap.kind.clone(),
+        content_html: sanitize_html(&ap.content_html()),
+        source: None,
+        summary: ap.summary.clone().map(|s| sanitize_html(&s)).unwrap_or_default(),
+        sensitive: ap.sensitive.unwrap_or(false),
+        visibility: visibility_of(&ap.to, &ap.cc, author.followers_url.as_deref()).to_owned(),
+        in_reply_to: ap.in_reply_to_id(),
+        url: ap.url(),
+        language: ap.language(),
+        to_json: serde_json::to_string(&ap.to).unwrap_or_else(|_| "[]".into()),
+        cc_json: serde_json::to_string(&ap.cc).unwrap_or_else(|_| "[]".into()),
+        local: false,
+        published_at: existing.map(|e| e.published_at).unwrap_or(published.as_micros()),
+        updated_at: existing.map(|_| parse_time(ap.updated.as_deref()).unwrap_or(now).as_micros()),
+        deleted_at: None,
+    };
+    (row, tags)
+}
+
+/// Checks that a post comes from where it claims: its id and its author on
+/// the same host as `expected`.
+pub fn verify_post_origin(ap: &ApNote, expected: &Url) -> Result<(), ApubError> {
+    verify_domains_match(&ap.id, expected)?;
+    let author = Url::parse(ap.author()).map_err(|_| Error::bad_request("attributedTo is not a URL"))?;
+    verify_domains_match(&author, expected)?;
+    Ok(())
+}
+
+/// Inserts or replaces a remote post whose author is known, on the
+/// caller's transaction. A deleted or local post is left alone; only its
+/// author may replace an existing one.
+pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRow) -> Result<PostRow, Error> {
+    let existing = posts::find_by_ap_id(conn, ap.id.as_str())?;
+    if let Some(e) = &existing {
+        if e.is_deleted() || e.local {
+            return Ok(e.clone());
+        }
+        if e.author_id != author.id {
+            return Err(Error::forbidden("only the author can change a post"));
+        }
+    }
+    let (row, tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
+    match existing {
+        Some(_) => posts::update(conn, &row, &tags)?,
+        None => posts::insert(conn, &row, &tags)?,
+    }
+    Ok(row)
+}
+
+/// The author of a remote post, fetched if unknown.
+pub async fn fetch_author(data: &Data, ap: &ApNote) -> Result<DbActor, Error> {
+    let author_id: ObjectId<DbActor> =
+        Url::parse(ap.author()).map_err(|_| Error::bad_request("attributedTo is not a URL"))?.into();
+    author_id.dereference(data).await.map_err(Error::from)
+}
+
+/// Stores a remote post, fetching its author when unknown.
+pub async fn store_remote_post(data: &Data, ap: ApNote) -> Result<PostRow, Error> {
+    let author = fetch_author(data, &ap).await?;
+    data.db.run(move |conn| transaction::write(conn, |conn| upsert_remote_post(conn, &ap, &author.row))).await
+}
+
+#[async_trait::async_trait]
+impl Object for DbPost {
+    type DataType = crate::context::ApubContext;
+    type Kind = Value;
+    type Error = ApubError;
+
+    fn id(&self) -> &Url {
+        &self.ap_id
+    }
+
+    async fn read_from_id(object_id: Url, data: &Data) -> Result<Option<Self>, ApubError> {
+        let id = object_id.to_string();
+        let row = data.db.run(move |conn| posts::find_by_ap_id(conn, &id)).await?;
+        Ok(row.map(DbPost::new).transpose()?)
+    }
+
+    fn is_deleted(&self) -> bool {
+        self.row.is_deleted()
+    }
+
+    async fn into_json(self, data: &Data) -> Result<Value, ApubError> {
+        let post = self.row;
+        let json = data
+            .db
+            .run(move |conn| {
+                let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
+                    .ok_or_else(|| Error::internal("post without author"))?;
+                let tags = posts::tags(conn, post.id())?;
+                Ok(post_to_ap(&post, &author, &tags))
+            })
+            .await?;
+        Ok(json)
+    }
+
+    async fn verify(json: &Value, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
+        let ap = ApNote::parse(json.clone()).map_err(|m| Error::new(ErrorKind::BadRequest, m))?;
+        verify_post_origin(&ap, expected_domain)
+    }
+
+    async fn from_json(json: Value, data: &Data) -> Result<Self, ApubError> {
+        let ap = ApNote::parse(json).map_err(|m| Error::new(ErrorKind::BadRequest, m))?;
+        Ok(DbPost::new(store_remote_post(data, ap).await?)?)
+    }
+}

@@ -1,0 +1,239 @@
+//! The federation side of [`Outbound`]: for each thing that happened, who
+//! must hear of it (`recipients`), the activity (a pure builder), and the
+//! rows of the delivery queue, written on the caller's connection so that
+//! they commit with the change itself.
+
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::posts::{self, PostRow, PostTagRow};
+use maillage_db::{deliveries, follows, DbConnection};
+use maillage_service::actors::PURPOSE_TERRITORY;
+use maillage_service::federation::{Outbound, Outgoing};
+use serde_json::Value;
+
+use crate::builders::*;
+use crate::objects::actor::actor_to_ap;
+use crate::objects::note::{audience, post_to_ap, tombstone};
+use crate::protocol::PUBLIC;
+
+pub struct ApubOutbound {
+    urls: LocalUrls,
+}
+
+impl ApubOutbound {
+    pub fn new(urls: LocalUrls) -> Self {
+        ApubOutbound { urls }
+    }
+
+    fn new_activity_id(&self) -> String {
+        self.urls.activity(Id::generate())
+    }
+
+    /// Queues `activity`, signed by `signer`, for every remote inbox given.
+    fn enqueue(
+        &self,
+        conn: &mut DbConnection,
+        activity: &Value,
+        signer: &ActorRow,
+        inboxes: Vec<String>,
+    ) -> Result<(), Error> {
+        let mut inboxes: Vec<String> = inboxes.into_iter().filter(|i| !self.urls.is_local(i)).collect();
+        inboxes.sort();
+        inboxes.dedup();
+        if inboxes.is_empty() {
+            return Ok(());
+        }
+        let id = activity.get("id").and_then(Value::as_str).unwrap_or_default();
+        let payload = serde_json::to_string(activity).map_err(Error::internal)?;
+        deliveries::enqueue(conn, id, &payload, signer.id(), &inboxes, Timestamp::now())?;
+        Ok(())
+    }
+
+    /// Who receives a post: the author's remote followers (unless it is a
+    /// direct message), the remote people it mentions, and the author of
+    /// the post it answers.
+    fn post_recipients(
+        &self,
+        conn: &mut DbConnection,
+        post: &PostRow,
+        author: &ActorRow,
+        tags: &[PostTagRow],
+    ) -> Result<Vec<String>, Error> {
+        let mut inboxes = Vec::new();
+        if post.visibility != "direct" {
+            inboxes.extend(follows::remote_follower_inboxes(conn, author.id())?);
+        }
+        for href in tags.iter().filter(|t| t.kind == "mention").filter_map(|t| t.href.as_deref()) {
+            if let Some(actor) = actors::find_by_ap_id(conn, href)? {
+                inboxes.push(actor.delivery_inbox().to_owned());
+            }
+        }
+        if let Some(parent) = post.in_reply_to.as_deref() {
+            if let Some(parent) = posts::find_by_ap_id(conn, parent)? {
+                if let Some(parent_author) = actors::find_by_id(conn, Id::from_i64(parent.author_id))? {
+                    inboxes.push(parent_author.delivery_inbox().to_owned());
+                }
+            }
+        }
+        Ok(inboxes)
+    }
+
+    fn post_event(
+        &self,
+        conn: &mut DbConnection,
+        post: &PostRow,
+        author: &ActorRow,
+        kind: &str,
+    ) -> Result<(), Error> {
+        let tags = posts::tags(conn, post.id())?;
+        let mut inboxes = self.post_recipients(conn, post, author, &tags)?;
+        let territory = self.territory_announcer(conn, post, author)?;
+        let activity = match kind {
+            "Create" => build_create(
+                &format!("{}/activity", post.ap_id),
+                &author.ap_id,
+                post_to_ap(post, author, &tags),
+            ),
+            "Update" => build_update(
+                &self.new_activity_id(),
+                &author.ap_id,
+                post_to_ap(post, author, &tags),
+                &[],
+                &[],
+            ),
+            _ => {
+                let (to, cc) = audience(&post.visibility, author.followers_url.as_deref(), &[]);
+                // Nodes that received the post through the territory must
+                // hear of its deletion too.
+                if let Some(t) = &territory {
+                    inboxes.extend(follows::remote_follower_inboxes(conn, t.id())?);
+                }
+                build_delete(
+                    &self.new_activity_id(),
+                    &author.ap_id,
+                    tombstone(&post.ap_id, post.deleted_at),
+                    &to,
+                    &cc,
+                )
+            }
+        };
+        self.enqueue(conn, &activity, author, inboxes)?;
+        if let (Some(territory), "Create") = (territory, kind) {
+            self.territory_announce(conn, post, &territory)?;
+        }
+        Ok(())
+    }
+
+    /// The territory actor, when `post` is a public post by a local person
+    /// or group that the territory should announce.
+    fn territory_announcer(
+        &self,
+        conn: &mut DbConnection,
+        post: &PostRow,
+        author: &ActorRow,
+    ) -> Result<Option<ActorRow>, Error> {
+        if !post.local
+            || post.visibility != "public"
+            || author.purpose.is_some()
+            || post.in_reply_to.is_some()
+        {
+            return Ok(None);
+        }
+        actors::find_by_purpose(conn, PURPOSE_TERRITORY)
+    }
+
+    fn territory_announce(
+        &self,
+        conn: &mut DbConnection,
+        post: &PostRow,
+        territory: &ActorRow,
+    ) -> Result<(), Error> {
+        let followers = territory.followers_url.clone().into_iter().collect::<Vec<_>>();
+        let published = Timestamp::from_micros(post.published_at).to_rfc3339();
+        let activity = build_announce(
+            &self.new_activity_id(),
+            &territory.ap_id,
+            &post.ap_id,
+            &[PUBLIC.to_owned()],
+            &followers,
+            &published,
+        );
+        let inboxes = follows::remote_follower_inboxes(conn, territory.id())?;
+        self.enqueue(conn, &activity, territory, inboxes)
+    }
+
+    fn follow_json(&self, follow_ap_id: &str, follower: &ActorRow, target: &ActorRow) -> Value {
+        build_follow(follow_ap_id, &follower.ap_id, &target.ap_id)
+    }
+}
+
+impl Outbound for ApubOutbound {
+    fn publish(&self, conn: &mut DbConnection, event: Outgoing<'_>) -> Result<(), Error> {
+        match event {
+            Outgoing::CreatePost { post, author } => self.post_event(conn, post, author, "Create"),
+            Outgoing::UpdatePost { post, author } => self.post_event(conn, post, author, "Update"),
+            Outgoing::DeletePost { post, author } => self.post_event(conn, post, author, "Delete"),
+            Outgoing::Follow { follow, follower, target } => {
+                let activity = self.follow_json(&follow.ap_id, follower, target);
+                self.enqueue(conn, &activity, follower, vec![target.inbox_url.clone()])
+            }
+            Outgoing::UndoFollow { follow, follower, target } => {
+                let inner = self.follow_json(&follow.ap_id, follower, target);
+                let activity = build_undo(&self.new_activity_id(), &follower.ap_id, inner);
+                self.enqueue(conn, &activity, follower, vec![target.inbox_url.clone()])
+            }
+            Outgoing::AcceptFollow { follow, follower, target }
+            | Outgoing::RejectFollow { follow, follower, target } => {
+                let kind = if matches!(event, Outgoing::AcceptFollow { .. }) { "Accept" } else { "Reject" };
+                let inner = self.follow_json(&follow.ap_id, follower, target);
+                let activity = build_follow_answer(kind, &self.new_activity_id(), &target.ap_id, inner);
+                self.enqueue(conn, &activity, target, vec![follower.inbox_url.clone()])
+            }
+            Outgoing::Like { like, actor, post, post_author } => {
+                let activity = build_like(&like.ap_id, &actor.ap_id, &post.ap_id, &post_author.ap_id);
+                self.enqueue(conn, &activity, actor, vec![post_author.delivery_inbox().to_owned()])
+            }
+            Outgoing::UndoLike { like, actor, post, post_author } => {
+                let inner = build_like(&like.ap_id, &actor.ap_id, &post.ap_id, &post_author.ap_id);
+                let activity = build_undo(&self.new_activity_id(), &actor.ap_id, inner);
+                self.enqueue(conn, &activity, actor, vec![post_author.delivery_inbox().to_owned()])
+            }
+            Outgoing::Announce { announce, actor, post, post_author }
+            | Outgoing::UndoAnnounce { announce, actor, post, post_author } => {
+                let followers: Vec<String> =
+                    actor.followers_url.clone().into_iter().chain([post_author.ap_id.clone()]).collect();
+                let published = Timestamp::from_micros(announce.created_at).to_rfc3339();
+                let inner = build_announce(
+                    &announce.ap_id,
+                    &actor.ap_id,
+                    &post.ap_id,
+                    &[PUBLIC.to_owned()],
+                    &followers,
+                    &published,
+                );
+                let activity = match event {
+                    Outgoing::Announce { .. } => inner,
+                    _ => build_undo(&self.new_activity_id(), &actor.ap_id, inner),
+                };
+                let mut inboxes = follows::remote_follower_inboxes(conn, actor.id())?;
+                inboxes.push(post_author.delivery_inbox().to_owned());
+                self.enqueue(conn, &activity, actor, inboxes)
+            }
+            Outgoing::UpdateActor { actor } => {
+                let followers: Vec<String> = actor.followers_url.clone().into_iter().collect();
+                let activity = build_update(
+                    &self.new_activity_id(),
+                    &actor.ap_id,
+                    actor_to_ap(actor),
+                    &[PUBLIC.to_owned()],
+                    &followers,
+                );
+                let inboxes = follows::remote_follower_inboxes(conn, actor.id())?;
+                self.enqueue(conn, &activity, actor, inboxes)
+            }
+        }
+    }
+}

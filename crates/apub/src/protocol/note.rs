@@ -1,0 +1,135 @@
+//! Posts as other servers send them. `Note` is the common case; `Article`
+//! and `Page` are kept as posts too (Mastodon shows them the same way).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::values;
+
+pub const POST_TYPES: &[&str] = &["Note", "Article", "Page"];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApNote {
+    pub id: url::Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "values::ids")]
+    pub attributed_to: Vec<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub content_map: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+    #[serde(default)]
+    pub in_reply_to: Option<Value>,
+    #[serde(default)]
+    pub url: Option<Value>,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default, deserialize_with = "values::ids")]
+    pub to: Vec<String>,
+    #[serde(default, deserialize_with = "values::ids")]
+    pub cc: Vec<String>,
+    #[serde(default)]
+    pub tag: Option<Value>,
+}
+
+/// A hashtag or mention of an incoming post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApTag {
+    pub kind: String,
+    pub name: String,
+    pub href: Option<String>,
+}
+
+impl ApNote {
+    pub fn parse(value: Value) -> Result<ApNote, String> {
+        let note: ApNote = serde_json::from_value(value).map_err(|e| format!("not a post: {e}"))?;
+        if !POST_TYPES.contains(&note.kind.as_str()) {
+            return Err(format!("unsupported object type {}", note.kind));
+        }
+        if note.attributed_to.is_empty() {
+            return Err("the post has no attributedTo".into());
+        }
+        Ok(note)
+    }
+
+    /// The author: the first actor in `attributedTo` (Lemmy and PeerTube
+    /// list the group too, after the person).
+    pub fn author(&self) -> &str {
+        self.attributed_to.first().map(String::as_str).unwrap_or_default()
+    }
+
+    /// The HTML content; a titled Article or Page gets its title first.
+    pub fn content_html(&self) -> String {
+        let body = self
+            .content
+            .clone()
+            .or_else(|| {
+                self.content_map.as_ref().and_then(|m| m.values().find_map(|v| v.as_str().map(str::to_owned)))
+            })
+            .unwrap_or_default();
+        match (&self.name, self.kind.as_str()) {
+            (Some(title), "Article" | "Page") if !title.is_empty() => {
+                format!("<p><strong>{}</strong></p>{body}", escape(title))
+            }
+            _ => body,
+        }
+    }
+
+    /// The language of `contentMap`, when there is exactly one.
+    pub fn language(&self) -> Option<String> {
+        let map = self.content_map.as_ref()?;
+        (map.len() == 1).then(|| map.keys().next().cloned()).flatten()
+    }
+
+    pub fn in_reply_to_id(&self) -> Option<String> {
+        self.in_reply_to.as_ref().and_then(values::first_id)
+    }
+
+    pub fn url(&self) -> Option<String> {
+        self.url.as_ref().and_then(values::url_of)
+    }
+
+    pub fn tags(&self) -> Vec<ApTag> {
+        let items = match &self.tag {
+            Some(Value::Array(items)) => items.clone(),
+            Some(v @ Value::Object(_)) => vec![v.clone()],
+            _ => Vec::new(),
+        };
+        items
+            .iter()
+            .filter_map(|t| {
+                let kind = t.get("type")?.as_str()?;
+                let name = t.get("name")?.as_str()?;
+                let kind = match kind {
+                    "Hashtag" => "hashtag",
+                    "Mention" => "mention",
+                    _ => return None,
+                };
+                let name = if kind == "hashtag" {
+                    name.trim_start_matches('#').to_lowercase()
+                } else {
+                    name.to_owned()
+                };
+                Some(ApTag {
+                    kind: kind.to_owned(),
+                    name,
+                    href: t.get("href").and_then(Value::as_str).map(str::to_owned),
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
