@@ -1,38 +1,66 @@
-//! The HTTP server: one actix-web application per worker thread, sharing
-//! the state. actix-web stops accepting on SIGTERM/SIGINT and lets requests
-//! in flight finish within `http.shutdown_timeout_secs`.
+//! A running node: the HTTP server (one actix-web application per worker
+//! thread, sharing the state) and the delivery worker. actix-web stops
+//! accepting on SIGTERM/SIGINT and lets requests in flight finish within
+//! `http.shutdown_timeout_secs`; the delivery worker stops after it, and
+//! whatever it had not sent stays queued in the database.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use maillage_api::middleware::{request_context, BodyLimit};
 use maillage_api::AppState;
+use maillage_apub::Federation;
 use maillage_core::config::Config;
 use maillage_db::DbPool;
+use tokio::sync::watch;
 
 use crate::exit::CommandError;
 
-/// A server bound to its address and ready to be awaited.
-pub struct RunningServer {
-    pub server: Server,
+pub struct RunningNode {
+    server: Server,
     pub addrs: Vec<SocketAddr>,
+    worker: tokio::task::JoinHandle<()>,
+    stop_worker: watch::Sender<bool>,
 }
 
-pub fn start(config: Config, pool: DbPool) -> Result<RunningServer, CommandError> {
-    let bind = config
-        .http
-        .bind_addr()
-        .ok_or_else(|| CommandError::Other(format!("invalid bind address {}", config.http.bind)))?;
+impl RunningNode {
+    /// A handle to stop the HTTP server from elsewhere.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops, then stops the delivery worker.
+    pub async fn wait(self) -> Result<(), CommandError> {
+        let result = self.server.await;
+        let _ = self.stop_worker.send(true);
+        let _ = self.worker.await;
+        result.map_err(|e| CommandError::Other(format!("server error: {e}")))
+    }
+}
+
+/// Starts a node on `listener` when given (tests pick their port first, so
+/// that the domain can name it), on `http.bind` otherwise.
+pub async fn start(
+    config: Config,
+    pool: DbPool,
+    listener: Option<TcpListener>,
+) -> Result<RunningNode, CommandError> {
+    let config = Arc::new(config);
+    let federation = Federation::start(pool.clone(), config.clone()).await?;
+    let (stop_worker, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(federation.delivery_worker().run(stop_rx));
+
     let max_body = config.http.max_body_bytes;
     let workers = match config.http.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
     };
     let shutdown_timeout = config.http.shutdown_timeout_secs;
-    let state = web::Data::new(AppState { db: pool, config: Arc::new(config) });
+    let bind = config.http.bind.clone();
+    let state = web::Data::new(AppState::new(pool, config, federation));
 
     let http = HttpServer::new(move || {
         App::new()
@@ -44,12 +72,19 @@ pub fn start(config: Config, pool: DbPool) -> Result<RunningServer, CommandError
             .default_service(web::to(maillage_api::not_found))
     })
     .workers(workers)
-    .shutdown_timeout(shutdown_timeout)
-    .bind(bind)
+    .shutdown_timeout(shutdown_timeout);
+    let http = match listener {
+        Some(l) => http.listen(l),
+        None => {
+            let addr: SocketAddr =
+                bind.parse().map_err(|_| CommandError::Other(format!("invalid bind address {bind}")))?;
+            http.bind(addr)
+        }
+    }
     .map_err(|e| CommandError::Other(format!("cannot listen on {bind}: {e}")))?;
     let addrs = http.addrs();
     for addr in &addrs {
         tracing::info!("listening on http://{addr}");
     }
-    Ok(RunningServer { server: http.run(), addrs })
+    Ok(RunningNode { server: http.run(), addrs, worker, stop_worker })
 }

@@ -27,8 +27,8 @@ pub async fn serve(config: Config) -> Result<(), CommandError> {
         .await
         .map_err(|e| CommandError::Other(e.to_string()))??;
     tracing::info!(database = %pool.url(), "database ready");
-    let running = server::start(config, pool)?;
-    running.server.await.map_err(|e| CommandError::Other(format!("server error: {e}")))?;
+    let running = server::start(config, pool, None).await?;
+    running.wait().await?;
     tracing::info!("stopped");
     Ok(())
 }

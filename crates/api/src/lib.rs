@@ -9,13 +9,22 @@
 //!   Mastodon-style `{"error": "…"}` bodies; causes go to the logs only.
 //! - [`middleware`]: request ids, request logs and the body size limit.
 //! - [`health`]: `GET /healthz`.
+//! - [`activitypub`]: actors, objects, collections, inboxes (content
+//!   negotiation between JSON and a minimal HTML page).
+//! - [`wellknown`]: WebFinger, host-meta, NodeInfo.
+//! - [`mastodon`]: the Mastodon client API.
+//! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
 
+pub mod activitypub;
 pub mod error;
 pub mod health;
+pub mod html;
+pub mod mastodon;
 pub mod middleware;
 pub mod state;
+pub mod wellknown;
 
 use actix_web::web;
 
@@ -29,6 +38,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(health::healthz))
             .route(web::head().to(health::healthz)),
     );
+    cfg.route("/static/avatar.png", web::get().to(default_avatar))
+        .route("/static/header.png", web::get().to(default_avatar));
+    wellknown::configure(cfg);
+    activitypub::configure(cfg);
+    mastodon::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the
@@ -39,6 +53,14 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig, max_body_bytes: usize)
         .app_data(web::FormConfig::default().limit(max_body_bytes).error_handler(error::form_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error));
+}
+
+/// The picture apps show for accounts without one.
+async fn default_avatar() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(&include_bytes!("../assets/avatar.png")[..])
 }
 
 /// For routes that do not exist: 404 in the API's error format.

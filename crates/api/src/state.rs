@@ -1,6 +1,9 @@
 use std::sync::Arc;
 
+use maillage_apub::outbound::ApubOutbound;
+use maillage_apub::Federation;
 use maillage_core::config::Config;
+use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
 
 /// Shared by every handler; cheap to clone.
@@ -8,4 +11,18 @@ use maillage_db::DbPool;
 pub struct AppState {
     pub db: DbPool,
     pub config: Arc<Config>,
+    pub federation: Federation,
+    pub urls: Arc<LocalUrls>,
+}
+
+impl AppState {
+    pub fn new(db: DbPool, config: Arc<Config>, federation: Federation) -> Self {
+        let urls = Arc::new(config.local_urls());
+        AppState { db, config, federation, urls }
+    }
+
+    /// What use cases publish through.
+    pub fn outbound(&self) -> ApubOutbound {
+        self.federation.outbound()
+    }
 }

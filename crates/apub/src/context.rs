@@ -64,3 +64,39 @@ pub async fn federation_config(
         .await
         .map_err(|e| Error::internal(format!("federation configuration: {e}")))
 }
+
+/// The federation side of a running node, built once at start-up.
+#[derive(Clone)]
+pub struct Federation {
+    config: FederationConfig<ApubContext>,
+}
+
+impl Federation {
+    /// Makes sure the node's own actors exist, then configures the library.
+    pub async fn start(db: DbPool, config: Arc<Config>) -> Result<Federation, Error> {
+        let urls = Arc::new(config.local_urls());
+        let cfg = config.clone();
+        let (instance, _territory) =
+            db.run(move |conn| maillage_service::actors::ensure_node_actors(conn, &cfg)).await?;
+        let ctx = ApubContext { db, config, urls };
+        let instance = DbActor::new(instance)?;
+        Ok(Federation { config: federation_config(ctx, &instance).await? })
+    }
+
+    /// The request data the library's calls take.
+    pub fn data(&self) -> Data {
+        self.config.to_request_data()
+    }
+
+    pub fn context(&self) -> &ApubContext {
+        &self.config
+    }
+
+    pub fn outbound(&self) -> crate::outbound::ApubOutbound {
+        crate::outbound::ApubOutbound::new((*self.context().urls).clone())
+    }
+
+    pub fn delivery_worker(&self) -> crate::delivery::DeliveryWorker {
+        crate::delivery::DeliveryWorker::new(self.config.clone(), self.context().config.federation.clone())
+    }
+}

@@ -15,6 +15,7 @@
 //! - [`inbox`]: receiving activities: checks, then one handler per type.
 //! - [`delivery`]: the worker that drains the persistent delivery queue.
 //! - [`discovery`]: WebFinger, host-meta, NodeInfo.
+//! - [`resolve`]: finding remote actors and posts from a handle or a URL.
 //! - [`collections`]: outbox, followers, following.
 //! - [`context`]: the shared context and the library's configuration.
 
@@ -28,6 +29,7 @@ pub mod inbox;
 pub mod objects;
 pub mod outbound;
 pub mod protocol;
+pub mod resolve;
 pub mod signature;
 
-pub use context::{ApubContext, Data};
+pub use context::{ApubContext, Data, Federation};

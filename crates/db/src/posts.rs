@@ -162,3 +162,84 @@ pub fn mark_all_deleted_by(conn: &mut DbConnection, author: Id, now: Timestamp) 
     .execute(conn)
     .map_err(db_error)
 }
+
+/// Which posts a timeline shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Timeline {
+    /// Posts by the actors `viewer` follows, and its own.
+    Home { viewer: Id },
+    /// Public posts; `local` restricts to this node's (`Some(true)`) or to
+    /// other nodes' (`Some(false)`).
+    Public { local: Option<bool> },
+    /// One author's public and unlisted posts.
+    Author { author: Id },
+}
+
+/// Mastodon's pagination: `max_id` (older than), `since_id` (newer than,
+/// newest first), `min_id` (newer than, right after it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page {
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A timeline page, newest first.
+pub fn timeline(conn: &mut DbConnection, which: Timeline, page: Page) -> Result<Vec<PostRow>, Error> {
+    use crate::schema::follows;
+    let mut q = posts::table.select(PostRow::as_select()).filter(posts::deleted_at.is_null()).into_boxed();
+    q = match which {
+        Timeline::Home { viewer } => {
+            let followed = follows::table
+                .filter(follows::follower_id.eq(viewer.as_i64()))
+                .filter(follows::state.eq("accepted"))
+                .select(follows::followed_id);
+            q.filter(posts::author_id.eq_any(followed).or(posts::author_id.eq(viewer.as_i64())))
+                .filter(posts::visibility.ne("direct"))
+        }
+        Timeline::Public { local } => {
+            let q = q.filter(posts::visibility.eq("public"));
+            match local {
+                Some(l) => q.filter(posts::local.eq(l)),
+                None => q,
+            }
+        }
+        Timeline::Author { author } => q
+            .filter(posts::author_id.eq(author.as_i64()))
+            .filter(posts::visibility.eq_any(["public", "unlisted"])),
+    };
+    if let Some(max) = page.max_id {
+        q = q.filter(posts::id.lt(max));
+    }
+    if let Some(since) = page.since_id {
+        q = q.filter(posts::id.gt(since));
+    }
+    let limit = page.limit.clamp(1, 40);
+    if let Some(min) = page.min_id {
+        let mut rows: Vec<PostRow> =
+            q.filter(posts::id.gt(min)).order(posts::id.asc()).limit(limit).load(conn).map_err(db_error)?;
+        rows.reverse();
+        return Ok(rows);
+    }
+    q.order(posts::id.desc()).limit(limit).load(conn).map_err(db_error)
+}
+
+pub fn count_replies(conn: &mut DbConnection, ap_id: &str) -> Result<i64, Error> {
+    posts::table
+        .filter(posts::in_reply_to.eq(ap_id))
+        .filter(posts::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+        .map_err(db_error)
+}
+
+/// The newest live post of an author, for `last_status_at`.
+pub fn last_published(conn: &mut DbConnection, author: Id) -> Result<Option<i64>, Error> {
+    posts::table
+        .filter(posts::author_id.eq(author.as_i64()))
+        .filter(posts::deleted_at.is_null())
+        .select(diesel::dsl::max(posts::published_at))
+        .first(conn)
+        .map_err(db_error)
+}

@@ -10,7 +10,10 @@
 //! - [`actors`]: local actors, and the node's instance and territory actors.
 //! - [`federation`]: [`federation::Outbound`], through which use cases
 //!   queue what other servers must hear, inside their own transaction.
+//! - [`follows`]: following, unfollowing, answering follow requests.
+//! - [`interactions`]: favourites and boosts.
 //! - [`keys`]: RSA key pairs for local actors.
+//! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
 //! - [`password`]: argon2id hashing.
@@ -20,7 +23,10 @@
 pub mod accounts;
 pub mod actors;
 pub mod federation;
+pub mod follows;
+pub mod interactions;
 pub mod keys;
 pub mod password;
+pub mod posts;
 pub mod text;
 pub mod tokens;

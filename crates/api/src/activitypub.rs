@@ -1,0 +1,201 @@
+//! ActivityPub endpoints: actors, objects, collections and inboxes. Actor
+//! and object URLs answer JSON to ActivityPub clients and a small HTML page
+//! to browsers (content negotiation on `Accept`).
+
+use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_apub::collections;
+use maillage_apub::inbox::{self, InboxRequest, Outcome};
+use maillage_apub::objects::actor::actor_to_ap;
+use maillage_apub::objects::note::post_to_ap;
+use maillage_core::id::Id;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::posts;
+use maillage_service::actors::{instance_actor, PURPOSE_INSTANCE};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::html::minimal_page;
+use crate::state::AppState;
+
+pub const ACTIVITY_JSON: &str = "application/activity+json; charset=utf-8";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users/{name}", web::get().to(actor))
+        .route("/users/{name}/inbox", web::post().to(inbox))
+        .route("/users/{name}/outbox", web::get().to(outbox))
+        .route("/users/{name}/followers", web::get().to(followers))
+        .route("/users/{name}/following", web::get().to(following))
+        .route("/actor", web::get().to(instance))
+        .route("/actor/inbox", web::post().to(inbox))
+        .route("/inbox", web::post().to(inbox))
+        .route("/objects/{id}", web::get().to(object));
+}
+
+/// Whether the client asked for ActivityPub JSON.
+pub fn wants_activity_json(req: &HttpRequest) -> bool {
+    req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| {
+        accept.contains("application/activity+json") || accept.contains("application/ld+json")
+    })
+}
+
+pub fn activity_json(status: actix_web::http::StatusCode, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, ACTIVITY_JSON))
+        .insert_header(("Vary", "Accept"))
+        .body(body.to_string())
+}
+
+async fn local_actor(state: &AppState, name: String) -> Result<ActorRow, ApiError> {
+    Ok(state
+        .db
+        .run(move |conn| {
+            actors::find_local_by_username(conn, &name.to_lowercase())?
+                .filter(|a| a.purpose.as_deref() != Some(PURPOSE_INSTANCE))
+                .ok_or_else(|| Error::not_found("Record not found"))
+        })
+        .await?)
+}
+
+fn actor_response(req: &HttpRequest, row: &ActorRow) -> HttpResponse {
+    if wants_activity_json(req) {
+        return activity_json(actix_web::http::StatusCode::OK, &actor_to_ap(row));
+    }
+    let name = if row.display_name.is_empty() { &row.username } else { &row.display_name };
+    minimal_page(name, &format!("@{}@{}", row.username, row.domain), &row.summary_html, Some(&row.ap_id))
+}
+
+async fn actor(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let row = local_actor(&state, path.into_inner()).await?;
+    Ok(actor_response(&req, &row))
+}
+
+async fn instance(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let row = state.db.run(instance_actor).await?;
+    Ok(actor_response(&req, &row))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<String>,
+    max_id: Option<i64>,
+    min_id: Option<i64>,
+}
+
+impl PageQuery {
+    fn wants_page(&self) -> bool {
+        self.page.as_deref().is_some_and(|p| p == "true" || p == "1")
+    }
+}
+
+async fn outbox(
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let row = local_actor(&state, path.into_inner()).await?;
+    let page = q.wants_page().then_some(q.max_id);
+    let body = state.db.run(move |conn| collections::outbox(conn, &row, page)).await?;
+    Ok(activity_json(actix_web::http::StatusCode::OK, &body))
+}
+
+async fn relation_collection(
+    name: String,
+    q: PageQuery,
+    state: &AppState,
+    followers: bool,
+) -> Result<HttpResponse, ApiError> {
+    let row = local_actor(state, name).await?;
+    let page = q.wants_page().then_some(q.min_id);
+    let body = state.db.run(move |conn| collections::relations(conn, &row, followers, page)).await?;
+    Ok(activity_json(actix_web::http::StatusCode::OK, &body))
+}
+
+async fn followers(
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    relation_collection(path.into_inner(), q.into_inner(), &state, true).await
+}
+
+async fn following(
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    relation_collection(path.into_inner(), q.into_inner(), &state, false).await
+}
+
+/// A local post: JSON or a page; a deleted one answers 410 with its
+/// Tombstone; one that is not public is not found.
+async fn object(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id: Id = path.into_inner().parse().map_err(|_| Error::not_found("Record not found"))?;
+    let (post, author, tags) = state
+        .db
+        .run(move |conn| {
+            let post = posts::find_by_id(conn, id)?
+                .filter(|p| p.local && matches!(p.visibility.as_str(), "public" | "unlisted"))
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
+                .ok_or_else(|| Error::internal("post without author"))?;
+            let tags = posts::tags(conn, post.id())?;
+            Ok((post, author, tags))
+        })
+        .await?;
+    let status =
+        if post.is_deleted() { actix_web::http::StatusCode::GONE } else { actix_web::http::StatusCode::OK };
+    if wants_activity_json(&req) || post.is_deleted() {
+        return Ok(activity_json(status, &post_to_ap(&post, &author, &tags)));
+    }
+    let name = if author.display_name.is_empty() { &author.username } else { &author.display_name };
+    Ok(minimal_page(
+        name,
+        &format!("@{}@{}", author.username, author.domain),
+        &post.content_html,
+        Some(&post.ap_id),
+    ))
+}
+
+/// Per-actor and shared inboxes: 202 for anything accepted (including
+/// activities we ignore), 401 for a bad signature, other 4xx for bad input.
+async fn inbox(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(name) = req.match_info().get("name") {
+        local_actor(&state, name.to_owned()).await?;
+    }
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let request = InboxRequest {
+        method: req.method().as_str().to_owned(),
+        path_and_query: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| req.path().to_owned()),
+        headers,
+        body: body.to_vec(),
+    };
+    match inbox::receive(&state.federation.data(), request).await? {
+        Outcome::Ignored(reason) => tracing::debug!(%reason, "activity ignored"),
+        Outcome::Duplicate => tracing::debug!("activity already received"),
+        Outcome::Applied => {}
+    }
+    Ok(HttpResponse::Accepted().finish())
+}

@@ -1,0 +1,56 @@
+//! Request parameters as Mastodon clients send them: JSON or form bodies,
+//! booleans as `true`/`false` or `1`/`0`, ids as strings or numbers.
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::HttpRequest;
+use maillage_core::id::Id;
+use maillage_core::Error;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+/// Parses a JSON or form-encoded body (an empty body is an empty form).
+pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, Error> {
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("application/json") {
+        serde_json::from_slice(bytes).map_err(|e| Error::unprocessable(format!("invalid JSON body: {e}")))
+    } else {
+        serde_urlencoded::from_bytes(bytes)
+            .map_err(|e| Error::unprocessable(format!("invalid form body: {e}")))
+    }
+}
+
+pub fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+        Int(i64),
+    }
+    Ok(match Option::<B>::deserialize(d)? {
+        Some(B::Bool(b)) => b,
+        Some(B::Int(i)) => i != 0,
+        Some(B::Text(t)) => matches!(t.as_str(), "true" | "1" | "on" | "yes"),
+        None => false,
+    })
+}
+
+pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Id>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum I {
+        Text(String),
+        Int(i64),
+    }
+    match Option::<I>::deserialize(d)? {
+        None => Ok(None),
+        Some(I::Int(i)) => Ok(Some(Id::from_i64(i))),
+        Some(I::Text(t)) if t.is_empty() => Ok(None),
+        Some(I::Text(t)) => t.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// An id from the path; anything else is 404, as Mastodon answers.
+pub fn path_id(raw: &str) -> Result<Id, Error> {
+    raw.parse().map_err(|_| Error::not_found("Record not found"))
+}

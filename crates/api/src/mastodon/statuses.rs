@@ -1,0 +1,177 @@
+//! `/api/v1/statuses`: write, read, edit, delete, favourite, boost.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::Error;
+use maillage_db::actors::ActorRow;
+use maillage_db::posts;
+use maillage_service::posts::{can_see, NewPost};
+use maillage_service::{interactions, posts as post_cases};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::auth::{optional, require};
+use super::entities::status_to_api;
+use super::params::{body, flexible_bool, optional_id, path_id};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/statuses", web::post().to(create))
+        .route("/api/v1/statuses/{id}", web::get().to(get))
+        .route("/api/v1/statuses/{id}", web::put().to(update))
+        .route("/api/v1/statuses/{id}", web::delete().to(delete))
+        .route("/api/v1/statuses/{id}/favourite", web::post().to(favourite))
+        .route("/api/v1/statuses/{id}/unfavourite", web::post().to(unfavourite))
+        .route("/api/v1/statuses/{id}/reblog", web::post().to(reblog))
+        .route("/api/v1/statuses/{id}/unreblog", web::post().to(unreblog));
+}
+
+#[derive(Deserialize, Default)]
+struct StatusParams {
+    status: Option<String>,
+    visibility: Option<String>,
+    #[serde(default)]
+    spoiler_text: Option<String>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    sensitive: bool,
+    #[serde(default, deserialize_with = "optional_id")]
+    in_reply_to_id: Option<Id>,
+    language: Option<String>,
+}
+
+impl StatusParams {
+    fn into_new_post(self) -> NewPost {
+        NewPost {
+            text: self.status.unwrap_or_default(),
+            visibility: self.visibility,
+            spoiler_text: self.spoiler_text.unwrap_or_default(),
+            sensitive: self.sensitive,
+            in_reply_to: self.in_reply_to_id,
+            language: self.language.filter(|l| !l.is_empty()),
+        }
+    }
+}
+
+async fn status_json(
+    state: &AppState,
+    post: posts::PostRow,
+    viewer: Option<ActorRow>,
+) -> Result<Value, Error> {
+    let urls = state.urls.clone();
+    state.db.run(move |conn| status_to_api(conn, &post, viewer.as_ref(), &urls)).await
+}
+
+async fn create(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, me) = require(&req, &state, &["write:statuses"]).await?;
+    let new = body::<StatusParams>(&req, &bytes)?.into_new_post();
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let post = state.db.run(move |conn| post_cases::create(conn, &outbound, &urls, &auth.user, &new)).await?;
+    Ok(HttpResponse::Ok().json(status_json(&state, post, Some(me)).await?))
+}
+
+async fn get(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let id = path_id(&path)?;
+    let v = viewer.clone();
+    let post = state
+        .db
+        .run(move |conn| {
+            let post = posts::find_by_id(conn, id)?.ok_or_else(|| Error::not_found("Record not found"))?;
+            if !can_see(conn, &post, v.as_ref())? {
+                return Err(Error::not_found("Record not found"));
+            }
+            Ok(post)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(status_json(&state, post, viewer).await?))
+}
+
+async fn update(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, me) = require(&req, &state, &["write:statuses"]).await?;
+    let id = path_id(&path)?;
+    let new = body::<StatusParams>(&req, &bytes)?.into_new_post();
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let post =
+        state.db.run(move |conn| post_cases::update(conn, &outbound, &urls, &auth.user, id, &new)).await?;
+    Ok(HttpResponse::Ok().json(status_json(&state, post, Some(me)).await?))
+}
+
+async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, me) = require(&req, &state, &["write:statuses"]).await?;
+    let id = path_id(&path)?;
+    let outbound = state.outbound();
+    let post = state.db.run(move |conn| post_cases::delete(conn, &outbound, &auth.user, id)).await?;
+    // Mastodon answers with the deleted status and its source text, so that
+    // apps can offer "delete and redraft".
+    Ok(HttpResponse::Ok().json(status_json(&state, post, Some(me)).await?))
+}
+
+async fn interact(
+    req: HttpRequest,
+    id: &str,
+    state: &AppState,
+    like: bool,
+    on: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, me) = require(&req, state, &["write:favourites", "write:statuses"]).await?;
+    let id = path_id(id)?;
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let post = state
+        .db
+        .run(move |conn| {
+            if like {
+                interactions::favourite(conn, &outbound, &urls, &auth.user, id, on)
+            } else {
+                interactions::reblog(conn, &outbound, &urls, &auth.user, id, on)
+            }
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(status_json(state, post, Some(me)).await?))
+}
+
+async fn favourite(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    interact(req, &path, &state, true, true).await
+}
+async fn unfavourite(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    interact(req, &path, &state, true, false).await
+}
+async fn reblog(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    interact(req, &path, &state, false, true).await
+}
+async fn unreblog(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    interact(req, &path, &state, false, false).await
+}

@@ -1,0 +1,124 @@
+//! Timelines, and the pagination every list endpoint shares (`max_id`,
+//! `since_id`, `min_id`, `limit`, and a `Link` header).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::Error;
+use maillage_db::posts::{self, Page, Timeline};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::auth::{optional, require};
+use super::entities::status_to_api;
+use super::params::flexible_bool;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/timelines/home", web::get().to(home))
+        .route("/api/v1/timelines/public", web::get().to(public));
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageParams {
+    max_id: Option<String>,
+    since_id: Option<String>,
+    min_id: Option<String>,
+    limit: Option<i64>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Page {
+        let id = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+        Page {
+            max_id: id(&self.max_id),
+            since_id: id(&self.since_id),
+            min_id: id(&self.min_id),
+            limit: self.limit.unwrap_or(20).clamp(1, 40),
+        }
+    }
+}
+
+/// The JSON list, with `Link` headers to the next (older) and previous
+/// (newer) pages.
+pub fn paged_response(req: &HttpRequest, items: Vec<(i64, Value)>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let (Some((newest, _)), Some((oldest, _))) = (items.first(), items.last()) {
+        let info = req.connection_info();
+        let base = format!("{}://{}{}", info.scheme(), info.host(), req.path());
+        let keep: Vec<(String, String)> =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "max_id" | "min_id" | "since_id"))
+                .collect();
+        let with = |k: &str, v: i64| {
+            let mut q = keep.clone();
+            q.push((k.to_owned(), v.to_string()));
+            format!("{base}?{}", serde_urlencoded::to_string(q).unwrap_or_default())
+        };
+        response.insert_header((
+            "Link",
+            format!(
+                "<{}>; rel=\"next\", <{}>; rel=\"prev\"",
+                with("max_id", *oldest),
+                with("min_id", *newest)
+            ),
+        ));
+    }
+    response.json(items.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
+}
+
+async fn home(
+    req: HttpRequest,
+    q: web::Query<PageParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, me) = require(&req, &state, &["read:statuses"]).await?;
+    let page = q.page();
+    let urls = state.urls.clone();
+    let items = state
+        .db
+        .run(move |conn| {
+            let rows = posts::timeline(conn, Timeline::Home { viewer: me.id() }, page)?;
+            rows.iter()
+                .map(|p| Ok((p.id, status_to_api(conn, p, Some(&me), &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(paged_response(&req, items))
+}
+
+#[derive(Deserialize)]
+struct PublicParams {
+    #[serde(default, deserialize_with = "flexible_bool")]
+    local: bool,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    remote: bool,
+}
+
+async fn public(
+    req: HttpRequest,
+    q: web::Query<PageParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let scope: PublicParams =
+        serde_urlencoded::from_str(req.query_string()).map_err(|e| Error::unprocessable(e.to_string()))?;
+    let local = match (scope.local, scope.remote) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    let page = q.page();
+    let urls = state.urls.clone();
+    let items = state
+        .db
+        .run(move |conn| {
+            let rows = posts::timeline(conn, Timeline::Public { local }, page)?;
+            rows.iter()
+                .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(paged_response(&req, items))
+}

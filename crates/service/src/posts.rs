@@ -1,0 +1,246 @@
+//! Posts by local people and groups: Markdown in, sanitized HTML out,
+//! hashtags and mentions as tags, and the federation of every change.
+
+use maillage_core::account::User;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::posts::{self, PostRow, PostTagRow};
+use maillage_db::{follows, transaction, DbConnection};
+
+use crate::actors::actor_of_user;
+use crate::federation::{Outbound, Outgoing};
+use crate::text::{render_markdown, Token};
+
+pub const MAX_POST_CHARS: usize = 5000;
+pub const VISIBILITIES: &[&str] = &["public", "unlisted", "followers", "direct"];
+const PUBLIC_URI: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+#[derive(Debug, Clone, Default)]
+pub struct NewPost {
+    pub text: String,
+    pub visibility: Option<String>,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub in_reply_to: Option<Id>,
+    pub language: Option<String>,
+}
+
+fn check(new: &NewPost) -> Result<&str, Error> {
+    if new.text.trim().is_empty() {
+        return Err(Error::unprocessable("Validation failed: Text can't be blank"));
+    }
+    if new.text.chars().count() > MAX_POST_CHARS {
+        return Err(Error::unprocessable(format!(
+            "Validation failed: Text is longer than {MAX_POST_CHARS} characters"
+        )));
+    }
+    let visibility = new.visibility.as_deref().unwrap_or("public");
+    if !VISIBILITIES.contains(&visibility) {
+        return Err(Error::unprocessable(format!("Validation failed: unknown visibility \"{visibility}\"")));
+    }
+    if let Some(lang) = &new.language {
+        if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(Error::unprocessable("Validation failed: language must be an ISO 639 code"));
+        }
+    }
+    Ok(visibility)
+}
+
+/// Renders the text and resolves its tokens against known actors. Mentions
+/// of accounts we have never seen stay plain text.
+fn render(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    post_id: i64,
+    text: &str,
+    now: Timestamp,
+) -> Result<(String, Vec<PostTagRow>, Vec<ActorRow>), Error> {
+    let mut tags = Vec::new();
+    let mut mentioned = Vec::new();
+    for token in crate::text::scan_tokens(text) {
+        match &token {
+            Token::Hashtag(name) => tags.push(PostTagRow {
+                id: Id::generate_at(now).as_i64(),
+                post_id,
+                kind: "hashtag".into(),
+                name: name.clone(),
+                href: Some(urls.tag(name)),
+            }),
+            Token::Mention { username, domain } => {
+                let domain = domain.clone().unwrap_or_else(|| urls.domain().to_owned());
+                if let Some(actor) = actors::find_by_handle(conn, &username.to_lowercase(), &domain)? {
+                    tags.push(PostTagRow {
+                        id: Id::generate_at(now).as_i64(),
+                        post_id,
+                        kind: "mention".into(),
+                        name: format!("@{}@{}", actor.username, actor.domain),
+                        href: Some(actor.ap_id.clone()),
+                    });
+                    mentioned.push(actor);
+                }
+            }
+        }
+    }
+    let html = render_markdown(text, &|token| match token {
+        Token::Hashtag(name) => Some(format!(
+            r#"<a href="{}" class="mention hashtag" rel="tag">#<span>{name}</span></a>"#,
+            urls.tag(name)
+        )),
+        Token::Mention { username, domain } => {
+            let domain = domain.clone().unwrap_or_else(|| urls.domain().to_owned());
+            mentioned.iter().find(|a| a.username_lower == username.to_lowercase() && a.domain == domain).map(|a| {
+                let href = a.url.clone().unwrap_or_else(|| a.ap_id.clone());
+                format!(r#"<span class="h-card"><a href="{href}" class="u-url mention">@<span>{}</span></a></span>"#, a.username)
+            })
+        }
+    });
+    Ok((html, tags, mentioned))
+}
+
+/// Creates a post by `user`; federates it in the same transaction.
+pub fn create(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    urls: &LocalUrls,
+    user: &User,
+    new: &NewPost,
+) -> Result<PostRow, Error> {
+    let visibility = check(new)?.to_owned();
+    let author = actor_of_user(conn, user.id)?;
+    create_as(conn, outbound, urls, &author, new, &visibility)
+}
+
+fn create_as(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    urls: &LocalUrls,
+    author: &ActorRow,
+    new: &NewPost,
+    visibility: &str,
+) -> Result<PostRow, Error> {
+    let now = Timestamp::now();
+    let id = Id::generate_at(now);
+    transaction::write(conn, |conn| {
+        let in_reply_to = match new.in_reply_to {
+            Some(parent) => Some(
+                posts::find_by_id(conn, parent)?
+                    .filter(|p| !p.is_deleted())
+                    .ok_or_else(|| Error::not_found("Record not found: the post replied to does not exist"))?
+                    .ap_id,
+            ),
+            None => None,
+        };
+        let (html, tags, mentioned) = render(conn, urls, id.as_i64(), &new.text, now)?;
+        let mention_ids: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
+        let followers = author.followers_url.clone().into_iter().collect::<Vec<_>>();
+        let (to, cc): (Vec<String>, Vec<String>) = match visibility {
+            "public" => (vec![PUBLIC_URI.into()], [followers, mention_ids].concat()),
+            "unlisted" => (followers, [vec![PUBLIC_URI.into()], mention_ids].concat()),
+            "followers" => (followers, mention_ids),
+            _ => (mention_ids, Vec::new()),
+        };
+        let row = PostRow {
+            id: id.as_i64(),
+            ap_id: urls.object(id),
+            author_id: author.id,
+            kind: "Note".into(),
+            content_html: html,
+            source: Some(new.text.clone()),
+            summary: crate::text::sanitize_html(new.spoiler_text.trim()),
+            sensitive: new.sensitive || !new.spoiler_text.trim().is_empty(),
+            visibility: visibility.to_owned(),
+            in_reply_to,
+            url: author.url.as_ref().map(|u| format!("{u}/{id}")),
+            language: new.language.clone(),
+            to_json: serde_json::to_string(&to).map_err(Error::internal)?,
+            cc_json: serde_json::to_string(&cc).map_err(Error::internal)?,
+            local: true,
+            published_at: now.as_micros(),
+            updated_at: None,
+            deleted_at: None,
+        };
+        posts::insert(conn, &row, &tags)?;
+        outbound.publish(conn, Outgoing::CreatePost { post: &row, author })?;
+        Ok(row)
+    })
+}
+
+/// A local post that `user` wrote, or 404 (never 403: others' posts are
+/// not revealed by a different answer).
+fn own_post(conn: &mut DbConnection, user: &User, id: Id) -> Result<(PostRow, ActorRow), Error> {
+    let author = actor_of_user(conn, user.id)?;
+    let post = posts::find_by_id(conn, id)?
+        .filter(|p| p.author_id == author.id && !p.is_deleted())
+        .ok_or_else(|| Error::not_found("Record not found"))?;
+    Ok((post, author))
+}
+
+/// Edits a post's text (visibility and reply target do not change).
+pub fn update(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    urls: &LocalUrls,
+    user: &User,
+    id: Id,
+    new: &NewPost,
+) -> Result<PostRow, Error> {
+    check(new)?;
+    transaction::write(conn, |conn| {
+        let (mut post, author) = own_post(conn, user, id)?;
+        let now = Timestamp::now();
+        let (html, tags, _) = render(conn, urls, post.id, &new.text, now)?;
+        post.content_html = html;
+        post.source = Some(new.text.clone());
+        post.summary = crate::text::sanitize_html(new.spoiler_text.trim());
+        post.sensitive = new.sensitive || !new.spoiler_text.trim().is_empty();
+        post.language = new.language.clone().or(post.language);
+        post.updated_at = Some(now.as_micros());
+        posts::update(conn, &post, &tags)?;
+        outbound.publish(conn, Outgoing::UpdatePost { post: &post, author: &author })?;
+        Ok(post)
+    })
+}
+
+/// Deletes a post: its row stays as a tombstone, and peers hear of it.
+pub fn delete(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    user: &User,
+    id: Id,
+) -> Result<PostRow, Error> {
+    transaction::write(conn, |conn| {
+        let (post, author) = own_post(conn, user, id)?;
+        posts::mark_deleted(conn, post.id(), Timestamp::now())?;
+        let deleted = posts::find_by_id(conn, post.id())?.ok_or_else(|| Error::internal("post vanished"))?;
+        outbound.publish(conn, Outgoing::DeletePost { post: &deleted, author: &author })?;
+        Ok(post)
+    })
+}
+
+/// Whether `viewer` (an actor, or nobody) may see `post`.
+pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
+    if post.is_deleted() {
+        return Ok(false);
+    }
+    match post.visibility.as_str() {
+        "public" | "unlisted" => Ok(true),
+        _ => {
+            let Some(viewer) = viewer else { return Ok(false) };
+            if viewer.id == post.author_id {
+                return Ok(true);
+            }
+            let mentioned = posts::tags(conn, post.id())?
+                .iter()
+                .any(|t| t.kind == "mention" && t.href.as_deref() == Some(&viewer.ap_id));
+            if mentioned {
+                return Ok(true);
+            }
+            Ok(post.visibility == "followers"
+                && follows::find(conn, viewer.id(), Id::from_i64(post.author_id))?
+                    .is_some_and(|f| f.is_accepted()))
+        }
+    }
+}
