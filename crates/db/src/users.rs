@@ -155,3 +155,9 @@ pub fn touch_login(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<()
         .execute(conn);
     update_one(affected, id)
 }
+
+pub fn set_display_name(conn: &mut DbConnection, id: Id, name: &str) -> Result<(), Error> {
+    let affected =
+        diesel::update(users::table.find(id.as_i64())).set(users::display_name.eq(name)).execute(conn);
+    update_one(affected, id)
+}

@@ -265,3 +265,43 @@ pub fn login(conn: &mut DbConnection, login: &str, password: &str) -> Result<Use
     users::touch_login(conn, row.id(), Timestamp::now())?;
     find_by_id(conn, row.id())
 }
+
+/// What a person may change of their public profile.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub locked: Option<bool>,
+}
+
+/// Changes the profile of `user`'s actor and tells its followers.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    outbound: &dyn crate::federation::Outbound,
+    user: &User,
+    change: &ProfileChange,
+) -> Result<maillage_db::actors::ActorRow, Error> {
+    if let Some(name) = &change.display_name {
+        validate_display_name(name.trim())?;
+    }
+    if change.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(Error::unprocessable("Validation failed: note is longer than 500 characters"));
+    }
+    transaction::write(conn, |conn| {
+        let mut actor = crate::actors::actor_of_user(conn, user.id)?;
+        if let Some(name) = &change.display_name {
+            actor.display_name = name.trim().to_owned();
+            users::set_display_name(conn, user.id, &actor.display_name)?;
+        }
+        if let Some(note) = &change.note {
+            actor.summary_html = crate::text::render_markdown(note, &|_| None);
+        }
+        if let Some(locked) = change.locked {
+            actor.manually_approves_followers = locked;
+        }
+        actor.updated_at = Timestamp::now().as_micros();
+        actors::update(conn, &actor)?;
+        outbound.publish(conn, crate::federation::Outgoing::UpdateActor { actor: &actor })?;
+        Ok(actor)
+    })
+}

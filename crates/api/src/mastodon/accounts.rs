@@ -18,6 +18,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/accounts/verify_credentials", web::get().to(verify_credentials))
+        .route("/api/v1/accounts/update_credentials", web::patch().to(update_credentials))
         .route("/api/v1/accounts/lookup", web::get().to(lookup))
         .route("/api/v1/accounts/relationships", web::get().to(relationships))
         .route("/api/v1/accounts/{id}", web::get().to(get))
@@ -54,6 +55,34 @@ async fn verify_credentials(req: HttpRequest, state: web::Data<AppState>) -> Res
     });
     json["role"] = serde_json::json!({ "id": "0", "name": auth.user.role.as_str(), "permissions": "0", "color": "", "highlighted": false });
     Ok(HttpResponse::Ok().json(json))
+}
+
+#[derive(Deserialize, Default)]
+struct CredentialParams {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(default, deserialize_with = "super::params::optional_bool")]
+    locked: Option<bool>,
+}
+
+async fn update_credentials(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:accounts"]).await?;
+    let params: CredentialParams = super::params::body(&req, &bytes)?;
+    let change = maillage_service::accounts::ProfileChange {
+        display_name: params.display_name,
+        note: params.note,
+        locked: params.locked,
+    };
+    let outbound = state.outbound();
+    let actor = state
+        .db
+        .run(move |conn| maillage_service::accounts::update_profile(conn, &outbound, &auth.user, &change))
+        .await?;
+    Ok(HttpResponse::Ok().json(account_json(&state, actor).await?))
 }
 
 async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -35,6 +35,23 @@ pub fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> 
     })
 }
 
+pub fn optional_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+        Int(i64),
+    }
+    Ok(match Option::<B>::deserialize(d)? {
+        Some(B::Bool(b)) => Some(b),
+        Some(B::Int(i)) => Some(i != 0),
+        Some(B::Text(t)) if t.is_empty() => None,
+        Some(B::Text(t)) => Some(matches!(t.as_str(), "true" | "1" | "on" | "yes")),
+        None => None,
+    })
+}
+
 pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Id>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
