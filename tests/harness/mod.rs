@@ -3,6 +3,8 @@
 //! driven through their real HTTP interfaces.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod signing;
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};

@@ -1,0 +1,240 @@
+//! What the inbox accepts, what it refuses (with which status), and that a
+//! refusal changes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+use std::time::{Duration, SystemTime};
+
+use harness::signing::{signed_post_headers, stranger_key, Signing};
+use harness::{client, TestNode};
+use maillage_db::actors;
+use serde_json::{json, Value};
+
+struct Remote {
+    ap_id: String,
+    private_pem: String,
+}
+
+async fn remote_actor(node: &TestNode, name: &str) -> Remote {
+    node.user(name).await;
+    let name = name.to_owned();
+    node.with_db(move |c| {
+        let row = actors::find_local_by_username(c, &name).unwrap().unwrap();
+        Remote { ap_id: row.ap_id, private_pem: row.private_key_pem.unwrap() }
+    })
+    .await
+}
+
+async fn deliver(
+    target: &TestNode,
+    path: &str,
+    body: &[u8],
+    signer: &Remote,
+    date: SystemTime,
+    pem: Option<&str>,
+) -> u16 {
+    let url = target.url(path);
+    let key_id = format!("{}#main-key", signer.ap_id);
+    let signing = Signing {
+        key_id: &key_id,
+        private_pem: pem.unwrap_or(&signer.private_pem),
+        date,
+        digest_name: "SHA-256",
+    };
+    let mut request = client().post(&url).body(body.to_vec());
+    for (k, v) in signed_post_headers(&url, body, &signing) {
+        request = request.header(k, v);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+async fn send(target: &TestNode, activity: &Value, signer: &Remote) -> u16 {
+    deliver(target, "/inbox", activity.to_string().as_bytes(), signer, SystemTime::now(), None).await
+}
+
+fn create_note(actor: &str, id: &str, content: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{id}/activity"),
+        "type": "Create",
+        "actor": actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": { "id": id, "type": "Note", "attributedTo": actor, "content": content,
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"], "published": "2026-11-25T10:00:00Z" }
+    })
+}
+
+async fn stored_content(node: &TestNode, ap_id: &str) -> Option<(String, bool)> {
+    let id = ap_id.to_owned();
+    node.with_db(move |c| {
+        maillage_db::posts::find_by_ap_id(c, &id).unwrap().map(|p| {
+            let deleted = p.is_deleted();
+            (p.content_html, deleted)
+        })
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_signed_create_is_stored_once() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let bob = remote_actor(&b, "bob").await;
+    let note_id = format!("{}/notes/1", b.base);
+    let activity = create_note(&bob.ap_id, &note_id, "<p>Bonjour <script>x()</script></p>");
+    assert_eq!(send(&a, &activity, &bob).await, 202);
+    let (content, _) = stored_content(&a, &note_id).await.expect("stored");
+    assert!(!content.contains("script"), "remote HTML is sanitized: {content}");
+    assert_eq!(send(&a, &activity, &bob).await, 202, "a second delivery is accepted");
+    let count = a
+        .with_db(|c| {
+            maillage_db::posts::timeline(
+                c,
+                maillage_db::posts::Timeline::Public { local: Some(false) },
+                maillage_db::posts::Page { limit: 40, ..Default::default() },
+            )
+            .unwrap()
+            .len()
+        })
+        .await;
+    assert_eq!(count, 1, "and has no second effect");
+}
+
+#[actix_web::test]
+async fn forged_and_malformed_activities_are_refused_and_change_nothing() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let bob = remote_actor(&b, "bob").await;
+    let bea = remote_actor(&b, "bea").await;
+    let bea_note = format!("{}/notes/bea", b.base);
+    assert_eq!(send(&a, &create_note(&bea.ap_id, &bea_note, "<p>original</p>"), &bea).await, 202);
+
+    // A signature by a key that is not the actor's.
+    let stranger = stranger_key();
+    let forged = create_note(&bob.ap_id, &format!("{}/notes/2", b.base), "forged");
+    let status =
+        deliver(&a, "/inbox", forged.to_string().as_bytes(), &bob, SystemTime::now(), Some(&stranger)).await;
+    assert_eq!(status, 401);
+    assert!(stored_content(&a, &format!("{}/notes/2", b.base)).await.is_none());
+
+    // The activity's id on another host than its actor.
+    let mut mismatch = create_note(&bob.ap_id, &format!("{}/notes/3", b.base), "mismatch");
+    mismatch["id"] = json!("http://elsewhere.example/activities/1");
+    assert_eq!(send(&a, &mismatch, &bob).await, 403);
+
+    // Someone else's post, updated and deleted by bob.
+    let mut update = create_note(&bea.ap_id, &bea_note, "<p>hijacked</p>");
+    update["type"] = json!("Update");
+    update["id"] = json!(format!("{}/activities/u1", b.base));
+    update["actor"] = json!(bob.ap_id);
+    assert_eq!(send(&a, &update, &bob).await, 403);
+    let delete = json!({ "id": format!("{}/activities/d1", b.base), "type": "Delete", "actor": bob.ap_id, "object": bea_note });
+    assert_eq!(send(&a, &delete, &bob).await, 403);
+    assert_eq!(stored_content(&a, &bea_note).await, Some(("<p>original</p>".to_owned(), false)));
+
+    // A replayed request whose Date is 13 hours old.
+    let old = SystemTime::now() - Duration::from_secs(13 * 3600);
+    let late = create_note(&bob.ap_id, &format!("{}/notes/4", b.base), "late");
+    assert_eq!(deliver(&a, "/inbox", late.to_string().as_bytes(), &bob, old, None).await, 401);
+
+    // A body over 1 MiB, and malformed JSON.
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    assert_eq!(deliver(&a, "/inbox", &huge, &bob, SystemTime::now(), None).await, 413);
+    assert_eq!(deliver(&a, "/inbox", b"{not json", &bob, SystemTime::now(), None).await, 400);
+
+    // No signature at all, and an RFC 9421 signature only.
+    let body = create_note(&bob.ap_id, &format!("{}/notes/5", b.base), "unsigned").to_string();
+    let unsigned = client()
+        .post(a.url("/inbox"))
+        .header("Content-Type", "application/activity+json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+    let rfc9421 = client()
+        .post(a.url("/inbox"))
+        .header("Content-Type", "application/activity+json")
+        .header("Signature-Input", "sig1=(\"@method\" \"@target-uri\");keyid=\"x\"")
+        .header("Signature", "sig1=:AAAA:")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rfc9421.status().as_u16(), 401);
+
+    assert!(stored_content(&a, &format!("{}/notes/4", b.base)).await.is_none());
+    assert_eq!(stored_content(&a, &bea_note).await, Some(("<p>original</p>".to_owned(), false)));
+}
+
+#[actix_web::test]
+async fn the_author_may_update_and_delete_its_post() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let bob = remote_actor(&b, "bob").await;
+    let note = format!("{}/notes/1", b.base);
+    assert_eq!(send(&a, &create_note(&bob.ap_id, &note, "<p>v1</p>"), &bob).await, 202);
+    let mut update = create_note(&bob.ap_id, &note, "<p>v2</p>");
+    update["type"] = json!("Update");
+    update["id"] = json!(format!("{}/activities/u", b.base));
+    assert_eq!(send(&a, &update, &bob).await, 202);
+    assert_eq!(stored_content(&a, &note).await, Some(("<p>v2</p>".to_owned(), false)));
+    let delete = json!({ "id": format!("{}/activities/d", b.base), "type": "Delete", "actor": bob.ap_id,
+                         "object": { "id": note, "type": "Tombstone" } });
+    assert_eq!(send(&a, &delete, &bob).await, 202);
+    assert_eq!(stored_content(&a, &note).await.map(|(_, deleted)| deleted), Some(true));
+}
+
+#[actix_web::test]
+async fn unknown_types_and_extra_fields_are_accepted_and_ignored() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let bob = remote_actor(&b, "bob").await;
+    let unknown = json!({ "@context": ["https://www.w3.org/ns/activitystreams", {"foo": "http://example.org/foo#"}],
+        "id": format!("{}/activities/m", b.base), "type": "EmojiReact", "actor": bob.ap_id, "object": "x", "content": "🚲" });
+    assert_eq!(send(&a, &unknown, &bob).await, 202);
+    let mut with_proof = create_note(&bob.ap_id, &format!("{}/notes/p", b.base), "<p>proof</p>");
+    with_proof["signature"] = json!({ "type": "RsaSignature2017", "creator": "x", "signatureValue": "y" });
+    with_proof["proof"] = json!({ "type": "DataIntegrityProof", "proofValue": "z" });
+    with_proof["unknownField"] = json!({ "nested": [1, 2, 3] });
+    assert_eq!(send(&a, &with_proof, &bob).await, 202);
+    assert!(stored_content(&a, &format!("{}/notes/p", b.base)).await.is_some());
+}
+
+#[actix_web::test]
+async fn follows_likes_and_reports_from_another_server() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = remote_actor(&b, "bob").await;
+    let alice_ap = format!("{}/users/alice", a.base);
+    let follow = json!({ "id": format!("{}/activities/f", b.base), "type": "Follow", "actor": bob.ap_id, "object": alice_ap });
+    assert_eq!(send(&a, &follow, &bob).await, 202);
+    assert_eq!(send(&a, &follow, &bob).await, 202);
+    let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(me["followers_count"], 1);
+
+    let post = alice.post_status("Qui veut des poireaux ?").await;
+    let uri = post["uri"].as_str().unwrap().to_owned();
+    let like = json!({ "id": format!("{}/activities/l", b.base), "type": "Like", "actor": bob.ap_id, "object": uri });
+    assert_eq!(send(&a, &like, &bob).await, 202);
+    let (_, status) = alice.get(&format!("/api/v1/statuses/{}", post["id"].as_str().unwrap())).await;
+    assert_eq!(status["favourites_count"], 1);
+    let undo = json!({ "id": format!("{}/activities/ul", b.base), "type": "Undo", "actor": bob.ap_id, "object": like });
+    assert_eq!(send(&a, &undo, &bob).await, 202);
+    let (_, status) = alice.get(&format!("/api/v1/statuses/{}", post["id"].as_str().unwrap())).await;
+    assert_eq!(status["favourites_count"], 0);
+
+    let flag = json!({ "id": format!("{}/activities/r", b.base), "type": "Flag", "actor": bob.ap_id,
+                       "object": [alice_ap, uri], "content": "spam?" });
+    assert_eq!(send(&a, &flag, &bob).await, 202);
+    let reports = a.with_db(|c| maillage_db::interactions::list_reports(c, 10).unwrap()).await;
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].comment, "spam?");
+
+    let unfollow = json!({ "id": format!("{}/activities/uf", b.base), "type": "Undo", "actor": bob.ap_id, "object": follow });
+    assert_eq!(send(&a, &unfollow, &bob).await, 202);
+    let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(me["followers_count"], 0);
+}
