@@ -1,4 +1,5 @@
 //! Parse tests over real payloads from other servers (`../shared/fixtures`):
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! what Maillage handles parses into its types; what it does not is
 //! refused with a reason. Nothing panics.
 
