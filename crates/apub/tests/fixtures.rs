@@ -1,7 +1,7 @@
 //! Parse tests over real payloads from other servers (`../shared/fixtures`):
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! what Maillage handles parses into its types; what it does not is
 //! refused with a reason. Nothing panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
