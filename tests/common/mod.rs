@@ -89,6 +89,10 @@ impl Node {
         format!("{}{path}", self.base_url)
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
