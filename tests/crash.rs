@@ -81,10 +81,20 @@ fn pending_deliveries_survive_a_kill_9() {
         .json()
         .unwrap();
     let alice_id = found["accounts"][0]["id"].as_str().expect("alice resolved").to_owned();
-    let followed = client.post(node_b.url(&format!("/api/v1/accounts/{alice_id}/follow"))).bearer_auth(&bob).send().unwrap();
+    let followed = client
+        .post(node_b.url(&format!("/api/v1/accounts/{alice_id}/follow")))
+        .bearer_auth(&bob)
+        .send()
+        .unwrap();
     assert_eq!(followed.status(), 200);
     wait_for(15, "the follow is accepted", || {
-        let me: Value = client.get(node_a.url("/api/v1/accounts/verify_credentials")).bearer_auth(&alice).send().unwrap().json().unwrap();
+        let me: Value = client
+            .get(node_a.url("/api/v1/accounts/verify_credentials"))
+            .bearer_auth(&alice)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
         me["followers_count"] == 1
     });
 
@@ -106,7 +116,13 @@ fn pending_deliveries_survive_a_kill_9() {
     let node_b = b.start();
     let _node_a = a.start();
     wait_for(30, "the pending post reaches bob", || {
-        let home: Value = client.get(node_b.url("/api/v1/timelines/home")).bearer_auth(&bob).send().unwrap().json().unwrap();
+        let home: Value = client
+            .get(node_b.url("/api/v1/timelines/home"))
+            .bearer_auth(&bob)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
         home.as_array().is_some_and(|h| h.iter().any(|s| s["uri"] == uri.as_str()))
     });
 }

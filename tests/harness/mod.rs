@@ -3,6 +3,7 @@
 //! driven through their real HTTP interfaces.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod fake_server;
 pub mod signing;
 
 use std::future::Future;
@@ -46,11 +47,17 @@ pub fn node_config(port: u16, db: &TestDb) -> Config {
 
 impl TestNode {
     pub async fn start() -> TestNode {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a node after `tweak` has changed its configuration.
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestNode {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let db = TestDb::new();
         let pool = db.pool();
-        let config = node_config(port, &db);
+        let mut config = node_config(port, &db);
+        tweak(&mut config);
         let mut node = TestNode {
             pool,
             port,

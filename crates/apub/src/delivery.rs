@@ -231,6 +231,13 @@ async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(
             .await;
     }
     let outcome = send(data, &row, signer).await;
+    if let Err(Failure::Permanent(reason)) = &outcome {
+        let reason = reason.clone();
+        return data
+            .db
+            .run(move |conn| deliveries::mark_failed(conn, id, attempts, &reason, Timestamp::now()))
+            .await;
+    }
     let host = row.host.clone();
     let now = Timestamp::now();
     match outcome {
@@ -242,7 +249,8 @@ async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(
                 })
                 .await
         }
-        Err(error) => {
+        Err(Failure::Permanent(_)) => Ok(()),
+        Err(Failure::Temporary(error)) => {
             tracing::debug!(%error, inbox = %row.inbox_url, attempts, "delivery failed");
             let give_up = attempts as u32 >= settings.retry_max_attempts;
             let next = now.saturating_add(retry_delay(settings, attempts as u32));
@@ -261,24 +269,34 @@ async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(
     }
 }
 
+/// Why a delivery did not go through: worth retrying, or never.
+enum Failure {
+    Temporary(String),
+    Permanent(String),
+}
+
 /// Signs and posts the activity. A 4xx answer other than 408 and 429 counts
 /// as delivered (the peer refused it; retrying will not change its mind).
-async fn send(data: &Data, row: &DeliveryRow, signer: maillage_db::actors::ActorRow) -> Result<(), String> {
-    let json: Value = serde_json::from_str(&row.payload).map_err(|e| format!("stored payload: {e}"))?;
-    let inbox = Url::parse(&row.inbox_url).map_err(|e| format!("inbox URL: {e}"))?;
+/// An inbox that URL verification refuses (private address, plain http in
+/// production) is a permanent failure.
+async fn send(data: &Data, row: &DeliveryRow, signer: maillage_db::actors::ActorRow) -> Result<(), Failure> {
+    let permanent = |what: &str, e: &dyn std::fmt::Display| Failure::Permanent(format!("{what}: {e}"));
+    let json: Value = serde_json::from_str(&row.payload).map_err(|e| permanent("stored payload", &e))?;
+    let inbox = Url::parse(&row.inbox_url).map_err(|e| permanent("inbox URL", &e))?;
     let activity = StoredActivity {
-        id: Url::parse(&row.activity_ap_id).map_err(|e| format!("activity id: {e}"))?,
-        actor: Url::parse(&signer.ap_id).map_err(|e| format!("signer id: {e}"))?,
+        id: Url::parse(&row.activity_ap_id).map_err(|e| permanent("activity id", &e))?,
+        actor: Url::parse(&signer.ap_id).map_err(|e| permanent("signer id", &e))?,
         json,
     };
-    let signer = DbActor::new(signer).map_err(|e| e.to_string())?;
-    let tasks =
-        SendActivityTask::prepare(&activity, &signer, vec![inbox], data).await.map_err(|e| e.to_string())?;
+    let signer = DbActor::new(signer).map_err(|e| permanent("signer", &e))?;
+    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox], data)
+        .await
+        .map_err(|e| Failure::Temporary(e.to_string()))?;
     if tasks.is_empty() {
-        return Err("the inbox was refused by URL verification".into());
+        return Err(Failure::Permanent("the inbox was refused by URL verification".into()));
     }
     for task in tasks {
-        task.sign_and_send(data).await.map_err(|e| e.to_string())?;
+        task.sign_and_send(data).await.map_err(|e| Failure::Temporary(e.to_string()))?;
     }
     Ok(())
 }
