@@ -17,12 +17,12 @@ async fn follow_is_accepted_and_a_post_reaches_followers_on_two_nodes() {
 
     let alice_on_b = bob.follow(&format!("alice@{}", a.domain)).await;
     carol.follow(&format!("alice@{}", a.domain)).await;
-    eventually(10, "bob's follow accepted", || async {
+    eventually(30, "bob's follow accepted", || async {
         let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={alice_on_b}")).await;
         (rel[0]["following"] == true).then_some(())
     })
     .await;
-    eventually(10, "alice has two followers", || async {
+    eventually(30, "alice has two followers", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 2).then_some(())
     })
@@ -31,7 +31,7 @@ async fn follow_is_accepted_and_a_post_reaches_followers_on_two_nodes() {
     let post = alice.post_status("Je prête ma tondeuse #jardin").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
     for (name, user) in [("bob", &bob), ("carol", &carol)] {
-        let found = eventually(15, &format!("the post reaches {name}"), || async {
+        let found = eventually(30, &format!("the post reaches {name}"), || async {
             let home = user.home().await;
             home.into_iter().find(|s| s["uri"] == uri.as_str())
         })
@@ -54,7 +54,7 @@ async fn a_locked_account_approves_followers_by_hand() {
     assert_eq!(body["locked"], true);
 
     let alice_on_b = bob.follow(&format!("alice@{}", a.domain)).await;
-    let request = eventually(10, "the follow request arrives", || async {
+    let request = eventually(30, "the follow request arrives", || async {
         let (_, list) = alice.get("/api/v1/follow_requests").await;
         list.as_array().and_then(|l| l.first().cloned())
     })
@@ -67,7 +67,7 @@ async fn a_locked_account_approves_followers_by_hand() {
         .post(&format!("/api/v1/follow_requests/{}/authorize", request["id"].as_str().unwrap()), &[])
         .await;
     assert_eq!(status, 200);
-    eventually(10, "bob's request accepted", || async {
+    eventually(30, "bob's request accepted", || async {
         let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={alice_on_b}")).await;
         (rel[0]["following"] == true).then_some(())
     })
@@ -81,20 +81,20 @@ async fn updates_and_deletes_propagate_and_leave_a_tombstone() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(10, "follow accepted", || async {
+    eventually(30, "follow accepted", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 1).then_some(())
     })
     .await;
     let post = alice.post_status("Vélo à donner").await;
     let (id, uri) = (post["id"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
-    eventually(15, "post arrives", || async { has_uri(&bob.home().await, &uri).then_some(()) }).await;
+    eventually(30, "post arrives", || async { has_uri(&bob.home().await, &uri).then_some(()) }).await;
 
     let (status, _) = alice
         .send(reqwest::Method::PUT, &format!("/api/v1/statuses/{id}"), &[("status", "Vélo donné, merci !")])
         .await;
     assert_eq!(status, 200);
-    eventually(15, "the edit arrives", || async {
+    eventually(30, "the edit arrives", || async {
         let home = bob.home().await;
         home.iter()
             .find(|s| s["uri"] == uri.as_str())
@@ -105,7 +105,7 @@ async fn updates_and_deletes_propagate_and_leave_a_tombstone() {
 
     let (status, _) = alice.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{id}"), &[]).await;
     assert_eq!(status, 200);
-    eventually(15, "the deletion arrives", || async { (!has_uri(&bob.home().await, &uri)).then_some(()) })
+    eventually(30, "the deletion arrives", || async { (!has_uri(&bob.home().await, &uri)).then_some(()) })
         .await;
 
     let response = client().get(&uri).header("Accept", "application/activity+json").send().await.unwrap();
@@ -122,14 +122,14 @@ async fn unfollow_stops_delivery() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     let alice_on_b = bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(10, "follow accepted", || async {
+    eventually(30, "follow accepted", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 1).then_some(())
     })
     .await;
     let (status, _) = bob.post(&format!("/api/v1/accounts/{alice_on_b}/unfollow"), &[]).await;
     assert_eq!(status, 200);
-    eventually(10, "the unfollow arrives", || async {
+    eventually(30, "the unfollow arrives", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 0).then_some(())
     })
@@ -161,7 +161,7 @@ async fn the_territory_announces_local_posts_to_following_nodes() {
     let territory = bob.follow(&format!("territory@{}", a.domain)).await;
     let (_, account) = bob.get(&format!("/api/v1/accounts/{territory}")).await;
     assert_eq!(account["group"], true, "{account}");
-    eventually(10, "territory follow accepted", || async {
+    eventually(30, "territory follow accepted", || async {
         let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
         (rel[0]["following"] == true).then_some(())
     })
@@ -169,7 +169,7 @@ async fn the_territory_announces_local_posts_to_following_nodes() {
 
     let post = alice.post_status("Atelier vélo samedi à la ressourcerie").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
-    eventually(15, "the announced post reaches the other node", || async {
+    eventually(30, "the announced post reaches the other node", || async {
         let (_, public) = bob.get("/api/v1/timelines/public?remote=true").await;
         has_uri(public.as_array().map(Vec::as_slice).unwrap_or_default(), &uri).then_some(())
     })
@@ -190,7 +190,7 @@ async fn a_node_that_was_down_receives_what_was_posted_meanwhile() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(10, "follow accepted", || async {
+    eventually(30, "follow accepted", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 1).then_some(())
     })
@@ -199,7 +199,7 @@ async fn a_node_that_was_down_receives_what_was_posted_meanwhile() {
     b.stop().await;
     let post = alice.post_status("Pendant ta panne").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
-    eventually(10, "a delivery attempt fails", || async {
+    eventually(30, "a delivery attempt fails", || async {
         a.with_db(|c| {
             let rows = maillage_db::deliveries::count_in_state(c, "pending").unwrap();
             (rows > 0).then_some(())
@@ -208,7 +208,7 @@ async fn a_node_that_was_down_receives_what_was_posted_meanwhile() {
     })
     .await;
     b.restart().await;
-    eventually(20, "the post arrives after the node is back", || async {
+    eventually(40, "the post arrives after the node is back", || async {
         has_uri(&bob.home().await, &uri).then_some(())
     })
     .await;
@@ -221,7 +221,7 @@ async fn a_restarted_sender_still_delivers_what_was_pending() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(10, "follow accepted", || async {
+    eventually(30, "follow accepted", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         (me["followers_count"] == 1).then_some(())
     })
@@ -232,7 +232,7 @@ async fn a_restarted_sender_still_delivers_what_was_pending() {
     a.stop().await;
     b.restart().await;
     a.restart().await;
-    eventually(20, "the pending post is delivered by the restarted sender", || async {
+    eventually(40, "the pending post is delivered by the restarted sender", || async {
         has_uri(&bob.home().await, &uri).then_some(())
     })
     .await;

@@ -77,10 +77,11 @@ async fn the_examples_of_federation_md_match_real_output() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    bob.follow(&format!("territory@{}", a.domain)).await;
-    eventually(10, "follows accepted", || async {
+    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
+    eventually(30, "follows accepted", || async {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 1).then_some(())
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
+        (me["followers_count"] == 1 && rel[0]["following"] == true).then_some(())
     })
     .await;
     let post = alice.post_status("Je prête ma **tondeuse** #jardin").await;

@@ -52,6 +52,9 @@ impl TestNode {
 
     /// Starts a node after `tweak` has changed its configuration.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestNode {
+        if std::env::var("RUST_LOG").is_ok() {
+            let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+        }
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let db = TestDb::new();
