@@ -49,6 +49,12 @@ impl ActorRow {
     }
 }
 
+/// Inserts unless an actor with the same id (or handle) exists; returns
+/// whether it went in.
+pub fn insert_or_ignore(conn: &mut DbConnection, actor: &ActorRow) -> Result<bool, Error> {
+    Ok(crate::insert_or_ignore!(conn, actors::table, actor)? == 1)
+}
+
 pub fn insert(conn: &mut DbConnection, actor: &ActorRow) -> Result<(), Error> {
     diesel::insert_into(actors::table).values(actor).execute(conn).map(drop).map_err(db_error)
 }

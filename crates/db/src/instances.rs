@@ -45,8 +45,9 @@ fn find_or_insert(conn: &mut DbConnection, host: &str, now: Timestamp) -> Result
         dead_since: None,
         updated_at: now.as_micros(),
     };
-    diesel::insert_into(instances::table).values(&row).execute(conn).map_err(db_error)?;
-    Ok(row)
+    crate::insert_or_ignore!(conn, instances::table, &row)?;
+    // Another request may have inserted it first: read what is there.
+    find(conn, host)?.ok_or_else(|| Error::internal("instance row vanished"))
 }
 
 /// The host answered: it is alive, whatever it was before. Returns whether

@@ -52,4 +52,24 @@ macro_rules! batch_insert {
     };
 }
 pub(crate) use batch_insert;
+
+/// `INSERT … ON CONFLICT DO NOTHING`, returning how many rows went in. The
+/// MultiConnection backend has no upsert, so this too dispatches to the
+/// connection underneath. Unlike catching a unique violation, it leaves a
+/// PostgreSQL transaction usable, and it is safe when several requests
+/// insert the same row at once.
+macro_rules! insert_or_ignore {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg(c) => {
+                diesel::insert_into($table).values($rows).on_conflict_do_nothing().execute(c)
+            }
+            $crate::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($rows).on_conflict_do_nothing().execute(c)
+            }
+        }
+        .map_err($crate::error::db_error)
+    };
+}
+pub(crate) use insert_or_ignore;
 pub use pool::{DbPool, PoolOptions};

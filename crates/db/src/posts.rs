@@ -60,6 +60,18 @@ pub fn insert(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> R
     Ok(())
 }
 
+/// Inserts a post and its tags unless a post with its id exists; returns
+/// whether it went in.
+pub fn insert_or_ignore(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> Result<bool, Error> {
+    if crate::insert_or_ignore!(conn, posts::table, post)? == 0 {
+        return Ok(false);
+    }
+    if !tags.is_empty() {
+        crate::batch_insert!(conn, post_tags::table, tags)?;
+    }
+    Ok(true)
+}
+
 /// Replaces a post's columns and its tags.
 pub fn update(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> Result<(), Error> {
     diesel::update(posts::table.find(post.id)).set(post).execute(conn).map_err(db_error)?;

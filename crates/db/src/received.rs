@@ -12,19 +12,8 @@ use crate::schema::received_activities;
 /// first inside the transaction that applies the activity, so that the
 /// record and the effect commit (or roll back) together.
 pub fn mark_received(conn: &mut DbConnection, ap_id: &str, now: Timestamp) -> Result<bool, Error> {
-    let seen = received_activities::table
-        .filter(received_activities::ap_id.eq(ap_id))
-        .count()
-        .get_result::<i64>(conn)
-        .map_err(db_error)?;
-    if seen > 0 {
-        return Ok(false);
-    }
-    diesel::insert_into(received_activities::table)
-        .values((received_activities::ap_id.eq(ap_id), received_activities::received_at.eq(now.as_micros())))
-        .execute(conn)
-        .map_err(db_error)?;
-    Ok(true)
+    let row = (received_activities::ap_id.eq(ap_id), received_activities::received_at.eq(now.as_micros()));
+    Ok(crate::insert_or_ignore!(conn, received_activities::table, row)? == 1)
 }
 
 /// Forgets ids older than `before`: peers do not redeliver after days.

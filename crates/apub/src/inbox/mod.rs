@@ -109,7 +109,9 @@ pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
             .map_err(|_| Error::unauthorized("the signature does not verify"))?;
         verify_rsa_sha256(&fresh.row.public_key_pem, &signing_string, &signature.signature)?;
     }
-    record_alive(data, &actor.row).await?;
+    if let Err(e) = record_alive(data, &actor.row).await {
+        tracing::warn!(error = %e, "cannot record that a host is alive");
+    }
     if !envelope.is_handled() {
         return Ok(Outcome::Ignored(format!("{} activities are not handled", envelope.kind)));
     }

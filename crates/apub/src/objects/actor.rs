@@ -123,10 +123,18 @@ pub async fn store_remote_actor(data: &Data, ap: ApActor) -> Result<ActorRow, Er
                     return Err(Error::forbidden("a remote document cannot replace a local actor"));
                 }
                 let row = ap_to_actor(&ap, existing.as_ref(), Timestamp::now());
-                match existing {
-                    Some(_) => actors::update(conn, &row)?,
-                    None => actors::insert(conn, &row)?,
+                if existing.is_some() {
+                    actors::update(conn, &row)?;
+                    return Ok(row);
                 }
+                if actors::insert_or_ignore(conn, &row)? {
+                    return Ok(row);
+                }
+                // Stored meanwhile by a concurrent request: refresh that row.
+                let current = actors::find_by_ap_id(conn, ap.id.as_str())?
+                    .ok_or_else(|| Error::conflict("another actor already has this handle"))?;
+                let row = ap_to_actor(&ap, Some(&current), Timestamp::now());
+                actors::update(conn, &row)?;
                 Ok(row)
             })
         })

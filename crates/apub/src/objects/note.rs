@@ -186,7 +186,13 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
     let (row, tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
     match existing {
         Some(_) => posts::update(conn, &row, &tags)?,
-        None => posts::insert(conn, &row, &tags)?,
+        None => {
+            if !posts::insert_or_ignore(conn, &row, &tags)? {
+                // Stored meanwhile by a concurrent request.
+                return posts::find_by_ap_id(conn, ap.id.as_str())?
+                    .ok_or_else(|| Error::internal("post vanished"));
+            }
+        }
     }
     Ok(row)
 }
