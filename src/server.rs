@@ -51,7 +51,7 @@ pub async fn start(
     let config = Arc::new(config);
     let federation = Federation::start(pool.clone(), config.clone()).await?;
     let (stop_worker, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(federation.delivery_worker().run(stop_rx));
+    let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx));
 
     let max_body = config.http.max_body_bytes;
     let workers = match config.http.workers {

@@ -96,7 +96,7 @@ impl Federation {
         crate::outbound::ApubOutbound::new((*self.context().urls).clone())
     }
 
-    pub fn delivery_worker(&self) -> crate::delivery::DeliveryWorker {
+    pub fn delivery_worker(&self) -> Result<crate::delivery::DeliveryWorker, Error> {
         crate::delivery::DeliveryWorker::new(self.config.clone(), self.context().config.federation.clone())
     }
 }

@@ -7,64 +7,27 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::FederationConfig;
-use activitypub_federation::traits::Activity;
 use maillage_core::config::FederationConfig as Settings;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
+use maillage_db::actors::ActorRow;
 use maillage_db::deliveries::{self, DeliveryRow};
 use maillage_db::{actors, instances};
-use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::{watch, Notify};
 use url::Url;
 
-use crate::context::{ApubContext, Data};
-use crate::error::ApubError;
-use crate::objects::actor::DbActor;
+use crate::context::{http_client, ApubContext, Data};
+use crate::signing::SigningKey;
 
 /// How long a claimed row is ours before another worker may take it.
 const LEASE: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for due rows.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
-
-/// A stored activity, ready to hand to the library's signer.
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
-struct StoredActivity {
-    json: Value,
-    #[serde(skip)]
-    id: Url,
-    #[serde(skip)]
-    actor: Url,
-}
-
-#[async_trait::async_trait]
-impl Activity for StoredActivity {
-    type DataType = ApubContext;
-    type Error = ApubError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data) -> Result<(), ApubError> {
-        Err(Error::internal("outgoing activities are not verified").into())
-    }
-
-    async fn receive(self, _data: &Data) -> Result<(), ApubError> {
-        Err(Error::internal("outgoing activities are not received").into())
-    }
-}
 
 /// The delay before attempt `attempt + 1`: exponential, capped, with up to
 /// 10% of jitter so that retries to a host that came back do not arrive all
@@ -88,11 +51,20 @@ pub struct DeliveryWorker {
     settings: Settings,
     in_flight: Arc<Mutex<InFlight>>,
     finished: Arc<Notify>,
+    sender: Arc<Sender>,
 }
 
 impl DeliveryWorker {
-    pub fn new(federation: FederationConfig<ApubContext>, settings: Settings) -> Self {
-        DeliveryWorker { federation, settings, in_flight: Arc::default(), finished: Arc::default() }
+    pub fn new(federation: FederationConfig<ApubContext>, settings: Settings) -> Result<Self, Error> {
+        let client = http_client(&federation.urls, settings.debug)?;
+        let sender = Arc::new(Sender { client, keys: Mutex::default(), debug: settings.debug });
+        Ok(DeliveryWorker {
+            federation,
+            settings,
+            in_flight: Arc::default(),
+            finished: Arc::default(),
+            sender,
+        })
     }
 
     /// Runs until `stop` turns true; deliveries in flight then finish or are
@@ -175,9 +147,10 @@ impl DeliveryWorker {
         let settings = self.settings.clone();
         let in_flight = self.in_flight.clone();
         let finished = self.finished.clone();
+        let sender = self.sender.clone();
         tokio::spawn(async move {
             let host = row.host.clone();
-            if let Err(e) = deliver(&data, &settings, row).await {
+            if let Err(e) = deliver(&data, &settings, &sender, row).await {
                 tracing::warn!(error = %e, %host, "delivery bookkeeping failed");
             }
             if let Ok(mut f) = in_flight.lock() {
@@ -204,8 +177,14 @@ impl DeliveryWorker {
     }
 }
 
+/// Why a delivery did not go through: worth retrying, or never.
+enum Failure {
+    Temporary(String),
+    Permanent(String),
+}
+
 /// Sends one row and records what happened to it and to its host.
-async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(), Error> {
+async fn deliver(data: &Data, settings: &Settings, sender: &Sender, row: DeliveryRow) -> Result<(), Error> {
     let signer_id = Id::from_i64(row.signer_id);
     let host = row.host.clone();
     let (signer, dead) = data
@@ -230,7 +209,7 @@ async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(
             .run(move |conn| deliveries::mark_retry(conn, id, row.attempts, later, "the host is marked dead"))
             .await;
     }
-    let outcome = send(data, &row, signer).await;
+    let outcome = sender.send(data, &row, signer).await;
     if let Err(Failure::Permanent(reason)) = &outcome {
         let reason = reason.clone();
         return data
@@ -269,36 +248,75 @@ async fn deliver(data: &Data, settings: &Settings, row: DeliveryRow) -> Result<(
     }
 }
 
-/// Why a delivery did not go through: worth retrying, or never.
-enum Failure {
-    Temporary(String),
-    Permanent(String),
+/// Signs and posts activities; keeps each signer's parsed key.
+struct Sender {
+    client: reqwest::Client,
+    keys: Mutex<HashMap<i64, Arc<SigningKey>>>,
+    debug: bool,
 }
 
-/// Signs and posts the activity. A 4xx answer other than 408 and 429 counts
-/// as delivered (the peer refused it; retrying will not change its mind).
-/// An inbox that URL verification refuses (private address, plain http in
-/// production) is a permanent failure.
-async fn send(data: &Data, row: &DeliveryRow, signer: maillage_db::actors::ActorRow) -> Result<(), Failure> {
-    let permanent = |what: &str, e: &dyn std::fmt::Display| Failure::Permanent(format!("{what}: {e}"));
-    let json: Value = serde_json::from_str(&row.payload).map_err(|e| permanent("stored payload", &e))?;
-    let inbox = Url::parse(&row.inbox_url).map_err(|e| permanent("inbox URL", &e))?;
-    let activity = StoredActivity {
-        id: Url::parse(&row.activity_ap_id).map_err(|e| permanent("activity id", &e))?,
-        actor: Url::parse(&signer.ap_id).map_err(|e| permanent("signer id", &e))?,
-        json,
-    };
-    let signer = DbActor::new(signer).map_err(|e| permanent("signer", &e))?;
-    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox], data)
-        .await
-        .map_err(|e| Failure::Temporary(e.to_string()))?;
-    if tasks.is_empty() {
+impl Sender {
+    fn key_for(&self, signer: &ActorRow) -> Result<Arc<SigningKey>, Failure> {
+        let mut keys = self.keys.lock().map_err(|_| Failure::Temporary("key cache poisoned".into()))?;
+        if let Some(key) = keys.get(&signer.id) {
+            return Ok(key.clone());
+        }
+        let pem = signer
+            .private_key_pem
+            .as_deref()
+            .ok_or_else(|| Failure::Permanent("the signer has no private key".into()))?;
+        let key = Arc::new(
+            SigningKey::from_pem(format!("{}#main-key", signer.ap_id), pem)
+                .map_err(|e| Failure::Permanent(e.to_string()))?,
+        );
+        keys.insert(signer.id, key.clone());
+        Ok(key)
+    }
+
+    /// Signs (on a blocking thread: RSA is CPU work) and posts the
+    /// activity. A 4xx answer other than 408 and 429 counts as delivered:
+    /// the peer refused it, and retrying will not change its mind.
+    async fn send(&self, data: &Data, row: &DeliveryRow, signer: ActorRow) -> Result<(), Failure> {
+        let inbox = Url::parse(&row.inbox_url).map_err(|e| Failure::Permanent(format!("inbox URL: {e}")))?;
+        verify_inbox(data, &inbox, self.debug).await?;
+        let key = self.key_for(&signer)?;
+        let body = row.payload.clone().into_bytes();
+        let (url, payload) = (inbox.clone(), body.clone());
+        let headers = tokio::task::spawn_blocking(move || key.sign_post(&url, &payload, SystemTime::now()))
+            .await
+            .map_err(|e| Failure::Temporary(e.to_string()))?
+            .map_err(|e| Failure::Permanent(e.to_string()))?;
+        let mut request = self.client.post(inbox).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.map_err(|e| Failure::Temporary(e.to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+            tracing::debug!(%status, inbox = %row.inbox_url, "delivery refused by the peer");
+            Ok(())
+        } else {
+            Err(Failure::Temporary(format!("HTTP {status}")))
+        }
+    }
+}
+
+/// Where deliveries may go: in production only `https` to a host name
+/// (no address literal, no explicit port) that does not resolve to a
+/// loopback, private or link-local address.
+async fn verify_inbox(data: &Data, url: &Url, debug: bool) -> Result<(), Failure> {
+    if debug {
+        return match url.scheme() {
+            "http" | "https" => Ok(()),
+            other => Err(Failure::Permanent(format!("unsupported scheme {other}"))),
+        };
+    }
+    if url.scheme() != "https" || url.domain().is_none() || url.port().is_some() {
         return Err(Failure::Permanent("the inbox was refused by URL verification".into()));
     }
-    for task in tasks {
-        task.sign_and_send(data).await.map_err(|e| Failure::Temporary(e.to_string()))?;
-    }
-    Ok(())
+    data.is_valid_ip(url).await.map_err(|e| Failure::Permanent(format!("the inbox was refused: {e}")))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! - [`outbound`]: [`outbound::ApubOutbound`], the implementation of the
 //!   service crate's `Outbound`: recipients, activity, queued deliveries.
 //! - [`signature`]: draft-cavage HTTP signature verification (aws-lc-rs).
+//! - [`signing`]: signing deliveries (aws-lc-rs).
 //! - [`inbox`]: receiving activities: checks, then one handler per type.
 //! - [`delivery`]: the worker that drains the persistent delivery queue.
 //! - [`discovery`]: WebFinger, host-meta, NodeInfo.
@@ -31,5 +32,6 @@ pub mod outbound;
 pub mod protocol;
 pub mod resolve;
 pub mod signature;
+pub mod signing;
 
 pub use context::{ApubContext, Data, Federation};
