@@ -18,6 +18,12 @@ pub struct ApubContext {
     pub db: DbPool,
     pub config: Arc<Config>,
     pub urls: Arc<LocalUrls>,
+    /// Hosts recently seen alive, so that the inbox does not touch the
+    /// database on every activity to say so.
+    pub alive_hosts: Arc<std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>>,
+    /// Remote actors recently read, so that verifying a signature does not
+    /// cost a database round trip per activity.
+    pub actor_cache: Arc<crate::objects::actor::ActorCache>,
 }
 
 pub type Data = activitypub_federation::config::Data<ApubContext>;
@@ -78,7 +84,7 @@ impl Federation {
         let cfg = config.clone();
         let (instance, _territory) =
             db.run(move |conn| maillage_service::actors::ensure_node_actors(conn, &cfg)).await?;
-        let ctx = ApubContext { db, config, urls };
+        let ctx = ApubContext { db, config, urls, alive_hosts: Arc::default(), actor_cache: Arc::default() };
         let instance = DbActor::new(instance)?;
         Ok(Federation { config: federation_config(ctx, &instance).await? })
     }

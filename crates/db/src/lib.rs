@@ -9,6 +9,7 @@
 //! - [`migrations`]: migrations embedded in the binary, one directory per
 //!   backend, applied under a lock so that several processes may start at
 //!   once.
+//! - [`batch`]: group commit of small writes on SQLite.
 //! - [`transaction`]: write transactions (`BEGIN IMMEDIATE` on SQLite, so
 //!   that concurrent writers wait instead of failing).
 //! - [`schema`]: the tables, identical on both backends: ids and timestamps
@@ -23,6 +24,7 @@
 //! crates convert them into their own response types.
 
 pub mod actors;
+pub mod batch;
 pub mod connection;
 pub mod deliveries;
 pub mod error;

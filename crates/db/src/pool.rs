@@ -54,6 +54,7 @@ impl r2d2::ManageConnection for ConnectionManager {
 pub struct DbPool {
     pool: r2d2::Pool<ConnectionManager>,
     url: Arc<DatabaseUrl>,
+    writer: Arc<std::sync::OnceLock<crate::batch::BatchWriter>>,
 }
 
 impl DbPool {
@@ -77,7 +78,7 @@ impl DbPool {
             .connection_timeout(options.connect_timeout)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(ConnectionManager { url: url.clone() });
-        Ok(DbPool { pool, url: Arc::new(url.clone()) })
+        Ok(DbPool { pool, url: Arc::new(url.clone()), writer: Arc::default() })
     }
 
     /// Opens the pool and applies pending migrations: what `serve` does.
@@ -119,6 +120,36 @@ impl DbPool {
         })
         .await
         .map_err(Error::internal)?
+    }
+
+    /// Runs a small write whose commit may be grouped with others (SQLite:
+    /// see [`crate::batch`]); on PostgreSQL, the same as a write transaction
+    /// in [`DbPool::run`]. `f` runs in its own transaction or savepoint.
+    pub async fn write_batched<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.backend() == Backend::Postgres {
+            return self.run(move |conn| crate::transaction::write(conn, f)).await;
+        }
+        let writer = match self.writer.get() {
+            Some(w) => w,
+            None => {
+                let started = crate::batch::BatchWriter::start(self.without_writer())?;
+                let _ = self.writer.set(started);
+                self.writer.get().ok_or_else(|| Error::internal("the database writer did not start"))?
+            }
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        writer.submit(crate::batch::job(f, reply))?;
+        answer.await.map_err(|_| Error::unavailable("the database writer dropped the write"))?
+    }
+
+    /// A handle for the writer thread itself, which must not keep the
+    /// writer alive (it would never see its queue close).
+    fn without_writer(&self) -> DbPool {
+        DbPool { pool: self.pool.clone(), url: self.url.clone(), writer: Arc::default() }
     }
 
     /// Whether the database answers a real query within `timeout`. For

@@ -32,8 +32,9 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         if ap.id.as_str() != actor.ap_id {
             return Err(Error::forbidden("an actor can only update itself"));
         }
+        let row = ap_to_actor(&ap, Some(&actor), Timestamp::now());
+        data.actor_cache.put(&row);
         return apply(data, &env.id, move |conn| {
-            let row = ap_to_actor(&ap, Some(&actor), Timestamp::now());
             actors::update(conn, &row)?;
             Ok(Outcome::Applied)
         })

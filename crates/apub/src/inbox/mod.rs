@@ -14,7 +14,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use maillage_core::time::Timestamp;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::ActorRow;
-use maillage_db::{deliveries, instances, received, transaction, DbConnection};
+use maillage_db::{deliveries, instances, received, DbConnection};
 use serde_json::Value;
 use url::Url;
 
@@ -118,10 +118,23 @@ pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
     dispatch(data, envelope, json, actor.row).await
 }
 
+/// How long a host seen alive is not checked again.
+const ALIVE_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The sender spoke: if we had marked its host dead, it is revived and what
 /// was waiting for it is due again.
 async fn record_alive(data: &Data, actor: &ActorRow) -> Result<(), Error> {
     let host = actor.domain.clone();
+    {
+        let mut cache = data.alive_hosts.lock().map_err(|_| Error::internal("alive cache poisoned"))?;
+        if cache.get(&host).is_some_and(|seen| seen.elapsed() < ALIVE_RECHECK) {
+            return Ok(());
+        }
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(host.clone(), std::time::Instant::now());
+    }
     data.db
         .run(move |conn| {
             let now = Timestamp::now();
@@ -155,13 +168,11 @@ where
 {
     let id = activity_id.to_string();
     data.db
-        .run(move |conn| {
-            transaction::write(conn, |conn| {
-                if !received::mark_received(conn, &id, Timestamp::now())? {
-                    return Ok(Outcome::Duplicate);
-                }
-                effect(conn)
-            })
+        .write_batched(move |conn| {
+            if !received::mark_received(conn, &id, Timestamp::now())? {
+                return Ok(Outcome::Duplicate);
+            }
+            effect(conn)
         })
         .await
 }

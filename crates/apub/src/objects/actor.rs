@@ -19,6 +19,37 @@ use crate::error::ApubError;
 use crate::protocol::actor::ApActor;
 use crate::protocol::context;
 
+/// Remote actors read in the last minute. Every write of a remote actor in
+/// this process goes through [`store_remote_actor`] or the Update handler,
+/// which refresh the entry; another process's writes are seen within a
+/// minute, and a key that no longer verifies is refetched anyway.
+#[derive(Default)]
+pub struct ActorCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (ActorRow, std::time::Instant)>>,
+}
+
+const ACTOR_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+const ACTOR_CACHE_MAX: usize = 50_000;
+
+impl ActorCache {
+    pub fn get(&self, ap_id: &str) -> Option<ActorRow> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(ap_id).filter(|(_, at)| at.elapsed() < ACTOR_CACHE_TTL).map(|(row, _)| row.clone())
+    }
+
+    pub fn put(&self, row: &ActorRow) {
+        if row.local {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= ACTOR_CACHE_MAX {
+                entries.clear();
+            }
+            entries.insert(row.ap_id.clone(), (row.clone(), std::time::Instant::now()));
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DbActor {
     pub row: ActorRow,
@@ -115,6 +146,12 @@ pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) ->
 /// Stores a remote actor, inserting or refreshing it. A document claiming
 /// the id of a local actor is refused.
 pub async fn store_remote_actor(data: &Data, ap: ApActor) -> Result<ActorRow, Error> {
+    let row = store_remote_actor_row(data, ap).await?;
+    data.actor_cache.put(&row);
+    Ok(row)
+}
+
+async fn store_remote_actor_row(data: &Data, ap: ApActor) -> Result<ActorRow, Error> {
     data.db
         .run(move |conn| {
             transaction::write(conn, |conn| {
@@ -157,8 +194,14 @@ impl Object for DbActor {
     }
 
     async fn read_from_id(object_id: Url, data: &Data) -> Result<Option<Self>, ApubError> {
+        if let Some(row) = data.actor_cache.get(object_id.as_str()) {
+            return Ok(Some(DbActor::new(row)?));
+        }
         let id = object_id.to_string();
         let row = data.db.run(move |conn| actors::find_by_ap_id(conn, &id)).await?;
+        if let Some(row) = &row {
+            data.actor_cache.put(row);
+        }
         Ok(row.map(DbActor::new).transpose()?)
     }
 
