@@ -202,6 +202,11 @@ async fn deliver(data: &Data, settings: &Settings, sender: &Sender, row: Deliver
             .await;
     };
     if dead {
+        // The inbox must check this host again the next time it writes to
+        // us, so that it can be revived.
+        if let Ok(mut alive) = data.alive_hosts.lock() {
+            alive.remove(&row.host);
+        }
         // Parked until the host answers or writes to us (see wake_host).
         let later = Timestamp::now().saturating_add(Duration::from_secs(settings.retry_max_delay_secs));
         return data

@@ -145,3 +145,23 @@ fn busy_hosts_are_left_out_of_claims_and_leases_expire() {
         .unwrap();
     assert_eq!(again.len(), 1, "a dead worker's claim is taken over after its lease");
 }
+
+#[test]
+fn finished_deliveries_are_pruned_after_retention_and_pending_ones_kept() {
+    let db = TestDb::new();
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap();
+    let signer = Id::generate();
+    actors::insert(&mut conn, &local_actor(signer, "c")).unwrap();
+    let long_ago = Timestamp::from_micros(Timestamp::now().as_micros() - 10 * 86_400_000_000);
+    let inboxes: Vec<String> = (0..3).map(|i| format!("https://h{i}.example/inbox")).collect();
+    deliveries::enqueue(&mut conn, "https://maillage.test/activities/3", "{}", signer, &inboxes, long_ago)
+        .unwrap();
+    let rows = deliveries::claim(&mut conn, Timestamp::now(), Duration::from_secs(60), 10, &[]).unwrap();
+    deliveries::mark_delivered(&mut conn, rows[0].id, long_ago).unwrap();
+    deliveries::mark_failed(&mut conn, rows[1].id, 16, "gave up", long_ago).unwrap();
+    let pruned =
+        deliveries::prune(&mut conn, Timestamp::now().saturating_sub(Duration::from_secs(86_400))).unwrap();
+    assert_eq!(pruned, 2);
+    assert_eq!(deliveries::count_in_state(&mut conn, "pending").unwrap(), 1, "pending rows are never pruned");
+}
