@@ -237,3 +237,28 @@ async fn a_restarted_sender_still_delivers_what_was_pending() {
     })
     .await;
 }
+
+#[actix_web::test]
+async fn a_refused_follow_request_ends_on_both_sides() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    alice.send(reqwest::Method::PATCH, "/api/v1/accounts/update_credentials", &[("locked", "1")]).await;
+    let alice_on_b = bob.follow(&format!("alice@{}", a.domain)).await;
+    let request = eventually(30, "the request arrives", || async {
+        let (_, list) = alice.get("/api/v1/follow_requests").await;
+        list.as_array().and_then(|l| l.first().cloned())
+    })
+    .await;
+    let (status, rel) = alice.post(&format!("/api/v1/follow_requests/{}/reject", request["id"].as_str().unwrap()), &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(rel["followed_by"], false);
+    eventually(30, "bob hears of the refusal", || async {
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={alice_on_b}")).await;
+        (rel[0]["requested"] == false && rel[0]["following"] == false).then_some(())
+    })
+    .await;
+    let (_, list) = alice.get("/api/v1/follow_requests").await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
