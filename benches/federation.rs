@@ -37,34 +37,8 @@ fn config(port: u16, db: &TestDb, debug: bool) -> Config {
     c
 }
 
-fn remote_actor(i: usize, ap_id: String, inbox: String, domain: String, keys: &KeyPair) -> ActorRow {
-    let now = Timestamp::now().as_micros();
-    ActorRow {
-        id: Id::generate().as_i64(),
-        ap_id,
-        kind: "Person".into(),
-        username: format!("u{i}"),
-        username_lower: format!("u{i}"),
-        domain,
-        display_name: String::new(),
-        summary_html: String::new(),
-        inbox_url: inbox,
-        shared_inbox_url: None,
-        outbox_url: None,
-        followers_url: None,
-        following_url: None,
-        url: None,
-        icon_url: None,
-        public_key_pem: keys.public_pem.clone(),
-        private_key_pem: None,
-        manually_approves_followers: false,
-        local: false,
-        purpose: None,
-        user_id: None,
-        published_at: now,
-        updated_at: now,
-        fetched_at: Some(now),
-    }
+fn remote_actor(i: usize, ap_id: String, domain: String, keys: &KeyPair) -> ActorRow {
+    maillage_test_support::actor_row(&ap_id, &format!("u{i}"), &domain, &keys.public_pem, false)
 }
 
 /// Runs a node on its own thread (its own actix System).
@@ -102,7 +76,7 @@ fn inbox_bench() {
         for i in 0..ACTORS {
             let host = format!("r{}.bench.example", i % 20);
             let ap_id = format!("https://{host}/users/u{i}");
-            let row = remote_actor(i, ap_id.clone(), format!("{ap_id}/inbox"), host.clone(), &keys[i % KEYS]);
+            let row = remote_actor(i, ap_id.clone(), host.clone(), &keys[i % KEYS]);
             actors::insert(&mut conn, &row).unwrap();
             let key = SigningKey::from_pem(format!("{ap_id}#main-key"), &keys[i % KEYS].private_pem).unwrap();
             signers.push((ap_id, host, key));
@@ -244,8 +218,7 @@ fn fanout_bench() {
         for i in 0..INBOXES {
             let p = ports[i % HOSTS];
             let ap_id = format!("http://127.0.0.1:{p}/users/u{i}");
-            let row =
-                remote_actor(i, ap_id.clone(), format!("{ap_id}/inbox"), format!("127.0.0.1:{p}"), &keys);
+            let row = remote_actor(i, ap_id.clone(), format!("127.0.0.1:{p}"), &keys);
             actors::insert(&mut conn, &row).unwrap();
             let now = Timestamp::now().as_micros();
             follows::insert(

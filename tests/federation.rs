@@ -22,11 +22,7 @@ async fn follow_is_accepted_and_a_post_reaches_followers_on_two_nodes() {
         (rel[0]["following"] == true).then_some(())
     })
     .await;
-    eventually(30, "alice has two followers", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 2).then_some(())
-    })
-    .await;
+    alice.wait_followers(2).await;
 
     let post = alice.post_status("Je prête ma tondeuse #jardin").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
@@ -81,11 +77,7 @@ async fn updates_and_deletes_propagate_and_leave_a_tombstone() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(30, "follow accepted", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 1).then_some(())
-    })
-    .await;
+    alice.wait_followers(1).await;
     let post = alice.post_status("Vélo à donner").await;
     let (id, uri) = (post["id"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
     eventually(30, "post arrives", || async { has_uri(&bob.home().await, &uri).then_some(()) }).await;
@@ -122,18 +114,10 @@ async fn unfollow_stops_delivery() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     let alice_on_b = bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(30, "follow accepted", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 1).then_some(())
-    })
-    .await;
+    alice.wait_followers(1).await;
     let (status, _) = bob.post(&format!("/api/v1/accounts/{alice_on_b}/unfollow"), &[]).await;
     assert_eq!(status, 200);
-    eventually(30, "the unfollow arrives", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 0).then_some(())
-    })
-    .await;
+    alice.wait_followers(0).await;
     let queued_before = a
         .with_db(|c| {
             maillage_db::deliveries::count_in_state(c, "pending").unwrap()
@@ -190,11 +174,7 @@ async fn a_node_that_was_down_receives_what_was_posted_meanwhile() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(30, "follow accepted", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 1).then_some(())
-    })
-    .await;
+    alice.wait_followers(1).await;
 
     b.stop().await;
     let post = alice.post_status("Pendant ta panne").await;
@@ -221,11 +201,7 @@ async fn a_restarted_sender_still_delivers_what_was_pending() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(30, "follow accepted", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 1).then_some(())
-    })
-    .await;
+    alice.wait_followers(1).await;
     b.stop().await;
     let post = alice.post_status("Envoyé avant mon redémarrage").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
@@ -251,7 +227,8 @@ async fn a_refused_follow_request_ends_on_both_sides() {
         list.as_array().and_then(|l| l.first().cloned())
     })
     .await;
-    let (status, rel) = alice.post(&format!("/api/v1/follow_requests/{}/reject", request["id"].as_str().unwrap()), &[]).await;
+    let (status, rel) =
+        alice.post(&format!("/api/v1/follow_requests/{}/reject", request["id"].as_str().unwrap()), &[]).await;
     assert_eq!(status, 200);
     assert_eq!(rel["followed_by"], false);
     eventually(30, "bob hears of the refusal", || async {

@@ -10,7 +10,7 @@ use harness::fake_server::{actor_json, FakeServer, Reply};
 use harness::{eventually, has_uri, TestNode};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_db::actors::{self, ActorRow};
+use maillage_db::actors;
 use maillage_db::follows::{self, FollowRow};
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 
@@ -91,32 +91,13 @@ async fn followers_on(node: &TestNode, actor_name: &str, base: &str, count: usiz
         let domain = base.trim_start_matches("http://").to_owned();
         for i in 0..count {
             let now = Timestamp::now();
-            let row = ActorRow {
-                id: Id::generate().as_i64(),
-                ap_id: format!("{base}/users/slow{i}"),
-                kind: "Person".into(),
-                username: format!("slow{i}"),
-                username_lower: format!("slow{i}"),
-                domain: domain.clone(),
-                display_name: String::new(),
-                summary_html: String::new(),
-                inbox_url: format!("{base}/users/slow{i}/inbox"),
-                shared_inbox_url: None,
-                outbox_url: None,
-                followers_url: None,
-                following_url: None,
-                url: None,
-                icon_url: None,
-                public_key_pem: pem.clone(),
-                private_key_pem: None,
-                manually_approves_followers: false,
-                local: false,
-                purpose: None,
-                user_id: None,
-                published_at: now.as_micros(),
-                updated_at: now.as_micros(),
-                fetched_at: Some(now.as_micros()),
-            };
+            let row = maillage_test_support::actor_row(
+                &format!("{base}/users/slow{i}"),
+                &format!("slow{i}"),
+                &domain,
+                &pem,
+                false,
+            );
             actors::insert(c, &row).unwrap();
             let follow = FollowRow {
                 id: Id::generate().as_i64(),
@@ -147,11 +128,7 @@ async fn a_slow_server_does_not_hold_up_deliveries_to_others() {
     let bob = b.user("bob").await;
     followers_on(&a, "alice", &slow.base(), 30).await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    eventually(30, "bob follows alice", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == 31).then_some(())
-    })
-    .await;
+    alice.wait_followers(31).await;
 
     let started = Instant::now();
     let post = alice.post_status("Livraison en parallèle").await;

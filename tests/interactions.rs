@@ -9,14 +9,6 @@ use std::time::Duration;
 use harness::{eventually, has_uri, TestNode};
 use maillage_core::time::Timestamp;
 
-async fn followed(alice: &harness::TestUser, count: u64) {
-    eventually(30, "follows accepted", || async {
-        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
-        (me["followers_count"] == count).then_some(())
-    })
-    .await;
-}
-
 #[actix_web::test]
 async fn favourites_and_boosts_reach_the_author() {
     let a = TestNode::start().await;
@@ -24,7 +16,7 @@ async fn favourites_and_boosts_reach_the_author() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    followed(&alice, 1).await;
+    alice.wait_followers(1).await;
     let post = alice.post_status("Qui veut des semis de tomates ?").await;
     let uri = post["uri"].as_str().unwrap().to_owned();
     let remote = eventually(30, "post arrives", || async {
@@ -85,7 +77,7 @@ async fn followers_on_one_server_share_one_delivery() {
     let alice = a.user("alice").await;
     b.user("bob").await.follow(&format!("alice@{}", a.domain)).await;
     b.user("bea").await.follow(&format!("alice@{}", a.domain)).await;
-    followed(&alice, 2).await;
+    alice.wait_followers(2).await;
     let post = alice.post_status("Une seule livraison pour deux").await;
     let activity = format!("{}/activity", post["uri"].as_str().unwrap());
     let rows = a
@@ -109,7 +101,7 @@ async fn a_dead_server_is_skipped_then_revived_when_it_writes_again() {
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
     bob.follow(&format!("alice@{}", a.domain)).await;
-    followed(&alice, 1).await;
+    alice.wait_followers(1).await;
 
     let host = b.domain.clone();
     a.with_db(move |c| {

@@ -221,6 +221,15 @@ impl TestUser {
         body
     }
 
+    /// Waits until this account has `count` followers.
+    pub async fn wait_followers(&self, count: u64) {
+        eventually(30, &format!("{count} followers"), || async {
+            let (_, me) = self.get("/api/v1/accounts/verify_credentials").await;
+            (me["followers_count"] == count).then_some(())
+        })
+        .await;
+    }
+
     pub async fn home(&self) -> Vec<Value> {
         let (status, body) = self.get("/api/v1/timelines/home").await;
         assert_eq!(status, 200, "{body}");

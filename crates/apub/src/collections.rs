@@ -81,11 +81,8 @@ pub fn relations(
         };
         return Ok(collection(&id, total));
     };
-    let rows = if followers {
-        follows::followers(conn, actor.id(), after, PAGE_SIZE)?
-    } else {
-        follows::following(conn, actor.id(), after, PAGE_SIZE)?
-    };
+    let direction = if followers { follows::Direction::Followers } else { follows::Direction::Following };
+    let rows = follows::related(conn, actor.id(), direction, after, PAGE_SIZE)?;
     let items = rows.iter().map(|(_, a)| json!(a.ap_id)).collect();
     let next = (rows.len() as i64 == PAGE_SIZE)
         .then(|| rows.last().map(|(fid, _)| format!("{id}?page=true&min_id={fid}")))

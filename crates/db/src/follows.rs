@@ -66,46 +66,44 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     diesel::delete(follows::table.find(id)).execute(conn).map(drop).map_err(db_error)
 }
 
-/// Accepted followers of `actor`, oldest first, paged by follow id.
-pub fn followers(
-    conn: &mut DbConnection,
-    actor: Id,
-    after: Option<i64>,
-    limit: i64,
-) -> Result<Vec<(i64, ActorRow)>, Error> {
-    let mut q = follows::table
-        .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
-        .filter(follows::followed_id.eq(actor.as_i64()))
-        .filter(follows::state.eq(ACCEPTED))
-        .select((follows::id, ActorRow::as_select()))
-        .order(follows::id.asc())
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        q = q.filter(follows::id.gt(after));
-    }
-    q.load(conn).map_err(db_error)
+/// Which side of the follows of an actor to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Those who follow the actor.
+    Followers,
+    /// Those the actor follows.
+    Following,
 }
 
-/// Actors that `actor` follows (accepted), oldest first, paged by follow id.
-pub fn following(
+/// Accepted followers (or followed actors) of `actor`, oldest first, paged
+/// by follow id.
+pub fn related(
     conn: &mut DbConnection,
     actor: Id,
+    direction: Direction,
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(i64, ActorRow)>, Error> {
-    let mut q = follows::table
-        .inner_join(actors::table.on(actors::id.eq(follows::followed_id)))
-        .filter(follows::follower_id.eq(actor.as_i64()))
-        .filter(follows::state.eq(ACCEPTED))
-        .select((follows::id, ActorRow::as_select()))
-        .order(follows::id.asc())
-        .limit(limit)
-        .into_boxed();
-    if let Some(after) = after {
-        q = q.filter(follows::id.gt(after));
+    macro_rules! page {
+        ($me:expr, $other:expr) => {{
+            let mut q = follows::table
+                .inner_join(actors::table.on(actors::id.eq($other)))
+                .filter($me.eq(actor.as_i64()))
+                .filter(follows::state.eq(ACCEPTED))
+                .select((follows::id, ActorRow::as_select()))
+                .order(follows::id.asc())
+                .limit(limit)
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(follows::id.gt(after));
+            }
+            q.load(conn).map_err(db_error)
+        }};
     }
-    q.load(conn).map_err(db_error)
+    match direction {
+        Direction::Followers => page!(follows::followed_id, follows::follower_id),
+        Direction::Following => page!(follows::follower_id, follows::followed_id),
+    }
 }
 
 /// Pending follow requests addressed to `actor`.

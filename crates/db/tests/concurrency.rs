@@ -32,33 +32,15 @@ fn in_threads<T: Send + 'static>(
 }
 
 fn local_actor(id: Id, name: &str) -> actors::ActorRow {
-    let now = Timestamp::now().as_micros();
-    actors::ActorRow {
-        id: id.as_i64(),
-        ap_id: format!("https://maillage.test/users/{name}"),
-        kind: "Person".into(),
-        username: name.into(),
-        username_lower: name.into(),
-        domain: "maillage.test".into(),
-        display_name: String::new(),
-        summary_html: String::new(),
-        inbox_url: format!("https://maillage.test/users/{name}/inbox"),
-        shared_inbox_url: None,
-        outbox_url: None,
-        followers_url: None,
-        following_url: None,
-        url: None,
-        icon_url: None,
-        public_key_pem: String::new(),
-        private_key_pem: None,
-        manually_approves_followers: false,
-        local: true,
-        purpose: None,
-        user_id: None,
-        published_at: now,
-        updated_at: now,
-        fetched_at: None,
-    }
+    let mut row = maillage_test_support::actor_row(
+        &format!("https://maillage.test/users/{name}"),
+        name,
+        "maillage.test",
+        "",
+        true,
+    );
+    row.id = id.as_i64();
+    row
 }
 
 #[test]

@@ -154,3 +154,41 @@ pub fn backend_name() -> &'static str {
         _ => "sqlite",
     }
 }
+
+/// An actor row as tests and benchmarks insert it directly: inbox at
+/// `{ap_id}/inbox`, no shared inbox, fetched just now.
+pub fn actor_row(
+    ap_id: &str,
+    username: &str,
+    domain: &str,
+    public_pem: &str,
+    local: bool,
+) -> maillage_db::actors::ActorRow {
+    let now = maillage_core::time::Timestamp::now().as_micros();
+    maillage_db::actors::ActorRow {
+        id: maillage_core::id::Id::generate().as_i64(),
+        ap_id: ap_id.to_owned(),
+        kind: "Person".into(),
+        username: username.to_owned(),
+        username_lower: username.to_lowercase(),
+        domain: domain.to_owned(),
+        display_name: String::new(),
+        summary_html: String::new(),
+        inbox_url: format!("{ap_id}/inbox"),
+        shared_inbox_url: None,
+        outbox_url: None,
+        followers_url: None,
+        following_url: None,
+        url: None,
+        icon_url: None,
+        public_key_pem: public_pem.to_owned(),
+        private_key_pem: None,
+        manually_approves_followers: false,
+        local,
+        purpose: None,
+        user_id: None,
+        published_at: now,
+        updated_at: now,
+        fetched_at: Some(now),
+    }
+}

@@ -20,19 +20,7 @@ pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, E
 }
 
 pub fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum B {
-        Bool(bool),
-        Text(String),
-        Int(i64),
-    }
-    Ok(match Option::<B>::deserialize(d)? {
-        Some(B::Bool(b)) => b,
-        Some(B::Int(i)) => i != 0,
-        Some(B::Text(t)) => matches!(t.as_str(), "true" | "1" | "on" | "yes"),
-        None => false,
-    })
+    Ok(optional_bool(d)?.unwrap_or(false))
 }
 
 pub fn optional_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
