@@ -10,6 +10,8 @@
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
+//! - [`listing`]: offers and needs: kinds, categories, terms, visibility,
+//!   lifecycle, and the checks of a submitted listing.
 //! - [`time`]: UTC timestamps stored as microseconds since the Unix epoch.
 //! - [`account`]: usernames, e-mail addresses, passwords, roles and
 //!   registration modes.
@@ -22,6 +24,7 @@ pub mod config;
 pub mod database_url;
 pub mod error;
 pub mod id;
+pub mod listing;
 pub mod scope;
 pub mod time;
 pub mod urls;
