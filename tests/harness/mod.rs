@@ -168,6 +168,10 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestUser {
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let r = client().get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
         let status = r.status().as_u16();

@@ -141,6 +141,9 @@ async fn object(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id: Id = path.into_inner().parse().map_err(|_| Error::not_found("Record not found"))?;
+    if let Some(response) = listing_object(&req, id, &state).await? {
+        return Ok(response);
+    }
     let (post, author, tags) = state
         .db
         .run(move |conn| {
@@ -165,6 +168,36 @@ async fn object(
         &post.content_html,
         Some(&post.ap_id),
     ))
+}
+
+/// A local listing at an object URL, when the id is one.
+async fn listing_object(
+    req: &HttpRequest,
+    id: Id,
+    state: &AppState,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let lang = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(row) = maillage_db::listings::find_by_id(conn, id)?.filter(|l| l.local) else {
+                return Ok(None);
+            };
+            if !matches!(row.visibility.as_str(), "public" | "territory") {
+                return Err(Error::not_found("Record not found"));
+            }
+            let doc = maillage_apub::objects::listing::listing_document(conn, &row, &lang)?;
+            Ok(Some((row, doc)))
+        })
+        .await?;
+    let Some((row, doc)) = found else { return Ok(None) };
+    let status =
+        if row.is_deleted() { actix_web::http::StatusCode::GONE } else { actix_web::http::StatusCode::OK };
+    if wants_activity_json(req) || row.is_deleted() {
+        return Ok(Some(activity_json(status, &doc)));
+    }
+    let html = doc.get("content").and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok(Some(minimal_page(&row.title, &row.place_name, &html, Some(&row.ap_id))))
 }
 
 /// Per-actor and shared inboxes: 202 for anything accepted (including

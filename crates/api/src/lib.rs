@@ -13,6 +13,7 @@
 //!   negotiation between JSON and a minimal HTML page).
 //! - [`wellknown`]: WebFinger, host-meta, NodeInfo.
 //! - [`mastodon`]: the Mastodon client API.
+//! - [`listings`]: the native listings API.
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
@@ -21,6 +22,7 @@ pub mod activitypub;
 pub mod error;
 pub mod health;
 pub mod html;
+pub mod listings;
 pub mod mastodon;
 pub mod middleware;
 pub mod state;
@@ -43,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     wellknown::configure(cfg);
     activitypub::configure(cfg);
     mastodon::configure(cfg);
+    listings::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the

@@ -99,7 +99,8 @@ impl Federation {
     }
 
     pub fn outbound(&self) -> crate::outbound::ApubOutbound {
-        crate::outbound::ApubOutbound::new((*self.context().urls).clone())
+        let language = self.context().config.territory.languages.first().map(String::as_str).unwrap_or("fr");
+        crate::outbound::ApubOutbound::new((*self.context().urls).clone()).with_language(language)
     }
 
     pub fn delivery_worker(&self) -> Result<crate::delivery::DeliveryWorker, Error> {

@@ -16,6 +16,7 @@
 //! - [`inbox`]: receiving activities: checks, then one handler per type.
 //! - [`delivery`]: the worker that drains the persistent delivery queue.
 //! - [`discovery`]: WebFinger, host-meta, NodeInfo.
+//! - [`fetch`]: fetching an object that may be a post or a listing.
 //! - [`resolve`]: finding remote actors and posts from a handle or a URL.
 //! - [`collections`]: outbox, followers, following.
 //! - [`context`]: the shared context and the library's configuration.
@@ -26,6 +27,7 @@ pub mod context;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
+pub mod fetch;
 pub mod inbox;
 pub mod objects;
 pub mod outbound;

@@ -8,6 +8,7 @@ use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
+use maillage_db::listings::ListingRow;
 use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{deliveries, follows, DbConnection};
 use maillage_service::actors::PURPOSE_TERRITORY;
@@ -16,16 +17,86 @@ use serde_json::Value;
 
 use crate::builders::*;
 use crate::objects::actor::actor_to_ap;
+use crate::objects::listing::{listing_audience, listing_to_ap};
 use crate::objects::note::{audience, post_to_ap, tombstone};
 use crate::protocol::PUBLIC;
 
 pub struct ApubOutbound {
     urls: LocalUrls,
+    /// Language of the human-readable text of listings.
+    language: String,
 }
 
 impl ApubOutbound {
     pub fn new(urls: LocalUrls) -> Self {
-        ApubOutbound { urls }
+        ApubOutbound { urls, language: "fr".into() }
+    }
+
+    pub fn with_language(mut self, language: &str) -> Self {
+        self.language = language.to_owned();
+        self
+    }
+
+    /// Create, Update or Delete of a listing: to the author's followers and,
+    /// for public and territory listings, to the territory's followers (who
+    /// receive new ones as the territory's Announce).
+    fn listing_event(
+        &self,
+        conn: &mut DbConnection,
+        row: &ListingRow,
+        author: &ActorRow,
+        kind: &str,
+    ) -> Result<(), Error> {
+        if row.visibility == "private" {
+            return Ok(());
+        }
+        let territory = match row.visibility.as_str() {
+            "public" | "territory" if author.purpose.is_none() => {
+                actors::find_by_purpose(conn, PURPOSE_TERRITORY)?
+            }
+            _ => None,
+        };
+        let territory_followers = territory.as_ref().and_then(|t| t.followers_url.clone());
+        let audience = listing_audience(row, author, territory_followers.as_deref());
+        let mut inboxes = follows::remote_follower_inboxes(conn, author.id())?;
+        let activity = match kind {
+            "Create" => build_create(
+                &format!("{}/activity", row.ap_id),
+                &author.ap_id,
+                listing_to_ap(row, author, &self.language, audience),
+            ),
+            "Update" => build_update(
+                &self.new_activity_id(),
+                &author.ap_id,
+                listing_to_ap(row, author, &self.language, audience),
+                &[],
+                &[],
+            ),
+            _ => {
+                let (to, cc) = audience;
+                build_delete(
+                    &self.new_activity_id(),
+                    &author.ap_id,
+                    tombstone(&row.ap_id, Some(Timestamp::now().as_micros())),
+                    &to,
+                    &cc,
+                )
+            }
+        };
+        if let (Some(t), true) = (&territory, kind != "Create") {
+            inboxes.extend(follows::remote_follower_inboxes(conn, t.id())?);
+        }
+        self.enqueue(conn, &activity, author, inboxes)?;
+        if let (Some(t), "Create") = (territory, kind) {
+            let followers: Vec<String> = t.followers_url.clone().into_iter().collect();
+            let to = if row.visibility == "public" { vec![PUBLIC.to_owned()] } else { followers.clone() };
+            let published = Timestamp::from_micros(row.published_at).to_rfc3339();
+            let announce =
+                build_announce(&self.new_activity_id(), &t.ap_id, &row.ap_id, &to, &followers, &published);
+            let inboxes = follows::remote_follower_inboxes(conn, t.id())?;
+            self.enqueue(conn, &announce, &t, inboxes)?;
+        }
+        Ok(())
     }
 
     fn new_activity_id(&self) -> String {
@@ -221,6 +292,15 @@ impl Outbound for ApubOutbound {
                 let mut inboxes = follows::remote_follower_inboxes(conn, actor.id())?;
                 inboxes.push(post_author.delivery_inbox().to_owned());
                 self.enqueue(conn, &activity, actor, inboxes)
+            }
+            Outgoing::CreateListing { listing, author } => {
+                self.listing_event(conn, listing, author, "Create")
+            }
+            Outgoing::UpdateListing { listing, author } => {
+                self.listing_event(conn, listing, author, "Update")
+            }
+            Outgoing::DeleteListing { listing, author } => {
+                self.listing_event(conn, listing, author, "Delete")
             }
             Outgoing::UpdateActor { actor } => {
                 let followers: Vec<String> = actor.followers_url.clone().into_iter().collect();

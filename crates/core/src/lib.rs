@@ -9,6 +9,7 @@
 //! - [`config`]: the node's configuration, parsed from TOML text and an
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
+//! - [`geo`]: great-circle distances and bounding boxes.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
 //! - [`listing`]: offers and needs: kinds, categories, terms, visibility,
 //!   lifecycle, and the checks of a submitted listing.
@@ -23,6 +24,7 @@ pub mod account;
 pub mod config;
 pub mod database_url;
 pub mod error;
+pub mod geo;
 pub mod id;
 pub mod listing;
 pub mod scope;

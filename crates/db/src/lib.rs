@@ -31,6 +31,7 @@ pub mod error;
 pub mod follows;
 pub mod instances;
 pub mod interactions;
+pub mod listings;
 pub mod migrations;
 pub mod pool;
 pub mod posts;

@@ -178,7 +178,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    listings (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        author_id -> BigInt,
+        kind -> Text,
+        category -> Text,
+        direction -> Nullable<Text>,
+        title -> Text,
+        description_source -> Nullable<Text>,
+        description_html -> Text,
+        tags -> Text,
+        place_name -> Text,
+        place_address -> Nullable<Text>,
+        latitude -> Double,
+        longitude -> Double,
+        radius_km -> Double,
+        available_from -> Nullable<BigInt>,
+        available_until -> Nullable<BigInt>,
+        quantity_amount -> Nullable<Double>,
+        quantity_unit -> Nullable<Text>,
+        terms_mode -> Text,
+        terms_hours -> Nullable<Double>,
+        terms_amount -> Nullable<Text>,
+        terms_currency -> Nullable<Text>,
+        visibility -> Text,
+        status -> Text,
+        local -> Bool,
+        url -> Nullable<Text>,
+        published_at -> BigInt,
+        updated_at -> Nullable<BigInt>,
+        expires_at -> BigInt,
+        deleted_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(access_tokens -> users (user_id));
+diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
@@ -196,4 +233,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     received_activities,
     deliveries,
     instances,
+    listings,
 );

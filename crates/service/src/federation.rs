@@ -9,6 +9,7 @@ use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::follows::FollowRow;
 use maillage_db::interactions::{AnnounceRow, LikeRow};
+use maillage_db::listings::ListingRow;
 use maillage_db::posts::PostRow;
 use maillage_db::DbConnection;
 
@@ -73,6 +74,19 @@ pub enum Outgoing<'a> {
     },
     UpdateActor {
         actor: &'a ActorRow,
+    },
+    CreateListing {
+        listing: &'a ListingRow,
+        author: &'a ActorRow,
+    },
+    /// Any change, status included.
+    UpdateListing {
+        listing: &'a ListingRow,
+        author: &'a ActorRow,
+    },
+    DeleteListing {
+        listing: &'a ListingRow,
+        author: &'a ActorRow,
     },
 }
 

@@ -13,6 +13,8 @@
 //! - [`follows`]: following, unfollowing, answering follow requests.
 //! - [`interactions`]: favourites and boosts.
 //! - [`keys`]: RSA key pairs for local actors.
+//! - [`listings`]: offers and needs: create, edit, status, delete, who may
+//!   see one, and automatic expiry.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
@@ -26,6 +28,7 @@ pub mod federation;
 pub mod follows;
 pub mod interactions;
 pub mod keys;
+pub mod listings;
 pub mod password;
 pub mod posts;
 pub mod text;

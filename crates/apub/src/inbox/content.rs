@@ -1,28 +1,35 @@
 //! Create, Update, Delete, Announce, Like and Flag.
 
-use activitypub_federation::fetch::object_id::ObjectId;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::interactions::{self, AnnounceRow, LikeRow, ReportRow};
-use maillage_db::{follows, posts};
+use maillage_db::{follows, listings, posts};
 use serde_json::Value;
 use url::Url;
 
 use super::{apply, same_origin, Outcome};
 use crate::context::Data;
+use crate::fetch::{fetch_content, same_host, Content};
 use crate::objects::actor::ap_to_actor;
-use crate::objects::note::{upsert_remote_post, DbPost};
+use crate::objects::listing::{is_listing, upsert_remote_listing};
+use crate::objects::note::upsert_remote_post;
 use crate::protocol::activity::Envelope;
 use crate::protocol::actor::{ApActor, ACTOR_TYPES};
 use crate::protocol::note::{ApNote, POST_TYPES};
-use crate::protocol::values::ids_of;
+use crate::protocol::values::{first_id, ids_of};
 
 /// Create or Update of a post, or Update of the sender's own actor.
 pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
     let object = match env.object.clone() {
-        Some(Value::String(id)) => fetch_object(data, &id).await?,
+        Some(Value::String(id)) => {
+            // Given by reference: fetch it from its origin, which vouches for it.
+            let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
+            same_host(url.as_str(), &Url::parse(&actor.ap_id).map_err(|_| Error::internal("bad actor id"))?)?;
+            fetch_content(data, &url).await?;
+            return apply(data, &env.id, |_| Ok(Outcome::Applied)).await;
+        }
         Some(obj @ Value::Object(_)) => obj,
         _ => return Err(Error::bad_request("Create or Update without object")),
     };
@@ -36,6 +43,21 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         data.actor_cache.put(&row);
         return apply(data, &env.id, move |conn| {
             actors::update(conn, &row)?;
+            Ok(Outcome::Applied)
+        })
+        .await;
+    }
+    if is_listing(&object) {
+        let id = object.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let author = object.get("attributedTo").and_then(first_id).unwrap_or_default();
+        if !same_origin(&id, &actor.ap_id) {
+            return Err(Error::forbidden("a listing must come from its author's host"));
+        }
+        if author != actor.ap_id {
+            return Err(Error::forbidden("only the author can create or update a listing"));
+        }
+        return apply(data, &env.id, move |conn| {
+            upsert_remote_listing(conn, &object, &actor)?;
             Ok(Outcome::Applied)
         })
         .await;
@@ -57,26 +79,6 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
     .await
 }
 
-async fn fetch_object(data: &Data, id: &str) -> Result<Value, Error> {
-    let url = Url::parse(id).map_err(|_| Error::bad_request("the object is not a URL"))?;
-    let post: ObjectId<DbPost> = url.into();
-    let fetched = post.dereference(data).await.map_err(Error::from)?;
-    Ok(crate::objects::note::post_to_ap(
-        &fetched.row,
-        &data
-            .db
-            .run({
-                let author = fetched.row.author_id;
-                move |conn| {
-                    actors::find_by_id(conn, Id::from_i64(author))?
-                        .ok_or_else(|| Error::internal("post without author"))
-                }
-            })
-            .await?,
-        &[],
-    ))
-}
-
 /// Delete of a post (only by its author) or of the sender itself, which
 /// ends its follows and removes its posts.
 pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
@@ -86,6 +88,15 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
         if target == actor.ap_id {
             follows::delete_with_actor(conn, actor.id())?;
             posts::mark_all_deleted_by(conn, actor.id(), now)?;
+            return Ok(Outcome::Applied);
+        }
+        if let Some(listing) = listings::find_by_ap_id(conn, &target)? {
+            if listing.author_id != actor.id {
+                return Err(Error::forbidden("only the author can delete a listing"));
+            }
+            if !listing.is_deleted() {
+                listings::mark_deleted(conn, listing.id(), now)?;
+            }
             return Ok(Outcome::Applied);
         }
         let Some(post) = posts::find_by_ap_id(conn, &target)? else {
@@ -112,10 +123,14 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
     }
     let id = env.object_id().ok_or_else(|| Error::bad_request("Announce without object id"))?;
     let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
-    let post = ObjectId::<DbPost>::from(url).dereference(data).await.map_err(Error::from)?;
+    let post = match fetch_content(data, &url).await? {
+        Content::Post(post) => *post,
+        // A listing is stored by fetching it; boosts are counted for posts.
+        Content::Listing(_) => return apply(data, &env.id, |_| Ok(Outcome::Applied)).await,
+    };
     let ap_id = env.id.to_string();
     apply(data, &env.id, move |conn| {
-        if interactions::find_announce(conn, actor.id, post.row.id)?.is_some() {
+        if interactions::find_announce(conn, actor.id, post.id)?.is_some() {
             return Ok(Outcome::Duplicate);
         }
         let now = Timestamp::now();
@@ -125,7 +140,7 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
                 id: Id::generate_at(now).as_i64(),
                 ap_id,
                 actor_id: actor.id,
-                post_id: post.row.id,
+                post_id: post.id,
                 created_at: now.as_micros(),
             },
         )?;

@@ -2,6 +2,7 @@
 //! into JSON, checked and stored.
 
 pub mod actor;
+pub mod listing;
 pub mod note;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,381 @@
+//! The native listings API (`/api/v1/listings`, JSON): create, read, edit,
+//! change status, delete and search offers and needs. Every invalid field
+//! answers 422 naming the field and the rule; nothing is stored.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::geo::{bounding_box, distance_km};
+use maillage_core::id::Id;
+use maillage_core::listing::{ListingDraft, ListingStatus, PlaceDraft, QuantityDraft, TermsDraft};
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::listings::{self, ListingFilter, ListingRow};
+use maillage_service::listings as cases;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::mastodon::auth::{optional, require};
+use crate::mastodon::entities::account_to_api;
+use crate::mastodon::params::path_id;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/listings", web::post().to(create))
+        .route("/api/v1/listings", web::get().to(search))
+        .route("/api/v1/listings/{id}", web::get().to(get))
+        .route("/api/v1/listings/{id}", web::patch().to(update))
+        .route("/api/v1/listings/{id}", web::delete().to(delete))
+        .route("/api/v1/listings/{id}/status", web::post().to(set_status));
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+struct PlaceParams {
+    name: Option<String>,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+struct QuantityParams {
+    amount: Option<f64>,
+    unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+struct TermsParams {
+    mode: Option<String>,
+    hours: Option<f64>,
+    amount: Option<String>,
+    currency: Option<String>,
+}
+
+/// A listing as a client sends it; absent fields keep their value on edit.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+struct ListingParams {
+    kind: Option<String>,
+    category: Option<String>,
+    direction: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    place: Option<PlaceParams>,
+    radius_km: Option<f64>,
+    available_from: Option<String>,
+    available_until: Option<String>,
+    quantity: Option<QuantityParams>,
+    terms: Option<TermsParams>,
+    visibility: Option<String>,
+}
+
+fn parse_params(bytes: &[u8]) -> Result<ListingParams, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::unprocessable(format!("Validation failed: {path}: {}", e.inner()))
+    })
+}
+
+fn date(field: &str, raw: &str) -> Result<Timestamp, Error> {
+    Timestamp::parse_rfc3339(raw).ok_or_else(|| {
+        Error::unprocessable(format!(
+            "Validation failed: {field}: must be a date such as 2026-12-01 or an RFC 3339 time"
+        ))
+    })
+}
+
+/// Writes the given fields over `draft`.
+fn apply(params: ListingParams, draft: &mut ListingDraft) -> Result<(), Error> {
+    macro_rules! set {
+        ($field:ident) => {
+            if let Some(v) = params.$field {
+                draft.$field = v;
+            }
+        };
+    }
+    set!(kind);
+    set!(category);
+    set!(title);
+    set!(description);
+    set!(tags);
+    if params.direction.is_some() {
+        draft.direction = params.direction;
+    }
+    if let Some(p) = params.place {
+        draft.place = Some(PlaceDraft {
+            name: p.name.unwrap_or_default(),
+            address: p.address,
+            latitude: p.lat,
+            longitude: p.lon,
+        });
+    }
+    if params.radius_km.is_some() {
+        draft.radius_km = params.radius_km;
+    }
+    if let Some(f) = params.available_from {
+        draft.available_from = if f.is_empty() { None } else { Some(date("available_from", &f)?) };
+    }
+    if let Some(u) = params.available_until {
+        draft.available_until = if u.is_empty() { None } else { Some(date("available_until", &u)?) };
+    }
+    if let Some(q) = params.quantity {
+        draft.quantity =
+            Some(QuantityDraft { amount: q.amount.unwrap_or(0.0), unit: q.unit.unwrap_or_default() });
+    }
+    if let Some(t) = params.terms {
+        draft.terms = TermsDraft {
+            mode: t.mode.unwrap_or_default(),
+            hours: t.hours,
+            amount: t.amount,
+            currency: t.currency,
+        };
+    }
+    if params.visibility.is_some() {
+        draft.visibility = params.visibility;
+    }
+    Ok(())
+}
+
+fn time(micros: Option<i64>) -> Value {
+    micros.map(|m| json!(Timestamp::from_micros(m).to_rfc3339())).unwrap_or(Value::Null)
+}
+
+/// A listing as the API shows it.
+pub fn listing_to_api(
+    conn: &mut maillage_db::DbConnection,
+    row: &ListingRow,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Value, Error> {
+    let author = actors::find_by_id(conn, Id::from_i64(row.author_id))?
+        .ok_or_else(|| Error::internal("listing without author"))?;
+    Ok(json!({
+        "id": row.id.to_string(),
+        "uri": row.ap_id,
+        "url": row.url.clone().unwrap_or_else(|| row.ap_id.clone()),
+        "kind": row.kind,
+        "category": row.category,
+        "direction": row.direction,
+        "title": row.title,
+        "description": row.description_html,
+        "description_source": row.description_source,
+        "tags": row.tag_list(),
+        "place": { "name": row.place_name, "address": row.place_address, "lat": row.latitude, "lon": row.longitude },
+        "radius_km": row.radius_km,
+        "available_from": time(row.available_from),
+        "available_until": time(row.available_until),
+        "quantity": row.quantity_amount.map(|a| json!({ "amount": a, "unit": row.quantity_unit })),
+        "terms": { "mode": row.terms_mode, "hours": row.terms_hours, "amount": row.terms_amount, "currency": row.terms_currency },
+        "visibility": row.visibility,
+        "status": row.status,
+        "author": account_to_api(conn, &author, urls)?,
+        "origin_domain": author.domain,
+        "created_at": Timestamp::from_micros(row.published_at).to_rfc3339(),
+        "updated_at": time(row.updated_at),
+        "expires_at": Timestamp::from_micros(row.expires_at).to_rfc3339(),
+    }))
+}
+
+async fn respond(state: &AppState, row: ListingRow) -> Result<HttpResponse, ApiError> {
+    let urls = state.urls.clone();
+    Ok(HttpResponse::Ok().json(state.db.run(move |conn| listing_to_api(conn, &row, &urls)).await?))
+}
+
+async fn create(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:listings"]).await?;
+    let mut draft = ListingDraft::default();
+    apply(parse_params(&bytes)?, &mut draft)?;
+    let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
+    let row = state
+        .db
+        .run(move |conn| cases::create(conn, &outbound, &urls, &config.territory, &auth.user, &draft))
+        .await?;
+    respond(&state, row).await
+}
+
+async fn update(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:listings"]).await?;
+    let id = path_id(&path)?;
+    let params = parse_params(&bytes)?;
+    // Dates can fail on their own: check them before the transaction.
+    apply(params.clone(), &mut ListingDraft::default())?;
+    let params = std::sync::Mutex::new(Some(params));
+    let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
+    let row = state
+        .db
+        .run(move |conn| {
+            cases::update(conn, &outbound, &urls, &config.territory, &auth.user, id, &|draft| {
+                if let Some(p) = params.lock().ok().and_then(|mut p| p.take()) {
+                    let _ = apply(p, draft);
+                }
+            })
+        })
+        .await?;
+    respond(&state, row).await
+}
+
+async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:listings"]).await?;
+    let id = path_id(&path)?;
+    let outbound = state.outbound();
+    let row = state.db.run(move |conn| cases::delete(conn, &outbound, &auth.user, id)).await?;
+    respond(&state, row).await
+}
+
+#[derive(Deserialize)]
+struct StatusParams {
+    status: String,
+}
+
+async fn set_status(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:listings"]).await?;
+    let id = path_id(&path)?;
+    let params: StatusParams = crate::mastodon::params::body(&req, &bytes)?;
+    let status: ListingStatus = params
+        .status
+        .parse()
+        .map_err(|e: Error| Error::unprocessable(format!("Validation failed: status: {}", e.message())))?;
+    let outbound = state.outbound();
+    let row = state.db.run(move |conn| cases::set_status(conn, &outbound, &auth.user, id, status)).await?;
+    respond(&state, row).await
+}
+
+async fn get(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = optional(&req, &state, &["read:listings"]).await?.map(|(_, a)| a);
+    let id = path_id(&path)?;
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = listings::find_by_id(conn, id)?.ok_or_else(|| Error::not_found("Record not found"))?;
+            if !cases::can_see(conn, &row, viewer.as_ref())? {
+                return Err(Error::not_found("Record not found"));
+            }
+            Ok(row)
+        })
+        .await?;
+    respond(&state, row).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SearchParams {
+    kind: Option<String>,
+    category: Option<String>,
+    tag: Option<String>,
+    q: Option<String>,
+    near: Option<String>,
+    radius_km: Option<f64>,
+    status: Option<String>,
+    origin: Option<String>,
+    max_id: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let viewer: Option<ActorRow> = optional(&req, &state, &["read:listings"]).await?.map(|(_, a)| a);
+    let p: SearchParams = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
+    let near = match &p.near {
+        None => None,
+        Some(raw) => {
+            let parsed = raw
+                .split_once(',')
+                .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)));
+            match parsed {
+                Some((lat, lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+                    Some((lat, lon))
+                }
+                _ => {
+                    return Err(Error::unprocessable(
+                        "Validation failed: near: must be lat,lon such as 43.95,2.88",
+                    )
+                    .into())
+                }
+            }
+        }
+    };
+    let radius = p.radius_km.unwrap_or(state.config.territory.radius_km);
+    if !(radius.is_finite() && radius > 0.0 && radius <= 2000.0) {
+        return Err(
+            Error::unprocessable("Validation failed: radius_km: must be above 0 and at most 2000").into()
+        );
+    }
+    for (field, value, allowed) in
+        [("kind", &p.kind, &["offer", "need"][..]), ("origin", &p.origin, &["local", "remote", "all"][..])]
+    {
+        if let Some(v) = value {
+            if !allowed.contains(&v.as_str()) {
+                return Err(Error::unprocessable(format!(
+                    "Validation failed: {field}: must be one of {}",
+                    allowed.join(", ")
+                ))
+                .into());
+            }
+        }
+    }
+    let statuses = match &p.status {
+        Some(s) => vec![s
+            .parse::<ListingStatus>()
+            .map_err(|e| Error::unprocessable(format!("Validation failed: status: {}", e.message())))?
+            .as_str()
+            .to_owned()],
+        None => vec!["open".to_owned(), "in_progress".to_owned()],
+    };
+    let filter = ListingFilter {
+        kind: p.kind,
+        category: p.category,
+        tag: p.tag.map(|t| t.trim_start_matches('#').to_lowercase()),
+        text: p.q,
+        bbox: near.map(|(lat, lon)| bounding_box(lat, lon, radius)),
+        statuses,
+        local: match p.origin.as_deref() {
+            Some("local") => Some(true),
+            Some("remote") => Some(false),
+            _ => None,
+        },
+        author: None,
+        visibilities: cases::searchable_visibilities(viewer.as_ref()),
+        max_id: p.max_id,
+        limit: p.limit.unwrap_or(20).clamp(1, 40),
+    };
+    let urls = state.urls.clone();
+    let items = state
+        .db
+        .run(move |conn| {
+            let rows = listings::search(conn, &filter)?;
+            rows.iter()
+                .filter(|r| {
+                    near.is_none_or(|(lat, lon)| distance_km(lat, lon, r.latitude, r.longitude) <= radius)
+                })
+                .map(|r| Ok((r.id, listing_to_api(conn, r, &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(crate::mastodon::timelines::paged_response(&req, items))
+}

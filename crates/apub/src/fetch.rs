@@ -1,0 +1,59 @@
+//! Fetching an object whose kind we do not know yet (the object of an
+//! Announce, or of a Create given by URL): a post or a listing.
+
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use maillage_core::Error;
+use maillage_db::listings::{self, ListingRow};
+use maillage_db::posts::{self, PostRow};
+use serde_json::Value;
+use url::Url;
+
+use crate::context::Data;
+use crate::objects::listing::{is_listing, upsert_remote_listing};
+use crate::objects::note::{fetch_author, upsert_remote_post, verify_post_origin};
+use crate::protocol::note::ApNote;
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    Post(Box<PostRow>),
+    Listing(Box<ListingRow>),
+}
+
+/// The post or listing at `url`: from the database when known, otherwise
+/// fetched (signed), checked for origin, and stored.
+pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
+    let id = url.to_string();
+    let known = data
+        .db
+        .run(move |conn| {
+            if let Some(p) = posts::find_by_ap_id(conn, &id)? {
+                return Ok(Some(Content::Post(Box::new(p))));
+            }
+            Ok(listings::find_by_ap_id(conn, &id)?.map(|l| Content::Listing(Box::new(l))))
+        })
+        .await?;
+    if let Some(content) = known {
+        return Ok(content);
+    }
+    let fetched = fetch_object_http::<_, Value>(url, data)
+        .await
+        .map_err(|e| Error::from(crate::error::ApubError::from(e)))?;
+    let object = fetched.object;
+    let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
+    verify_post_origin(&note, url).map_err(Error::from)?;
+    let author = fetch_author(data, &note).await?;
+    if is_listing(&object) {
+        let row =
+            data.db.write_batched(move |conn| upsert_remote_listing(conn, &object, &author.row)).await?;
+        return Ok(Content::Listing(Box::new(row)));
+    }
+    let row = data.db.write_batched(move |conn| upsert_remote_post(conn, &note, &author.row)).await?;
+    Ok(Content::Post(Box::new(row)))
+}
+
+/// Checks that `object`'s id is on the host of `expected`.
+pub fn same_host(object_id: &str, expected: &Url) -> Result<(), Error> {
+    let id = Url::parse(object_id).map_err(|_| Error::bad_request("the object id is not a URL"))?;
+    verify_domains_match(&id, expected).map_err(|e| Error::from(crate::error::ApubError::from(e)))
+}

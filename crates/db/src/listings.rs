@@ -1,0 +1,202 @@
+//! The `listings` table: offers and needs, local and remote.
+
+use diesel::prelude::*;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::listings;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = listings, treat_none_as_null = true)]
+pub struct ListingRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub author_id: i64,
+    pub kind: String,
+    pub category: String,
+    pub direction: Option<String>,
+    pub title: String,
+    pub description_source: Option<String>,
+    pub description_html: String,
+    /// Space-separated, with a space at each end: `" velo outils "`.
+    pub tags: String,
+    pub place_name: String,
+    pub place_address: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_km: f64,
+    pub available_from: Option<i64>,
+    pub available_until: Option<i64>,
+    pub quantity_amount: Option<f64>,
+    pub quantity_unit: Option<String>,
+    pub terms_mode: String,
+    pub terms_hours: Option<f64>,
+    pub terms_amount: Option<String>,
+    pub terms_currency: Option<String>,
+    pub visibility: String,
+    pub status: String,
+    pub local: bool,
+    pub url: Option<String>,
+    pub published_at: i64,
+    pub updated_at: Option<i64>,
+    pub expires_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+impl ListingRow {
+    pub fn id(&self) -> Id {
+        Id::from_i64(self.id)
+    }
+
+    pub fn tag_list(&self) -> Vec<String> {
+        self.tags.split_whitespace().map(str::to_owned).collect()
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+}
+
+/// The stored form of a tag list.
+pub fn tags_column(tags: &[String]) -> String {
+    if tags.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", tags.join(" "))
+    }
+}
+
+/// Inserts unless a listing with this id exists; returns whether it went in.
+pub fn insert_or_ignore(conn: &mut DbConnection, row: &ListingRow) -> Result<bool, Error> {
+    Ok(crate::insert_or_ignore!(conn, listings::table, row)? == 1)
+}
+
+pub fn update(conn: &mut DbConnection, row: &ListingRow) -> Result<(), Error> {
+    diesel::update(listings::table.find(row.id)).set(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow>, Error> {
+    listings::table.find(id.as_i64()).select(ListingRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<ListingRow>, Error> {
+    listings::table
+        .filter(listings::ap_id.eq(ap_id))
+        .select(ListingRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// Moves a listing from `from` to `to`; returns false when its status was
+/// no longer `from` (another process moved it first).
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: Id,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Result<bool, Error> {
+    diesel::update(listings::table.find(id.as_i64()).filter(listings::status.eq(from)))
+        .set((listings::status.eq(to), listings::updated_at.eq(Some(now.as_micros()))))
+        .execute(conn)
+        .map(|n| n == 1)
+        .map_err(db_error)
+}
+
+pub fn mark_deleted(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<(), Error> {
+    diesel::update(listings::table.find(id.as_i64()))
+        .set((listings::deleted_at.eq(Some(now.as_micros())), listings::status.eq("withdrawn")))
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}
+
+/// Local active listings whose time is up, oldest first.
+pub fn due_for_expiry(conn: &mut DbConnection, now: Timestamp, limit: i64) -> Result<Vec<ListingRow>, Error> {
+    listings::table
+        .filter(listings::local.eq(true))
+        .filter(listings::deleted_at.is_null())
+        .filter(listings::status.eq_any(["open", "in_progress"]))
+        .filter(listings::expires_at.le(now.as_micros()))
+        .select(ListingRow::as_select())
+        .order(listings::expires_at.asc())
+        .limit(limit)
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// What a search asks for; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct ListingFilter {
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    /// Words that must all appear in the title, description or tags.
+    pub text: Option<String>,
+    /// A bounding box (south, west, north, east) that the caller refines
+    /// with the exact distance.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+    pub statuses: Vec<String>,
+    pub local: Option<bool>,
+    pub author: Option<i64>,
+    /// Visibilities the viewer may see.
+    pub visibilities: Vec<String>,
+    pub max_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// Listings matching `f`, newest first.
+pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingRow>, Error> {
+    let mut q =
+        listings::table.select(ListingRow::as_select()).filter(listings::deleted_at.is_null()).into_boxed();
+    if let Some(kind) = &f.kind {
+        q = q.filter(listings::kind.eq(kind.clone()));
+    }
+    if let Some(category) = &f.category {
+        q = q.filter(listings::category.eq(category.clone()));
+    }
+    if let Some(tag) = &f.tag {
+        q = q.filter(listings::tags.like(format!("% {} %", escape_like(tag))).escape('\\'));
+    }
+    if let Some(text) = &f.text {
+        for word in text.split_whitespace().take(8) {
+            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+            q = q.filter(
+                lower(listings::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(listings::description_html).like(pattern.clone()).escape('\\'))
+                    .or(listings::tags.like(pattern).escape('\\')),
+            );
+        }
+    }
+    if let Some((south, west, north, east)) = f.bbox {
+        q = q
+            .filter(listings::latitude.between(south, north))
+            .filter(listings::longitude.between(west, east));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(listings::status.eq_any(f.statuses.clone()));
+    }
+    if let Some(local) = f.local {
+        q = q.filter(listings::local.eq(local));
+    }
+    if let Some(author) = f.author {
+        q = q.filter(listings::author_id.eq(author));
+    }
+    q = q.filter(listings::visibility.eq_any(f.visibilities.clone()));
+    if let Some(max) = f.max_id {
+        q = q.filter(listings::id.lt(max));
+    }
+    q.order(listings::id.desc()).limit(f.limit.clamp(1, 100)).load(conn).map_err(db_error)
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
