@@ -103,6 +103,12 @@ async fn a_dead_server_is_skipped_then_revived_when_it_writes_again() {
     bob.follow(&format!("alice@{}", a.domain)).await;
     alice.wait_followers(1).await;
 
+    // Let the Accept reach bob's server first: its success would revive
+    // the server we are about to mark dead.
+    eventually(30, "nothing left to deliver", || async {
+        a.with_db(|c| (maillage_db::deliveries::count_in_state(c, "pending").unwrap() == 0).then_some(())).await
+    })
+    .await;
     let host = b.domain.clone();
     a.with_db(move |c| {
         maillage_db::instances::record_failure(c, &host, Timestamp::now(), Duration::ZERO).unwrap();
