@@ -106,7 +106,8 @@ async fn a_dead_server_is_skipped_then_revived_when_it_writes_again() {
     // Let the Accept reach bob's server first: its success would revive
     // the server we are about to mark dead.
     eventually(30, "nothing left to deliver", || async {
-        a.with_db(|c| (maillage_db::deliveries::count_in_state(c, "pending").unwrap() == 0).then_some(())).await
+        a.with_db(|c| (maillage_db::deliveries::count_in_state(c, "pending").unwrap() == 0).then_some(()))
+            .await
     })
     .await;
     let host = b.domain.clone();
