@@ -41,6 +41,28 @@ impl RunningNode {
     }
 }
 
+/// How often listings whose time is up are marked expired.
+const EXPIRY_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Expires listings whose window has ended (and tells peers), every minute
+/// until the node stops. Safe with several processes: each listing changes
+/// status once.
+async fn expire_listings(pool: DbPool, federation: Federation, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(EXPIRY_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        let outbound = federation.outbound();
+        let now = maillage_core::time::Timestamp::now();
+        match pool.run(move |conn| maillage_service::listings::expire_due(conn, &outbound, now)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "listings expired"),
+            Err(e) => tracing::warn!(error = %e, "cannot expire listings"),
+        }
+    }
+}
+
 /// Starts a node on `listener` when given (tests pick their port first, so
 /// that the domain can name it), on `http.bind` otherwise.
 pub async fn start(
@@ -51,7 +73,8 @@ pub async fn start(
     let config = Arc::new(config);
     let federation = Federation::start(pool.clone(), config.clone()).await?;
     let (stop_worker, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx));
+    let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx.clone()));
+    tokio::spawn(expire_listings(pool.clone(), federation.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;
     let workers = match config.http.workers {

@@ -88,6 +88,22 @@ async fn the_examples_of_federation_md_match_real_output() {
     let id = post["id"].as_str().unwrap().to_owned();
     let (_, _) = alice.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{id}"), &[]).await;
     let second = alice.post_status("Atelier vélo samedi #velo").await;
+    let listing: Value = client()
+        .post(a.url("/api/v1/listings"))
+        .bearer_auth(&alice.token)
+        .json(&serde_json::json!({
+            "kind": "offer", "category": "spaces_machines", "title": "Bétonnière à prêter",
+            "description": "Une **bétonnière** électrique de 140 L.", "tags": ["chantier"],
+            "place": { "name": "Saint-Affrique", "address": "2 rue de la Gare", "lat": 43.9585, "lon": 2.8869 },
+            "radius_km": 15.0, "available_from": "2026-12-01T08:00:00Z", "available_until": "2027-01-31T18:00:00Z",
+            "quantity": { "amount": 1.0, "unit": "machine" }, "terms": { "mode": "time_credit", "hours": 2.5 }
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
 
     let mut real = Map::new();
     real.insert("person".into(), get(&a.url("/users/alice")).await);
@@ -95,6 +111,7 @@ async fn the_examples_of_federation_md_match_real_output() {
     real.insert("instance-actor".into(), get(&a.url("/actor")).await);
     real.insert("note".into(), get(second["uri"].as_str().unwrap()).await);
     real.insert("tombstone".into(), get(post["uri"].as_str().unwrap()).await);
+    real.insert("listing".into(), get(listing["uri"].as_str().unwrap()).await);
     real.insert(
         "webfinger".into(),
         get(&a.url(&format!("/.well-known/webfinger?resource=acct:alice@{}", a.domain))).await,
