@@ -235,3 +235,90 @@ async fn searches_filter_by_kind_tag_text_and_distance() {
     assert_eq!(alice.get("/api/v1/listings?near=north").await.0, 422);
     assert_eq!(alice.get("/api/v1/listings?kind=swap").await.0, 422);
 }
+
+#[actix_web::test]
+async fn interest_from_another_territory_is_accepted_and_both_see_in_progress() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
+    eventually(30, "territory follow accepted", || async {
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    let (_, created) = send_json(&alice, reqwest::Method::POST, "/api/v1/listings", &full_listing()).await;
+    let uri = created["uri"].as_str().unwrap().to_owned();
+    let on_b = eventually(30, "the listing arrives", || remote_listing(&bob, &uri)).await;
+
+    let (status, offered) = send_json(
+        &bob,
+        reqwest::Method::POST,
+        &format!("/api/v1/listings/{}/interest", on_b["id"].as_str().unwrap()),
+        &json!({ "message": "Je la prendrais samedi" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{offered}");
+    assert_eq!(offered["state"], "proposed");
+    let received = eventually(30, "the offer reaches alice", || async {
+        let (_, list) = alice.get("/api/v1/agreements").await;
+        list.as_array().and_then(|l| l.first().cloned())
+    })
+    .await;
+    assert_eq!(received["message"], "Je la prendrais samedi");
+    assert_eq!(received["initiator"]["acct"], format!("bob@{}", b.domain));
+    let (status, own) = send_json(
+        &alice,
+        reqwest::Method::POST,
+        &format!("/api/v1/listings/{}/interest", created["id"].as_str().unwrap()),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 422, "not on one's own listing: {own}");
+
+    let (status, accepted) = send_json(
+        &alice,
+        reqwest::Method::POST,
+        &format!("/api/v1/agreements/{}/accept", received["id"].as_str().unwrap()),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["listing"]["status"], "in_progress");
+    eventually(30, "bob sees the agreement accepted and the listing in progress", || async {
+        let (_, list) = bob.get("/api/v1/agreements").await;
+        let agreement = list.as_array().and_then(|l| l.first().cloned())?;
+        (agreement["state"] == "accepted" && agreement["listing"]["status"] == "in_progress").then_some(())
+    })
+    .await;
+    let (status, again) = send_json(
+        &alice,
+        reqwest::Method::POST,
+        &format!("/api/v1/agreements/{}/accept", received["id"].as_str().unwrap()),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 422, "{again}");
+
+    let (status, done) = send_json(
+        &alice,
+        reqwest::Method::POST,
+        &format!("/api/v1/agreements/{}/fulfil", received["id"].as_str().unwrap()),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["listing"]["status"], "fulfilled");
+    eventually(30, "the fulfilled listing reaches bob's node", || async {
+        let uri = uri.clone();
+        b.with_db(move |c| {
+            maillage_db::listings::find_by_ap_id(c, &uri)
+                .unwrap()
+                .filter(|l| l.status == "fulfilled")
+                .map(|_| ())
+        })
+        .await
+    })
+    .await;
+}

@@ -14,11 +14,13 @@
 //! - [`wellknown`]: WebFinger, host-meta, NodeInfo.
 //! - [`mastodon`]: the Mastodon client API.
 //! - [`listings`]: the native listings API.
+//! - [`agreements`]: "I'm interested" and its answer.
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
 
 pub mod activitypub;
+pub mod agreements;
 pub mod error;
 pub mod health;
 pub mod html;
@@ -46,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     activitypub::configure(cfg);
     mastodon::configure(cfg);
     listings::configure(cfg);
+    agreements::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the

@@ -90,6 +90,43 @@ pub fn build_like(id: &str, actor: &str, object_id: &str, object_author: &str) -
     with_audience(activity("Like", id, actor, json!(object_id)), &[object_author.to_owned()], &[])
 }
 
+/// "I'm interested" (FEP-0837): an `Offer` of an `Agreement` whose
+/// commitment satisfies the listing's primary intent.
+pub fn build_offer_agreement(
+    id: &str,
+    actor: &str,
+    author: &str,
+    agreement_id: &str,
+    listing_id: &str,
+    message: &str,
+) -> Value {
+    let agreement = json!({
+        "type": "Agreement",
+        "id": agreement_id,
+        "stipulates": {
+            "type": "Commitment",
+            "id": format!("{agreement_id}#primary"),
+            "satisfies": format!("{listing_id}#primary"),
+        },
+    });
+    let mut a = with_audience(activity("Offer", id, actor, agreement), &[author.to_owned()], &[]);
+    a["content"] = json!(message);
+    a
+}
+
+/// The author's `Accept` or `Reject` of such an offer, embedding it.
+pub fn build_agreement_answer(
+    kind: &str,
+    id: &str,
+    author: &str,
+    offer_id: &str,
+    initiator: &str,
+    agreement_id: &str,
+) -> Value {
+    let offer = json!({ "type": "Offer", "id": offer_id, "actor": initiator, "object": agreement_id });
+    with_audience(activity(kind, id, author, offer), &[initiator.to_owned()], &[])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +176,32 @@ mod tests {
         let undo = build_undo("https://a.example/activities/4", "https://a.example/users/al", like);
         assert_eq!(undo["object"]["type"], "Like");
         assert_eq!(undo["to"][0], "https://b.example/users/bo");
+    }
+
+    #[test]
+    fn interest_is_an_offer_of_an_agreement() {
+        let offer = build_offer_agreement(
+            "https://b.example/activities/7",
+            "https://b.example/users/bo",
+            "https://a.example/users/al",
+            "https://b.example/agreements/7",
+            "https://a.example/objects/1",
+            "Intéressé !",
+        );
+        assert_eq!(offer["type"], "Offer");
+        assert_eq!(offer["object"]["type"], "Agreement");
+        assert_eq!(offer["object"]["stipulates"]["satisfies"], "https://a.example/objects/1#primary");
+        assert_eq!(offer["to"][0], "https://a.example/users/al");
+        let accept = build_agreement_answer(
+            "Accept",
+            "https://a.example/activities/8",
+            "https://a.example/users/al",
+            "https://b.example/activities/7",
+            "https://b.example/users/bo",
+            "https://b.example/agreements/7",
+        );
+        assert_eq!(accept["object"]["id"], "https://b.example/activities/7");
+        assert_eq!(accept["to"][0], "https://b.example/users/bo");
     }
 
     #[test]

@@ -302,6 +302,29 @@ impl Outbound for ApubOutbound {
             Outgoing::DeleteListing { listing, author } => {
                 self.listing_event(conn, listing, author, "Delete")
             }
+            Outgoing::OfferAgreement { agreement, listing, initiator, responder } => {
+                let activity = build_offer_agreement(
+                    &agreement.offer_ap_id,
+                    &initiator.ap_id,
+                    &responder.ap_id,
+                    &agreement.ap_id,
+                    &listing.ap_id,
+                    &agreement.message,
+                );
+                self.enqueue(conn, &activity, initiator, vec![responder.inbox_url.clone()])
+            }
+            Outgoing::AnswerAgreement { agreement, accepted, initiator, responder } => {
+                let kind = if accepted { "Accept" } else { "Reject" };
+                let activity = build_agreement_answer(
+                    kind,
+                    &self.new_activity_id(),
+                    &responder.ap_id,
+                    &agreement.offer_ap_id,
+                    &initiator.ap_id,
+                    &agreement.ap_id,
+                );
+                self.enqueue(conn, &activity, responder, vec![initiator.inbox_url.clone()])
+            }
             Outgoing::UpdateActor { actor } => {
                 let followers: Vec<String> = actor.followers_url.clone().into_iter().collect();
                 let activity = build_update(

@@ -24,6 +24,7 @@
 //! crates convert them into their own response types.
 
 pub mod actors;
+pub mod agreements;
 pub mod batch;
 pub mod connection;
 pub mod deliveries;

@@ -214,7 +214,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    agreements (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        offer_ap_id -> Text,
+        listing_id -> BigInt,
+        initiator_id -> BigInt,
+        responder_id -> BigInt,
+        message -> Text,
+        state -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(access_tokens -> users (user_id));
+diesel::joinable!(agreements -> listings (listing_id));
 diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));
@@ -234,4 +250,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     instances,
     listings,
+    agreements,
 );

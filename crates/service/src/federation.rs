@@ -7,6 +7,7 @@
 
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
+use maillage_db::agreements::AgreementRow;
 use maillage_db::follows::FollowRow;
 use maillage_db::interactions::{AnnounceRow, LikeRow};
 use maillage_db::listings::ListingRow;
@@ -87,6 +88,20 @@ pub enum Outgoing<'a> {
     DeleteListing {
         listing: &'a ListingRow,
         author: &'a ActorRow,
+    },
+    /// "I'm interested": an Offer of an Agreement to a listing's author.
+    OfferAgreement {
+        agreement: &'a AgreementRow,
+        listing: &'a ListingRow,
+        initiator: &'a ActorRow,
+        responder: &'a ActorRow,
+    },
+    /// The author's Accept or Reject of that offer.
+    AnswerAgreement {
+        agreement: &'a AgreementRow,
+        accepted: bool,
+        initiator: &'a ActorRow,
+        responder: &'a ActorRow,
     },
 }
 

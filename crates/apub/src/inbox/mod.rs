@@ -5,6 +5,7 @@
 //! the activity applied, in one transaction that also records its id so
 //! that a second delivery has no effect.
 
+mod agreements;
 mod content;
 mod relations;
 
@@ -149,7 +150,11 @@ async fn record_alive(data: &Data, actor: &ActorRow) -> Result<(), Error> {
 async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> Result<Outcome, Error> {
     match env.kind.as_str() {
         "Follow" => relations::follow(data, env, json, actor).await,
+        "Accept" | "Reject" if agreements::is_agreement_answer(data, &env).await? => {
+            agreements::answer(data, env, actor).await
+        }
         "Accept" | "Reject" => relations::answer(data, env, actor).await,
+        "Offer" => agreements::offer(data, env, actor).await,
         "Undo" => relations::undo(data, env, actor).await,
         "Create" | "Update" => content::create_or_update(data, env, actor).await,
         "Delete" => content::delete(data, env, actor).await,

@@ -24,8 +24,9 @@ pub struct Envelope {
 }
 
 /// The activity types we act on; anything else is accepted and ignored.
-pub const HANDLED_TYPES: &[&str] =
-    &["Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Like", "Flag"];
+pub const HANDLED_TYPES: &[&str] = &[
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Like", "Flag", "Offer",
+];
 
 impl Envelope {
     pub fn parse(value: &Value) -> Result<Envelope, String> {

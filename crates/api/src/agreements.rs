@@ -1,0 +1,137 @@
+//! "I'm interested" and its answer: `POST /api/v1/listings/{id}/interest`,
+//! `GET /api/v1/agreements`, `POST /api/v1/agreements/{id}/accept`,
+//! `…/reject` and `…/fulfil`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::agreements::AgreementRow;
+use maillage_db::{actors, listings, DbConnection};
+use maillage_service::agreements as cases;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::listings::listing_to_api;
+use crate::mastodon::auth::require;
+use crate::mastodon::entities::account_to_api;
+use crate::mastodon::params::{body, path_id};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/listings/{id}/interest", web::post().to(interest))
+        .route("/api/v1/agreements", web::get().to(mine))
+        .route("/api/v1/agreements/{id}/accept", web::post().to(accept))
+        .route("/api/v1/agreements/{id}/reject", web::post().to(reject))
+        .route("/api/v1/agreements/{id}/fulfil", web::post().to(fulfil));
+}
+
+fn agreement_to_api(
+    conn: &mut DbConnection,
+    row: &AgreementRow,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Value, Error> {
+    let actor = |conn: &mut DbConnection, id: i64| -> Result<Value, Error> {
+        let a = actors::find_by_id(conn, Id::from_i64(id))?
+            .ok_or_else(|| Error::internal("agreement without actor"))?;
+        account_to_api(conn, &a, urls)
+    };
+    let listing = listings::find_by_id(conn, Id::from_i64(row.listing_id))?
+        .ok_or_else(|| Error::internal("agreement without listing"))?;
+    Ok(json!({
+        "id": row.id.to_string(),
+        "uri": row.ap_id,
+        "state": row.state,
+        "message": row.message,
+        "initiator": actor(conn, row.initiator_id)?,
+        "responder": actor(conn, row.responder_id)?,
+        "listing": listing_to_api(conn, &listing, urls)?,
+        "created_at": Timestamp::from_micros(row.created_at).to_rfc3339(),
+        "updated_at": Timestamp::from_micros(row.updated_at).to_rfc3339(),
+    }))
+}
+
+async fn respond(state: &AppState, row: AgreementRow) -> Result<HttpResponse, ApiError> {
+    let urls = state.urls.clone();
+    Ok(HttpResponse::Ok().json(state.db.run(move |conn| agreement_to_api(conn, &row, &urls)).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InterestParams {
+    message: String,
+}
+
+async fn interest(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:listings"]).await?;
+    let id = path_id(&path)?;
+    let params: InterestParams =
+        if bytes.is_empty() { InterestParams::default() } else { body(&req, &bytes)? };
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let row = state
+        .db
+        .run(move |conn| cases::express_interest(conn, &outbound, &urls, &auth.user, id, &params.message))
+        .await?;
+    respond(&state, row).await
+}
+
+async fn mine(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["read:listings"]).await?;
+    let urls = state.urls.clone();
+    let list = state
+        .db
+        .run(move |conn| {
+            let rows = cases::mine(conn, &auth.user)?;
+            rows.iter().map(|r| agreement_to_api(conn, r, &urls)).collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn decide(
+    req: HttpRequest,
+    id: &str,
+    state: &AppState,
+    what: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, state, &["write:listings"]).await?;
+    let id = path_id(id)?;
+    let outbound = state.outbound();
+    let row = state
+        .db
+        .run(move |conn| match what {
+            "accept" => cases::answer(conn, &outbound, &auth.user, id, true),
+            "reject" => cases::answer(conn, &outbound, &auth.user, id, false),
+            _ => cases::fulfil(conn, &outbound, &auth.user, id),
+        })
+        .await?;
+    respond(state, row).await
+}
+
+async fn accept(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, &path, &state, "accept").await
+}
+async fn reject(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, &path, &state, "reject").await
+}
+async fn fulfil(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, &path, &state, "fulfil").await
+}

@@ -1,0 +1,82 @@
+//! The `agreements` table: interest in a listing, and its answer.
+
+use diesel::prelude::*;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::agreements;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = agreements)]
+pub struct AgreementRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub offer_ap_id: String,
+    pub listing_id: i64,
+    pub initiator_id: i64,
+    pub responder_id: i64,
+    pub message: String,
+    pub state: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl AgreementRow {
+    pub fn id(&self) -> Id {
+        Id::from_i64(self.id)
+    }
+}
+
+/// Inserts unless the same agreement or offer exists; returns whether it
+/// went in.
+pub fn insert_or_ignore(conn: &mut DbConnection, row: &AgreementRow) -> Result<bool, Error> {
+    Ok(crate::insert_or_ignore!(conn, agreements::table, row)? == 1)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<AgreementRow>, Error> {
+    agreements::table
+        .find(id.as_i64())
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn find_by_offer(conn: &mut DbConnection, offer_ap_id: &str) -> Result<Option<AgreementRow>, Error> {
+    agreements::table
+        .filter(agreements::offer_ap_id.eq(offer_ap_id).or(agreements::ap_id.eq(offer_ap_id)))
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// Moves an agreement from `from` to `to`; false when it was no longer in
+/// `from`.
+pub fn set_state(
+    conn: &mut DbConnection,
+    id: Id,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Result<bool, Error> {
+    diesel::update(agreements::table.find(id.as_i64()).filter(agreements::state.eq(from)))
+        .set((agreements::state.eq(to), agreements::updated_at.eq(now.as_micros())))
+        .execute(conn)
+        .map(|n| n == 1)
+        .map_err(db_error)
+}
+
+/// Agreements where `actor` is either side, newest first.
+pub fn involving(conn: &mut DbConnection, actor: Id, limit: i64) -> Result<Vec<AgreementRow>, Error> {
+    agreements::table
+        .filter(agreements::initiator_id.eq(actor.as_i64()).or(agreements::responder_id.eq(actor.as_i64())))
+        .select(AgreementRow::as_select())
+        .order(agreements::id.desc())
+        .limit(limit)
+        .load(conn)
+        .map_err(db_error)
+}
