@@ -15,6 +15,7 @@
 //! - [`mastodon`]: the Mastodon client API.
 //! - [`listings`]: the native listings API.
 //! - [`agreements`]: "I'm interested" and its answer.
+//! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
@@ -22,6 +23,7 @@
 pub mod activitypub;
 pub mod agreements;
 pub mod error;
+pub mod groups;
 pub mod health;
 pub mod html;
 pub mod listings;
@@ -49,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mastodon::configure(cfg);
     listings::configure(cfg);
     agreements::configure(cfg);
+    groups::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the

@@ -90,6 +90,15 @@ pub fn build_like(id: &str, actor: &str, object_id: &str, object_author: &str) -
     with_audience(activity("Like", id, actor, json!(object_id)), &[object_author.to_owned()], &[])
 }
 
+/// A person asks to join a group (Lemmy and Mobilizon use `Join` too).
+pub fn build_join(id: &str, member: &str, group: &str) -> Value {
+    with_audience(activity("Join", id, member, json!(group)), &[group.to_owned()], &[])
+}
+
+pub fn build_leave(id: &str, member: &str, group: &str) -> Value {
+    with_audience(activity("Leave", id, member, json!(group)), &[group.to_owned()], &[])
+}
+
 /// "I'm interested" (FEP-0837): an `Offer` of an `Agreement` whose
 /// commitment satisfies the listing's primary intent.
 pub fn build_offer_agreement(

@@ -313,6 +313,26 @@ impl Outbound for ApubOutbound {
                 );
                 self.enqueue(conn, &activity, initiator, vec![responder.inbox_url.clone()])
             }
+            Outgoing::Join { membership, member, group } => {
+                let id = membership.ap_id.clone().unwrap_or_else(|| self.new_activity_id());
+                let activity = build_join(&id, &member.ap_id, &group.ap_id);
+                self.enqueue(conn, &activity, member, vec![group.inbox_url.clone()])
+            }
+            Outgoing::Leave { member, group, .. } => {
+                let activity = build_leave(&self.new_activity_id(), &member.ap_id, &group.ap_id);
+                self.enqueue(conn, &activity, member, vec![group.inbox_url.clone()])
+            }
+            Outgoing::AnswerJoin { membership, accepted, member, group } => {
+                let kind = if accepted { "Accept" } else { "Reject" };
+                let join_id = membership.ap_id.clone().unwrap_or_default();
+                let activity = build_follow_answer(
+                    kind,
+                    &self.new_activity_id(),
+                    &group.ap_id,
+                    build_join(&join_id, &member.ap_id, &group.ap_id),
+                );
+                self.enqueue(conn, &activity, group, vec![member.inbox_url.clone()])
+            }
             Outgoing::AnswerAgreement { agreement, accepted, initiator, responder } => {
                 let kind = if accepted { "Accept" } else { "Reject" };
                 let activity = build_agreement_answer(

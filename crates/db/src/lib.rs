@@ -30,6 +30,7 @@ pub mod connection;
 pub mod deliveries;
 pub mod error;
 pub mod follows;
+pub mod groups;
 pub mod instances;
 pub mod interactions;
 pub mod listings;

@@ -17,6 +17,7 @@ pub struct ListingRow {
     pub id: i64,
     pub ap_id: String,
     pub author_id: i64,
+    pub group_id: Option<i64>,
     pub kind: String,
     pub category: String,
     pub direction: Option<String>,

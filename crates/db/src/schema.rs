@@ -183,6 +183,7 @@ diesel::table! {
         id -> BigInt,
         ap_id -> Text,
         author_id -> BigInt,
+        group_id -> Nullable<BigInt>,
         kind -> Text,
         category -> Text,
         direction -> Nullable<Text>,
@@ -229,6 +230,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    groups (actor_id) {
+        actor_id -> BigInt,
+        kind -> Text,
+        place_name -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        website -> Nullable<Text>,
+        join_policy -> Text,
+        project_status -> Nullable<Text>,
+        goals -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        member_id -> BigInt,
+        role -> Text,
+        state -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
 diesel::joinable!(listings -> actors (author_id));
@@ -251,4 +280,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     instances,
     listings,
     agreements,
+    groups,
+    memberships,
 );

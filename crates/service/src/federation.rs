@@ -9,6 +9,7 @@ use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::agreements::AgreementRow;
 use maillage_db::follows::FollowRow;
+use maillage_db::groups::MembershipRow;
 use maillage_db::interactions::{AnnounceRow, LikeRow};
 use maillage_db::listings::ListingRow;
 use maillage_db::posts::PostRow;
@@ -95,6 +96,24 @@ pub enum Outgoing<'a> {
         listing: &'a ListingRow,
         initiator: &'a ActorRow,
         responder: &'a ActorRow,
+    },
+    /// A local person asks to join a remote group, or leaves it.
+    Join {
+        membership: &'a MembershipRow,
+        member: &'a ActorRow,
+        group: &'a ActorRow,
+    },
+    Leave {
+        membership: &'a MembershipRow,
+        member: &'a ActorRow,
+        group: &'a ActorRow,
+    },
+    /// A local group accepts or refuses a remote person's Join.
+    AnswerJoin {
+        membership: &'a MembershipRow,
+        accepted: bool,
+        member: &'a ActorRow,
+        group: &'a ActorRow,
     },
     /// The author's Accept or Reject of that offer.
     AnswerAgreement {

@@ -12,6 +12,7 @@
 //! - [`federation`]: [`federation::Outbound`], through which use cases
 //!   queue what other servers must hear, inside their own transaction.
 //! - [`follows`]: following, unfollowing, answering follow requests.
+//! - [`groups`]: collectives, initiatives and projects, and their members.
 //! - [`interactions`]: favourites and boosts.
 //! - [`keys`]: RSA key pairs for local actors.
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
@@ -28,6 +29,7 @@ pub mod actors;
 pub mod agreements;
 pub mod federation;
 pub mod follows;
+pub mod groups;
 pub mod interactions;
 pub mod keys;
 pub mod listings;

@@ -51,6 +51,7 @@ fn build_row(
         id,
         ap_id: existing.map(|e| e.ap_id.clone()).unwrap_or_else(|| urls.object(Id::from_i64(id))),
         author_id: author.id,
+        group_id: existing.and_then(|e| e.group_id),
         kind: checked.kind.as_str().to_owned(),
         category: checked.category.as_str().to_owned(),
         direction: checked.direction.map(|d| d.as_str().to_owned()),

@@ -5,6 +5,8 @@ CREATE TABLE listings (
     id BIGINT PRIMARY KEY NOT NULL,
     ap_id TEXT NOT NULL UNIQUE,
     author_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    -- The group (collective, initiative, project) it is published in.
+    group_id BIGINT REFERENCES actors (id) ON DELETE SET NULL,
     kind TEXT NOT NULL CHECK (kind IN ('offer', 'need')),
     category TEXT NOT NULL,
     direction TEXT,

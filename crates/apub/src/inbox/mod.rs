@@ -7,6 +7,7 @@
 
 mod agreements;
 mod content;
+mod membership;
 mod relations;
 
 use std::time::SystemTime;
@@ -153,7 +154,12 @@ async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> R
         "Accept" | "Reject" if agreements::is_agreement_answer(data, &env).await? => {
             agreements::answer(data, env, actor).await
         }
+        "Accept" | "Reject" if membership::is_join_answer(data, &env).await? => {
+            membership::answer(data, env, actor).await
+        }
         "Accept" | "Reject" => relations::answer(data, env, actor).await,
+        "Join" => membership::join(data, env, actor).await,
+        "Leave" => membership::leave(data, env, actor).await,
         "Offer" => agreements::offer(data, env, actor).await,
         "Undo" => relations::undo(data, env, actor).await,
         "Create" | "Update" => content::create_or_update(data, env, actor).await,

@@ -367,6 +367,7 @@ pub fn ap_to_listing(
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
         ap_id,
         author_id: author.id,
+        group_id: existing.and_then(|e| e.group_id),
         kind: kind.as_str().to_owned(),
         category: category.as_str().to_owned(),
         direction: text(object, "direction").filter(|d| d == "teach" || d == "learn"),

@@ -26,6 +26,7 @@ pub struct Envelope {
 /// The activity types we act on; anything else is accepted and ignored.
 pub const HANDLED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Like", "Flag", "Offer",
+    "Join", "Leave",
 ];
 
 impl Envelope {

@@ -1,0 +1,214 @@
+//! `/api/v1/groups`: create collectives, initiatives and projects; join,
+//! leave; list members; approve or refuse pending members.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::groups::{self, MembershipRow};
+use maillage_db::DbConnection;
+use maillage_service::groups::{self as cases, NewGroup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::mastodon::auth::require;
+use crate::mastodon::entities::account_to_api;
+use crate::mastodon::params::path_id;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/groups", web::post().to(create))
+        .route("/api/v1/groups/{id}", web::get().to(get))
+        .route("/api/v1/groups/{id}/members", web::get().to(members))
+        .route("/api/v1/groups/{id}/join", web::post().to(join))
+        .route("/api/v1/groups/{id}/leave", web::post().to(leave))
+        .route("/api/v1/groups/{id}/members/{member}/approve", web::post().to(approve))
+        .route("/api/v1/groups/{id}/members/{member}/reject", web::post().to(reject));
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PlaceParams {
+    name: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GroupParams {
+    username: String,
+    display_name: String,
+    description: String,
+    kind: String,
+    place: Option<PlaceParams>,
+    website: Option<String>,
+    join_policy: Option<String>,
+    project_status: Option<String>,
+    goals: String,
+}
+
+fn group_to_api(
+    conn: &mut DbConnection,
+    actor: &ActorRow,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Value, Error> {
+    let mut json = account_to_api(conn, actor, urls)?;
+    if let Some(g) = groups::find_group(conn, actor.id())? {
+        json["maillage"] = json!({
+            "kind": g.kind,
+            "place": { "name": g.place_name, "lat": g.latitude, "lon": g.longitude },
+            "website": g.website,
+            "join_policy": g.join_policy,
+            "project_status": g.project_status,
+            "goals": g.goals,
+            "member_count": groups::members(conn, actor.id(), false)?.len(),
+        });
+    }
+    Ok(json)
+}
+
+fn membership_to_api(
+    conn: &mut DbConnection,
+    row: &MembershipRow,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Value, Error> {
+    let member = actors::find_by_id(conn, Id::from_i64(row.member_id))?
+        .ok_or_else(|| Error::internal("membership without member"))?;
+    Ok(json!({ "account": account_to_api(conn, &member, urls)?, "role": row.role, "state": row.state }))
+}
+
+async fn create(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:accounts", "write"]).await?;
+    let p: GroupParams = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
+    let place = p.place.unwrap_or_default();
+    let new = NewGroup {
+        username: p.username,
+        display_name: p.display_name,
+        description: p.description,
+        kind: p.kind,
+        place_name: place.name,
+        latitude: place.lat,
+        longitude: place.lon,
+        website: p.website,
+        join_policy: p.join_policy.unwrap_or_else(|| "approval".into()),
+        project_status: p.project_status,
+        goals: p.goals,
+    };
+    let urls = state.urls.clone();
+    let json = state
+        .db
+        .run(move |conn| {
+            let actor = cases::create(conn, &urls, &auth.user, &new)?;
+            group_to_api(conn, &actor, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    let urls = state.urls.clone();
+    let json = state
+        .db
+        .run(move |conn| {
+            let actor = actors::find_by_id(conn, id)?
+                .filter(|a| a.kind == "Group")
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            group_to_api(conn, &actor, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+async fn members(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, me) = require(&req, &state, &["read"]).await?;
+    let id = path_id(&path)?;
+    let urls = state.urls.clone();
+    let json = state
+        .db
+        .run(move |conn| {
+            // Pending requests are shown to the group's managers only.
+            let manager = groups::find_membership(conn, id, me.id())?.is_some_and(|m| m.can_manage());
+            let rows = groups::members(conn, id, manager)?;
+            rows.iter().map(|(m, _)| membership_to_api(conn, m, &urls)).collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+async fn join(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:follows", "follow", "write"]).await?;
+    let id = path_id(&path)?;
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let json = state
+        .db
+        .run(move |conn| {
+            let row = cases::join(conn, &outbound, &urls, &auth.user, id)?;
+            membership_to_api(conn, &row, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+async fn leave(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:follows", "follow", "write"]).await?;
+    let id = path_id(&path)?;
+    let outbound = state.outbound();
+    state.db.run(move |conn| cases::leave(conn, &outbound, &auth.user, id)).await?;
+    Ok(HttpResponse::Ok().json(json!({})))
+}
+
+async fn decide(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: &AppState,
+    accept: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, state, &["write:follows", "follow", "write"]).await?;
+    let (group, member) = path.into_inner();
+    let (group, member) = (path_id(&group)?, path_id(&member)?);
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let json = state
+        .db
+        .run(move |conn| {
+            let row = cases::decide(conn, &outbound, &auth.user, group, member, accept)?;
+            row.map(|r| membership_to_api(conn, &r, &urls)).transpose()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json.unwrap_or_else(|| json!({}))))
+}
+
+async fn approve(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path, &state, true).await
+}
+
+async fn reject(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path, &state, false).await
+}

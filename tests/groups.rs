@@ -1,0 +1,109 @@
+//! Collectives, initiatives and projects across territories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+use harness::{client, eventually, TestNode, TestUser};
+use serde_json::{json, Value};
+
+async fn post_json(user: &TestUser, path: &str, body: &Value) -> (u16, Value) {
+    let r = client()
+        .post(format!("{}{path}", user.base()))
+        .bearer_auth(&user.token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn atelier() -> Value {
+    json!({
+        "username": "atelier_velo", "display_name": "Atelier vélo du Rougier", "kind": "initiative",
+        "description": "Réparer ensemble.", "place": { "name": "Camarès", "lat": 43.82, "lon": 2.88 },
+        "website": "https://atelier.example", "join_policy": "approval", "goals": "Zéro vélo jeté"
+    })
+}
+
+#[actix_web::test]
+async fn a_person_on_another_node_joins_a_group_with_approval() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let (status, group) = post_json(&alice, "/api/v1/groups", &atelier()).await;
+    assert_eq!(status, 200, "{group}");
+    assert_eq!(group["group"], true);
+    assert_eq!(group["maillage"]["member_count"], 1);
+    let group_id = group["id"].as_str().unwrap().to_owned();
+
+    let on_b = bob.resolve(&format!("atelier_velo@{}", a.domain)).await;
+    let (_, account) = bob.get(&format!("/api/v1/accounts/{on_b}")).await;
+    assert_eq!(account["group"], true, "Mastodon apps see a group");
+    let (status, pending) = post_json(&bob, &format!("/api/v1/groups/{on_b}/join"), &json!({})).await;
+    assert_eq!(status, 200, "{pending}");
+    assert_eq!(pending["state"], "pending");
+
+    let request = eventually(30, "the Join reaches the group", || async {
+        let (_, members) = alice.get(&format!("/api/v1/groups/{group_id}/members")).await;
+        members.as_array().and_then(|m| m.iter().find(|x| x["state"] == "pending").cloned())
+    })
+    .await;
+    let member_id = request["account"]["id"].as_str().unwrap();
+    let (status, _) =
+        post_json(&bob, &format!("/api/v1/groups/{on_b}/members/{member_id}/approve"), &json!({})).await;
+    assert_eq!(status, 403, "bob cannot approve on his own node's copy");
+    let (status, approved) =
+        post_json(&alice, &format!("/api/v1/groups/{group_id}/members/{member_id}/approve"), &json!({}))
+            .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["state"], "accepted");
+    eventually(30, "bob's node hears he is in", || async {
+        b.with_db(|c| {
+            use diesel::prelude::*;
+            use maillage_db::schema::memberships;
+            let states: Vec<String> = memberships::table.select(memberships::state).load(c).unwrap();
+            (states == ["accepted"]).then_some(())
+        })
+        .await
+    })
+    .await;
+    let (_, g) = alice.get(&format!("/api/v1/groups/{group_id}")).await;
+    assert_eq!(g["maillage"]["member_count"], 2);
+
+    let (status, _) = post_json(&bob, &format!("/api/v1/groups/{on_b}/leave"), &json!({})).await;
+    assert_eq!(status, 200);
+    eventually(30, "the Leave reaches the group", || async {
+        let (_, g) = alice.get(&format!("/api/v1/groups/{group_id}")).await;
+        (g["maillage"]["member_count"] == 1).then_some(())
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn bad_groups_are_refused_with_their_fields() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let mut bad = atelier();
+    bad["username"] = json!("no spaces allowed");
+    bad["kind"] = json!("club");
+    bad["project_status"] = json!("active");
+    let (status, error) = post_json(&alice, "/api/v1/groups", &bad).await;
+    assert_eq!(status, 422);
+    let message = error["error"].as_str().unwrap();
+    for field in ["username", "kind", "project_status"] {
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    post_json(&alice, "/api/v1/groups", &atelier()).await;
+    let (status, _) = post_json(&alice, "/api/v1/groups", &atelier()).await;
+    assert_eq!(status, 409, "names are unique among people and groups");
+    let bea = a.user("bea").await;
+    let mut open = atelier();
+    open["username"] = json!("repair_cafe");
+    open["join_policy"] = json!("open");
+    let (_, group) = post_json(&alice, "/api/v1/groups", &open).await;
+    let (_, joined) =
+        post_json(&bea, &format!("/api/v1/groups/{}/join", group["id"].as_str().unwrap()), &json!({})).await;
+    assert_eq!(joined["state"], "accepted", "an open group lets people in at once");
+}
