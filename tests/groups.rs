@@ -107,3 +107,36 @@ async fn bad_groups_are_refused_with_their_fields() {
         post_json(&bea, &format!("/api/v1/groups/{}/join", group["id"].as_str().unwrap()), &json!({})).await;
     assert_eq!(joined["state"], "accepted", "an open group lets people in at once");
 }
+
+#[actix_web::test]
+async fn a_groups_listing_reaches_a_follower_on_a_third_node() {
+    let a = TestNode::start().await;
+    let c = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let carol = c.user("carol").await;
+    let (_, group) = post_json(&alice, "/api/v1/groups", &atelier()).await;
+    let on_c = carol.follow(&format!("atelier_velo@{}", a.domain)).await;
+    eventually(30, "carol follows the group", || async {
+        let (_, rel) = carol.get(&format!("/api/v1/accounts/relationships?id[]={on_c}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    let listing = json!({
+        "kind": "need", "category": "goods", "title": "Cherche des chambres à air", "terms": { "mode": "gift" },
+        "group_id": group["id"]
+    });
+    let (status, created) = post_json(&alice, "/api/v1/listings", &listing).await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["group_id"], group["id"]);
+    let uri = created["uri"].as_str().unwrap().to_owned();
+    eventually(30, "the group's listing reaches carol's node", || async {
+        let uri = uri.clone();
+        c.with_db(move |conn| maillage_db::listings::find_by_ap_id(conn, &uri).unwrap().map(|_| ())).await
+    })
+    .await;
+
+    let outsider = a.user("olga").await;
+    let (status, refused) = post_json(&outsider, "/api/v1/listings", &listing).await;
+    assert_eq!(status, 422, "only members publish in a group: {refused}");
+    assert!(refused["error"].as_str().unwrap().contains("group_id"));
+}

@@ -71,6 +71,8 @@ struct ListingParams {
     quantity: Option<QuantityParams>,
     terms: Option<TermsParams>,
     visibility: Option<String>,
+    /// The local group the listing is published in (creation only).
+    group_id: Option<String>,
 }
 
 fn parse_params(bytes: &[u8]) -> Result<ListingParams, Error> {
@@ -177,6 +179,7 @@ pub fn listing_to_api(
         "created_at": Timestamp::from_micros(row.published_at).to_rfc3339(),
         "updated_at": time(row.updated_at),
         "expires_at": Timestamp::from_micros(row.expires_at).to_rfc3339(),
+        "group_id": row.group_id.map(|g| g.to_string()),
     }))
 }
 
@@ -192,11 +195,20 @@ async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["write:listings"]).await?;
     let mut draft = ListingDraft::default();
-    apply(parse_params(&bytes)?, &mut draft)?;
+    let params = parse_params(&bytes)?;
+    let group = match &params.group_id {
+        Some(g) => Some(
+            g.parse::<Id>().map_err(|_| Error::unprocessable("Validation failed: group_id: not an id"))?,
+        ),
+        None => None,
+    };
+    apply(params, &mut draft)?;
     let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
     let row = state
         .db
-        .run(move |conn| cases::create(conn, &outbound, &urls, &config.territory, &auth.user, &draft))
+        .run(move |conn| {
+            cases::create_in(conn, &outbound, &urls, &config.territory, &auth.user, &draft, group)
+        })
         .await?;
     respond(&state, row).await
 }

@@ -6,6 +6,11 @@ use serde_json::{json, Value};
 
 use crate::protocol::context;
 
+/// An object or activity without its `@context`, to embed in another.
+pub fn without_context(object: Value) -> Value {
+    strip_context(object)
+}
+
 fn strip_context(mut object: Value) -> Value {
     if let Some(map) = object.as_object_mut() {
         map.remove("@context");

@@ -87,6 +87,9 @@ impl ApubOutbound {
             inboxes.extend(follows::remote_follower_inboxes(conn, t.id())?);
         }
         self.enqueue(conn, &activity, author, inboxes)?;
+        if let Some(group) = row.group_id.map(Id::from_i64) {
+            self.group_announce(conn, group, &activity, &row.ap_id, kind)?;
+        }
         if let (Some(t), "Create") = (territory, kind) {
             let followers: Vec<String> = t.followers_url.clone().into_iter().collect();
             let to = if row.visibility == "public" { vec![PUBLIC.to_owned()] } else { followers.clone() };
@@ -194,6 +197,46 @@ impl ApubOutbound {
         self.enqueue(conn, &activity, author, inboxes)?;
         if let (Some(territory), "Create") = (territory, kind) {
             self.territory_announce(conn, post, &territory)?;
+        }
+        Ok(())
+    }
+
+    /// FEP-1b12: a local group announces what its members publish in it,
+    /// wrapping the activity; and, since Mastodon cannot read an Announce
+    /// of an activity, a bare Announce of the object too (as Lemmy does).
+    fn group_announce(
+        &self,
+        conn: &mut DbConnection,
+        group: Id,
+        activity: &Value,
+        object_id: &str,
+        kind: &str,
+    ) -> Result<(), Error> {
+        let Some(group) = actors::find_by_id(conn, group)?.filter(|g| g.local) else { return Ok(()) };
+        let followers: Vec<String> = group.followers_url.clone().into_iter().collect();
+        let inboxes = follows::remote_follower_inboxes(conn, group.id())?;
+        let published = Timestamp::now().to_rfc3339();
+        let wrapped = build_announce(
+            &self.new_activity_id(),
+            &group.ap_id,
+            "",
+            &[PUBLIC.to_owned()],
+            &followers,
+            &published,
+        );
+        let mut wrapped = wrapped;
+        wrapped["object"] = crate::builders::without_context(activity.clone());
+        self.enqueue(conn, &wrapped, &group, inboxes.clone())?;
+        if kind == "Create" {
+            let bare = build_announce(
+                &self.new_activity_id(),
+                &group.ap_id,
+                object_id,
+                &[PUBLIC.to_owned()],
+                &followers,
+                &published,
+            );
+            self.enqueue(conn, &bare, &group, inboxes)?;
         }
         Ok(())
     }

@@ -83,6 +83,39 @@ fn build_row(
     })
 }
 
+/// Creates a listing by `user`, published in `group` when given (the user
+/// must be a member of that local group; the group then announces it).
+#[allow(clippy::too_many_arguments)]
+pub fn create_in(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    urls: &LocalUrls,
+    territory: &TerritoryConfig,
+    user: &User,
+    draft: &ListingDraft,
+    group: Option<Id>,
+) -> Result<ListingRow, Error> {
+    transaction::write(conn, |conn| {
+        let author = actor_of_user(conn, user.id)?;
+        let mut row = build_row(draft, &author, urls, territory, None, Timestamp::now())?;
+        if let Some(group) = group {
+            let member = maillage_db::groups::find_membership(conn, group, author.id())?
+                .is_some_and(|m| m.is_accepted());
+            let local =
+                maillage_db::actors::find_by_id(conn, group)?.is_some_and(|g| g.local && g.kind == "Group");
+            if !(member && local) {
+                return Err(Error::unprocessable(
+                    "Validation failed: group_id: you are not a member of this group",
+                ));
+            }
+            row.group_id = Some(group.as_i64());
+        }
+        listings::insert_or_ignore(conn, &row)?;
+        outbound.publish(conn, Outgoing::CreateListing { listing: &row, author: &author })?;
+        Ok(row)
+    })
+}
+
 pub fn create(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
@@ -91,13 +124,7 @@ pub fn create(
     user: &User,
     draft: &ListingDraft,
 ) -> Result<ListingRow, Error> {
-    transaction::write(conn, |conn| {
-        let author = actor_of_user(conn, user.id)?;
-        let row = build_row(draft, &author, urls, territory, None, Timestamp::now())?;
-        listings::insert_or_ignore(conn, &row)?;
-        outbound.publish(conn, Outgoing::CreateListing { listing: &row, author: &author })?;
-        Ok(row)
-    })
+    create_in(conn, outbound, urls, territory, user, draft, None)
 }
 
 /// A local listing of `user`'s, or 404.

@@ -119,7 +119,17 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
 pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
     let object = env.object.clone().ok_or_else(|| Error::bad_request("Announce without object"))?;
     if object.get("actor").is_some() {
-        return Ok(Outcome::Ignored("Announce of an activity is not handled".into()));
+        // A group relaying an activity (FEP-1b12): the wrapped object is
+        // fetched from its origin rather than trusted as relayed.
+        let inner_kind = object.get("type").and_then(Value::as_str).unwrap_or_default();
+        let Some(inner_id) =
+            object.get("object").and_then(first_id).filter(|_| matches!(inner_kind, "Create" | "Update"))
+        else {
+            return Ok(Outcome::Ignored(format!("Announce of a {inner_kind} is not handled")));
+        };
+        let url = Url::parse(&inner_id).map_err(|_| Error::bad_request("the relayed object is not a URL"))?;
+        fetch_content(data, &url).await?;
+        return apply(data, &env.id, |_| Ok(Outcome::Applied)).await;
     }
     let id = env.object_id().ok_or_else(|| Error::bad_request("Announce without object id"))?;
     let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
