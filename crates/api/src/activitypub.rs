@@ -144,6 +144,9 @@ async fn object(
     if let Some(response) = listing_object(&req, id, &state).await? {
         return Ok(response);
     }
+    if let Some(response) = session_object(&req, id, &state).await? {
+        return Ok(response);
+    }
     let (post, author, tags) = state
         .db
         .run(move |conn| {
@@ -198,6 +201,33 @@ async fn listing_object(
     }
     let html = doc.get("content").and_then(Value::as_str).unwrap_or_default().to_owned();
     Ok(Some(minimal_page(&row.title, &row.place_name, &html, Some(&row.ap_id))))
+}
+
+/// A local session at an object URL, when the id is one.
+async fn session_object(
+    req: &HttpRequest,
+    id: Id,
+    state: &AppState,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(row) =
+                maillage_db::sessions::find_by_id(conn, id)?.filter(|s| s.local && s.deleted_at.is_none())
+            else {
+                return Ok(None);
+            };
+            let organizer = actors::find_by_id(conn, Id::from_i64(row.organizer_id))?
+                .ok_or_else(|| Error::internal("session without organizer"))?;
+            let going = maillage_db::sessions::count_in_state(conn, row.id(), "going")?;
+            Ok(Some((row.clone(), maillage_apub::objects::session::session_to_ap(&row, &organizer, going))))
+        })
+        .await?;
+    let Some((row, doc)) = found else { return Ok(None) };
+    if wants_activity_json(req) {
+        return Ok(Some(activity_json(actix_web::http::StatusCode::OK, &doc)));
+    }
+    Ok(Some(minimal_page(&row.title, &row.place_name, &row.description_html, Some(&row.ap_id))))
 }
 
 /// Per-actor and shared inboxes: 202 for anything accepted (including

@@ -16,6 +16,7 @@
 //! - [`listings`]: the native listings API.
 //! - [`agreements`]: "I'm interested" and its answer.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
+//! - [`events`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
@@ -23,6 +24,7 @@
 pub mod activitypub;
 pub mod agreements;
 pub mod error;
+pub mod events;
 pub mod groups;
 pub mod health;
 pub mod html;
@@ -52,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     listings::configure(cfg);
     agreements::configure(cfg);
     groups::configure(cfg);
+    events::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the

@@ -135,3 +135,49 @@ fn undo_and_accept_objects_name_what_they_answer() {
         }
     }
 }
+
+#[test]
+fn mobilizons_event_parses_into_a_session() {
+    use maillage_apub::objects::session::{ap_to_session, organizer_id, session_to_ap};
+    use maillage_core::time::Timestamp;
+    let path = fixtures_root().join("mobilizon/objects/event.json");
+    let event: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let organizer_ap = organizer_id(&event).unwrap();
+    assert_eq!(organizer_ap, "https://rendezvous.nomagic.uk/@emorrp1", "the person, not the group");
+    let organizer =
+        maillage_test_support::actor_row(&organizer_ap, "emorrp1", "rendezvous.nomagic.uk", "", false);
+    let session = ap_to_session(&event, &organizer, None, Timestamp::now()).unwrap();
+    assert_eq!(session.title, "Caledonian scottish dance class");
+    assert_eq!(Timestamp::from_micros(session.starts_at).to_rfc3339(), "2022-12-11T19:00:00.000Z");
+    assert_eq!(
+        session.ends_at.map(|e| Timestamp::from_micros(e).to_rfc3339()).as_deref(),
+        Some("2022-12-11T21:00:00.000Z")
+    );
+    assert_eq!(session.timezone.as_deref(), Some("Europe/London"));
+    assert_eq!(session.capacity, None, "0 means no limit in Mobilizon");
+    assert!(session.place_address.as_deref().unwrap_or_default().contains("EX6 7TW"));
+    assert!(session.latitude.is_some() || !session.place_name.is_empty());
+    assert!(session.description_html.contains("ceilidh"));
+    assert!(!session.description_html.contains("target="), "remote HTML is sanitized");
+
+    // And ours reads back the same.
+    let doc = session_to_ap(&session, &organizer, 0);
+    assert_eq!(doc["type"], "Event");
+    let again = ap_to_session(&doc, &organizer, None, Timestamp::now()).unwrap();
+    assert_eq!(
+        (again.title, again.starts_at, again.ends_at),
+        (session.title, session.starts_at, session.ends_at)
+    );
+}
+
+#[test]
+fn events_without_a_start_are_refused_with_a_reason() {
+    use maillage_apub::objects::session::ap_to_session;
+    let organizer = maillage_test_support::actor_row("https://x.example/u", "u", "x.example", "", false);
+    let no_start = serde_json::json!({ "type": "Event", "id": "https://x.example/e/1", "name": "x" });
+    assert!(ap_to_session(&no_start, &organizer, None, maillage_core::time::Timestamp::now())
+        .unwrap_err()
+        .contains("startTime"));
+    let note = serde_json::json!({ "type": "Note", "id": "https://x.example/n/1" });
+    assert!(ap_to_session(&note, &organizer, None, maillage_core::time::Timestamp::now()).is_err());
+}

@@ -39,6 +39,7 @@ pub mod pool;
 pub mod posts;
 pub mod received;
 pub mod schema;
+pub mod sessions;
 pub mod tokens;
 pub mod transaction;
 pub mod users;

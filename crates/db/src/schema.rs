@@ -258,6 +258,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        organizer_id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        title -> Text,
+        description_html -> Text,
+        starts_at -> BigInt,
+        ends_at -> Nullable<BigInt>,
+        timezone -> Nullable<Text>,
+        place_name -> Text,
+        place_address -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        capacity -> Nullable<Integer>,
+        join_mode -> Text,
+        local -> Bool,
+        url -> Nullable<Text>,
+        published_at -> BigInt,
+        updated_at -> Nullable<BigInt>,
+        deleted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    participations (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        state -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
 diesel::joinable!(listings -> actors (author_id));
@@ -282,4 +318,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     agreements,
     groups,
     memberships,
+    sessions,
+    participations,
 );

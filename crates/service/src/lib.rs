@@ -17,6 +17,7 @@
 //! - [`keys`]: RSA key pairs for local actors.
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
+//! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
@@ -35,5 +36,6 @@ pub mod keys;
 pub mod listings;
 pub mod password;
 pub mod posts;
+pub mod sessions;
 pub mod text;
 pub mod tokens;

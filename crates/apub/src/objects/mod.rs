@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod listing;
 pub mod note;
+pub mod session;
 
 use chrono::{DateTime, Utc};
 use maillage_core::time::Timestamp;

@@ -1,0 +1,156 @@
+//! Knowledge-exchange sessions: an organizer sets a time, a place and a
+//! capacity; people say they come; past the capacity they wait, first come
+//! first served, and the first waiting is promoted when someone leaves.
+
+use maillage_core::account::User;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
+use maillage_core::Error;
+use maillage_db::sessions::{self, ParticipationRow, SessionRow};
+use maillage_db::{transaction, DbConnection};
+
+use crate::actors::actor_of_user;
+use crate::text::render_markdown;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewSession {
+    pub title: String,
+    pub description: String,
+    pub starts_at: Option<Timestamp>,
+    pub ends_at: Option<Timestamp>,
+    pub timezone: Option<String>,
+    pub place_name: String,
+    pub place_address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub capacity: Option<i32>,
+}
+
+fn check(new: &NewSession) -> Result<Timestamp, Error> {
+    let mut problems = Vec::new();
+    let title = new.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        problems.push("title: must be 1 to 200 characters".to_owned());
+    }
+    let Some(starts) = new.starts_at else {
+        return Err(Error::unprocessable("Validation failed: starts_at: is required"));
+    };
+    if new.ends_at.is_some_and(|e| e <= starts) {
+        problems.push("ends_at: must be after starts_at".into());
+    }
+    if new.capacity.is_some_and(|c| !(1..=100_000).contains(&c)) {
+        problems.push("capacity: must be from 1 to 100000".into());
+    }
+    match (new.latitude, new.longitude) {
+        (Some(lat), Some(lon)) if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) => {
+            problems.push("place: latitude or longitude out of range".into())
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            problems.push("place: latitude and longitude go together".into())
+        }
+        _ => {}
+    }
+    if problems.is_empty() {
+        Ok(starts)
+    } else {
+        Err(Error::unprocessable(format!("Validation failed: {}", problems.join("; "))))
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    user: &User,
+    new: &NewSession,
+) -> Result<SessionRow, Error> {
+    let starts = check(new)?;
+    transaction::write(conn, |conn| {
+        let organizer = actor_of_user(conn, user.id)?;
+        let now = Timestamp::now();
+        let id = Id::generate_at(now);
+        let row = SessionRow {
+            id: id.as_i64(),
+            ap_id: urls.object(id),
+            organizer_id: organizer.id,
+            group_id: None,
+            title: new.title.trim().to_owned(),
+            description_html: render_markdown(&new.description, &|_| None),
+            starts_at: starts.as_micros(),
+            ends_at: new.ends_at.map(Timestamp::as_micros),
+            timezone: new.timezone.clone(),
+            place_name: new.place_name.trim().to_owned(),
+            place_address: new.place_address.clone(),
+            latitude: new.latitude,
+            longitude: new.longitude,
+            capacity: new.capacity,
+            join_mode: "free".into(),
+            local: true,
+            url: organizer.url.as_ref().map(|u| format!("{u}/sessions/{id}")),
+            published_at: now.as_micros(),
+            updated_at: None,
+            deleted_at: None,
+        };
+        sessions::insert_or_ignore(conn, &row)?;
+        Ok(row)
+    })
+}
+
+/// The session, locked for this transaction (see
+/// [`sessions::lock_for_update`]).
+fn lock(conn: &mut DbConnection, id: Id) -> Result<SessionRow, Error> {
+    sessions::lock_for_update(conn, id, Timestamp::now())?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or_else(|| Error::not_found("Record not found"))
+}
+
+/// `user` comes: going while places remain, waiting after.
+pub fn join(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    user: &User,
+    id: Id,
+) -> Result<ParticipationRow, Error> {
+    transaction::write(conn, |conn| {
+        let me = actor_of_user(conn, user.id)?;
+        let session = lock(conn, id)?;
+        if let Some(existing) = sessions::find_participation(conn, session.id(), me.id())? {
+            return Ok(existing);
+        }
+        let going = sessions::count_in_state(conn, session.id(), "going")?;
+        let full = session.capacity.is_some_and(|c| going >= i64::from(c));
+        let now = Timestamp::now();
+        let pid = Id::generate_at(now);
+        let row = ParticipationRow {
+            id: pid.as_i64(),
+            session_id: session.id,
+            participant_id: me.id,
+            state: if full { "waiting" } else { "going" }.into(),
+            ap_id: Some(urls.activity(pid)),
+            created_at: now.as_micros(),
+        };
+        sessions::insert_participation_or_ignore(conn, &row)?;
+        Ok(row)
+    })
+}
+
+/// `user` no longer comes; if they had a place, the first waiting gets it.
+/// Returns the participation promoted, if any.
+pub fn leave(conn: &mut DbConnection, user: &User, id: Id) -> Result<Option<ParticipationRow>, Error> {
+    transaction::write(conn, |conn| {
+        let me = actor_of_user(conn, user.id)?;
+        let session = lock(conn, id)?;
+        let mine = sessions::find_participation(conn, session.id(), me.id())?
+            .ok_or_else(|| Error::not_found("Record not found: you are not taking part"))?;
+        sessions::delete_participation(conn, mine.id)?;
+        if mine.state != "going" {
+            return Ok(None);
+        }
+        let Some((first, _)) = sessions::participants(conn, session.id(), "waiting")?.into_iter().next()
+        else {
+            return Ok(None);
+        };
+        sessions::set_participation_state(conn, first.id, "going")?;
+        Ok(Some(ParticipationRow { state: "going".into(), ..first }))
+    })
+}

@@ -1,0 +1,94 @@
+//! Knowledge-exchange sessions: places, waiting list, and the Event that
+//! other servers read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+use harness::{client, TestNode, TestUser};
+use serde_json::{json, Value};
+
+async fn post_json(user: &TestUser, path: &str, body: &Value) -> (u16, Value) {
+    let r = client()
+        .post(format!("{}{path}", user.base()))
+        .bearer_auth(&user.token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[actix_web::test]
+async fn a_session_of_two_places_makes_the_third_wait_and_promotes_them() {
+    let a = TestNode::start().await;
+    let org = a.user("organisatrice").await;
+    let (status, event) = post_json(&org, "/api/v1/events", &json!({
+        "title": "Apprendre à greffer les pommiers", "description": "Au verger **partagé**.",
+        "starts_at": "2027-03-14T14:00:00+01:00", "ends_at": "2027-03-14T17:00:00+01:00", "timezone": "Europe/Paris",
+        "place": { "name": "Verger de Broquiès", "address": "Route du Tarn", "lat": 44.0, "lon": 2.69 }, "capacity": 2
+    })).await;
+    assert_eq!(status, 200, "{event}");
+    let id = event["id"].as_str().unwrap().to_owned();
+    let mut people = Vec::new();
+    for name in ["ana", "ben", "cle"] {
+        people.push(a.user(name).await);
+    }
+    let mut states = Vec::new();
+    for p in &people {
+        let (status, joined) = post_json(p, &format!("/api/v1/events/{id}/join"), &json!({})).await;
+        assert_eq!(status, 200, "{joined}");
+        states.push(joined["state"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(states, ["going", "going", "waiting"], "the third waits");
+    let (_, shown) = org.get(&format!("/api/v1/events/{id}")).await;
+    assert_eq!(shown["places_left"], 0);
+    assert_eq!(shown["waiting_count"], 1);
+
+    let (status, left) = post_json(&people[0], &format!("/api/v1/events/{id}/leave"), &json!({})).await;
+    assert_eq!(status, 200, "{left}");
+    assert!(left["promoted"].is_string(), "someone was promoted: {left}");
+    let (_, list) = org.get(&format!("/api/v1/events/{id}/participants")).await;
+    let going: Vec<&str> =
+        list["going"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    assert_eq!(going, ["ben", "cle"]);
+    assert_eq!(list["waiting"].as_array().unwrap().len(), 0);
+
+    let doc: Value = client()
+        .get(event["uri"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["type"], "Event");
+    assert_eq!(doc["maximumAttendeeCapacity"], 2);
+    assert_eq!(doc["remainingAttendeeCapacity"], 0);
+    assert_eq!(doc["participantCount"], 2);
+    assert_eq!(doc["location"]["address"]["type"], "PostalAddress");
+    assert_eq!(doc["startTime"], "2027-03-14T13:00:00.000Z");
+}
+
+#[actix_web::test]
+async fn bad_sessions_are_refused() {
+    let a = TestNode::start().await;
+    let org = a.user("org").await;
+    for (body, field) in [
+        (json!({ "title": "x" }), "starts_at"),
+        (
+            json!({ "title": "x", "starts_at": "2027-01-02T10:00:00Z", "ends_at": "2027-01-01T10:00:00Z" }),
+            "ends_at",
+        ),
+        (json!({ "title": "x", "starts_at": "2027-01-02T10:00:00Z", "capacity": 0 }), "capacity"),
+        (json!({ "title": "", "starts_at": "2027-01-02T10:00:00Z" }), "title"),
+        (json!({ "title": "x", "starts_at": "soon" }), "starts_at"),
+    ] {
+        let (status, error) = post_json(&org, "/api/v1/events", &body).await;
+        assert_eq!(status, 422, "{field}: {error}");
+        assert!(error["error"].as_str().unwrap().contains(field), "{field}: {error}");
+    }
+    let (status, _) = post_json(&org, "/api/v1/events/999/join", &json!({})).await;
+    assert_eq!(status, 404);
+}
