@@ -92,3 +92,36 @@ async fn bad_sessions_are_refused() {
     let (status, _) = post_json(&org, "/api/v1/events/999/join", &json!({})).await;
     assert_eq!(status, 404);
 }
+
+#[actix_web::test]
+async fn a_session_reaches_a_node_that_follows_the_territory() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let org = a.user("org").await;
+    let bob = b.user("bob").await;
+    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
+    harness::eventually(30, "territory follow accepted", || async {
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    let (_, event) = post_json(
+        &org,
+        "/api/v1/events",
+        &json!({
+            "title": "Atelier compost", "starts_at": "2027-04-01T09:00:00Z", "capacity": 12,
+            "place": { "name": "Jardin partagé", "lat": 43.95, "lon": 2.88 }
+        }),
+    )
+    .await;
+    let uri = event["uri"].as_str().unwrap().to_owned();
+    let stored = harness::eventually(30, "the session reaches the other node", || async {
+        let uri = uri.clone();
+        b.with_db(move |c| maillage_db::sessions::find_by_ap_id(c, &uri).unwrap()).await
+    })
+    .await;
+    assert_eq!(stored.title, "Atelier compost");
+    assert_eq!(stored.capacity, Some(12));
+    assert_eq!(stored.place_name, "Jardin partagé");
+    assert!(!stored.local);
+}

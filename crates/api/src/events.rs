@@ -109,11 +109,11 @@ async fn create(
         longitude: place.lon,
         capacity: p.capacity,
     };
-    let urls = state.urls.clone();
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
     let json = state
         .db
         .run(move |conn| {
-            let row = cases::create(conn, &urls, &auth.user, &new)?;
+            let row = cases::create(conn, &outbound, &urls, &auth.user, &new)?;
             event_to_api(conn, &row, &urls)
         })
         .await?;

@@ -18,6 +18,7 @@ use crate::protocol::note::ApNote;
 pub enum Content {
     Post(Box<PostRow>),
     Listing(Box<ListingRow>),
+    Session(Box<maillage_db::sessions::SessionRow>),
 }
 
 /// The post or listing at `url`: from the database when known, otherwise
@@ -40,6 +41,9 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
         .await
         .map_err(|e| Error::from(crate::error::ApubError::from(e)))?;
     let object = fetched.object;
+    if object.get("type").and_then(Value::as_str) == Some("Event") {
+        return fetch_event(data, url, object).await;
+    }
     let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     verify_post_origin(&note, url).map_err(Error::from)?;
     let author = fetch_author(data, &note).await?;
@@ -50,6 +54,27 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
     }
     let row = data.db.write_batched(move |conn| upsert_remote_post(conn, &note, &author.row)).await?;
     Ok(Content::Post(Box::new(row)))
+}
+
+/// Stores a fetched Event, its organizer fetched when unknown and required
+/// on the Event's host.
+async fn fetch_event(data: &Data, url: &Url, object: Value) -> Result<Content, Error> {
+    use activitypub_federation::fetch::object_id::ObjectId;
+    let organizer = crate::objects::session::organizer_id(&object)
+        .ok_or_else(|| Error::bad_request("the Event has no organizer"))?;
+    same_host(&organizer, url)?;
+    let organizer_url = Url::parse(&organizer).map_err(|_| Error::bad_request("bad organizer"))?;
+    let organizer = ObjectId::<crate::objects::actor::DbActor>::from(organizer_url)
+        .dereference(data)
+        .await
+        .map_err(Error::from)?;
+    let row = data
+        .db
+        .write_batched(move |conn| {
+            crate::objects::session::upsert_remote_session(conn, &object, &organizer.row)
+        })
+        .await?;
+    Ok(Content::Session(Box::new(row)))
 }
 
 /// Checks that `object`'s id is on the host of `expected`.

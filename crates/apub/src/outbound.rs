@@ -19,6 +19,7 @@ use crate::builders::*;
 use crate::objects::actor::actor_to_ap;
 use crate::objects::listing::{listing_audience, listing_to_ap};
 use crate::objects::note::{audience, post_to_ap, tombstone};
+use crate::objects::session::session_to_ap;
 use crate::protocol::PUBLIC;
 
 pub struct ApubOutbound {
@@ -344,6 +345,32 @@ impl Outbound for ApubOutbound {
             }
             Outgoing::DeleteListing { listing, author } => {
                 self.listing_event(conn, listing, author, "Delete")
+            }
+            Outgoing::CreateSession { session, organizer } => {
+                let activity = build_create(
+                    &format!("{}/activity", session.ap_id),
+                    &organizer.ap_id,
+                    session_to_ap(session, organizer, 0),
+                );
+                let inboxes = follows::remote_follower_inboxes(conn, organizer.id())?;
+                self.enqueue(conn, &activity, organizer, inboxes)?;
+                if organizer.purpose.is_none() {
+                    if let Some(t) = actors::find_by_purpose(conn, PURPOSE_TERRITORY)? {
+                        let followers: Vec<String> = t.followers_url.clone().into_iter().collect();
+                        let published = Timestamp::from_micros(session.published_at).to_rfc3339();
+                        let announce = build_announce(
+                            &self.new_activity_id(),
+                            &t.ap_id,
+                            &session.ap_id,
+                            &[PUBLIC.to_owned()],
+                            &followers,
+                            &published,
+                        );
+                        let inboxes = follows::remote_follower_inboxes(conn, t.id())?;
+                        self.enqueue(conn, &announce, &t, inboxes)?;
+                    }
+                }
+                Ok(())
             }
             Outgoing::OfferAgreement { agreement, listing, initiator, responder } => {
                 let activity = build_offer_agreement(

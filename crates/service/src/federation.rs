@@ -13,6 +13,7 @@ use maillage_db::groups::MembershipRow;
 use maillage_db::interactions::{AnnounceRow, LikeRow};
 use maillage_db::listings::ListingRow;
 use maillage_db::posts::PostRow;
+use maillage_db::sessions::SessionRow;
 use maillage_db::DbConnection;
 
 /// What happened, with the rows the activity is built from.
@@ -89,6 +90,10 @@ pub enum Outgoing<'a> {
     DeleteListing {
         listing: &'a ListingRow,
         author: &'a ActorRow,
+    },
+    CreateSession {
+        session: &'a SessionRow,
+        organizer: &'a ActorRow,
     },
     /// "I'm interested": an Offer of an Agreement to a listing's author.
     OfferAgreement {

@@ -11,6 +11,7 @@ use maillage_db::sessions::{self, ParticipationRow, SessionRow};
 use maillage_db::{transaction, DbConnection};
 
 use crate::actors::actor_of_user;
+use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
 
 #[derive(Debug, Clone, Default)]
@@ -60,6 +61,7 @@ fn check(new: &NewSession) -> Result<Timestamp, Error> {
 
 pub fn create(
     conn: &mut DbConnection,
+    outbound: &dyn Outbound,
     urls: &LocalUrls,
     user: &User,
     new: &NewSession,
@@ -92,6 +94,7 @@ pub fn create(
             deleted_at: None,
         };
         sessions::insert_or_ignore(conn, &row)?;
+        outbound.publish(conn, Outgoing::CreateSession { session: &row, organizer: &organizer })?;
         Ok(row)
     })
 }

@@ -15,6 +15,7 @@ use crate::fetch::{fetch_content, same_host, Content};
 use crate::objects::actor::ap_to_actor;
 use crate::objects::listing::{is_listing, upsert_remote_listing};
 use crate::objects::note::upsert_remote_post;
+use crate::objects::session::upsert_remote_session;
 use crate::protocol::activity::Envelope;
 use crate::protocol::actor::{ApActor, ACTOR_TYPES};
 use crate::protocol::note::{ApNote, POST_TYPES};
@@ -58,6 +59,17 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         }
         return apply(data, &env.id, move |conn| {
             upsert_remote_listing(conn, &object, &actor)?;
+            Ok(Outcome::Applied)
+        })
+        .await;
+    }
+    if kind == "Event" {
+        let id = object.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        if !same_origin(&id, &actor.ap_id) {
+            return Err(Error::forbidden("an event must come from its organizer's host"));
+        }
+        return apply(data, &env.id, move |conn| {
+            upsert_remote_session(conn, &object, &actor)?;
             Ok(Outcome::Applied)
         })
         .await;
@@ -136,7 +148,9 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
     let post = match fetch_content(data, &url).await? {
         Content::Post(post) => *post,
         // A listing is stored by fetching it; boosts are counted for posts.
-        Content::Listing(_) => return apply(data, &env.id, |_| Ok(Outcome::Applied)).await,
+        Content::Listing(_) | Content::Session(_) => {
+            return apply(data, &env.id, |_| Ok(Outcome::Applied)).await
+        }
     };
     let ap_id = env.id.to_string();
     apply(data, &env.id, move |conn| {

@@ -150,3 +150,36 @@ pub fn ap_to_session(
 pub fn organizer_id(object: &Value) -> Option<String> {
     object.get("actor").and_then(first_id).or_else(|| object.get("attributedTo").and_then(first_id))
 }
+
+/// Inserts or replaces a received Event on the caller's transaction; only
+/// the host that sent it first may replace it.
+pub fn upsert_remote_session(
+    conn: &mut maillage_db::DbConnection,
+    object: &Value,
+    sender: &ActorRow,
+) -> Result<SessionRow, maillage_core::Error> {
+    use maillage_core::Error;
+    use maillage_db::sessions;
+    let ap_id = text(object, "id").unwrap_or_default();
+    let existing = sessions::find_by_ap_id(conn, &ap_id)?;
+    if let Some(e) = &existing {
+        if e.local || e.deleted_at.is_some() {
+            return Ok(e.clone());
+        }
+        if e.organizer_id != sender.id {
+            return Err(Error::forbidden("only the organizer can change an event"));
+        }
+    }
+    let row =
+        ap_to_session(object, sender, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
+    match existing {
+        Some(_) => sessions::update(conn, &row)?,
+        None => {
+            if !sessions::insert_or_ignore(conn, &row)? {
+                return sessions::find_by_ap_id(conn, &ap_id)?
+                    .ok_or_else(|| Error::internal("session vanished"));
+            }
+        }
+    }
+    Ok(row)
+}
