@@ -56,6 +56,16 @@ async fn get(url: &str) -> Value {
         .unwrap()
 }
 
+async fn queued_where(node: &TestNode, keep: fn(&Value) -> bool) -> Value {
+    node.with_db(move |c| {
+        use diesel::prelude::*;
+        use maillage_db::schema::deliveries;
+        let payloads: Vec<String> = deliveries::table.select(deliveries::payload).load(c).unwrap();
+        payloads.iter().map(|p| serde_json::from_str::<Value>(p).unwrap()).find(keep).unwrap_or(Value::Null)
+    })
+    .await
+}
+
 async fn queued(node: &TestNode, kind: &'static str) -> Value {
     node.with_db(move |c| {
         use diesel::prelude::*;
@@ -105,7 +115,67 @@ async fn the_examples_of_federation_md_match_real_output() {
         .await
         .unwrap();
 
+    // A group, a listing published in it, a session, bob's Join and his
+    // interest in alice's listing.
+    let group: Value = client()
+        .post(a.url("/api/v1/groups"))
+        .bearer_auth(&alice.token)
+        .json(
+            &serde_json::json!({ "username": "atelier", "display_name": "Atelier partagé", "kind": "project",
+            "project_status": "active", "join_policy": "approval" }),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group_on_b = bob.follow(&format!("atelier@{}", a.domain)).await;
+    eventually(30, "bob follows the group", || async {
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={group_on_b}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    client()
+        .post(a.url("/api/v1/listings"))
+        .bearer_auth(&alice.token)
+        .json(&serde_json::json!({ "kind": "need", "category": "goods", "title": "Cherche un établi",
+            "terms": { "mode": "gift" }, "group_id": group["id"] }))
+        .send()
+        .await
+        .unwrap();
+    let event: Value = client()
+        .post(a.url("/api/v1/events"))
+        .bearer_auth(&alice.token)
+        .json(&serde_json::json!({ "title": "Apprendre à souder", "starts_at": "2027-02-06T14:00:00Z",
+            "ends_at": "2027-02-06T17:00:00Z", "timezone": "Europe/Paris", "capacity": 8,
+            "place": { "name": "Atelier", "address": "1 place du Foirail", "lat": 43.95, "lon": 2.88 } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    bob.post(&format!("/api/v1/groups/{group_on_b}/join"), &[]).await;
+    let listing_on_b = eventually(30, "the listing reaches bob's node", || async {
+        let (_, list) = bob.get("/api/v1/listings?origin=remote").await;
+        list.as_array().and_then(|l| l.iter().find(|x| x["uri"] == listing["uri"]).cloned())
+    })
+    .await;
+    bob.post(
+        &format!("/api/v1/listings/{}/interest", listing_on_b["id"].as_str().unwrap()),
+        &[("message", "Intéressé")],
+    )
+    .await;
+
     let mut real = Map::new();
+    real.insert("event".into(), get(event["uri"].as_str().unwrap()).await);
+    real.insert("offer-agreement".into(), queued(&b, "Offer").await);
+    real.insert("join".into(), queued(&b, "Join").await);
+    real.insert(
+        "group-announce".into(),
+        queued_where(&a, |v| v["type"] == "Announce" && v["object"].is_object()).await,
+    );
     real.insert("person".into(), get(&a.url("/users/alice")).await);
     real.insert("territory".into(), get(&a.url("/users/territory")).await);
     real.insert("instance-actor".into(), get(&a.url("/actor")).await);
