@@ -160,3 +160,34 @@ async fn posts_negotiate_and_private_ones_are_not_served() {
     let (status, _, _) = get_json(private["uri"].as_str().unwrap(), "application/activity+json").await;
     assert_eq!(status, 404);
 }
+
+#[actix_web::test]
+async fn the_native_api_is_described_in_openapi() {
+    let a = TestNode::start().await;
+    let (status, _, doc) = get_json(&a.url("/api/openapi.json"), "application/json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/listings",
+        "/api/v1/listings/{id}",
+        "/api/v1/listings/{id}/status",
+        "/api/v1/listings/{id}/interest",
+        "/api/v1/agreements",
+        "/api/v1/agreements/{id}/accept",
+        "/api/v1/groups",
+        "/api/v1/groups/{id}/join",
+        "/api/v1/groups/{id}/members",
+        "/api/v1/events",
+        "/api/v1/events/{id}/join",
+        "/api/v1/events/{id}/participants",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    // Every reference points at a defined schema or response.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1).map(|r| r.split('"').next().unwrap()) {
+        let pointer = reference.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "dangling reference {reference}");
+    }
+}

@@ -135,6 +135,10 @@ async fn a_groups_listing_reaches_a_follower_on_a_third_node() {
     })
     .await;
 
+    let (_, in_group) =
+        alice.get(&format!("/api/v1/listings?group_id={}", group["id"].as_str().unwrap())).await;
+    assert_eq!(in_group.as_array().unwrap().len(), 1, "a project lists its needs and offers");
+
     let outsider = a.user("olga").await;
     let (status, refused) = post_json(&outsider, "/api/v1/listings", &listing).await;
     assert_eq!(status, 422, "only members publish in a group: {refused}");

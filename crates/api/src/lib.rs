@@ -46,7 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(health::healthz))
             .route(web::head().to(health::healthz)),
     );
-    cfg.route("/static/avatar.png", web::get().to(default_avatar))
+    cfg.route("/api/openapi.json", web::get().to(openapi))
+        .route("/static/avatar.png", web::get().to(default_avatar))
         .route("/static/header.png", web::get().to(default_avatar));
     wellknown::configure(cfg);
     activitypub::configure(cfg);
@@ -65,6 +66,11 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig, max_body_bytes: usize)
         .app_data(web::FormConfig::default().limit(max_body_bytes).error_handler(error::form_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error));
+}
+
+/// The OpenAPI document of the native API.
+async fn openapi() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().content_type("application/json").body(include_str!("../openapi.json"))
 }
 
 /// The picture apps show for accounts without one.

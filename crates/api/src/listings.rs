@@ -307,6 +307,7 @@ struct SearchParams {
     origin: Option<String>,
     max_id: Option<i64>,
     limit: Option<i64>,
+    group_id: Option<i64>,
 }
 
 async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -372,6 +373,7 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
             _ => None,
         },
         author: None,
+        group: p.group_id,
         visibilities: cases::searchable_visibilities(viewer.as_ref()),
         max_id: p.max_id,
         limit: p.limit.unwrap_or(20).clamp(1, 40),

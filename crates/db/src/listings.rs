@@ -146,6 +146,8 @@ pub struct ListingFilter {
     pub statuses: Vec<String>,
     pub local: Option<bool>,
     pub author: Option<i64>,
+    /// Listings published in this group.
+    pub group: Option<i64>,
     /// Visibilities the viewer may see.
     pub visibilities: Vec<String>,
     pub max_id: Option<i64>,
@@ -190,6 +192,9 @@ pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingR
     }
     if let Some(author) = f.author {
         q = q.filter(listings::author_id.eq(author));
+    }
+    if let Some(group) = f.group {
+        q = q.filter(listings::group_id.eq(group));
     }
     q = q.filter(listings::visibility.eq_any(f.visibilities.clone()));
     if let Some(max) = f.max_id {
