@@ -77,8 +77,14 @@ pub fn insert_or_ignore(conn: &mut DbConnection, row: &ListingRow) -> Result<boo
     Ok(crate::insert_or_ignore!(conn, listings::table, row)? == 1)
 }
 
+/// Replaces a live listing's columns. A listing deleted meanwhile (by a
+/// Delete handled concurrently) stays deleted: an edit never resurrects it.
 pub fn update(conn: &mut DbConnection, row: &ListingRow) -> Result<(), Error> {
-    diesel::update(listings::table.find(row.id)).set(row).execute(conn).map(drop).map_err(db_error)
+    diesel::update(listings::table.find(row.id).filter(listings::deleted_at.is_null()))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow>, Error> {

@@ -74,7 +74,14 @@ pub fn insert_or_ignore(conn: &mut DbConnection, post: &PostRow, tags: &[PostTag
 
 /// Replaces a post's columns and its tags.
 pub fn update(conn: &mut DbConnection, post: &PostRow, tags: &[PostTagRow]) -> Result<(), Error> {
-    diesel::update(posts::table.find(post.id)).set(post).execute(conn).map_err(db_error)?;
+    // A post deleted meanwhile stays deleted: an edit never resurrects it.
+    let live = diesel::update(posts::table.find(post.id).filter(posts::deleted_at.is_null()))
+        .set(post)
+        .execute(conn)
+        .map_err(db_error)?;
+    if live == 0 {
+        return Ok(());
+    }
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post.id)))
         .execute(conn)
         .map_err(db_error)?;

@@ -56,8 +56,13 @@ pub fn insert_or_ignore(conn: &mut DbConnection, row: &SessionRow) -> Result<boo
     Ok(crate::insert_or_ignore!(conn, sessions::table, row)? == 1)
 }
 
+/// Replaces a live session's columns; a deleted one stays deleted.
 pub fn update(conn: &mut DbConnection, row: &SessionRow) -> Result<(), Error> {
-    diesel::update(sessions::table.find(row.id)).set(row).execute(conn).map(drop).map_err(db_error)
+    diesel::update(sessions::table.find(row.id).filter(sessions::deleted_at.is_null()))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<SessionRow>, Error> {
