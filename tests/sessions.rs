@@ -125,3 +125,74 @@ async fn a_session_reaches_a_node_that_follows_the_territory() {
     assert_eq!(stored.place_name, "Jardin partagé");
     assert!(!stored.local);
 }
+
+#[actix_web::test]
+async fn people_on_another_node_take_places_and_wait_for_them() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let org = a.user("org").await;
+    let local = a.user("lou").await;
+    let bob = b.user("bob").await;
+    let bea = b.user("bea").await;
+    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
+    harness::eventually(30, "territory follow accepted", || async {
+        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+    let (_, event) = post_json(
+        &org,
+        "/api/v1/events",
+        &json!({
+            "title": "Réparer son grille-pain", "starts_at": "2027-05-01T09:00:00Z", "capacity": 2
+        }),
+    )
+    .await;
+    let id = event["id"].as_str().unwrap().to_owned();
+    let uri = event["uri"].as_str().unwrap().to_owned();
+    let (_, first) = post_json(&local, &format!("/api/v1/events/{id}/join"), &json!({})).await;
+    assert_eq!(first["state"], "going");
+    let on_b = harness::eventually(30, "bob's node knows the session", || async {
+        let uri = uri.clone();
+        b.with_db(move |c| maillage_db::sessions::find_by_ap_id(c, &uri).unwrap().map(|s| s.id.to_string()))
+            .await
+    })
+    .await;
+
+    let (_, pending) = post_json(&bob, &format!("/api/v1/events/{on_b}/join"), &json!({})).await;
+    assert_eq!(pending["state"], "pending", "the organizer's server decides");
+    harness::eventually(30, "bob gets the last place", || async {
+        let (_, shown) = org.get(&format!("/api/v1/events/{id}")).await;
+        (shown["participants_count"] == 2).then_some(())
+    })
+    .await;
+    let (_, waiting) = post_json(&bea, &format!("/api/v1/events/{on_b}/join"), &json!({})).await;
+    assert_eq!(waiting["state"], "pending");
+    harness::eventually(30, "bea waits on the organizer's server", || async {
+        let (_, shown) = org.get(&format!("/api/v1/events/{id}")).await;
+        (shown["waiting_count"] == 1).then_some(())
+    })
+    .await;
+    let going_on_b = || async {
+        b.with_db(|c| {
+            use diesel::prelude::*;
+            use maillage_db::schema::participations;
+            participations::table
+                .filter(participations::state.eq("going"))
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
+        })
+        .await
+    };
+    harness::eventually(30, "bob hears he has a place", || async { (going_on_b().await == 1).then_some(()) })
+        .await;
+
+    // The local participant leaves: the first waiting (bea, remote) gets the place.
+    post_json(&local, &format!("/api/v1/events/{id}/leave"), &json!({})).await;
+    harness::eventually(30, "bea is promoted and told", || async { (going_on_b().await == 2).then_some(()) })
+        .await;
+    let (_, list) = org.get(&format!("/api/v1/events/{id}/participants")).await;
+    assert_eq!(list["going"].as_array().unwrap().len(), 2);
+    assert_eq!(list["waiting"].as_array().unwrap().len(), 0);
+}

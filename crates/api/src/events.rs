@@ -142,8 +142,8 @@ async fn join(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["write:statuses", "write"]).await?;
     let id = path_id(&path)?;
-    let urls = state.urls.clone();
-    let row = state.db.run(move |conn| cases::join(conn, &urls, &auth.user, id)).await?;
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let row = state.db.run(move |conn| cases::join(conn, &outbound, &urls, &auth.user, id)).await?;
     Ok(HttpResponse::Ok().json(participation_to_api(&row)))
 }
 
@@ -154,7 +154,8 @@ async fn leave(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["write:statuses", "write"]).await?;
     let id = path_id(&path)?;
-    let promoted = state.db.run(move |conn| cases::leave(conn, &auth.user, id)).await?;
+    let outbound = state.outbound();
+    let promoted = state.db.run(move |conn| cases::leave(conn, &outbound, &auth.user, id)).await?;
     Ok(HttpResponse::Ok().json(json!({ "promoted": promoted.map(|p| p.participant_id.to_string()) })))
 }
 

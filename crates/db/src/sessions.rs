@@ -150,3 +150,15 @@ pub fn lock_for_update(
         .map_err(db_error)?;
     find_by_id(conn, id)
 }
+
+pub fn find_participation_by_ap_id(
+    conn: &mut DbConnection,
+    ap_id: &str,
+) -> Result<Option<ParticipationRow>, Error> {
+    participations::table
+        .filter(participations::ap_id.eq(ap_id))
+        .select(ParticipationRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}

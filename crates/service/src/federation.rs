@@ -13,7 +13,7 @@ use maillage_db::groups::MembershipRow;
 use maillage_db::interactions::{AnnounceRow, LikeRow};
 use maillage_db::listings::ListingRow;
 use maillage_db::posts::PostRow;
-use maillage_db::sessions::SessionRow;
+use maillage_db::sessions::{ParticipationRow, SessionRow};
 use maillage_db::DbConnection;
 
 /// What happened, with the rows the activity is built from.
@@ -92,6 +92,25 @@ pub enum Outgoing<'a> {
         author: &'a ActorRow,
     },
     CreateSession {
+        session: &'a SessionRow,
+        organizer: &'a ActorRow,
+    },
+    /// A local person takes part in, or leaves, a remote session.
+    JoinSession {
+        participation: &'a ParticipationRow,
+        participant: &'a ActorRow,
+        session: &'a SessionRow,
+        organizer: &'a ActorRow,
+    },
+    LeaveSession {
+        participant: &'a ActorRow,
+        session: &'a SessionRow,
+        organizer: &'a ActorRow,
+    },
+    /// A local session gives a remote person a place.
+    AcceptSessionJoin {
+        participation: &'a ParticipationRow,
+        participant: &'a ActorRow,
         session: &'a SessionRow,
         organizer: &'a ActorRow,
     },

@@ -7,6 +7,7 @@ use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
+use maillage_db::actors::ActorRow;
 use maillage_db::sessions::{self, ParticipationRow, SessionRow};
 use maillage_db::{transaction, DbConnection};
 
@@ -107,9 +108,51 @@ fn lock(conn: &mut DbConnection, id: Id) -> Result<SessionRow, Error> {
         .ok_or_else(|| Error::not_found("Record not found"))
 }
 
-/// `user` comes: going while places remain, waiting after.
+/// Gives `participant` a place in local `session`, or the waiting list;
+/// tells a remote participant who got a place. Used for local people and
+/// for Joins from other servers (`join_ap_id` is then their activity id).
+pub fn admit(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    session: &SessionRow,
+    participant: &ActorRow,
+    join_ap_id: String,
+) -> Result<ParticipationRow, Error> {
+    if let Some(existing) = sessions::find_participation(conn, session.id(), participant.id())? {
+        return Ok(existing);
+    }
+    let going = sessions::count_in_state(conn, session.id(), "going")?;
+    let full = session.capacity.is_some_and(|c| going >= i64::from(c));
+    let now = Timestamp::now();
+    let row = ParticipationRow {
+        id: Id::generate_at(now).as_i64(),
+        session_id: session.id,
+        participant_id: participant.id,
+        state: if full { "waiting" } else { "going" }.into(),
+        ap_id: Some(join_ap_id),
+        created_at: now.as_micros(),
+    };
+    sessions::insert_participation_or_ignore(conn, &row)?;
+    if !full && !participant.local {
+        let organizer = organizer_of(conn, session)?;
+        outbound.publish(
+            conn,
+            Outgoing::AcceptSessionJoin { participation: &row, participant, session, organizer: &organizer },
+        )?;
+    }
+    Ok(row)
+}
+
+fn organizer_of(conn: &mut DbConnection, session: &SessionRow) -> Result<ActorRow, Error> {
+    maillage_db::actors::find_by_id(conn, Id::from_i64(session.organizer_id))?
+        .ok_or_else(|| Error::internal("session without organizer"))
+}
+
+/// `user` comes: going while places remain, waiting after. For a remote
+/// session the answer comes from its organizer's server.
 pub fn join(
     conn: &mut DbConnection,
+    outbound: &dyn Outbound,
     urls: &LocalUrls,
     user: &User,
     id: Id,
@@ -117,43 +160,98 @@ pub fn join(
     transaction::write(conn, |conn| {
         let me = actor_of_user(conn, user.id)?;
         let session = lock(conn, id)?;
+        let join_id = urls.activity(Id::generate());
+        if session.local {
+            return admit(conn, outbound, &session, &me, join_id);
+        }
         if let Some(existing) = sessions::find_participation(conn, session.id(), me.id())? {
             return Ok(existing);
         }
-        let going = sessions::count_in_state(conn, session.id(), "going")?;
-        let full = session.capacity.is_some_and(|c| going >= i64::from(c));
         let now = Timestamp::now();
-        let pid = Id::generate_at(now);
         let row = ParticipationRow {
-            id: pid.as_i64(),
+            id: Id::generate_at(now).as_i64(),
             session_id: session.id,
             participant_id: me.id,
-            state: if full { "waiting" } else { "going" }.into(),
-            ap_id: Some(urls.activity(pid)),
+            state: "pending".into(),
+            ap_id: Some(join_id),
             created_at: now.as_micros(),
         };
         sessions::insert_participation_or_ignore(conn, &row)?;
+        let organizer = organizer_of(conn, &session)?;
+        outbound.publish(
+            conn,
+            Outgoing::JoinSession {
+                participation: &row,
+                participant: &me,
+                session: &session,
+                organizer: &organizer,
+            },
+        )?;
         Ok(row)
     })
 }
 
-/// `user` no longer comes; if they had a place, the first waiting gets it.
-/// Returns the participation promoted, if any.
-pub fn leave(conn: &mut DbConnection, user: &User, id: Id) -> Result<Option<ParticipationRow>, Error> {
+/// `participant` leaves local `session`; if they had a place, the first
+/// waiting gets it (and is told, when remote). Returns who was promoted.
+pub fn release(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    session: &SessionRow,
+    participant: &ActorRow,
+) -> Result<Option<ParticipationRow>, Error> {
+    let Some(mine) = sessions::find_participation(conn, session.id(), participant.id())? else {
+        return Ok(None);
+    };
+    sessions::delete_participation(conn, mine.id)?;
+    if mine.state != "going" {
+        return Ok(None);
+    }
+    let Some((first, first_actor)) =
+        sessions::participants(conn, session.id(), "waiting")?.into_iter().next()
+    else {
+        return Ok(None);
+    };
+    sessions::set_participation_state(conn, first.id, "going")?;
+    let promoted = ParticipationRow { state: "going".into(), ..first };
+    if !first_actor.local {
+        let organizer = organizer_of(conn, session)?;
+        outbound.publish(
+            conn,
+            Outgoing::AcceptSessionJoin {
+                participation: &promoted,
+                participant: &first_actor,
+                session,
+                organizer: &organizer,
+            },
+        )?;
+    }
+    Ok(Some(promoted))
+}
+
+/// `user` no longer comes.
+pub fn leave(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    user: &User,
+    id: Id,
+) -> Result<Option<ParticipationRow>, Error> {
     transaction::write(conn, |conn| {
         let me = actor_of_user(conn, user.id)?;
         let session = lock(conn, id)?;
-        let mine = sessions::find_participation(conn, session.id(), me.id())?
-            .ok_or_else(|| Error::not_found("Record not found: you are not taking part"))?;
-        sessions::delete_participation(conn, mine.id)?;
-        if mine.state != "going" {
-            return Ok(None);
+        if sessions::find_participation(conn, session.id(), me.id())?.is_none() {
+            return Err(Error::not_found("Record not found: you are not taking part"));
         }
-        let Some((first, _)) = sessions::participants(conn, session.id(), "waiting")?.into_iter().next()
-        else {
-            return Ok(None);
-        };
-        sessions::set_participation_state(conn, first.id, "going")?;
-        Ok(Some(ParticipationRow { state: "going".into(), ..first }))
+        if session.local {
+            return release(conn, outbound, &session, &me);
+        }
+        if let Some(mine) = sessions::find_participation(conn, session.id(), me.id())? {
+            sessions::delete_participation(conn, mine.id)?;
+        }
+        let organizer = organizer_of(conn, &session)?;
+        outbound.publish(
+            conn,
+            Outgoing::LeaveSession { participant: &me, session: &session, organizer: &organizer },
+        )?;
+        Ok(None)
     })
 }

@@ -28,7 +28,8 @@ CREATE TABLE participations (
     id BIGINT PRIMARY KEY NOT NULL,
     session_id BIGINT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     participant_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
-    state TEXT NOT NULL CHECK (state IN ('going', 'waiting')),
+    -- pending: asked a remote organizer, no answer yet.
+    state TEXT NOT NULL CHECK (state IN ('going', 'waiting', 'pending')),
     ap_id TEXT UNIQUE,
     created_at BIGINT NOT NULL,
     UNIQUE (session_id, participant_id)

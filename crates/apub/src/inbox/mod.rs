@@ -8,6 +8,7 @@
 mod agreements;
 mod content;
 mod membership;
+mod participation;
 mod relations;
 
 use std::time::SystemTime;
@@ -153,6 +154,12 @@ async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> R
         "Follow" => relations::follow(data, env, json, actor).await,
         "Accept" | "Reject" if agreements::is_agreement_answer(data, &env).await? => {
             agreements::answer(data, env, actor).await
+        }
+        "Accept" | "Reject" if participation::is_answer(data, &env).await? => {
+            participation::answer(data, env, actor).await
+        }
+        "Join" | "Leave" if participation::is_about_session(data, &env).await? => {
+            participation::join_or_leave(data, env, actor).await
         }
         "Accept" | "Reject" if membership::is_join_answer(data, &env).await? => {
             membership::answer(data, env, actor).await
