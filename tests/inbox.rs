@@ -238,3 +238,32 @@ async fn follows_likes_and_reports_from_another_server() {
     let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
     assert_eq!(me["followers_count"], 0);
 }
+
+#[actix_web::test]
+async fn a_fep_0837_proposal_from_another_marketplace_becomes_a_listing() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let bob = remote_actor(&b, "bob").await;
+    let id = format!("{}/proposals/1", b.base);
+    let proposal = json!({
+        "id": format!("{id}/activity"), "type": "Create", "actor": bob.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": id, "type": "Proposal", "attributedTo": bob.ap_id, "name": "Vends des œufs",
+            "content": "<p>Des œufs frais</p>", "purpose": "offer",
+            "publishes": { "type": "Intent", "id": format!("{id}#primary"), "action": "transfer",
+                "resourceQuantity": { "hasUnit": "one", "hasNumericalValue": "12" } },
+            "to": ["https://www.w3.org/ns/activitystreams#Public"]
+        }
+    });
+    assert_eq!(send(&a, &proposal, &bob).await, 202);
+    let stored = a
+        .with_db(move |c| maillage_db::listings::find_by_ap_id(c, &id).unwrap())
+        .await
+        .expect("stored as a listing");
+    assert_eq!(stored.kind, "offer");
+    assert_eq!(stored.title, "Vends des œufs");
+    assert_eq!(stored.category, "other", "without our extension terms");
+    assert_eq!(stored.quantity_amount, Some(12.0));
+    assert_eq!(stored.visibility, "public");
+}

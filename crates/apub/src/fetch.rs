@@ -44,6 +44,28 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
     if object.get("type").and_then(Value::as_str) == Some("Event") {
         return fetch_event(data, url, object).await;
     }
+    if is_listing(&object) {
+        // A proposal may be typed Proposal rather than Note: read its author
+        // directly.
+        let author_id = object
+            .get("attributedTo")
+            .and_then(crate::protocol::values::first_id)
+            .ok_or_else(|| Error::bad_request("the listing has no author"))?;
+        same_host(&author_id, url)?;
+        let id = object.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        same_host(&id, url)?;
+        let author_url = Url::parse(&author_id).map_err(|_| Error::bad_request("bad attributedTo"))?;
+        let author =
+            activitypub_federation::fetch::object_id::ObjectId::<crate::objects::actor::DbActor>::from(
+                author_url,
+            )
+            .dereference(data)
+            .await
+            .map_err(Error::from)?;
+        let row =
+            data.db.write_batched(move |conn| upsert_remote_listing(conn, &object, &author.row)).await?;
+        return Ok(Content::Listing(Box::new(row)));
+    }
     let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     verify_post_origin(&note, url).map_err(Error::from)?;
     let author = fetch_author(data, &note).await?;
