@@ -144,3 +144,56 @@ async fn a_groups_listing_reaches_a_follower_on_a_third_node() {
     assert_eq!(status, 422, "only members publish in a group: {refused}");
     assert!(refused["error"].as_str().unwrap().contains("group_id"));
 }
+
+#[actix_web::test]
+async fn a_group_relays_its_members_sessions_and_posts_and_admins_set_roles() {
+    let a = TestNode::start().await;
+    let c = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let carol = c.user("carol").await;
+    let (_, group) = post_json(&alice, "/api/v1/groups", &atelier()).await;
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let on_c = carol.follow(&format!("atelier_velo@{}", a.domain)).await;
+    eventually(30, "carol follows the group", || async {
+        let (_, rel) = carol.get(&format!("/api/v1/accounts/relationships?id[]={on_c}")).await;
+        (rel[0]["following"] == true).then_some(())
+    })
+    .await;
+
+    let (status, event) = post_json(&alice, "/api/v1/events", &json!({
+        "title": "Démontage de roue libre", "starts_at": "2027-06-01T09:00:00Z", "group_id": group_id
+    })).await;
+    assert_eq!(status, 200, "{event}");
+    let post = alice.post_status("Atelier ouvert samedi avec @atelier_velo").await;
+    let (event_uri, post_uri) = (event["uri"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
+    eventually(30, "the group's session and post reach carol's node", || async {
+        let (e, p) = (event_uri.clone(), post_uri.clone());
+        c.with_db(move |conn| {
+            let session = maillage_db::sessions::find_by_ap_id(conn, &e).unwrap();
+            let post = maillage_db::posts::find_by_ap_id(conn, &p).unwrap();
+            (session.is_some() && post.is_some()).then_some(())
+        })
+        .await
+    })
+    .await;
+
+    let bea = a.user("bea").await;
+    let mut open = atelier();
+    open["username"] = json!("repair_cafe");
+    open["join_policy"] = json!("open");
+    let (_, cafe) = post_json(&alice, "/api/v1/groups", &open).await;
+    let cafe_id = cafe["id"].as_str().unwrap();
+    let (_, joined) = post_json(&bea, &format!("/api/v1/groups/{cafe_id}/join"), &json!({})).await;
+    let bea_id = joined["account"]["id"].as_str().unwrap();
+    let (status, promoted) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"), &json!({ "role": "moderator" })).await;
+    assert_eq!(status, 200, "{promoted}");
+    assert_eq!(promoted["role"], "moderator");
+    let (status, _) = post_json(&bea, &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"), &json!({ "role": "admin" })).await;
+    assert_eq!(status, 403, "only admins change roles");
+    let alice_id = {
+        let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
+        me["id"].as_str().unwrap().to_owned()
+    };
+    let (status, _) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/members/{alice_id}/role"), &json!({ "role": "member" })).await;
+    assert_eq!(status, 422, "a group keeps an admin");
+}

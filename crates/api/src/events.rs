@@ -45,6 +45,7 @@ struct EventParams {
     timezone: Option<String>,
     place: Option<PlaceParams>,
     capacity: Option<i32>,
+    group_id: Option<String>,
 }
 
 fn time(field: &str, raw: Option<String>) -> Result<Option<Timestamp>, Error> {
@@ -108,6 +109,12 @@ async fn create(
         latitude: place.lat,
         longitude: place.lon,
         capacity: p.capacity,
+        group: match &p.group_id {
+            Some(g) => {
+                Some(g.parse().map_err(|_| Error::unprocessable("Validation failed: group_id: not an id"))?)
+            }
+            None => None,
+        },
     };
     let (outbound, urls) = (state.outbound(), state.urls.clone());
     let json = state

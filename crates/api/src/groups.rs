@@ -24,7 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/groups/{id}/join", web::post().to(join))
         .route("/api/v1/groups/{id}/leave", web::post().to(leave))
         .route("/api/v1/groups/{id}/members/{member}/approve", web::post().to(approve))
-        .route("/api/v1/groups/{id}/members/{member}/reject", web::post().to(reject));
+        .route("/api/v1/groups/{id}/members/{member}/reject", web::post().to(reject))
+        .route("/api/v1/groups/{id}/members/{member}/role", web::post().to(set_role));
 }
 
 #[derive(Deserialize, Default)]
@@ -211,4 +212,30 @@ async fn reject(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     decide(req, path, &state, false).await
+}
+
+#[derive(Deserialize)]
+struct RoleParams {
+    role: String,
+}
+
+async fn set_role(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write"]).await?;
+    let (group, member) = path.into_inner();
+    let (group, member) = (path_id(&group)?, path_id(&member)?);
+    let params: RoleParams = crate::mastodon::params::body(&req, &bytes)?;
+    let urls = state.urls.clone();
+    let json = state
+        .db
+        .run(move |conn| {
+            let row = cases::set_role(conn, &auth.user, group, member, &params.role)?;
+            membership_to_api(conn, &row, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json))
 }

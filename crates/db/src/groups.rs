@@ -118,3 +118,11 @@ pub fn members(
     }
     q.load(conn).map_err(db_error)
 }
+
+pub fn set_role(conn: &mut DbConnection, id: i64, role: &str) -> Result<(), Error> {
+    diesel::update(memberships::table.find(id))
+        .set(memberships::role.eq(role))
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}

@@ -248,3 +248,37 @@ pub fn decide(
         groups::find_membership(conn, group.id(), member_id)
     })
 }
+
+/// An admin gives a member of a local group another role.
+pub fn set_role(
+    conn: &mut DbConnection,
+    user: &User,
+    group_id: Id,
+    member_id: Id,
+    role: &str,
+) -> Result<MembershipRow, Error> {
+    if !["admin", "moderator", "member"].contains(&role) {
+        return Err(Error::unprocessable("Validation failed: role: must be one of admin, moderator, member"));
+    }
+    transaction::write(conn, |conn| {
+        let me = actor_of_user(conn, user.id)?;
+        let group = group_actor(conn, group_id)?;
+        let mine = groups::find_membership(conn, group.id(), me.id())?;
+        if !group.local || !mine.as_ref().is_some_and(|m| m.is_accepted() && m.role == "admin") {
+            return Err(Error::forbidden("only the group's admins change roles"));
+        }
+        let row = groups::find_membership(conn, group.id(), member_id)?
+            .filter(MembershipRow::is_accepted)
+            .ok_or_else(|| Error::not_found("Record not found: no such member"))?;
+        if row.role == "admin"
+            && role != "admin"
+            && groups::members(conn, group.id(), false)?.iter().filter(|(m, _)| m.role == "admin").count()
+                == 1
+        {
+            return Err(Error::unprocessable("Validation failed: role: a group keeps at least one admin"));
+        }
+        groups::set_role(conn, row.id, role)?;
+        groups::find_membership(conn, group.id(), member_id)?
+            .ok_or_else(|| Error::internal("membership vanished"))
+    })
+}

@@ -27,6 +27,8 @@ pub struct NewSession {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub capacity: Option<i32>,
+    /// A local group the organizer belongs to, which then announces it.
+    pub group: Option<Id>,
 }
 
 fn check(new: &NewSession) -> Result<Timestamp, Error> {
@@ -70,13 +72,22 @@ pub fn create(
     let starts = check(new)?;
     transaction::write(conn, |conn| {
         let organizer = actor_of_user(conn, user.id)?;
+        if let Some(group) = new.group {
+            let member = maillage_db::groups::find_membership(conn, group, organizer.id())?
+                .is_some_and(|m| m.is_accepted());
+            if !member {
+                return Err(Error::unprocessable(
+                    "Validation failed: group_id: you are not a member of this group",
+                ));
+            }
+        }
         let now = Timestamp::now();
         let id = Id::generate_at(now);
         let row = SessionRow {
             id: id.as_i64(),
             ap_id: urls.object(id),
             organizer_id: organizer.id,
-            group_id: None,
+            group_id: new.group.map(Id::as_i64),
             title: new.title.trim().to_owned(),
             description_html: render_markdown(&new.description, &|_| None),
             starts_at: starts.as_micros(),

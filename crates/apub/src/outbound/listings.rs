@@ -85,7 +85,7 @@ impl ApubOutbound {
     /// FEP-1b12: a local group announces what its members publish in it,
     /// wrapping the activity; and, since Mastodon cannot read an Announce
     /// of an activity, a bare Announce of the object too (as Lemmy does).
-    fn group_announce(
+    pub(super) fn group_announce(
         &self,
         conn: &mut DbConnection,
         group: Id,

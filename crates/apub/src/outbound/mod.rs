@@ -135,6 +135,21 @@ impl ApubOutbound {
         if let (Some(territory), "Create") = (territory, kind) {
             self.territory_announce(conn, post, &territory)?;
         }
+        // A member mentioning a local group posts in it: the group relays.
+        if kind == "Create" && matches!(post.visibility.as_str(), "public" | "unlisted") {
+            for href in tags.iter().filter(|t| t.kind == "mention").filter_map(|t| t.href.as_deref()) {
+                let Some(group) = actors::find_by_ap_id(conn, href)?
+                    .filter(|g| g.local && g.kind == "Group" && g.purpose.is_none())
+                else {
+                    continue;
+                };
+                let member = maillage_db::groups::find_membership(conn, group.id(), author.id())?
+                    .is_some_and(|m| m.is_accepted());
+                if member {
+                    self.group_announce(conn, group.id(), &activity, &post.ap_id, "Create")?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -250,6 +265,9 @@ impl Outbound for ApubOutbound {
                 );
                 let inboxes = follows::remote_follower_inboxes(conn, organizer.id())?;
                 self.enqueue(conn, &activity, organizer, inboxes)?;
+                if let Some(group) = session.group_id.map(Id::from_i64) {
+                    self.group_announce(conn, group, &activity, &session.ap_id, "Create")?;
+                }
                 if organizer.purpose.is_none() {
                     if let Some(t) = actors::find_by_purpose(conn, PURPOSE_TERRITORY)? {
                         let followers: Vec<String> = t.followers_url.clone().into_iter().collect();
