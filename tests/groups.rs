@@ -160,12 +160,18 @@ async fn a_group_relays_its_members_sessions_and_posts_and_admins_set_roles() {
     })
     .await;
 
-    let (status, event) = post_json(&alice, "/api/v1/events", &json!({
-        "title": "Démontage de roue libre", "starts_at": "2027-06-01T09:00:00Z", "group_id": group_id
-    })).await;
+    let (status, event) = post_json(
+        &alice,
+        "/api/v1/events",
+        &json!({
+            "title": "Démontage de roue libre", "starts_at": "2027-06-01T09:00:00Z", "group_id": group_id
+        }),
+    )
+    .await;
     assert_eq!(status, 200, "{event}");
     let post = alice.post_status("Atelier ouvert samedi avec @atelier_velo").await;
-    let (event_uri, post_uri) = (event["uri"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
+    let (event_uri, post_uri) =
+        (event["uri"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
     eventually(30, "the group's session and post reach carol's node", || async {
         let (e, p) = (event_uri.clone(), post_uri.clone());
         c.with_db(move |conn| {
@@ -185,15 +191,30 @@ async fn a_group_relays_its_members_sessions_and_posts_and_admins_set_roles() {
     let cafe_id = cafe["id"].as_str().unwrap();
     let (_, joined) = post_json(&bea, &format!("/api/v1/groups/{cafe_id}/join"), &json!({})).await;
     let bea_id = joined["account"]["id"].as_str().unwrap();
-    let (status, promoted) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"), &json!({ "role": "moderator" })).await;
+    let (status, promoted) = post_json(
+        &alice,
+        &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"),
+        &json!({ "role": "moderator" }),
+    )
+    .await;
     assert_eq!(status, 200, "{promoted}");
     assert_eq!(promoted["role"], "moderator");
-    let (status, _) = post_json(&bea, &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"), &json!({ "role": "admin" })).await;
+    let (status, _) = post_json(
+        &bea,
+        &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"),
+        &json!({ "role": "admin" }),
+    )
+    .await;
     assert_eq!(status, 403, "only admins change roles");
     let alice_id = {
         let (_, me) = alice.get("/api/v1/accounts/verify_credentials").await;
         me["id"].as_str().unwrap().to_owned()
     };
-    let (status, _) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/members/{alice_id}/role"), &json!({ "role": "member" })).await;
+    let (status, _) = post_json(
+        &alice,
+        &format!("/api/v1/groups/{cafe_id}/members/{alice_id}/role"),
+        &json!({ "role": "member" }),
+    )
+    .await;
     assert_eq!(status, 422, "a group keeps an admin");
 }
