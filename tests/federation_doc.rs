@@ -130,12 +130,7 @@ async fn the_examples_of_federation_md_match_real_output() {
         .json()
         .await
         .unwrap();
-    let group_on_b = bob.follow(&format!("atelier@{}", a.domain)).await;
-    eventually(30, "bob follows the group", || async {
-        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={group_on_b}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    let group_on_b = bob.follow_accepted(&format!("atelier@{}", a.domain)).await;
     client()
         .post(a.url("/api/v1/listings"))
         .bearer_auth(&alice.token)

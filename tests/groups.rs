@@ -115,12 +115,7 @@ async fn a_groups_listing_reaches_a_follower_on_a_third_node() {
     let alice = a.user("alice").await;
     let carol = c.user("carol").await;
     let (_, group) = post_json(&alice, "/api/v1/groups", &atelier()).await;
-    let on_c = carol.follow(&format!("atelier_velo@{}", a.domain)).await;
-    eventually(30, "carol follows the group", || async {
-        let (_, rel) = carol.get(&format!("/api/v1/accounts/relationships?id[]={on_c}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    carol.follow_accepted(&format!("atelier_velo@{}", a.domain)).await;
     let listing = json!({
         "kind": "need", "category": "goods", "title": "Cherche des chambres à air", "terms": { "mode": "gift" },
         "group_id": group["id"]
@@ -153,12 +148,7 @@ async fn a_group_relays_its_members_sessions_and_posts_and_admins_set_roles() {
     let carol = c.user("carol").await;
     let (_, group) = post_json(&alice, "/api/v1/groups", &atelier()).await;
     let group_id = group["id"].as_str().unwrap().to_owned();
-    let on_c = carol.follow(&format!("atelier_velo@{}", a.domain)).await;
-    eventually(30, "carol follows the group", || async {
-        let (_, rel) = carol.get(&format!("/api/v1/accounts/relationships?id[]={on_c}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    carol.follow_accepted(&format!("atelier_velo@{}", a.domain)).await;
 
     let (status, event) = post_json(
         &alice,

@@ -62,12 +62,7 @@ async fn a_listing_reaches_a_following_territory_with_every_field_intact() {
     let b = TestNode::start().await;
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
-    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
-    eventually(30, "territory follow accepted", || async {
-        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
 
     let (status, created) =
         send_json(&alice, reqwest::Method::POST, "/api/v1/listings", &full_listing()).await;
@@ -242,12 +237,7 @@ async fn interest_from_another_territory_is_accepted_and_both_see_in_progress() 
     let b = TestNode::start().await;
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
-    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
-    eventually(30, "territory follow accepted", || async {
-        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
     let (_, created) = send_json(&alice, reqwest::Method::POST, "/api/v1/listings", &full_listing()).await;
     let uri = created["uri"].as_str().unwrap().to_owned();
     let on_b = eventually(30, "the listing arrives", || remote_listing(&bob, &uri)).await;

@@ -99,12 +99,7 @@ async fn a_session_reaches_a_node_that_follows_the_territory() {
     let b = TestNode::start().await;
     let org = a.user("org").await;
     let bob = b.user("bob").await;
-    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
-    harness::eventually(30, "territory follow accepted", || async {
-        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
     let (_, event) = post_json(
         &org,
         "/api/v1/events",
@@ -134,12 +129,7 @@ async fn people_on_another_node_take_places_and_wait_for_them() {
     let local = a.user("lou").await;
     let bob = b.user("bob").await;
     let bea = b.user("bea").await;
-    let territory = bob.follow(&format!("territory@{}", a.domain)).await;
-    harness::eventually(30, "territory follow accepted", || async {
-        let (_, rel) = bob.get(&format!("/api/v1/accounts/relationships?id[]={territory}")).await;
-        (rel[0]["following"] == true).then_some(())
-    })
-    .await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
     let (_, event) = post_json(
         &org,
         "/api/v1/events",

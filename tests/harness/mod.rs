@@ -219,6 +219,18 @@ impl TestUser {
         id
     }
 
+    /// Follows `handle` and waits until the follow is accepted; returns the
+    /// account id on this user's node.
+    pub async fn follow_accepted(&self, handle: &str) -> String {
+        let id = self.follow(handle).await;
+        eventually(30, &format!("the follow of {handle} accepted"), || async {
+            let (_, rel) = self.get(&format!("/api/v1/accounts/relationships?id[]={id}")).await;
+            (rel[0]["following"] == true).then_some(())
+        })
+        .await;
+        id
+    }
+
     pub async fn post_status(&self, text: &str) -> Value {
         let (status, body) = self.post("/api/v1/statuses", &[("status", text)]).await;
         assert_eq!(status, 200, "{body}");
