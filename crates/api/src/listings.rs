@@ -222,17 +222,12 @@ async fn update(
     let (auth, _) = require(&req, &state, &["write:listings"]).await?;
     let id = path_id(&path)?;
     let params = parse_params(&bytes)?;
-    // Dates can fail on their own: check them before the transaction.
-    apply(params.clone(), &mut ListingDraft::default())?;
-    let params = std::sync::Mutex::new(Some(params));
     let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
     let row = state
         .db
         .run(move |conn| {
             cases::update(conn, &outbound, &urls, &config.territory, &auth.user, id, &|draft| {
-                if let Some(p) = params.lock().ok().and_then(|mut p| p.take()) {
-                    let _ = apply(p, draft);
-                }
+                apply(params.clone(), draft)
             })
         })
         .await?;

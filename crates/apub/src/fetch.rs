@@ -69,11 +69,6 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
     let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     verify_post_origin(&note, url).map_err(Error::from)?;
     let author = fetch_author(data, &note).await?;
-    if is_listing(&object) {
-        let row =
-            data.db.write_batched(move |conn| upsert_remote_listing(conn, &object, &author.row)).await?;
-        return Ok(Content::Listing(Box::new(row)));
-    }
     let row = data.db.write_batched(move |conn| upsert_remote_post(conn, &note, &author.row)).await?;
     Ok(Content::Post(Box::new(row)))
 }

@@ -169,7 +169,8 @@ pub fn draft_of(row: &ListingRow) -> ListingDraft {
     }
 }
 
-/// Edits a listing: `change` receives the current draft and edits it.
+/// Edits a listing: `change` receives the current draft and edits it (or
+/// refuses the edit, which then changes nothing).
 pub fn update(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
@@ -177,12 +178,12 @@ pub fn update(
     territory: &TerritoryConfig,
     user: &User,
     id: Id,
-    change: &dyn Fn(&mut ListingDraft),
+    change: &dyn Fn(&mut ListingDraft) -> Result<(), Error>,
 ) -> Result<ListingRow, Error> {
     transaction::write(conn, |conn| {
         let (existing, author) = own(conn, user, id)?;
         let mut draft = draft_of(&existing);
-        change(&mut draft);
+        change(&mut draft)?;
         let row = build_row(&draft, &author, urls, territory, Some(&existing), Timestamp::now())?;
         listings::update(conn, &row)?;
         outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &author })?;
