@@ -9,6 +9,9 @@
 //! - [`config`]: the node's configuration, parsed from TOML text and an
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
+//! - [`fold`]: case and accent folding of words.
+//! - [`policy`]: federation policies (mode, domain blocks and allows,
+//!   content filters) as pure functions over an admin's settings.
 //! - [`geo`]: great-circle distances and bounding boxes.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
 //! - [`listing`]: offers and needs: kinds, categories, terms, visibility,
@@ -24,9 +27,11 @@ pub mod account;
 pub mod config;
 pub mod database_url;
 pub mod error;
+pub mod fold;
 pub mod geo;
 pub mod id;
 pub mod listing;
+pub mod policy;
 pub mod scope;
 pub mod time;
 pub mod urls;

@@ -36,6 +36,8 @@ pub struct ActorRow {
     pub published_at: i64,
     pub updated_at: i64,
     pub fetched_at: Option<i64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 impl ActorRow {

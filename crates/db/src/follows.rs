@@ -153,6 +153,43 @@ pub fn remote_follower_inboxes(conn: &mut DbConnection, actor: Id) -> Result<Vec
     Ok(inboxes)
 }
 
+/// The same, leaving out the followers in `except` (territories linked at
+/// the `listings` level, which do not take posts).
+pub fn remote_follower_inboxes_except(
+    conn: &mut DbConnection,
+    actor: Id,
+    except: &[i64],
+) -> Result<Vec<String>, Error> {
+    let rows: Vec<(String, Option<String>)> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
+        .filter(follows::followed_id.eq(actor.as_i64()))
+        .filter(follows::state.eq(ACCEPTED))
+        .filter(actors::local.eq(false))
+        .filter(actors::id.ne_all(except))
+        .select((actors::inbox_url, actors::shared_inbox_url))
+        .load(conn)
+        .map_err(db_error)?;
+    let mut inboxes: Vec<String> = rows.into_iter().map(|(inbox, shared)| shared.unwrap_or(inbox)).collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// Whether a local person or group (not the node's own actors) follows
+/// `actor`.
+pub fn has_local_follower_person(conn: &mut DbConnection, actor: Id) -> Result<bool, Error> {
+    let n: i64 = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
+        .filter(follows::followed_id.eq(actor.as_i64()))
+        .filter(follows::state.eq(ACCEPTED))
+        .filter(actors::local.eq(true))
+        .filter(actors::purpose.is_null())
+        .count()
+        .get_result(conn)
+        .map_err(db_error)?;
+    Ok(n > 0)
+}
+
 /// Removes every follow between local actors and actors of `domain`, both
 /// ways (used when a domain is suspended).
 pub fn delete_with_domain(conn: &mut DbConnection, domain: &str) -> Result<usize, Error> {

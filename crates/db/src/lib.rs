@@ -18,7 +18,9 @@
 //!   queries: [`users`], [`tokens`], [`actors`], [`follows`], [`posts`],
 //!   [`interactions`] (boosts, likes, reports), [`received`] (activity ids
 //!   already processed), [`deliveries`] (the outgoing queue), [`instances`]
-//!   (health of other servers).
+//!   (health of other servers), [`policies`] (domain blocks and allows,
+//!   content filters, run-time settings, purges), [`links`] (territory
+//!   links).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
 //! crates convert them into their own response types.
@@ -33,8 +35,10 @@ pub mod follows;
 pub mod groups;
 pub mod instances;
 pub mod interactions;
+pub mod links;
 pub mod listings;
 pub mod migrations;
+pub mod policies;
 pub mod pool;
 pub mod posts;
 pub mod received;

@@ -156,6 +156,8 @@ pub struct ListingFilter {
     pub group: Option<i64>,
     /// Visibilities the viewer may see.
     pub visibilities: Vec<String>,
+    /// Authors left out (limited by the federation policy).
+    pub hidden_authors: Vec<i64>,
     pub max_id: Option<i64>,
     pub limit: i64,
 }
@@ -201,6 +203,9 @@ pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingR
     }
     if let Some(group) = f.group {
         q = q.filter(listings::group_id.eq(group));
+    }
+    if !f.hidden_authors.is_empty() {
+        q = q.filter(listings::author_id.ne_all(f.hidden_authors.clone()));
     }
     q = q.filter(listings::visibility.eq_any(f.visibilities.clone()));
     if let Some(max) = f.max_id {

@@ -184,12 +184,13 @@ pub fn mark_all_deleted_by(conn: &mut DbConnection, author: Id, now: Timestamp) 
 
 /// Which posts a timeline shows.
 #[derive(Debug, Clone, Copy)]
-pub enum Timeline {
+pub enum Timeline<'a> {
     /// Posts by the actors `viewer` follows, and its own.
     Home { viewer: Id },
     /// Public posts; `local` restricts to this node's (`Some(true)`) or to
-    /// other nodes' (`Some(false)`).
-    Public { local: Option<bool> },
+    /// other nodes' (`Some(false)`); posts by the `hidden` authors (limited
+    /// by the federation policy) are left out.
+    Public { local: Option<bool>, hidden: &'a [i64] },
     /// One author's public and unlisted posts.
     Author { author: Id },
 }
@@ -205,7 +206,7 @@ pub struct Page {
 }
 
 /// A timeline page, newest first.
-pub fn timeline(conn: &mut DbConnection, which: Timeline, page: Page) -> Result<Vec<PostRow>, Error> {
+pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Result<Vec<PostRow>, Error> {
     use crate::schema::follows;
     let mut q = posts::table.select(PostRow::as_select()).filter(posts::deleted_at.is_null()).into_boxed();
     q = match which {
@@ -217,8 +218,11 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline, page: Page) -> Result<
             q.filter(posts::author_id.eq_any(followed).or(posts::author_id.eq(viewer.as_i64())))
                 .filter(posts::visibility.ne("direct"))
         }
-        Timeline::Public { local } => {
-            let q = q.filter(posts::visibility.eq("public"));
+        Timeline::Public { local, hidden } => {
+            let mut q = q.filter(posts::visibility.eq("public"));
+            if !hidden.is_empty() {
+                q = q.filter(posts::author_id.ne_all(hidden.to_vec()));
+            }
             match local {
                 Some(l) => q.filter(posts::local.eq(l)),
                 None => q,

@@ -59,6 +59,8 @@ diesel::table! {
         published_at -> BigInt,
         updated_at -> BigInt,
         fetched_at -> Nullable<BigInt>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
     }
 }
 
@@ -294,6 +296,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    domain_blocks (id) {
+        id -> BigInt,
+        domain -> Text,
+        severity -> Text,
+        reject_media -> Bool,
+        reject_reports -> Bool,
+        private_comment -> Text,
+        public_comment -> Text,
+        obfuscate -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    domain_allows (id) {
+        id -> BigInt,
+        domain -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    content_filters (id) {
+        id -> BigInt,
+        kind -> Text,
+        value -> Text,
+        domain -> Nullable<Text>,
+        action -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    node_settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    territory_links (id) {
+        id -> BigInt,
+        partner_id -> BigInt,
+        level -> Text,
+        state -> Text,
+        initiated_here -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(territory_links -> actors (partner_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
 diesel::joinable!(listings -> actors (author_id));
@@ -320,4 +378,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     sessions,
     participations,
+    domain_blocks,
+    domain_allows,
+    content_filters,
+    node_settings,
+    territory_links,
 );

@@ -66,6 +66,8 @@ pub fn local_actor_row(urls: &LocalUrls, new: &NewLocalActor<'_>, keys: KeyPair,
         published_at: now.as_micros(),
         updated_at: now.as_micros(),
         fetched_at: None,
+        latitude: None,
+        longitude: None,
     }
 }
 
@@ -96,9 +98,14 @@ pub fn ensure_node_actors(conn: &mut DbConnection, config: &Config) -> Result<(A
         crate::text::sanitize_html(&crate::text::render_markdown(&config.territory.description, &|_| None));
     let territory = match actors::find_by_purpose(conn, PURPOSE_TERRITORY)? {
         Some(mut a) => {
-            if a.display_name != config.territory.name || a.summary_html != summary {
+            let centre = (Some(config.territory.latitude), Some(config.territory.longitude));
+            if a.display_name != config.territory.name
+                || a.summary_html != summary
+                || (a.latitude, a.longitude) != centre
+            {
                 a.display_name = config.territory.name.clone();
                 a.summary_html = summary;
+                (a.latitude, a.longitude) = centre;
                 a.updated_at = Timestamp::now().as_micros();
                 transaction::write(conn, |c| actors::update(c, &a))?;
             }
@@ -116,7 +123,9 @@ pub fn ensure_node_actors(conn: &mut DbConnection, config: &Config) -> Result<(A
                 purpose: Some(PURPOSE_TERRITORY),
                 user_id: None,
             };
-            let row = local_actor_row(&urls, &new, keys, Timestamp::now());
+            let mut row = local_actor_row(&urls, &new, keys, Timestamp::now());
+            row.latitude = Some(config.territory.latitude);
+            row.longitude = Some(config.territory.longitude);
             transaction::write(conn, |c| actors::insert(c, &row))?;
             row
         }

@@ -36,6 +36,14 @@ pub enum Outgoing<'a> {
         follower: &'a ActorRow,
         target: &'a ActorRow,
     },
+    /// Our territory actor follows another territory's: a link proposal
+    /// (or the approval of theirs), carrying the link level.
+    LinkFollow {
+        follow: &'a FollowRow,
+        territory: &'a ActorRow,
+        partner: &'a ActorRow,
+        level: &'a str,
+    },
     UndoFollow {
         follow: &'a FollowRow,
         follower: &'a ActorRow,

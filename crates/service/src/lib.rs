@@ -15,6 +15,9 @@
 //! - [`groups`]: collectives, initiatives and projects, and their members.
 //! - [`interactions`]: favourites and boosts.
 //! - [`keys`]: RSA key pairs for local actors.
+//! - [`links`]: territory links (proposed, requested, active, ended).
+//! - [`policy`]: federation policies (the shared snapshot and the admin
+//!   use cases: mode, domain blocks and allows, CSV, content filters).
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
@@ -33,8 +36,10 @@ pub mod follows;
 pub mod groups;
 pub mod interactions;
 pub mod keys;
+pub mod links;
 pub mod listings;
 pub mod password;
+pub mod policy;
 pub mod posts;
 pub mod sessions;
 pub mod text;

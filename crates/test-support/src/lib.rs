@@ -197,5 +197,7 @@ pub fn actor_row(
         published_at: now,
         updated_at: now,
         fetched_at: Some(now),
+        latitude: None,
+        longitude: None,
     }
 }

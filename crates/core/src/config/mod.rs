@@ -179,6 +179,26 @@ pub struct FederationConfig {
     pub dead_after_hours: u64,
     /// Finished deliveries are kept this long, then pruned.
     pub delivery_retention_hours: u64,
+    /// Who may read this node's domain blocks at
+    /// `/api/v1/instance/domain_blocks`.
+    pub show_domain_blocks: ShowDomainBlocks,
+    /// How often each process checks whether an admin changed the
+    /// federation policies (in any process sharing the database).
+    pub policy_refresh_millis: u64,
+}
+
+/// Who may read the list of blocked domains, as Mastodon's setting of the
+/// same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ShowDomainBlocks {
+    /// Nobody: the endpoint answers 404.
+    Disabled,
+    /// Signed-in people only.
+    Users,
+    /// Anyone: neighbouring territories can see whom this one refuses.
+    #[default]
+    All,
 }
 
 impl Default for FederationConfig {
@@ -192,6 +212,8 @@ impl Default for FederationConfig {
             retry_max_attempts: 16,
             dead_after_hours: 72,
             delivery_retention_hours: 168,
+            show_domain_blocks: ShowDomainBlocks::All,
+            policy_refresh_millis: 1000,
         }
     }
 }

@@ -70,6 +70,7 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("federation.retry_max_attempts", in_range(f.retry_max_attempts, 1, 100));
     check("federation.dead_after_hours", in_range(f.dead_after_hours, 1, 24 * 365));
     check("federation.delivery_retention_hours", in_range(f.delivery_retention_hours, 1, 24 * 365));
+    check("federation.policy_refresh_millis", in_range(f.policy_refresh_millis, 50, 60_000));
     issues
 }
 

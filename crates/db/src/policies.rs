@@ -1,0 +1,265 @@
+//! Federation policies: domain blocks and allows, content filters, the
+//! small run-time settings (federation mode, policy version), and the purge
+//! of what was cached from a suspended domain.
+
+use diesel::prelude::*;
+use maillage_core::policy::DomainPattern;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::{actors, content_filters, deliveries, domain_allows, domain_blocks, node_settings};
+
+pub const POLICY_VERSION: &str = "policy_version";
+pub const FEDERATION_MODE: &str = "federation_mode";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = domain_blocks)]
+pub struct DomainBlockRow {
+    pub id: i64,
+    pub domain: String,
+    pub severity: String,
+    pub reject_media: bool,
+    pub reject_reports: bool,
+    pub private_comment: String,
+    pub public_comment: String,
+    pub obfuscate: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = domain_allows)]
+pub struct DomainAllowRow {
+    pub id: i64,
+    pub domain: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = content_filters)]
+pub struct ContentFilterRow {
+    pub id: i64,
+    pub kind: String,
+    pub value: String,
+    pub domain: Option<String>,
+    pub action: String,
+    pub created_at: i64,
+}
+
+pub fn blocks(conn: &mut DbConnection) -> Result<Vec<DomainBlockRow>, Error> {
+    domain_blocks::table
+        .order(domain_blocks::id.asc())
+        .select(DomainBlockRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+pub fn find_block(conn: &mut DbConnection, id: i64) -> Result<Option<DomainBlockRow>, Error> {
+    domain_blocks::table.find(id).select(DomainBlockRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_block_by_domain(conn: &mut DbConnection, domain: &str) -> Result<Option<DomainBlockRow>, Error> {
+    domain_blocks::table
+        .filter(domain_blocks::domain.eq(domain))
+        .select(DomainBlockRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn insert_block(conn: &mut DbConnection, row: &DomainBlockRow) -> Result<(), Error> {
+    diesel::insert_into(domain_blocks::table).values(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn update_block(conn: &mut DbConnection, row: &DomainBlockRow) -> Result<(), Error> {
+    diesel::update(domain_blocks::table.find(row.id)).set(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn delete_block(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    diesel::delete(domain_blocks::table.find(id)).execute(conn).map(|n| n > 0).map_err(db_error)
+}
+
+pub fn allows(conn: &mut DbConnection) -> Result<Vec<DomainAllowRow>, Error> {
+    domain_allows::table
+        .order(domain_allows::id.asc())
+        .select(DomainAllowRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+pub fn find_allow(conn: &mut DbConnection, id: i64) -> Result<Option<DomainAllowRow>, Error> {
+    domain_allows::table.find(id).select(DomainAllowRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_allow_by_domain(conn: &mut DbConnection, domain: &str) -> Result<Option<DomainAllowRow>, Error> {
+    domain_allows::table
+        .filter(domain_allows::domain.eq(domain))
+        .select(DomainAllowRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn insert_allow(conn: &mut DbConnection, row: &DomainAllowRow) -> Result<(), Error> {
+    diesel::insert_into(domain_allows::table).values(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn delete_allow(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    diesel::delete(domain_allows::table.find(id)).execute(conn).map(|n| n > 0).map_err(db_error)
+}
+
+pub fn filters(conn: &mut DbConnection) -> Result<Vec<ContentFilterRow>, Error> {
+    content_filters::table
+        .order(content_filters::id.asc())
+        .select(ContentFilterRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+pub fn insert_filter(conn: &mut DbConnection, row: &ContentFilterRow) -> Result<(), Error> {
+    diesel::insert_into(content_filters::table).values(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn delete_filter(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    diesel::delete(content_filters::table.find(id)).execute(conn).map(|n| n > 0).map_err(db_error)
+}
+
+pub fn setting(conn: &mut DbConnection, key: &str) -> Result<Option<String>, Error> {
+    node_settings::table
+        .filter(node_settings::key.eq(key))
+        .select(node_settings::value)
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+pub fn set_setting(conn: &mut DbConnection, key: &str, value: &str, now: Timestamp) -> Result<(), Error> {
+    let updated = diesel::update(node_settings::table.filter(node_settings::key.eq(key)))
+        .set((node_settings::value.eq(value), node_settings::updated_at.eq(now.as_micros())))
+        .execute(conn)
+        .map_err(db_error)?;
+    if updated == 0 {
+        diesel::insert_into(node_settings::table)
+            .values((
+                node_settings::key.eq(key),
+                node_settings::value.eq(value),
+                node_settings::updated_at.eq(now.as_micros()),
+            ))
+            .execute(conn)
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The version every process compares with its snapshot's.
+pub fn policy_version(conn: &mut DbConnection) -> Result<i64, Error> {
+    Ok(setting(conn, POLICY_VERSION)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// Marks the policies changed, inside the transaction that changed them.
+/// The row is locked by the update, so concurrent changes get distinct
+/// versions.
+pub fn bump_policy_version(conn: &mut DbConnection, now: Timestamp) -> Result<i64, Error> {
+    let next = policy_version(conn)? + 1;
+    set_setting(conn, POLICY_VERSION, &next.to_string(), now)?;
+    Ok(next)
+}
+
+/// Remote actors whose domain falls under `pattern`, with their domain:
+/// the database narrows by substring, the pattern decides.
+pub fn remote_actors_under(
+    conn: &mut DbConnection,
+    pattern: &DomainPattern,
+) -> Result<Vec<(i64, String)>, Error> {
+    let needle = pattern.as_str().trim_start_matches("*.");
+    let rows: Vec<(i64, String)> = actors::table
+        .filter(actors::local.eq(false))
+        .filter(actors::domain.like(format!("%{needle}%")))
+        .select((actors::id, actors::domain))
+        .load(conn)
+        .map_err(db_error)?;
+    Ok(rows.into_iter().filter(|(_, d)| pattern.covers(d)).collect())
+}
+
+/// Removes remote actors and, by cascade, their follows both ways, posts,
+/// boosts, likes, listings, sessions, memberships and participations.
+pub fn delete_remote_actors(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+    for chunk in ids.chunks(500) {
+        diesel::delete(actors::table.filter(actors::id.eq_any(chunk)).filter(actors::local.eq(false)))
+            .execute(conn)
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Drops what was waiting to be sent to hosts under `pattern` that `keep`
+/// refuses.
+pub fn drop_pending_deliveries(
+    conn: &mut DbConnection,
+    pattern: &DomainPattern,
+    refused: &dyn Fn(&str) -> bool,
+) -> Result<usize, Error> {
+    let needle = pattern.as_str().trim_start_matches("*.");
+    let hosts: Vec<String> = deliveries::table
+        .filter(deliveries::host.like(format!("%{needle}%")))
+        .select(deliveries::host)
+        .distinct()
+        .load(conn)
+        .map_err(db_error)?;
+    let hosts: Vec<String> = hosts.into_iter().filter(|h| pattern.covers(h) && refused(h)).collect();
+    if hosts.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(
+        deliveries::table
+            .filter(deliveries::host.eq_any(&hosts))
+            .filter(deliveries::state.eq(crate::deliveries::PENDING)),
+    )
+    .execute(conn)
+    .map_err(db_error)
+}
+
+/// Every domain remote actors are stored under.
+pub fn remote_domains(conn: &mut DbConnection) -> Result<Vec<String>, Error> {
+    actors::table
+        .filter(actors::local.eq(false))
+        .select(actors::domain)
+        .distinct()
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Remote actors of `domains` that no local person or group follows.
+pub fn unfollowed_remote_actors_of(conn: &mut DbConnection, domains: &[String]) -> Result<Vec<i64>, Error> {
+    use crate::schema::follows;
+    let mut out = Vec::new();
+    for chunk in domains.chunks(500) {
+        let ids: Vec<i64> = actors::table
+            .filter(actors::local.eq(false))
+            .filter(actors::domain.eq_any(chunk))
+            .select(actors::id)
+            .load(conn)
+            .map_err(db_error)?;
+        out.extend(ids);
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let mut followed: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for chunk in out.chunks(500) {
+        let rows: Vec<i64> = follows::table
+            .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
+            .filter(follows::followed_id.eq_any(chunk))
+            .filter(follows::state.eq(crate::follows::ACCEPTED))
+            .filter(actors::local.eq(true))
+            .filter(actors::purpose.is_null())
+            .select(follows::followed_id)
+            .load(conn)
+            .map_err(db_error)?;
+        followed.extend(rows);
+    }
+    out.retain(|id| !followed.contains(id));
+    Ok(out)
+}
