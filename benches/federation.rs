@@ -155,7 +155,7 @@ fn inbox_bench() {
     let mut conn = pool.get().unwrap();
     let stored = maillage_db::posts::timeline(
         &mut conn,
-        maillage_db::posts::Timeline::Public { local: Some(false) },
+        maillage_db::posts::Timeline::Public { local: Some(false), hidden: &[] },
         maillage_db::posts::Page { limit: 1, ..Default::default() },
     )
     .unwrap();

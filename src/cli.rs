@@ -44,6 +44,86 @@ pub enum AdminCommand {
     /// Manage bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Federation policies: mode, domain blocks and allows, content filters, blocklist CSV.
+    #[command(subcommand)]
+    Federation(FederationCommand),
+    /// Links with other territories.
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationCommand {
+    /// Show the federation mode, or set it: open, blocklist (all but the blocked) or allowlist (only the allowed).
+    Mode { mode: Option<String> },
+    /// Block a domain (and its subdomains; *.example.org for the subdomains only), or change its block.
+    Block(BlockArgs),
+    /// Remove a domain's block.
+    Unblock { domain: String },
+    /// Allow a domain (in allowlist mode, only allowed domains federate).
+    Allow { domain: String },
+    /// Remove a domain's allow.
+    Disallow { domain: String },
+    /// List the mode, blocks, allows and content filters.
+    List,
+    /// Import a blocklist in Mastodon's CSV format (FILE, or - for standard input); all or nothing.
+    Import { file: PathBuf },
+    /// Export every block in Mastodon's CSV format (to FILE, or standard output).
+    Export { file: Option<PathBuf> },
+    /// Content filters.
+    #[command(subcommand)]
+    Filter(FilterCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BlockArgs {
+    pub domain: String,
+    /// suspend (refuse everything, purge), limit (keep out of public views) or noop (flags only).
+    #[arg(long, default_value = "suspend")]
+    pub severity: String,
+    #[arg(long)]
+    pub reject_media: bool,
+    #[arg(long)]
+    pub reject_reports: bool,
+    #[arg(long, default_value = "")]
+    pub public_comment: String,
+    #[arg(long, default_value = "")]
+    pub private_comment: String,
+    /// Show the domain partly starred in the public list.
+    #[arg(long)]
+    pub obfuscate: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilterCommand {
+    /// Add a filter: KIND is keyword, hashtag, object_types (with --domain), max_distance_km or max_age_days.
+    Add {
+        kind: String,
+        value: String,
+        #[arg(long)]
+        domain: Option<String>,
+        /// reject (drop the object) or flag (keep it and report it to moderators).
+        #[arg(long, default_value = "reject")]
+        action: String,
+    },
+    /// Remove a filter by id.
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TerritoryCommand {
+    /// Propose a link to another territory (a domain, a handle or an actor URL); the server delivers it.
+    Link {
+        domain: String,
+        #[arg(long, default_value = "full")]
+        level: String,
+    },
+    /// Approve the link another territory proposed.
+    Approve { domain: String },
+    /// End the link with another territory.
+    Unlink { domain: String },
+    /// List links and their state.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,9 @@
 //! thread, sharing the state) and the delivery worker. actix-web stops
 //! accepting on SIGTERM/SIGINT and lets requests in flight finish within
 //! `http.shutdown_timeout_secs`; the delivery worker stops after it, and
-//! whatever it had not sent stays queued in the database.
+//! whatever it had not sent stays queued in the database. Background
+//! tasks beside them: listing expiry, and the reload of the federation
+//! policies when an admin changes them (in any process).
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -63,6 +65,29 @@ async fn expire_listings(pool: DbPool, federation: Federation, mut stop: watch::
     }
 }
 
+/// Reloads this process's federation policy whenever an admin changed it,
+/// here or in another process sharing the database: one small read per
+/// tick, a full reload only when the version moved.
+async fn refresh_policies(
+    pool: DbPool,
+    policy: Arc<maillage_service::policy::PolicyHandle>,
+    every: std::time::Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let policy = policy.clone();
+        match pool.run(move |conn| policy.refresh(conn)).await {
+            Ok(false) => {}
+            Ok(true) => tracing::info!("federation policies reloaded"),
+            Err(e) => tracing::warn!(error = %e, "cannot read the federation policies"),
+        }
+    }
+}
+
 /// Starts a node on `listener` when given (tests pick their port first, so
 /// that the domain can name it), on `http.bind` otherwise.
 pub async fn start(
@@ -74,7 +99,9 @@ pub async fn start(
     let federation = Federation::start(pool.clone(), config.clone()).await?;
     let (stop_worker, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx.clone()));
-    tokio::spawn(expire_listings(pool.clone(), federation.clone(), stop_rx));
+    tokio::spawn(expire_listings(pool.clone(), federation.clone(), stop_rx.clone()));
+    let refresh_every = std::time::Duration::from_millis(config.federation.policy_refresh_millis);
+    tokio::spawn(refresh_policies(pool.clone(), federation.context().policy.clone(), refresh_every, stop_rx));
 
     let max_body = config.http.max_body_bytes;
     let workers = match config.http.workers {

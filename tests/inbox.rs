@@ -91,7 +91,7 @@ async fn a_signed_create_is_stored_once() {
         .with_db(|c| {
             maillage_db::posts::timeline(
                 c,
-                maillage_db::posts::Timeline::Public { local: Some(false) },
+                maillage_db::posts::Timeline::Public { local: Some(false), hidden: &[] },
                 maillage_db::posts::Page { limit: 40, ..Default::default() },
             )
             .unwrap()

@@ -14,6 +14,11 @@ use crate::exit::CommandError;
 
 pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
     let pool = open_database(config)?;
+    let cmd = match cmd {
+        AdminCommand::Federation(cmd) => return super::federation::run(config, &pool, cmd),
+        AdminCommand::Territory(cmd) => return super::federation::territory(config, pool, cmd),
+        cmd => cmd,
+    };
     let mut conn = pool.get()?;
     let conn = &mut *conn;
     match cmd {
@@ -65,6 +70,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
             let issued = tokens::issue_for_username(conn, &user, &scopes)?;
             println!("{}", issued.token);
         }
+        AdminCommand::Federation(_) | AdminCommand::Territory(_) => {}
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! codes and a message on standard error.
 
 mod admin;
+mod federation;
 mod serve;
 
 use std::process::ExitCode;

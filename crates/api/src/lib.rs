@@ -17,11 +17,15 @@
 //! - [`agreements`]: "I'm interested" and its answer.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
+//! - [`admin`]: federation policies for admins (Mastodon's
+//!   `domain_blocks` and `domain_allows`, the mode, content filters, CSV).
+//! - [`territory`]: territory links (public list, admin proposals).
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
 
 pub mod activitypub;
+pub mod admin;
 pub mod agreements;
 pub mod error;
 pub mod events;
@@ -32,6 +36,7 @@ pub mod listings;
 pub mod mastodon;
 pub mod middleware;
 pub mod state;
+pub mod territory;
 pub mod wellknown;
 
 use actix_web::web;
@@ -56,6 +61,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     agreements::configure(cfg);
     groups::configure(cfg);
     events::configure(cfg);
+    admin::configure(cfg);
+    territory::configure(cfg);
 }
 
 /// Extractor settings shared by every route: body limits from the

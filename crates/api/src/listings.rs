@@ -370,13 +370,17 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         author: None,
         group: p.group_id,
         visibilities: cases::searchable_visibilities(viewer.as_ref()),
+        hidden_authors: Vec::new(),
         max_id: p.max_id,
         limit: p.limit.unwrap_or(20).clamp(1, 40),
     };
     let urls = state.urls.clone();
+    let policy = state.policy();
     let items = state
         .db
         .run(move |conn| {
+            let mut filter = filter;
+            filter.hidden_authors = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
             let rows = listings::search(conn, &filter)?;
             rows.iter()
                 .filter(|r| {

@@ -21,6 +21,16 @@ impl AppState {
         AppState { db, config, federation, urls }
     }
 
+    /// The federation policy in force in this process.
+    pub fn policy(&self) -> Arc<maillage_core::policy::FederationPolicy> {
+        self.federation.context().policy.current()
+    }
+
+    /// The handle that reloads it; admin changes refresh it at once.
+    pub fn policy_handle(&self) -> Arc<maillage_service::policy::PolicyHandle> {
+        self.federation.context().policy.clone()
+    }
+
     /// What use cases publish through.
     pub fn outbound(&self) -> ApubOutbound {
         self.federation.outbound()

@@ -62,6 +62,14 @@ pub fn build_follow(id: &str, follower: &str, target: &str) -> Value {
     with_audience(activity("Follow", id, follower, json!(target)), &[target.to_owned()], &[])
 }
 
+/// A territory's Follow of another territory, proposing (or approving) a
+/// link at `level` (`full` or `listings`).
+pub fn build_link_follow(id: &str, territory: &str, partner: &str, level: &str) -> Value {
+    let mut follow = build_follow(id, territory, partner);
+    follow["territoryLink"] = json!(level);
+    follow
+}
+
 /// `Accept` or `Reject` of a follow, embedding the Follow so that the
 /// follower can match it even when it does not keep follow ids.
 pub fn build_follow_answer(kind: &str, id: &str, target: &str, follow: Value) -> Value {

@@ -10,6 +10,8 @@ use maillage_core::config::Config;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::DbPool;
+use maillage_service::policy::PolicyHandle;
+use url::Url;
 
 use crate::objects::actor::DbActor;
 
@@ -24,6 +26,9 @@ pub struct ApubContext {
     /// Remote actors recently read, so that verifying a signature does not
     /// cost a database round trip per activity.
     pub actor_cache: Arc<crate::objects::actor::ActorCache>,
+    /// The federation policies in force; reloaded when an admin changes
+    /// them, in this process or another.
+    pub policy: Arc<PolicyHandle>,
 }
 
 pub type Data = activitypub_federation::config::Data<ApubContext>;
@@ -66,9 +71,30 @@ pub async fn federation_config(
         .http_signature_compat(true)
         .request_timeout(REQUEST_TIMEOUT)
         .signed_fetch_actor(instance_actor)
+        .url_verifier(Box::new(PolicyUrlVerifier { policy: ctx.policy.clone() }))
         .build()
         .await
         .map_err(|e| Error::internal(format!("federation configuration: {e}")))
+}
+
+/// Refuses fetches from domains the federation policy refuses.
+#[derive(Clone)]
+struct PolicyUrlVerifier {
+    policy: Arc<PolicyHandle>,
+}
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for PolicyUrlVerifier {
+    async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
+        if self.policy.current().federates_with_url(url.as_str()) {
+            Ok(())
+        } else {
+            Err(activitypub_federation::error::Error::Other(format!(
+                "{} is refused by this node's federation policy",
+                url.host_str().unwrap_or_default()
+            )))
+        }
+    }
 }
 
 /// The federation side of a running node, built once at start-up.
@@ -82,9 +108,21 @@ impl Federation {
     pub async fn start(db: DbPool, config: Arc<Config>) -> Result<Federation, Error> {
         let urls = Arc::new(config.local_urls());
         let cfg = config.clone();
-        let (instance, _territory) =
-            db.run(move |conn| maillage_service::actors::ensure_node_actors(conn, &cfg)).await?;
-        let ctx = ApubContext { db, config, urls, alive_hosts: Arc::default(), actor_cache: Arc::default() };
+        let centre = (config.territory.latitude, config.territory.longitude);
+        let (instance, policy) = db
+            .run(move |conn| {
+                let (instance, _territory) = maillage_service::actors::ensure_node_actors(conn, &cfg)?;
+                Ok((instance, PolicyHandle::load(conn, centre)?))
+            })
+            .await?;
+        let ctx = ApubContext {
+            db,
+            config,
+            urls,
+            alive_hosts: Arc::default(),
+            actor_cache: Arc::default(),
+            policy,
+        };
         let instance = DbActor::new(instance)?;
         Ok(Federation { config: federation_config(ctx, &instance).await? })
     }

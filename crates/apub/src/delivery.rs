@@ -193,6 +193,20 @@ async fn deliver(data: &Data, settings: &Settings, sender: &Sender, row: Deliver
         .await?;
     let attempts = row.attempts.saturating_add(1);
     let id = row.id;
+    if !data.policy.current().federates_with(&row.host) {
+        return data
+            .db
+            .run(move |conn| {
+                deliveries::mark_failed(
+                    conn,
+                    id,
+                    attempts,
+                    "refused by the federation policy",
+                    Timestamp::now(),
+                )
+            })
+            .await;
+    }
     let Some(signer) = signer else {
         return data
             .db

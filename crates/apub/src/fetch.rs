@@ -12,7 +12,9 @@ use url::Url;
 use crate::context::Data;
 use crate::objects::listing::{is_listing, upsert_remote_listing};
 use crate::objects::note::{fetch_author, upsert_remote_post, verify_post_origin};
+use crate::policy::{content_verdict, file_automatic_report};
 use crate::protocol::note::ApNote;
+use maillage_core::policy::ContentVerdict;
 
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -24,6 +26,13 @@ pub enum Content {
 /// The post or listing at `url`: from the database when known, otherwise
 /// fetched (signed), checked for origin, and stored.
 pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
+    fetch_content_of(data, url, false).await?.ok_or_else(|| Error::internal("a post was wanted but not kept"))
+}
+
+/// The same; with `only_listings`, a post is neither fetched into the
+/// database nor returned (`None`): links at the `listings` level carry
+/// listings and sessions only.
+pub async fn fetch_content_of(data: &Data, url: &Url, only_listings: bool) -> Result<Option<Content>, Error> {
     let id = url.to_string();
     let known = data
         .db
@@ -35,14 +44,26 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
         })
         .await?;
     if let Some(content) = known {
-        return Ok(content);
+        return Ok(match content {
+            Content::Post(_) if only_listings => None,
+            content => Some(content),
+        });
     }
     let fetched = fetch_object_http::<_, Value>(url, data)
         .await
         .map_err(|e| Error::from(crate::error::ApubError::from(e)))?;
     let object = fetched.object;
+    let host = maillage_core::policy::host_of_url(url.as_str()).unwrap_or_default();
+    let listing = is_listing(&object);
+    let flag = match content_verdict(&data.policy.current(), &host, &object, listing) {
+        ContentVerdict::Accept => None,
+        ContentVerdict::Flag(reason) => Some(reason),
+        ContentVerdict::Reject(reason) => {
+            return Err(Error::forbidden(format!("dropped by a content filter: {reason}")))
+        }
+    };
     if object.get("type").and_then(Value::as_str) == Some("Event") {
-        return fetch_event(data, url, object).await;
+        return fetch_event(data, url, object, flag).await.map(Some);
     }
     if is_listing(&object) {
         // A proposal may be typed Proposal rather than Note: read its author
@@ -62,20 +83,40 @@ pub async fn fetch_content(data: &Data, url: &Url) -> Result<Content, Error> {
             .dereference(data)
             .await
             .map_err(Error::from)?;
-        let row =
-            data.db.write_batched(move |conn| upsert_remote_listing(conn, &object, &author.row)).await?;
-        return Ok(Content::Listing(Box::new(row)));
+        let row = data
+            .db
+            .write_batched(move |conn| {
+                let row = upsert_remote_listing(conn, &object, &author.row)?;
+                if let Some(reason) = flag {
+                    file_automatic_report(conn, &object, row.author_id, &reason)?;
+                }
+                Ok(row)
+            })
+            .await?;
+        return Ok(Some(Content::Listing(Box::new(row))));
+    }
+    if only_listings {
+        return Ok(None);
     }
     let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     verify_post_origin(&note, url).map_err(Error::from)?;
     let author = fetch_author(data, &note).await?;
-    let row = data.db.write_batched(move |conn| upsert_remote_post(conn, &note, &author.row)).await?;
-    Ok(Content::Post(Box::new(row)))
+    let row = data
+        .db
+        .write_batched(move |conn| {
+            let row = upsert_remote_post(conn, &note, &author.row)?;
+            if let Some(reason) = flag {
+                file_automatic_report(conn, &object, row.author_id, &reason)?;
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(Some(Content::Post(Box::new(row))))
 }
 
 /// Stores a fetched Event, its organizer fetched when unknown and required
 /// on the Event's host.
-async fn fetch_event(data: &Data, url: &Url, object: Value) -> Result<Content, Error> {
+async fn fetch_event(data: &Data, url: &Url, object: Value, flag: Option<String>) -> Result<Content, Error> {
     use activitypub_federation::fetch::object_id::ObjectId;
     let organizer = crate::objects::session::organizer_id(&object)
         .ok_or_else(|| Error::bad_request("the Event has no organizer"))?;
@@ -88,7 +129,11 @@ async fn fetch_event(data: &Data, url: &Url, object: Value) -> Result<Content, E
     let row = data
         .db
         .write_batched(move |conn| {
-            crate::objects::session::upsert_remote_session(conn, &object, &organizer.row)
+            let row = crate::objects::session::upsert_remote_session(conn, &object, &organizer.row)?;
+            if let Some(reason) = flag {
+                file_automatic_report(conn, &object, organizer.row.id, &reason)?;
+            }
+            Ok(row)
         })
         .await?;
     Ok(Content::Session(Box::new(row)))

@@ -31,6 +31,7 @@ pub mod fetch;
 pub mod inbox;
 pub mod objects;
 pub mod outbound;
+pub mod policy;
 pub mod protocol;
 pub mod resolve;
 pub mod signature;

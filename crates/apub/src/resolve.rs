@@ -17,6 +17,7 @@ pub async fn resolve_actor(data: &Data, query: &str) -> Result<ActorRow, Error> 
     let query = query.trim().trim_start_matches('@');
     if query.starts_with("https://") || query.starts_with("http://") {
         let url = Url::parse(query).map_err(|_| Error::bad_request("not a valid URL"))?;
+        refuse_unfederated(data, url.as_str())?;
         return Ok(ObjectId::<DbActor>::from(url).dereference(data).await.map_err(Error::from)?.row);
     }
     let (name, domain) = match query.split_once('@') {
@@ -28,6 +29,9 @@ pub async fn resolve_actor(data: &Data, query: &str) -> Result<ActorRow, Error> 
     }
     let lower = name.to_lowercase();
     let local_domain = data.urls.domain().to_owned();
+    if domain != local_domain && !data.policy.current().federates_with(&domain) {
+        return Err(not_federated(&domain));
+    }
     let known = {
         let (lower, domain) = (lower.clone(), domain.clone());
         data.db.run(move |conn| actors::find_by_handle(conn, &lower, &domain)).await?
@@ -47,5 +51,45 @@ pub async fn resolve_actor(data: &Data, query: &str) -> Result<ActorRow, Error> 
 /// A post by URL, fetched when unknown.
 pub async fn resolve_post(data: &Data, url: &str) -> Result<PostRow, Error> {
     let url = Url::parse(url).map_err(|_| Error::bad_request("not a valid URL"))?;
+    refuse_unfederated(data, url.as_str())?;
     Ok(ObjectId::<DbPost>::from(url).dereference(data).await.map_err(Error::from)?.row)
+}
+
+/// Search and resolve never reach, nor return, what the federation policy
+/// refuses (even when still stored): "not found", as for anything unknown.
+fn refuse_unfederated(data: &Data, url: &str) -> Result<(), Error> {
+    let host = crate::policy::host_or_unknown(url);
+    if host == data.urls.domain() || data.policy.current().federates_with(&host) {
+        Ok(())
+    } else {
+        Err(not_federated(&host))
+    }
+}
+
+fn not_federated(host: &str) -> Error {
+    Error::not_found(format!("this node does not federate with {host}"))
+}
+
+/// Another territory's actor, from what an admin typed: a domain (its
+/// territory is `territory@DOMAIN`, Maillage's default handle), a handle
+/// or an actor URL. Only Group actors can be territories.
+pub async fn resolve_territory(data: &Data, input: &str) -> Result<ActorRow, Error> {
+    let input = input.trim().trim_start_matches('@');
+    if input.is_empty() {
+        return Err(Error::unprocessable("name the other territory: a domain, a handle or an actor URL"));
+    }
+    let query = if input.contains('@') || input.contains("://") {
+        input.to_owned()
+    } else {
+        let domain = maillage_core::policy::normalize_domain(input)?;
+        format!("territory@{domain}")
+    };
+    let actor = resolve_actor(data, &query).await?;
+    if actor.local {
+        return Err(Error::unprocessable("this is this node's own territory"));
+    }
+    if actor.kind != "Group" {
+        return Err(Error::unprocessable(format!("{} is a {}, not a territory", actor.ap_id, actor.kind)));
+    }
+    Ok(actor)
 }

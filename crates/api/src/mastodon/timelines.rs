@@ -111,10 +111,12 @@ async fn public(
     };
     let page = q.page();
     let urls = state.urls.clone();
+    let policy = state.policy();
     let items = state
         .db
         .run(move |conn| {
-            let rows = posts::timeline(conn, Timeline::Public { local }, page)?;
+            let hidden = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
+            let rows = posts::timeline(conn, Timeline::Public { local, hidden: &hidden }, page)?;
             rows.iter()
                 .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()

@@ -11,15 +11,17 @@ use url::Url;
 
 use super::{apply, same_origin, Outcome};
 use crate::context::Data;
-use crate::fetch::{fetch_content, same_host, Content};
+use crate::fetch::{fetch_content, fetch_content_of, same_host, Content};
 use crate::objects::actor::ap_to_actor;
 use crate::objects::listing::{is_listing, upsert_remote_listing};
 use crate::objects::note::upsert_remote_post;
 use crate::objects::session::upsert_remote_session;
+use crate::policy::{content_verdict, file_automatic_report};
 use crate::protocol::activity::Envelope;
 use crate::protocol::actor::{ApActor, ACTOR_TYPES};
 use crate::protocol::note::{ApNote, POST_TYPES};
 use crate::protocol::values::{first_id, ids_of};
+use maillage_core::policy::ContentVerdict;
 
 /// Create or Update of a post, or Update of the sender's own actor.
 pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
@@ -57,8 +59,15 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         if author != actor.ap_id {
             return Err(Error::forbidden("only the author can create or update a listing"));
         }
+        let flag = match screen(data, &actor, &object, true) {
+            Ok(flag) => flag,
+            Err(reason) => return ignore_filtered(data, &env, reason).await,
+        };
         return apply(data, &env.id, move |conn| {
-            upsert_remote_listing(conn, &object, &actor)?;
+            let row = upsert_remote_listing(conn, &object, &actor)?;
+            if let Some(reason) = flag {
+                file_automatic_report(conn, &object, row.author_id, &reason)?;
+            }
             Ok(Outcome::Applied)
         })
         .await;
@@ -68,8 +77,15 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         if !same_origin(&id, &actor.ap_id) {
             return Err(Error::forbidden("an event must come from its organizer's host"));
         }
+        let flag = match screen(data, &actor, &object, false) {
+            Ok(flag) => flag,
+            Err(reason) => return ignore_filtered(data, &env, reason).await,
+        };
         return apply(data, &env.id, move |conn| {
             upsert_remote_session(conn, &object, &actor)?;
+            if let Some(reason) = flag {
+                file_automatic_report(conn, &object, actor.id, &reason)?;
+            }
             Ok(Outcome::Applied)
         })
         .await;
@@ -77,18 +93,43 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
     if !POST_TYPES.contains(&kind.as_str()) {
         return Ok(Outcome::Ignored(format!("{} of a {kind} is not handled", env.kind)));
     }
-    let note = ApNote::parse(object).map_err(Error::bad_request)?;
+    let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     if !same_origin(note.id.as_str(), &actor.ap_id) {
         return Err(Error::forbidden("a post must come from its author's host"));
     }
     if note.author() != actor.ap_id {
         return Err(Error::forbidden("only the author can create or update a post"));
     }
+    let flag = match screen(data, &actor, &object, false) {
+        Ok(flag) => flag,
+        Err(reason) => return ignore_filtered(data, &env, reason).await,
+    };
     apply(data, &env.id, move |conn| {
         upsert_remote_post(conn, &note, &actor)?;
+        if let Some(reason) = flag {
+            file_automatic_report(conn, &object, actor.id, &reason)?;
+        }
         Ok(Outcome::Applied)
     })
     .await
+}
+
+/// The content filters on an object: `Ok(None)` to keep it, `Ok(Some)` to
+/// keep and report it, `Err` with the reason to drop it.
+fn screen(data: &Data, actor: &ActorRow, object: &Value, is_listing: bool) -> Result<Option<String>, String> {
+    match content_verdict(&data.policy.current(), &actor.domain, object, is_listing) {
+        ContentVerdict::Accept => Ok(None),
+        ContentVerdict::Flag(reason) => Ok(Some(reason)),
+        ContentVerdict::Reject(reason) => Err(reason),
+    }
+}
+
+/// A filtered object is acknowledged (202, as Mastodon does) but not kept;
+/// its activity id is recorded so that a redelivery is not screened again.
+async fn ignore_filtered(data: &Data, env: &Envelope, reason: String) -> Result<Outcome, Error> {
+    tracing::info!(activity = %env.id, %reason, "dropped by a content filter");
+    apply(data, &env.id, move |_| Ok(Outcome::Ignored(format!("dropped by a content filter: {reason}"))))
+        .await
 }
 
 /// Delete of a post (only by its author) or of the sender itself, which
@@ -145,12 +186,14 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
     }
     let id = env.object_id().ok_or_else(|| Error::bad_request("Announce without object id"))?;
     let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
-    let post = match fetch_content(data, &url).await? {
-        Content::Post(post) => *post,
+    let only_listings = only_listings_from(data, &actor).await?;
+    let post = match fetch_content_of(data, &url, only_listings).await? {
+        Some(Content::Post(post)) => *post,
         // A listing is stored by fetching it; boosts are counted for posts.
-        Content::Listing(_) | Content::Session(_) => {
+        Some(Content::Listing(_) | Content::Session(_)) => {
             return apply(data, &env.id, |_| Ok(Outcome::Applied)).await
         }
+        None => return Ok(Outcome::Ignored("this territory link carries listings and sessions only".into())),
     };
     let ap_id = env.id.to_string();
     apply(data, &env.id, move |conn| {
@@ -171,6 +214,25 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
         Ok(Outcome::Applied)
     })
     .await
+}
+
+/// Whether `actor` is a territory linked with ours at the `listings`
+/// level, whose announced posts are not wanted (unless a local person
+/// follows it, then its posts are wanted as from anyone).
+async fn only_listings_from(data: &Data, actor: &ActorRow) -> Result<bool, Error> {
+    if actor.kind != "Group" {
+        return Ok(false);
+    }
+    let actor = actor.clone();
+    data.db
+        .run(move |conn| {
+            let level = maillage_service::links::level_of(conn, &actor)?;
+            if level.as_deref() != Some(maillage_service::links::LISTINGS) {
+                return Ok(false);
+            }
+            Ok(!follows::has_local_follower_person(conn, actor.id())?)
+        })
+        .await
 }
 
 /// A like of a post we have; likes of unknown posts are not fetched.
@@ -203,6 +265,9 @@ pub async fn like(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
 /// A report, stored for moderators: the reported account and posts are the
 /// ones among the objects that we know.
 pub async fn flag(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    if data.policy.current().rule_for(&actor.domain).reject_reports {
+        return Ok(Outcome::Ignored(format!("reports from {} are rejected", actor.domain)));
+    }
     let objects = env.object.as_ref().map(ids_of).unwrap_or_default();
     let comment: String = env.content.clone().unwrap_or_default().chars().take(5000).collect();
     let ap_id = env.id.to_string();

@@ -74,6 +74,17 @@ pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
     let signature = parse_signature(&signed)?;
     let envelope = Envelope::parse(&json).map_err(Error::bad_request)?;
     let actor_id = envelope.actor_id().to_owned();
+    let policy = data.policy.current();
+    if !policy.federates_with_url(&actor_id) || !policy.federates_with_url(&signature.key_id) {
+        let host = crate::policy::host_or_unknown(&actor_id);
+        return Err(Error::forbidden(format!("this node does not federate with {host}")));
+    }
+    if let Some(object_id) = envelope.object_id().filter(|id| id.starts_with("http")) {
+        if !policy.federates_with_url(&object_id) {
+            return Ok(Outcome::Ignored("the object is on a domain this node does not federate with".into()));
+        }
+    }
+    drop(policy);
     if !same_origin(envelope.id.as_str(), &actor_id) {
         return Err(Error::forbidden("the activity's id and actor are on different hosts"));
     }

@@ -6,8 +6,9 @@ use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::follows::{self, FollowRow, ACCEPTED, PENDING};
 use maillage_db::interactions;
-use maillage_service::actors::PURPOSE_INSTANCE;
+use maillage_service::actors::{PURPOSE_INSTANCE, PURPOSE_TERRITORY};
 use maillage_service::federation::{Outbound, Outgoing};
+use maillage_service::links;
 use serde_json::Value;
 
 use super::{apply, Outcome};
@@ -18,16 +19,26 @@ use crate::protocol::values::first_id;
 
 /// Someone follows one of our actors: accepted at once unless the actor
 /// approves followers by hand; a repeated Follow gets its Accept again.
-pub async fn follow(data: &Data, env: Envelope, _json: Value, actor: ActorRow) -> Result<Outcome, Error> {
+pub async fn follow(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> Result<Outcome, Error> {
     let target_id = env.object_id().ok_or_else(|| Error::bad_request("Follow without object"))?;
     let outbound = ApubOutbound::new((*data.urls).clone());
     let follow_ap_id = env.id.to_string();
+    let link_level = json.get("territoryLink").and_then(Value::as_str).map(str::to_owned);
     apply(data, &env.id, move |conn| {
         let Some(target) = actors::find_by_ap_id(conn, &target_id)?.filter(|t| t.local) else {
             return Ok(Outcome::Ignored("Follow of an actor that is not ours".into()));
         };
         if target.purpose.as_deref() == Some(PURPOSE_INSTANCE) {
             return Ok(Outcome::Ignored("the instance actor cannot be followed".into()));
+        }
+        if let (Some(level), Some(PURPOSE_TERRITORY)) = (link_level.as_deref(), target.purpose.as_deref()) {
+            if actor.kind != "Group" {
+                return Err(Error::unprocessable(
+                    "only a territory's Group actor can ask for a territory link",
+                ));
+            }
+            links::on_link_follow(conn, &outbound, &target, &actor, &follow_ap_id, level)?;
+            return Ok(Outcome::Applied);
         }
         let now = Timestamp::now();
         let follow = match follows::find(conn, actor.id(), target.id())? {
@@ -95,6 +106,7 @@ fn find_follow(
 pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
     let object = env.object.clone().ok_or_else(|| Error::bad_request("Accept without object"))?;
     let accept = env.kind == "Accept";
+    let urls = data.urls.clone();
     apply(data, &env.id, move |conn| {
         let Some(follow) = find_follow(conn, &object, None, Some(&actor))? else {
             return Ok(Outcome::Ignored("answer to an unknown follow".into()));
@@ -102,10 +114,19 @@ pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
         if follow.followed_id != actor.id {
             return Err(Error::forbidden("only the followed actor can answer a follow"));
         }
+        let territory =
+            actors::find_by_purpose(conn, PURPOSE_TERRITORY)?.filter(|t| t.id == follow.follower_id);
         if accept {
             follows::set_state(conn, follow.id, ACCEPTED, Timestamp::now())?;
+            if let Some(territory) = territory {
+                links::on_follow_accepted(conn, &territory, &actor)?;
+            }
         } else {
             follows::delete(conn, follow.id)?;
+            if let Some(territory) = territory {
+                let outbound = ApubOutbound::new((*urls).clone());
+                links::on_partner_ended(conn, &outbound, &territory, &actor)?;
+            }
         }
         Ok(Outcome::Applied)
     })
@@ -122,6 +143,7 @@ pub async fn undo(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
             return Err(Error::forbidden("only the actor of an activity can undo it"));
         }
     }
+    let outbound = ApubOutbound::new((*data.urls).clone());
     apply(data, &env.id, move |conn| {
         let is = |t: &str| inner_type.as_deref().is_none_or(|k| k == t);
         if is("Follow") {
@@ -130,6 +152,11 @@ pub async fn undo(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
                     return Err(Error::forbidden("only the follower can undo a follow"));
                 }
                 follows::delete(conn, follow.id)?;
+                if let Some(territory) =
+                    actors::find_by_purpose(conn, PURPOSE_TERRITORY)?.filter(|t| t.id == follow.followed_id)
+                {
+                    links::on_partner_ended(conn, &outbound, &territory, &actor)?;
+                }
                 return Ok(Outcome::Applied);
             }
         }

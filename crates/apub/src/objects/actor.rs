@@ -101,6 +101,9 @@ pub fn actor_to_ap(row: &ActorRow) -> Value {
     if let Some(icon) = &row.icon_url {
         doc["icon"] = json!({ "type": "Image", "url": icon });
     }
+    if let (Some(lat), Some(lon)) = (row.latitude, row.longitude) {
+        doc["location"] = json!({ "type": "Place", "name": doc["name"], "latitude": lat, "longitude": lon });
+    }
     doc
 }
 
@@ -140,6 +143,8 @@ pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) ->
             .as_micros(),
         updated_at: now.as_micros(),
         fetched_at: Some(now.as_micros()),
+        latitude: ap.place().map(|p| p.0),
+        longitude: ap.place().map(|p| p.1),
     }
 }
 

@@ -187,7 +187,9 @@ impl ApubOutbound {
             &followers,
             &published,
         );
-        let inboxes = follows::remote_follower_inboxes(conn, territory.id())?;
+        let listings_only =
+            maillage_db::links::active_partner_ids(conn, Some(maillage_service::links::LISTINGS))?;
+        let inboxes = follows::remote_follower_inboxes_except(conn, territory.id(), &listings_only)?;
         self.enqueue(conn, &activity, territory, inboxes)
     }
 
@@ -205,6 +207,10 @@ impl Outbound for ApubOutbound {
             Outgoing::Follow { follow, follower, target } => {
                 let activity = self.follow_json(&follow.ap_id, follower, target);
                 self.enqueue(conn, &activity, follower, vec![target.inbox_url.clone()])
+            }
+            Outgoing::LinkFollow { follow, territory, partner, level } => {
+                let activity = build_link_follow(&follow.ap_id, &territory.ap_id, &partner.ap_id, level);
+                self.enqueue(conn, &activity, territory, vec![partner.inbox_url.clone()])
             }
             Outgoing::UndoFollow { follow, follower, target } => {
                 let inner = self.follow_json(&follow.ap_id, follower, target);

@@ -37,6 +37,10 @@ pub struct ApActor {
     pub icon: Option<Value>,
     #[serde(default)]
     pub published: Option<String>,
+    /// Where the actor is: a `Place` (Mobilizon groups, Maillage
+    /// territories).
+    #[serde(default)]
+    pub location: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +81,16 @@ impl ApActor {
 
     pub fn profile_url(&self) -> Option<String> {
         self.url.as_ref().and_then(values::url_of)
+    }
+
+    /// Latitude and longitude of the actor's `location`, when it gives
+    /// valid ones.
+    pub fn place(&self) -> Option<(f64, f64)> {
+        let place = self.location.as_ref()?;
+        let place = place.as_array().and_then(|a| a.first()).unwrap_or(place);
+        let lat = place.get("latitude")?.as_f64()?;
+        let lon = place.get("longitude")?.as_f64()?;
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
     }
 
     pub fn icon_url(&self) -> Option<String> {

@@ -20,7 +20,9 @@ pub fn context() -> serde_json::Value {
             "Hashtag": "as:Hashtag",
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
-            "indexable": "toot:indexable"
+            "indexable": "toot:indexable",
+            "maillage": "https://maillage.org/ns#",
+            "territoryLink": "maillage:territoryLink"
         }
     ])
 }

@@ -1,0 +1,142 @@
+//! Territory links: `GET /api/v1/territory/links` (public: which
+//! territories this one is linked with) and the admin's proposals,
+//! approvals and endings under `/api/v1/admin/territory/links`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_apub::resolve::resolve_territory;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_service::links::{self as cases, Link};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::admin::require_admin;
+use crate::error::ApiError;
+use crate::mastodon::params::body;
+use crate::state::AppState;
+
+const WRITE: &[&str] = &["admin:write:territory_links"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/territory/links", web::get().to(list))
+        .route("/api/v1/admin/territory/links", web::post().to(propose))
+        .route("/api/v1/admin/territory/links/{partner}/approve", web::post().to(approve))
+        .route("/api/v1/admin/territory/links/{partner}", web::delete().to(end));
+}
+
+pub fn link_to_api(link: &Link) -> Value {
+    let p = &link.partner;
+    let time = |t: i64| Timestamp::from_micros(t).to_rfc3339();
+    json!({
+        "id": link.row.id.to_string(),
+        "state": link.row.state,
+        "level": link.row.level,
+        "initiated_here": link.row.initiated_here,
+        "created_at": time(link.row.created_at),
+        "updated_at": time(link.row.updated_at),
+        "ended_at": link.row.ended_at.map(time),
+        "partner": {
+            "uri": p.ap_id,
+            "domain": p.domain,
+            "acct": format!("{}@{}", p.username, p.domain),
+            "name": if p.display_name.is_empty() { &p.username } else { &p.display_name },
+            "centre": match (p.latitude, p.longitude) {
+                (Some(lat), Some(lon)) => json!({ "lat": lat, "lon": lon }),
+                _ => Value::Null,
+            },
+        },
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+struct ListParams {
+    state: Option<String>,
+}
+
+async fn list(q: web::Query<ListParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let wanted = q.into_inner().state;
+    let links = state.db.run(cases::list).await?;
+    let items: Vec<Value> = links
+        .iter()
+        .filter(|l| wanted.as_deref().is_none_or(|s| l.row.state == s))
+        .map(link_to_api)
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+struct ProposeParams {
+    /// The other territory: a domain, a handle or an actor URL.
+    domain: Option<String>,
+    level: Option<String>,
+}
+
+async fn linked(state: &AppState, partner: &str) -> Result<Link, Error> {
+    let partner = partner.to_owned();
+    state
+        .db
+        .run(move |conn| {
+            cases::list(conn)?
+                .into_iter()
+                .find(|l| l.partner.domain == partner || l.partner.ap_id == partner)
+                .ok_or_else(|| Error::not_found(format!("no link with {partner}")))
+        })
+        .await
+}
+
+/// Proposes a link (or approves the one the other side proposed).
+async fn propose(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &state, WRITE).await?;
+    let p: ProposeParams = body(&req, &bytes)?;
+    let target = p.domain.filter(|d| !d.trim().is_empty());
+    let target = target.ok_or_else(|| Error::unprocessable("domain: name the territory to link with"))?;
+    let level = cases::parse_level(p.level.as_deref().unwrap_or(cases::FULL))?;
+    let partner = resolve_territory(&state.federation.data(), &target).await?;
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = cases::propose(conn, &outbound, &urls, &partner, level)?;
+            Ok(Link { row, partner })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(link_to_api(&row)))
+}
+
+async fn approve(
+    req: HttpRequest,
+    partner: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &state, WRITE).await?;
+    let link = linked(&state, &partner).await?;
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let row = state
+        .db
+        .run(move |conn| {
+            cases::approve(conn, &outbound, &urls, &link.partner).map(|row| Link { row, ..link })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(link_to_api(&row)))
+}
+
+async fn end(
+    req: HttpRequest,
+    partner: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &state, WRITE).await?;
+    let link = linked(&state, &partner).await?;
+    let outbound = state.outbound();
+    let row = state
+        .db
+        .run(move |conn| cases::end(conn, &outbound, &link.partner).map(|row| Link { row, ..link }))
+        .await?;
+    Ok(HttpResponse::Ok().json(link_to_api(&row)))
+}
