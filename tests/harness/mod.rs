@@ -112,6 +112,31 @@ impl TestNode {
 
     /// A local account and a bearer token for it.
     pub async fn user(&self, name: &str) -> TestUser {
+        self.user_with(name, Role::Member, "read write follow").await
+    }
+
+    /// An admin account whose token holds every admin scope.
+    pub async fn admin(&self, name: &str) -> TestUser {
+        self.user_with(name, Role::Admin, "read write follow admin:read admin:write").await
+    }
+
+    /// A second server process of this node: the same database and domain,
+    /// its own port and its own policy snapshot (as with several
+    /// `maillage serve` sharing one PostgreSQL).
+    pub async fn second_process(&self) -> SecondProcess {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut config = self.config.clone();
+        config.http.bind = format!("127.0.0.1:{port}");
+        let running = server::start(config, self.pool.clone(), Some(listener)).await.unwrap();
+        let handle = running.handle();
+        tokio::spawn(async move {
+            let _ = running.wait().await;
+        });
+        SecondProcess { base: format!("http://127.0.0.1:{port}"), handle }
+    }
+
+    async fn user_with(&self, name: &str, role: Role, scopes: &'static str) -> TestUser {
         let pool = self.pool.clone();
         let urls = self.config.local_urls();
         let name = name.to_owned();
@@ -124,8 +149,8 @@ impl TestNode {
                 password: Some("a good password"),
                 ..Default::default()
             };
-            let created = accounts::create_by_admin(&mut conn, &urls, &new, Role::Member).unwrap();
-            let token = tokens::issue_for_username(&mut conn, &name, "read write follow").unwrap().token;
+            let created = accounts::create_by_admin(&mut conn, &urls, &new, role).unwrap();
+            let token = tokens::issue_for_username(&mut conn, &name, scopes).unwrap().token;
             let actor = maillage_service::actors::actor_of_user(&mut conn, created.user.id).unwrap();
             (token, actor.id.to_string())
         })
@@ -156,6 +181,25 @@ impl Drop for TestNode {
     }
 }
 
+/// Another server process of a node; stopped when dropped.
+pub struct SecondProcess {
+    pub base: String,
+    handle: ServerHandle,
+}
+
+impl SecondProcess {
+    /// `user`'s token, sent to this process instead.
+    pub fn as_user(&self, user: &TestUser) -> TestUser {
+        TestUser { token: user.token.clone(), account_id: user.account_id.clone(), base: self.base.clone() }
+    }
+}
+
+impl Drop for SecondProcess {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
 #[derive(Clone)]
 pub struct TestUser {
     pub token: String,
@@ -183,6 +227,58 @@ impl TestUser {
             .post(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn json(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
+        let r = client()
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Publishes a public offer at `(lat, lon)`; returns the listing.
+    pub async fn offer(&self, title: &str, lat: f64, lon: f64) -> Value {
+        let body = serde_json::json!({
+            "kind": "offer", "category": "goods", "title": title,
+            "description": format!("{title}, à donner."),
+            "place": { "name": "Ici", "lat": lat, "lon": lon }, "radius_km": 10.0,
+            "terms": { "mode": "gift" }, "visibility": "public"
+        });
+        let (status, listing) = self.json(reqwest::Method::POST, "/api/v1/listings", &body).await;
+        assert_eq!(status, 200, "{listing}");
+        listing
+    }
+
+    /// Whether this user's node holds the remote listing `uri`.
+    pub async fn sees_remote_listing(&self, uri: &str) -> bool {
+        let (status, list) = self.get("/api/v1/listings?origin=remote&limit=40").await;
+        assert_eq!(status, 200, "{list}");
+        list.as_array().into_iter().flatten().any(|l| l["uri"] == uri)
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = client().get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap_or_default())
+    }
+
+    /// POSTs a raw body with its content type.
+    pub async fn post_body(&self, path: &str, content_type: &str, body: &str) -> (u16, Value) {
+        let r = client()
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("Content-Type", content_type)
+            .body(body.to_owned())
             .send()
             .await
             .unwrap();
@@ -272,4 +368,70 @@ where
 /// Whether a timeline holds a status with this object URI.
 pub fn has_uri(timeline: &[Value], uri: &str) -> bool {
     timeline.iter().any(|s| s["uri"] == uri)
+}
+
+/// POSTs `activity` to `target`'s shared inbox, signed with the key of
+/// `username`, a local actor of `from`: what `from` itself would send.
+/// Returns the status `target` answered.
+pub async fn send_signed(from: &TestNode, username: &str, target: &TestNode, activity: &Value) -> u16 {
+    let name = username.to_owned();
+    let (ap_id, pem) = from
+        .with_db(move |c| {
+            let row = maillage_db::actors::find_local_by_username(c, &name).unwrap().unwrap();
+            (row.ap_id, row.private_key_pem.unwrap())
+        })
+        .await;
+    let url = target.url("/inbox");
+    let body = activity.to_string();
+    let key_id = format!("{ap_id}#main-key");
+    let signing = signing::Signing {
+        key_id: &key_id,
+        private_pem: &pem,
+        date: std::time::SystemTime::now(),
+        digest_name: "SHA-256",
+    };
+    let mut request = client().post(&url).body(body.clone());
+    for (k, v) in signing::signed_post_headers(&url, body.as_bytes(), &signing) {
+        request = request.header(k, v);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// A public `Create(Note)` by `actor`, as a peer would send it.
+pub fn create_note(actor: &str, id: &str, content: &str) -> Value {
+    serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{id}/activity"),
+        "type": "Create",
+        "actor": actor,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": { "id": id, "type": "Note", "attributedTo": actor, "content": content,
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"], "published": "2026-12-01T10:00:00Z" }
+    })
+}
+
+/// Whether `node` stores the post `ap_id` (and has not deleted it).
+pub async fn stores_post(node: &TestNode, ap_id: &str) -> bool {
+    let id = ap_id.to_owned();
+    node.with_db(move |c| maillage_db::posts::find_by_ap_id(c, &id).unwrap().is_some_and(|p| !p.is_deleted()))
+        .await
+}
+
+/// Waits until `node` has nothing left waiting in its delivery queue.
+pub async fn wait_queue_drained(node: &TestNode) {
+    eventually(30, "the delivery queue drained", || async {
+        let pending = node
+            .with_db(|c| {
+                use diesel::prelude::*;
+                use maillage_db::schema::deliveries;
+                deliveries::table
+                    .filter(deliveries::state.eq(maillage_db::deliveries::PENDING))
+                    .count()
+                    .get_result::<i64>(c)
+                    .unwrap()
+            })
+            .await;
+        (pending == 0).then_some(())
+    })
+    .await;
 }

@@ -109,10 +109,11 @@ impl Federation {
         let urls = Arc::new(config.local_urls());
         let cfg = config.clone();
         let centre = (config.territory.latitude, config.territory.longitude);
+        let local_domain = config.instance.domain.clone();
         let (instance, policy) = db
             .run(move |conn| {
                 let (instance, _territory) = maillage_service::actors::ensure_node_actors(conn, &cfg)?;
-                Ok((instance, PolicyHandle::load(conn, centre)?))
+                Ok((instance, PolicyHandle::load(conn, centre, &local_domain)?))
             })
             .await?;
         let ctx = ApubContext {

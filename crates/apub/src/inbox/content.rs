@@ -43,7 +43,7 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
             return Err(Error::forbidden("an actor can only update itself"));
         }
         let row = ap_to_actor(&ap, Some(&actor), Timestamp::now());
-        data.actor_cache.put(&row);
+        data.actor_cache.put(&row, data.policy.version());
         return apply(data, &env.id, move |conn| {
             actors::update(conn, &row)?;
             Ok(Outcome::Applied)

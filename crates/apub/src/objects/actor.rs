@@ -25,23 +25,46 @@ use crate::protocol::context;
 /// minute, and a key that no longer verifies is refetched anyway.
 #[derive(Default)]
 pub struct ActorCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (ActorRow, std::time::Instant)>>,
+    entries: std::sync::Mutex<CacheEntries>,
+}
+
+/// The entries, and the policy version they were read under: a policy
+/// change may have purged actors, so a new version empties the cache.
+#[derive(Default)]
+struct CacheEntries {
+    policy_version: i64,
+    rows: std::collections::HashMap<String, (ActorRow, std::time::Instant)>,
+}
+
+impl CacheEntries {
+    fn at_version(
+        &mut self,
+        version: i64,
+    ) -> &mut std::collections::HashMap<String, (ActorRow, std::time::Instant)> {
+        if self.policy_version != version {
+            self.rows.clear();
+            self.policy_version = version;
+        }
+        &mut self.rows
+    }
 }
 
 const ACTOR_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 const ACTOR_CACHE_MAX: usize = 50_000;
 
 impl ActorCache {
-    pub fn get(&self, ap_id: &str) -> Option<ActorRow> {
-        let entries = self.entries.lock().ok()?;
+    pub fn get(&self, ap_id: &str, policy_version: i64) -> Option<ActorRow> {
+        let mut entries = self.entries.lock().ok()?;
+        let entries = entries.at_version(policy_version);
         entries.get(ap_id).filter(|(_, at)| at.elapsed() < ACTOR_CACHE_TTL).map(|(row, _)| row.clone())
     }
 
-    pub fn put(&self, row: &ActorRow) {
+    pub fn put(&self, row: &ActorRow, policy_version: i64) {
         if row.local {
             return;
         }
         if let Ok(mut entries) = self.entries.lock() {
+            let entries = entries.at_version(policy_version);
             if entries.len() >= ACTOR_CACHE_MAX {
                 entries.clear();
             }
@@ -152,7 +175,7 @@ pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) ->
 /// the id of a local actor is refused.
 pub async fn store_remote_actor(data: &Data, ap: ApActor) -> Result<ActorRow, Error> {
     let row = store_remote_actor_row(data, ap).await?;
-    data.actor_cache.put(&row);
+    data.actor_cache.put(&row, data.policy.version());
     Ok(row)
 }
 
@@ -199,13 +222,13 @@ impl Object for DbActor {
     }
 
     async fn read_from_id(object_id: Url, data: &Data) -> Result<Option<Self>, ApubError> {
-        if let Some(row) = data.actor_cache.get(object_id.as_str()) {
+        if let Some(row) = data.actor_cache.get(object_id.as_str(), data.policy.version()) {
             return Ok(Some(DbActor::new(row)?));
         }
         let id = object_id.to_string();
         let row = data.db.run(move |conn| actors::find_by_ap_id(conn, &id)).await?;
         if let Some(row) = &row {
-            data.actor_cache.put(row);
+            data.actor_cache.put(row, data.policy.version());
         }
         Ok(row.map(DbActor::new).transpose()?)
     }

@@ -164,6 +164,8 @@ pub struct FederationPolicy {
     blocks: HashMap<DomainPattern, DomainBlock>,
     allows: HashSet<DomainPattern>,
     pub filters: ContentFilters,
+    /// This node's own domain, which no rule applies to.
+    local: Option<String>,
 }
 
 impl FederationPolicy {
@@ -178,7 +180,15 @@ impl FederationPolicy {
             blocks: blocks.into_iter().map(|b| (b.pattern.clone(), b)).collect(),
             allows: allows.into_iter().collect(),
             filters,
+            local: None,
         }
+    }
+
+    /// The same policy, knowing this node's own domain: in allowlist mode
+    /// its own URLs are not refused.
+    pub fn with_local_domain(mut self, domain: &str) -> FederationPolicy {
+        self.local = Some(domain.to_ascii_lowercase());
+        self
     }
 
     pub fn block_count(&self) -> usize {
@@ -214,6 +224,9 @@ impl FederationPolicy {
 
     /// What applies to `host` (a domain, with its port when it has one).
     pub fn rule_for(&self, host: &str) -> DomainRule {
+        if self.local.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(host)) {
+            return DomainRule::default();
+        }
         let block = || self.block_for(host);
         let graded = |b: &DomainBlock| DomainRule {
             refused: b.severity == Severity::Suspend,

@@ -227,3 +227,11 @@ fn limited_and_refused_domains_stay_out_of_public_views() {
     assert!(allowlist.keeps_out_of_public("stranger.example"));
     assert!(!allowlist.keeps_out_of_public("friend.example"));
 }
+
+#[test]
+fn the_local_domain_is_never_refused() {
+    let p = FederationPolicy::new(FederationMode::Allowlist, vec![], vec![], ContentFilters::default())
+        .with_local_domain("localhost:8080");
+    assert!(p.federates_with("localhost:8080"));
+    assert!(!p.federates_with("localhost:8081"));
+}

@@ -139,7 +139,7 @@ fn write_block(
 /// actors of refused domains go (with their follows both ways and their
 /// content), and so does what was queued for them.
 fn enforce(conn: &mut DbConnection, pattern: &DomainPattern) -> Result<(), Error> {
-    let (_, policy) = read_policy(conn, (0.0, 0.0))?;
+    let (_, policy) = read_policy(conn, (0.0, 0.0), "")?;
     let refused: Vec<i64> = policies::remote_actors_under(conn, pattern)?
         .into_iter()
         .filter(|(_, domain)| !policy.federates_with(domain))

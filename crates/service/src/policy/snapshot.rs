@@ -13,14 +13,20 @@ use super::{block_from_row, filter_from_row, mode};
 pub struct PolicyHandle {
     snapshot: RwLock<(i64, Arc<FederationPolicy>)>,
     centre: (f64, f64),
+    local_domain: String,
 }
 
 impl PolicyHandle {
     /// Reads the policies; `centre` is the territory centre distances are
-    /// measured from.
-    pub fn load(conn: &mut DbConnection, centre: (f64, f64)) -> Result<Arc<PolicyHandle>, Error> {
-        let (version, policy) = read_policy(conn, centre)?;
-        Ok(Arc::new(PolicyHandle { snapshot: RwLock::new((version, Arc::new(policy))), centre }))
+    /// measured from, `local_domain` this node's, which no rule refuses.
+    pub fn load(
+        conn: &mut DbConnection,
+        centre: (f64, f64),
+        local_domain: &str,
+    ) -> Result<Arc<PolicyHandle>, Error> {
+        let (version, policy) = read_policy(conn, centre, local_domain)?;
+        let snapshot = RwLock::new((version, Arc::new(policy)));
+        Ok(Arc::new(PolicyHandle { snapshot, centre, local_domain: local_domain.to_owned() }))
     }
 
     /// A handle that refuses nothing, for tools that run without a database.
@@ -28,6 +34,7 @@ impl PolicyHandle {
         Arc::new(PolicyHandle {
             snapshot: RwLock::new((-1, Arc::new(FederationPolicy::default()))),
             centre: (0.0, 0.0),
+            local_domain: String::new(),
         })
     }
 
@@ -38,7 +45,9 @@ impl PolicyHandle {
         }
     }
 
-    fn version(&self) -> i64 {
+    /// The policy version this snapshot was read at; caches of what a
+    /// policy change may purge compare it.
+    pub fn version(&self) -> i64 {
         match self.snapshot.read() {
             Ok(s) => s.0,
             Err(poisoned) => poisoned.into_inner().0,
@@ -51,7 +60,7 @@ impl PolicyHandle {
         if policies::policy_version(conn)? == self.version() {
             return Ok(false);
         }
-        let (version, policy) = read_policy(conn, self.centre)?;
+        let (version, policy) = read_policy(conn, self.centre, &self.local_domain)?;
         let mut guard = self.snapshot.write().unwrap_or_else(|p| p.into_inner());
         *guard = (version, Arc::new(policy));
         Ok(true)
@@ -61,6 +70,7 @@ impl PolicyHandle {
 pub(super) fn read_policy(
     conn: &mut DbConnection,
     centre: (f64, f64),
+    local_domain: &str,
 ) -> Result<(i64, FederationPolicy), Error> {
     let version = policies::policy_version(conn)?;
     let mode = mode(conn)?;
@@ -68,7 +78,8 @@ pub(super) fn read_policy(
     let allows =
         policies::allows(conn)?.iter().filter_map(|r| DomainPattern::parse(&r.domain).ok()).collect();
     let filters: Vec<ContentFilter> = policies::filters(conn)?.iter().filter_map(filter_from_row).collect();
-    Ok((version, FederationPolicy::new(mode, blocks, allows, ContentFilters::new(&filters, centre))))
+    let policy = FederationPolicy::new(mode, blocks, allows, ContentFilters::new(&filters, centre));
+    Ok((version, policy.with_local_domain(local_domain)))
 }
 
 /// Remote authors whose content stays out of public timelines, listing
