@@ -24,6 +24,15 @@ fn help_is_available_on_every_command() {
         &["admin", "user", "enable"],
         &["admin", "user", "approve"],
         &["admin", "token", "create"],
+        &["admin", "federation", "mode"],
+        &["admin", "federation", "block"],
+        &["admin", "federation", "import"],
+        &["admin", "federation", "export"],
+        &["admin", "federation", "filter", "add"],
+        &["admin", "territory", "link"],
+        &["admin", "territory", "approve"],
+        &["admin", "territory", "unlink"],
+        &["admin", "territory", "list"],
     ];
     for args in commands {
         let mut cmd = maillage("unused.db");
@@ -197,4 +206,63 @@ fn token_create_prints_only_the_token() {
     assert_eq!(bad_scope.status.code(), Some(2));
     assert!(stderr(&bad_scope).contains("everything"), "{}", stderr(&bad_scope));
     assert!(stdout(&bad_scope).is_empty());
+}
+
+#[test]
+fn admin_sets_federation_policies_and_refuses_bad_input_whole() {
+    let db = TestDb::new();
+    let ok = |args: &[&str], stdin: Option<&str>| {
+        let out = admin(&db, args, stdin);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(ok(&["federation", "mode"], None).trim(), "blocklist");
+    ok(&["federation", "mode", "allowlist"], None);
+    ok(&["federation", "allow", "friend.example"], None);
+    ok(
+        &[
+            "federation",
+            "block",
+            "bad.example",
+            "--severity",
+            "limit",
+            "--reject-media",
+            "--public-comment",
+            "Spam",
+        ],
+        None,
+    );
+    ok(&["federation", "filter", "add", "keyword", "crypto"], None);
+    let list = ok(&["federation", "list"], None);
+    for expected in
+        ["mode: allowlist", "bad.example\tlimit\treject_media\tSpam", "friend.example", "keyword\tcrypto"]
+    {
+        assert!(list.contains(expected), "{expected:?} in {list}");
+    }
+
+    let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+               bad.example,silence,true,false,Spam,false\n\
+               worse.example,suspend,false,true,,true\n";
+    ok(&["federation", "import", "-"], Some(csv));
+    assert_eq!(ok(&["federation", "export"], None), csv, "the export is what was imported");
+
+    let malformed = "#domain,#severity\nfine.example,suspend\nnot a domain,suspend\n";
+    let refused = admin(&db, &["federation", "import", "-"], Some(malformed));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("line 3"), "{}", stderr(&refused));
+    assert_eq!(ok(&["federation", "export"], None), csv, "nothing applied");
+
+    for bad in [
+        vec!["federation", "mode", "sideways"],
+        vec!["federation", "block", "1.2.3.4"],
+        vec!["federation", "block", "x.example", "--severity", "explode"],
+        vec!["federation", "unblock", "never.example"],
+        vec!["federation", "filter", "add", "max_distance_km", "far"],
+    ] {
+        let out = admin(&db, &bad, None);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("maillage: "), "{}", stderr(&out));
+    }
+    let missing = admin(&db, &["federation", "import", "/nonexistent/blocks.csv"], None);
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
 }
