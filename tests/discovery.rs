@@ -181,6 +181,13 @@ async fn the_native_api_is_described_in_openapi() {
         "/api/v1/events",
         "/api/v1/events/{id}/join",
         "/api/v1/events/{id}/participants",
+        "/api/v1/territory/links",
+        "/api/v1/admin/territory/links",
+        "/api/v1/admin/territory/links/{partner}/approve",
+        "/api/v1/admin/federation",
+        "/api/v1/admin/content_filters",
+        "/api/v1/admin/domain_blocks/import",
+        "/api/v1/admin/domain_blocks/export",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }

@@ -3,7 +3,6 @@
 //! of what was cached from a suspended domain.
 
 use diesel::prelude::*;
-use maillage_core::policy::DomainPattern;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 
@@ -167,58 +166,40 @@ pub fn bump_policy_version(conn: &mut DbConnection, now: Timestamp) -> Result<i6
     Ok(next)
 }
 
-/// Remote actors whose domain falls under `pattern`, with their domain:
-/// the database narrows by substring, the pattern decides.
-pub fn remote_actors_under(
-    conn: &mut DbConnection,
-    pattern: &DomainPattern,
-) -> Result<Vec<(i64, String)>, Error> {
-    let needle = pattern.as_str().trim_start_matches("*.");
-    let rows: Vec<(i64, String)> = actors::table
-        .filter(actors::local.eq(false))
-        .filter(actors::domain.like(format!("%{needle}%")))
-        .select((actors::id, actors::domain))
-        .load(conn)
-        .map_err(db_error)?;
-    Ok(rows.into_iter().filter(|(_, d)| pattern.covers(d)).collect())
-}
-
-/// Removes remote actors and, by cascade, their follows both ways, posts,
-/// boosts, likes, listings, sessions, memberships and participations.
-pub fn delete_remote_actors(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
-    for chunk in ids.chunks(500) {
-        diesel::delete(actors::table.filter(actors::id.eq_any(chunk)).filter(actors::local.eq(false)))
+/// Removes the remote actors of `domains` and, by cascade, their follows
+/// both ways, posts, boosts, likes, listings, sessions, memberships and
+/// participations.
+pub fn delete_remote_actors_of(conn: &mut DbConnection, domains: &[String]) -> Result<(), Error> {
+    for chunk in domains.chunks(500) {
+        diesel::delete(actors::table.filter(actors::domain.eq_any(chunk)).filter(actors::local.eq(false)))
             .execute(conn)
             .map_err(db_error)?;
     }
     Ok(())
 }
 
-/// Drops what was waiting to be sent to hosts under `pattern` that `keep`
-/// refuses.
-pub fn drop_pending_deliveries(
-    conn: &mut DbConnection,
-    pattern: &DomainPattern,
-    refused: &dyn Fn(&str) -> bool,
-) -> Result<usize, Error> {
-    let needle = pattern.as_str().trim_start_matches("*.");
-    let hosts: Vec<String> = deliveries::table
-        .filter(deliveries::host.like(format!("%{needle}%")))
+/// Hosts something is still waiting to be sent to.
+pub fn pending_delivery_hosts(conn: &mut DbConnection) -> Result<Vec<String>, Error> {
+    deliveries::table
+        .filter(deliveries::state.eq(crate::deliveries::PENDING))
         .select(deliveries::host)
         .distinct()
         .load(conn)
+        .map_err(db_error)
+}
+
+/// Drops what was waiting to be sent to `hosts`.
+pub fn drop_pending_deliveries_to(conn: &mut DbConnection, hosts: &[String]) -> Result<(), Error> {
+    for chunk in hosts.chunks(500) {
+        diesel::delete(
+            deliveries::table
+                .filter(deliveries::host.eq_any(chunk))
+                .filter(deliveries::state.eq(crate::deliveries::PENDING)),
+        )
+        .execute(conn)
         .map_err(db_error)?;
-    let hosts: Vec<String> = hosts.into_iter().filter(|h| pattern.covers(h) && refused(h)).collect();
-    if hosts.is_empty() {
-        return Ok(0);
     }
-    diesel::delete(
-        deliveries::table
-            .filter(deliveries::host.eq_any(&hosts))
-            .filter(deliveries::state.eq(crate::deliveries::PENDING)),
-    )
-    .execute(conn)
-    .map_err(db_error)
+    Ok(())
 }
 
 /// Every domain remote actors are stored under.

@@ -106,9 +106,9 @@ pub fn propose(
         let now = Timestamp::now();
         match links::find_by_partner(conn, partner.id)? {
             Some(link) if link.state == REQUESTED => {
-                return approve_in(conn, outbound, urls, &territory, partner, link)
+                approve_in(conn, outbound, urls, &territory, partner, link)
             }
-            Some(link) if link.state == ACTIVE || link.state == PROPOSED => return Ok(link),
+            Some(link) if link.state == ACTIVE || link.state == PROPOSED => Ok(link),
             Some(mut link) => {
                 link.state = PROPOSED.into();
                 link.level = level.into();

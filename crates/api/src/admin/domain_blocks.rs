@@ -110,6 +110,11 @@ async fn show(
     Ok(HttpResponse::Ok().json(block_to_api(&row)))
 }
 
+enum Created {
+    New(DomainBlockRow),
+    AlreadyBlocked(DomainBlockRow),
+}
+
 /// Blocks a domain. As on Mastodon, a domain blocked already answers 422
 /// with the existing block; the default severity is `silence` (limit).
 async fn create(
@@ -127,14 +132,14 @@ async fn create(
     let local = state.config.instance.domain.clone();
     let outcome = change_policy(&state, move |conn| {
         if let Some(existing) = cases::find_block_by_domain(conn, &input.domain)? {
-            return Ok(Err(existing));
+            return Ok(Created::AlreadyBlocked(existing));
         }
-        cases::upsert_block(conn, &local, &input).map(|(row, _)| Ok(row))
+        cases::upsert_block(conn, &local, &input).map(|(row, _)| Created::New(row))
     })
     .await?;
     Ok(match outcome {
-        Ok(row) => HttpResponse::Ok().json(block_to_api(&row)),
-        Err(existing) => HttpResponse::UnprocessableEntity().json(json!({
+        Created::New(row) => HttpResponse::Ok().json(block_to_api(&row)),
+        Created::AlreadyBlocked(existing) => HttpResponse::UnprocessableEntity().json(json!({
             "error": format!("{} is already blocked; change that block instead", existing.domain),
             "existing_domain_block": block_to_api(&existing),
         })),

@@ -89,7 +89,7 @@ pub fn normalize_domain(input: &str) -> Result<String, Error> {
 /// The patterns that could cover `host`, most specific first: the host
 /// with its port, the host, then for each parent domain `*.parent` and
 /// `parent`.
-pub(crate) fn candidates(host: &str) -> impl Iterator<Item = DomainPattern> + '_ {
+pub fn candidates(host: &str) -> impl Iterator<Item = DomainPattern> + '_ {
     let host = host.trim_end_matches('.');
     let (bare, has_port) = match host.rsplit_once(':') {
         Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => (h, true),

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 pub use content::{ContentFilter, ContentFilters, ContentVerdict, FilterAction, FilterKind, ObjectView};
-pub use domain::{host_of_url, normalize_domain, DomainPattern};
+pub use domain::{candidates as patterns_covering, host_of_url, normalize_domain, DomainPattern};
 
 /// Who the node federates with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

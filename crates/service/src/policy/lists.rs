@@ -47,9 +47,8 @@ pub fn import_blocks(conn: &mut DbConnection, local_domain: &str, csv: &str) -> 
             write_block(conn, &b.pattern, &input, existing, now)?;
         }
         policies::bump_policy_version(conn, now)?;
-        for b in &blocks {
-            enforce(conn, &b.pattern)?;
-        }
+        let patterns: Vec<DomainPattern> = blocks.iter().map(|b| b.pattern.clone()).collect();
+        enforce(conn, &patterns)?;
         Ok(blocks.len())
     })
 }

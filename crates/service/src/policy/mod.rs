@@ -103,7 +103,7 @@ pub fn upsert_block(
         let created = existing.is_none();
         let row = write_block(conn, &pattern, input, existing, now)?;
         policies::bump_policy_version(conn, now)?;
-        enforce(conn, &pattern)?;
+        enforce(conn, std::slice::from_ref(&pattern))?;
         Ok((row, created))
     })
 }
@@ -135,18 +135,23 @@ fn write_block(
     Ok(row)
 }
 
-/// Applies the policy as it now stands to what is stored under `pattern`:
-/// actors of refused domains go (with their follows both ways and their
-/// content), and so does what was queued for them.
-fn enforce(conn: &mut DbConnection, pattern: &DomainPattern) -> Result<(), Error> {
+/// Applies the policy as it now stands to what is stored under
+/// `patterns`: actors of refused domains go (with their follows both ways
+/// and their content), and so does what was queued for them. One read of
+/// the policy and one pass over the stored domains, however many patterns
+/// (a whole imported blocklist).
+fn enforce(conn: &mut DbConnection, patterns: &[DomainPattern]) -> Result<(), Error> {
     let (_, policy) = read_policy(conn, (0.0, 0.0), "")?;
-    let refused: Vec<i64> = policies::remote_actors_under(conn, pattern)?
-        .into_iter()
-        .filter(|(_, domain)| !policy.federates_with(domain))
-        .map(|(id, _)| id)
-        .collect();
-    policies::delete_remote_actors(conn, &refused)?;
-    policies::drop_pending_deliveries(conn, pattern, &|host| !policy.federates_with(host))?;
+    let under: std::collections::HashSet<&DomainPattern> = patterns.iter().collect();
+    let refused = |host: &str| {
+        maillage_core::policy::patterns_covering(host).any(|p| under.contains(&p))
+            && !policy.federates_with(host)
+    };
+    let domains: Vec<String> = policies::remote_domains(conn)?.into_iter().filter(|d| refused(d)).collect();
+    policies::delete_remote_actors_of(conn, &domains)?;
+    let hosts: Vec<String> =
+        policies::pending_delivery_hosts(conn)?.into_iter().filter(|h| refused(h)).collect();
+    policies::drop_pending_deliveries_to(conn, &hosts)?;
     Ok(())
 }
 
@@ -186,7 +191,7 @@ pub fn update_block(
         let now = Timestamp::now();
         let row = write_block(conn, &block.pattern, &input, Some(existing), now)?;
         policies::bump_policy_version(conn, now)?;
-        enforce(conn, &block.pattern)?;
+        enforce(conn, std::slice::from_ref(&block.pattern))?;
         Ok(row)
     })
 }
