@@ -6,6 +6,7 @@ mod harness;
 
 use std::time::{Duration, SystemTime};
 
+use harness::create_note;
 use harness::signing::{signed_post_headers, stranger_key, Signing};
 use harness::{client, TestNode};
 use maillage_db::actors;
@@ -51,18 +52,6 @@ async fn deliver(
 
 async fn send(target: &TestNode, activity: &Value, signer: &Remote) -> u16 {
     deliver(target, "/inbox", activity.to_string().as_bytes(), signer, SystemTime::now(), None).await
-}
-
-fn create_note(actor: &str, id: &str, content: &str) -> Value {
-    json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{id}/activity"),
-        "type": "Create",
-        "actor": actor,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": { "id": id, "type": "Note", "attributedTo": actor, "content": content,
-                    "to": ["https://www.w3.org/ns/activitystreams#Public"], "published": "2026-11-25T10:00:00Z" }
-    })
 }
 
 async fn stored_content(node: &TestNode, ap_id: &str) -> Option<(String, bool)> {

@@ -139,18 +139,7 @@ pub fn count_following(conn: &mut DbConnection, actor: Id) -> Result<i64, Error>
 /// The distinct inboxes (shared when possible) of the remote accepted
 /// followers of `actor`: where one of its activities must be delivered.
 pub fn remote_follower_inboxes(conn: &mut DbConnection, actor: Id) -> Result<Vec<String>, Error> {
-    let rows: Vec<(String, Option<String>)> = follows::table
-        .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
-        .filter(follows::followed_id.eq(actor.as_i64()))
-        .filter(follows::state.eq(ACCEPTED))
-        .filter(actors::local.eq(false))
-        .select((actors::inbox_url, actors::shared_inbox_url))
-        .load(conn)
-        .map_err(db_error)?;
-    let mut inboxes: Vec<String> = rows.into_iter().map(|(inbox, shared)| shared.unwrap_or(inbox)).collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
+    remote_follower_inboxes_except(conn, actor, &[])
 }
 
 /// The same, leaving out the followers in `except` (territories linked at
