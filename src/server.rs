@@ -88,6 +88,57 @@ async fn refresh_policies(
     }
 }
 
+/// Keeps this node's matches current: one process at a time (a lease in
+/// the database) holds the index and follows the listing change log.
+async fn run_matcher(
+    pool: DbPool,
+    policy: Arc<maillage_service::policy::PolicyHandle>,
+    config: Arc<Config>,
+    mut stop: watch::Receiver<bool>,
+) {
+    use maillage_service::matching::{claim_lease, Matcher};
+    let holder = format!("{}-{}", std::process::id(), maillage_core::id::Id::generate().as_i64());
+    let every = std::time::Duration::from_millis(config.matching.poll_millis);
+    let ttl = (every.as_micros() as i64 * 20).max(10_000_000);
+    let matcher: Arc<std::sync::Mutex<Option<Matcher>>> = Arc::default();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let (matcher, policy, holder, km) =
+            (matcher.clone(), policy.clone(), holder.clone(), config.matching.max_between_territories_km);
+        let result = pool
+            .run(move |conn| {
+                let mut slot = matcher.lock().unwrap_or_else(|p| p.into_inner());
+                if !claim_lease(conn, &holder, ttl)? {
+                    *slot = None;
+                    return Ok(None);
+                }
+                if slot.is_none() {
+                    let started = std::time::Instant::now();
+                    let built = Matcher::rebuild(conn, km)?;
+                    tracing::info!(
+                        listings = built.len(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "matching index built"
+                    );
+                    *slot = Some(built);
+                }
+                match slot.as_mut() {
+                    Some(m) => m.catch_up(conn, &policy.current()).map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await;
+        match result {
+            Ok(Some(n)) if n > 0 => tracing::debug!(listings = n, "matches updated"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "matching failed; it will be tried again"),
+        }
+    }
+}
+
 /// Starts a node on `listener` when given (tests pick their port first, so
 /// that the domain can name it), on `http.bind` otherwise.
 pub async fn start(
@@ -101,7 +152,13 @@ pub async fn start(
     let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx.clone()));
     tokio::spawn(expire_listings(pool.clone(), federation.clone(), stop_rx.clone()));
     let refresh_every = std::time::Duration::from_millis(config.federation.policy_refresh_millis);
-    tokio::spawn(refresh_policies(pool.clone(), federation.context().policy.clone(), refresh_every, stop_rx));
+    tokio::spawn(refresh_policies(
+        pool.clone(),
+        federation.context().policy.clone(),
+        refresh_every,
+        stop_rx.clone(),
+    ));
+    tokio::spawn(run_matcher(pool.clone(), federation.context().policy.clone(), config.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;
     let workers = match config.http.workers {

@@ -435,3 +435,51 @@ pub async fn wait_queue_drained(node: &TestNode) {
     })
     .await;
 }
+
+/// Links the territories of `a` and `b` through their admins' API (a
+/// proposes, b approves) and waits until both see the link active.
+pub async fn link_territories(a: &TestNode, admin_a: &TestUser, b: &TestNode, admin_b: &TestUser) {
+    let (status, body) = admin_a.post("/api/v1/admin/territory/links", &[("domain", &b.domain)]).await;
+    assert_eq!(status, 200, "{body}");
+    let link_state = |user: &TestUser, partner: String| {
+        let user = user.clone();
+        async move {
+            let (_, links) = user.get("/api/v1/territory/links").await;
+            links
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l["partner"]["domain"] == partner.as_str())
+                .map(|l| l["state"].as_str().unwrap_or("").to_owned())
+        }
+    };
+    eventually(30, "the link requested on b", || async {
+        (link_state(admin_b, a.domain.clone()).await.as_deref() == Some("requested")).then_some(())
+    })
+    .await;
+    let (status, body) =
+        admin_b.post(&format!("/api/v1/admin/territory/links/{}/approve", a.domain), &[]).await;
+    assert_eq!(status, 200, "{body}");
+    eventually(30, "the link active on both sides", || async {
+        let on_a = link_state(admin_a, b.domain.clone()).await;
+        let on_b = link_state(admin_b, a.domain.clone()).await;
+        (on_a.as_deref() == Some("active") && on_b.as_deref() == Some("active")).then_some(())
+    })
+    .await;
+}
+
+impl TestUser {
+    /// Publishes a listing from its JSON; returns the listing.
+    pub async fn listing(&self, body: &Value) -> Value {
+        let (status, listing) = self.json(reqwest::Method::POST, "/api/v1/listings", body).await;
+        assert_eq!(status, 200, "{listing}");
+        listing
+    }
+
+    /// This user's matches (reasons in English).
+    pub async fn matches(&self) -> Vec<Value> {
+        let (status, list) = self.get("/api/v1/matches?lang=en").await;
+        assert_eq!(status, 200, "{list}");
+        list.as_array().cloned().unwrap_or_default()
+    }
+}

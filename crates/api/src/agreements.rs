@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/agreements/{id}/fulfil", web::post().to(fulfil));
 }
 
-fn agreement_to_api(
+pub fn agreement_to_api(
     conn: &mut DbConnection,
     row: &AgreementRow,
     urls: &maillage_core::urls::LocalUrls,

@@ -14,6 +14,7 @@
 //! - [`wellknown`]: WebFinger, host-meta, NodeInfo.
 //! - [`mastodon`]: the Mastodon client API.
 //! - [`listings`]: the native listings API.
+//! - [`matches`]: the caller's matches, dismiss, respond.
 //! - [`agreements`]: "I'm interested" and its answer.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
@@ -34,6 +35,7 @@ pub mod health;
 pub mod html;
 pub mod listings;
 pub mod mastodon;
+pub mod matches;
 pub mod middleware;
 pub mod state;
 pub mod territory;
@@ -61,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     agreements::configure(cfg);
     groups::configure(cfg);
     events::configure(cfg);
+    matches::configure(cfg);
     admin::configure(cfg);
     territory::configure(cfg);
 }

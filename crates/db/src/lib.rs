@@ -20,7 +20,7 @@
 //!   already processed), [`deliveries`] (the outgoing queue), [`instances`]
 //!   (health of other servers), [`policies`] (domain blocks and allows,
 //!   content filters, run-time settings, purges), [`links`] (territory
-//!   links).
+//!   links), [`matches`] (matches and the listing change log).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
 //! crates convert them into their own response types.
@@ -37,6 +37,7 @@ pub mod instances;
 pub mod interactions;
 pub mod links;
 pub mod listings;
+pub mod matches;
 pub mod migrations;
 pub mod policies;
 pub mod pool;

@@ -244,3 +244,21 @@ pub fn unfollowed_remote_actors_of(conn: &mut DbConnection, domains: &[String]) 
     out.retain(|id| !followed.contains(id));
     Ok(out)
 }
+
+/// Sets `key` to `new` only if it still holds `expected`: a
+/// compare-and-set, so that of several processes exactly one wins.
+pub fn compare_and_set(
+    conn: &mut DbConnection,
+    key: &str,
+    expected: &str,
+    new: &str,
+    now: Timestamp,
+) -> Result<bool, Error> {
+    diesel::update(
+        node_settings::table.filter(node_settings::key.eq(key)).filter(node_settings::value.eq(expected)),
+    )
+    .set((node_settings::value.eq(new), node_settings::updated_at.eq(now.as_micros())))
+    .execute(conn)
+    .map(|n| n == 1)
+    .map_err(db_error)
+}

@@ -351,6 +351,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    listing_changes (seq) {
+        seq -> BigInt,
+        listing_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    matches (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        offer_id -> BigInt,
+        score -> Double,
+        reasons -> Text,
+        need_state -> Text,
+        offer_state -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(territory_links -> actors (partner_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
@@ -383,4 +404,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_filters,
     node_settings,
     territory_links,
+    listing_changes,
+    matches,
 );

@@ -80,6 +80,21 @@ fn km(km: f64, fr: bool) -> String {
 }
 
 impl Reason {
+    /// A stable name for programs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::SameCategory(_) => "same_category",
+            Reason::RelatedCategories(..) => "related_categories",
+            Reason::Distance { .. } => "distance",
+            Reason::SharedTags(_) => "shared_tags",
+            Reason::WordsInCommon(_) => "words_in_common",
+            Reason::BothAvailable { .. } => "both_available",
+            Reason::Terms(_) => "terms",
+            Reason::SameTerritory => "same_territory",
+            Reason::NeighbouringTerritory => "neighbouring_territory",
+        }
+    }
+
     /// The reason in `language` (`fr`, or English for anything else).
     pub fn describe(&self, language: &str) -> String {
         let fr = language.starts_with("fr");

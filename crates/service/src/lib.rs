@@ -20,6 +20,8 @@
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
+//! - [`matching`]: the matcher (the index kept current from the listing
+//!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
@@ -38,6 +40,7 @@ pub mod interactions;
 pub mod keys;
 pub mod links;
 pub mod listings;
+pub mod matching;
 pub mod password;
 pub mod policy;
 pub mod posts;

@@ -26,6 +26,7 @@ pub struct Config {
     pub registration: RegistrationConfig,
     pub territory: TerritoryConfig,
     pub federation: FederationConfig,
+    pub matching: MatchingConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +186,22 @@ pub struct FederationConfig {
     /// How often each process checks whether an admin changed the
     /// federation policies (in any process sharing the database).
     pub policy_refresh_millis: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchingConfig {
+    /// Listings of two territories farther apart than this never match,
+    /// whatever their reach.
+    pub max_between_territories_km: f64,
+    /// How often the matcher looks for changed listings.
+    pub poll_millis: u64,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        MatchingConfig { max_between_territories_km: 100.0, poll_millis: 500 }
+    }
 }
 
 /// Who may read the list of blocked domains, as Mastodon's setting of the

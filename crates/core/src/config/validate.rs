@@ -71,6 +71,13 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("federation.dead_after_hours", in_range(f.dead_after_hours, 1, 24 * 365));
     check("federation.delivery_retention_hours", in_range(f.delivery_retention_hours, 1, 24 * 365));
     check("federation.policy_refresh_millis", in_range(f.policy_refresh_millis, 50, 60_000));
+    check("matching.poll_millis", in_range(c.matching.poll_millis, 50, 60_000));
+    let km = c.matching.max_between_territories_km;
+    let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
+    check(
+        "matching.max_between_territories_km",
+        if km_ok { Ok(()) } else { Err(format!("must be between 0 and 20000 (km), found {km}")) },
+    );
     issues
 }
 
