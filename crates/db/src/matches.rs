@@ -61,7 +61,7 @@ pub fn of_listing(conn: &mut DbConnection, listing: i64) -> Result<Vec<MatchRow>
 pub fn of_author(conn: &mut DbConnection, author: i64, limit: i64) -> Result<Vec<MatchRow>, Error> {
     let mine = listings::table.filter(listings::author_id.eq(author)).select(listings::id);
     matches::table
-        .filter(matches::need_id.eq_any(mine.clone()).or(matches::offer_id.eq_any(mine)))
+        .filter(matches::need_id.eq_any(mine).or(matches::offer_id.eq_any(mine)))
         .order((matches::score.desc(), matches::id.asc()))
         .limit(limit)
         .select(MatchRow::as_select())

@@ -175,9 +175,9 @@ impl MatchIndex {
         categories.extend_from_slice(rules::related_categories(listing.category));
         let mut out = Vec::new();
         for category in categories {
-            for class in 0..REACH_CLASSES.len() {
+            for (class, &class_reach) in REACH_CLASSES.iter().enumerate() {
                 let Some(grid) = self.grids.get(&(want_offer, category, class)) else { continue };
-                let reach = listing.radius_km.max(REACH_CLASSES[class]).min(20_000.0);
+                let reach = listing.radius_km.max(class_reach).min(20_000.0);
                 for id in cells_within(grid, listing.latitude, listing.longitude, reach) {
                     let Some(other) = self.listings.get(&id) else { continue };
                     if let Some(m) = self.score(listing, &query, query_norm, other, settings) {
@@ -224,7 +224,7 @@ impl MatchIndex {
         if distance > reach {
             return None;
         }
-        let window = rules::window_overlap(a, b).ok()?;
+        let window = rules::window_overlap(a, b)?;
         let terms = rules::terms_fit(a, b)?;
         let (dot, shared_words) = dot(query, &other.terms, &self.vocabulary);
         let other_norm = norm_indexed(&other.terms, &self.vocabulary);

@@ -85,14 +85,14 @@ pub fn terms_fit(a: &MatchListing, b: &MatchListing) -> Option<f32> {
     Some(if offer == need || offer == TermsMode::Gift { 1.0 } else { 0.6 })
 }
 
-/// The common part of the two windows, `Err` when they do not overlap.
-/// `Ok((None, None))` when neither has limits.
-pub fn window_overlap(a: &MatchListing, b: &MatchListing) -> Result<(Option<i64>, Option<i64>), ()> {
+/// The common part of the two windows, `None` when they do not overlap;
+/// `Some((None, None))` when neither has limits.
+pub fn window_overlap(a: &MatchListing, b: &MatchListing) -> Option<(Option<i64>, Option<i64>)> {
     let from = max_opt(a.available_from, b.available_from);
     let until = min_opt(a.available_until, b.available_until);
     match (from, until) {
-        (Some(f), Some(u)) if f > u => Err(()),
-        _ => Ok((from, until)),
+        (Some(f), Some(u)) if f > u => None,
+        _ => Some((from, until)),
     }
 }
 
