@@ -182,6 +182,8 @@ async fn the_native_api_is_described_in_openapi() {
         "/api/v1/events/{id}/join",
         "/api/v1/events/{id}/participants",
         "/api/v1/territory/links",
+        "/api/v1/matches",
+        "/api/v1/matches/{id}/respond",
         "/api/v1/admin/territory/links",
         "/api/v1/admin/territory/links/{partner}/approve",
         "/api/v1/admin/federation",

@@ -66,6 +66,24 @@ async fn a_need_and_an_offer_on_linked_territories_match_on_both_sides_only() {
     let (_, french) = alice.get("/api/v1/matches?lang=fr").await;
     assert!(french[0]["summary"].as_str().unwrap().contains("même catégorie"), "{french}");
 
+    let match_id = on_a["id"].as_str().unwrap();
+    let dave = a.user("dave").await;
+    let (status, _) = dave.post(&format!("/api/v1/matches/{match_id}/dismiss"), &[]).await;
+    assert_eq!(status, 404, "someone else's match is not found");
+    let (status, _) = alice.post("/api/v1/matches/nope/dismiss", &[]).await;
+    assert_eq!(status, 404);
+    let anonymous = harness::client().get(a.url("/api/v1/matches")).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let (status, dismissed) = alice.post(&format!("/api/v1/matches/{match_id}/dismiss"), &[]).await;
+    assert_eq!((status, dismissed["state"].clone()), (200, json!("dismissed")));
+    assert!(alice.matches().await.is_empty(), "a dismissed match is left out");
+    let (_, all) = alice.get("/api/v1/matches?include_dismissed=true").await;
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(bob.matches().await.len(), 1, "dismissing is for one side only");
+    let (status, agreement) = bob.post(&format!("/api/v1/matches/{}/respond", on_b["id"].as_str().unwrap()), &[]).await;
+    assert_eq!(status, 200, "responding is saying I'm interested: {agreement}");
+    assert_eq!(agreement["state"], "proposed", "{agreement}");
+
     harness::wait_queue_drained(&a).await;
     harness::wait_queue_drained(&b).await;
     assert!(carol.matches().await.is_empty(), "a territory that is not linked sees nothing");

@@ -60,7 +60,8 @@ type GridKey = (bool, Category, usize);
 #[derive(Debug)]
 struct Grid {
     cell_degrees: f64,
-    cells: HashMap<CellKey, Vec<i64>>,
+    /// Slots of the listings filed in each cell.
+    cells: HashMap<CellKey, Vec<u32>>,
 }
 
 impl Grid {
@@ -80,14 +81,21 @@ struct Indexed {
     listing: MatchListing,
     /// Term ids, sorted, with their weight (title and tags weigh double).
     terms: Vec<(u32, f32)>,
+    /// The length of the weighted term vector when filed: queries divide
+    /// by it rather than recomputing it for every candidate.
+    norm: f32,
     grid: GridKey,
     cell: CellKey,
 }
 
-/// Every open listing this node knows, ready to be matched.
+/// Every open listing this node knows, ready to be matched. Listings sit
+/// in slots, so that grid cells hold small slot numbers and a candidate
+/// is one array read away.
 #[derive(Debug, Default)]
 pub struct MatchIndex {
-    listings: HashMap<i64, Indexed>,
+    slots: Vec<Option<Indexed>>,
+    free: Vec<u32>,
+    by_id: HashMap<i64, u32>,
     grids: HashMap<GridKey, Grid>,
     vocabulary: Vocabulary,
 }
@@ -119,15 +127,19 @@ impl MatchIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.listings.len()
+        self.by_id.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.listings.is_empty()
+        self.by_id.is_empty()
     }
 
     pub fn contains(&self, id: i64) -> bool {
-        self.listings.contains_key(&id)
+        self.by_id.contains_key(&id)
+    }
+
+    fn get(&self, id: i64) -> Option<&Indexed> {
+        self.by_id.get(&id).and_then(|&slot| self.slots.get(slot as usize)).and_then(Option::as_ref)
     }
 
     /// Files a listing, or files it again after an edit.
@@ -141,22 +153,35 @@ impl MatchIndex {
         let grid_key = (listing.is_offer(), listing.category, reach_class(listing.radius_km));
         let grid = self.grids.entry(grid_key).or_insert_with(|| Grid::new(grid_key.2));
         let cell = grid.cell(listing.latitude, listing.longitude);
-        grid.cells.entry(cell).or_default().push(listing.id);
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        grid.cells.entry(cell).or_default().push(slot);
         listing.title = String::new();
         listing.description = String::new();
-        self.listings.insert(listing.id, Indexed { listing, terms, grid: grid_key, cell });
+        let norm = norm_indexed(&terms, &self.vocabulary);
+        self.by_id.insert(listing.id, slot);
+        self.slots[slot as usize] = Some(Indexed { listing, terms, norm, grid: grid_key, cell });
     }
 
     /// Takes a withdrawn, fulfilled, expired or deleted listing out.
     pub fn remove(&mut self, id: i64) -> bool {
-        let Some(old) = self.listings.remove(&id) else {
+        let Some(slot) = self.by_id.remove(&id) else {
             return false;
         };
+        let Some(old) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return false;
+        };
+        self.free.push(slot);
         let ids: Vec<u32> = old.terms.iter().map(|(t, _)| *t).collect();
         self.vocabulary.remove_document(&ids);
         if let Some(grid) = self.grids.get_mut(&old.grid) {
             if let Some(cell) = grid.cells.get_mut(&old.cell) {
-                cell.retain(|&x| x != id);
+                cell.retain(|&x| x != slot);
                 if cell.is_empty() {
                     grid.cells.remove(&old.cell);
                 }
@@ -169,7 +194,12 @@ impl MatchIndex {
     /// best first.
     pub fn matches_for(&self, listing: &MatchListing, settings: &MatchSettings) -> Vec<Match> {
         let query = self.query_terms(listing);
-        let query_norm = norm(&query, &self.vocabulary);
+        // An indexed listing divides by its stored norm, as its candidates
+        // do: the same pair then scores the same from either side.
+        let query_norm = match self.get(listing.id) {
+            Some(indexed) => indexed.norm,
+            None => norm(&query, &self.vocabulary),
+        };
         let want_offer = listing.kind == ListingKind::Need;
         let mut categories = vec![listing.category];
         categories.extend_from_slice(rules::related_categories(listing.category));
@@ -178,8 +208,12 @@ impl MatchIndex {
             for (class, &class_reach) in REACH_CLASSES.iter().enumerate() {
                 let Some(grid) = self.grids.get(&(want_offer, category, class)) else { continue };
                 let reach = listing.radius_km.max(class_reach).min(20_000.0);
-                for id in cells_within(grid, listing.latitude, listing.longitude, reach) {
-                    let Some(other) = self.listings.get(&id) else { continue };
+                let max_dlat = reach / KM_PER_DEGREE;
+                for slot in cells_within(grid, listing.latitude, listing.longitude, reach) {
+                    let Some(Some(other)) = self.slots.get(slot as usize) else { continue };
+                    if (other.listing.latitude - listing.latitude).abs() > max_dlat {
+                        continue;
+                    }
                     if let Some(m) = self.score(listing, &query, query_norm, other, settings) {
                         out.push(m);
                     }
@@ -195,7 +229,7 @@ impl MatchIndex {
     }
 
     fn query_terms(&self, listing: &MatchListing) -> Vec<(Option<u32>, f32)> {
-        if let Some(indexed) = self.listings.get(&listing.id) {
+        if let Some(indexed) = self.get(listing.id) {
             if listing.title.is_empty() && listing.description.is_empty() {
                 return indexed.terms.iter().map(|&(t, w)| (Some(t), w)).collect();
             }
@@ -227,7 +261,7 @@ impl MatchIndex {
         let window = rules::window_overlap(a, b)?;
         let terms = rules::terms_fit(a, b)?;
         let (dot, shared_words) = dot(query, &other.terms, &self.vocabulary);
-        let other_norm = norm_indexed(&other.terms, &self.vocabulary);
+        let other_norm = other.norm;
         let text = if query_norm > 0.0 && other_norm > 0.0 { dot / (query_norm * other_norm) } else { 0.0 };
         let (tags, tag_share) = rules::shared_tags(a, b);
         let relevance = weights::TEXT * text.min(1.0) + weights::TAGS * tag_share;
@@ -272,7 +306,7 @@ impl MatchIndex {
 
 /// Ids filed in the cells of `grid` that a circle of `reach` km around
 /// the point can touch.
-fn cells_within(grid: &Grid, lat: f64, lon: f64, reach: f64) -> impl Iterator<Item = i64> + '_ {
+fn cells_within(grid: &Grid, lat: f64, lon: f64, reach: f64) -> impl Iterator<Item = u32> + '_ {
     let dlat = reach / KM_PER_DEGREE;
     let dlon = reach / (KM_PER_DEGREE * lat.to_radians().cos().max(0.01));
     let (lat0, lon0) = grid.cell(lat - dlat, lon - dlon);
