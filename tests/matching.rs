@@ -80,7 +80,8 @@ async fn a_need_and_an_offer_on_linked_territories_match_on_both_sides_only() {
     let (_, all) = alice.get("/api/v1/matches?include_dismissed=true").await;
     assert_eq!(all.as_array().unwrap().len(), 1);
     assert_eq!(bob.matches().await.len(), 1, "dismissing is for one side only");
-    let (status, agreement) = bob.post(&format!("/api/v1/matches/{}/respond", on_b["id"].as_str().unwrap()), &[]).await;
+    let (status, agreement) =
+        bob.post(&format!("/api/v1/matches/{}/respond", on_b["id"].as_str().unwrap()), &[]).await;
     assert_eq!(status, 200, "responding is saying I'm interested: {agreement}");
     assert_eq!(agreement["state"], "proposed", "{agreement}");
 

@@ -24,6 +24,7 @@ use rand::{Rng, SeedableRng};
 const NOW: i64 = 1_796_000_000_000_000;
 
 /// (category, French subjects, English subjects)
+#[rustfmt::skip]
 const SUBJECTS: &[(Category, &[&str], &[&str])] = &[
     (Category::Food, &["œufs frais", "légumes bio", "miel local", "fromage de chèvre", "pommes du verger", "pain au levain", "confitures maison", "panier de légumes"], &["fresh eggs", "organic vegetables", "local honey", "goat cheese", "orchard apples", "sourdough bread", "homemade jam", "vegetable box"]),
     (Category::Goods, &["perceuse", "vêtements bébé", "livres enfants", "bocaux en verre", "cartons de déménagement", "jouets en bois", "poussette", "table en chêne"], &["power drill", "baby clothes", "children's books", "glass jars", "moving boxes", "wooden toys", "stroller", "oak table"]),
@@ -34,9 +35,12 @@ const SUBJECTS: &[(Category, &[&str], &[&str])] = &[
     (Category::Mobility, &["covoiturage Toulouse", "covoiturage Rodez", "trajet gare", "prêt de voiture", "navette marché", "vélo cargo", "trajet école", "covoiturage Millau"], &["carpool Toulouse", "carpool Rodez", "ride to the station", "car sharing", "market shuttle", "cargo bike", "school run", "carpool Millau"]),
     (Category::Housing, &["chambre chez l'habitant", "logement saisonnier", "colocation", "studio meublé", "hébergement solidaire", "gîte", "chambre étudiante", "maison à partager"], &["room to rent", "seasonal housing", "house share", "furnished studio", "solidarity housing", "cottage", "student room", "shared house"]),
 ];
+#[rustfmt::skip]
 const FR_DETAIL: &[&str] = &["près du centre", "le samedi matin", "entre voisins", "pour l'hiver", "en bon état", "chaque semaine", "pour une association", "dans la vallée"];
+#[rustfmt::skip]
 const EN_DETAIL: &[&str] = &["near the centre", "on Saturday mornings", "between neighbours", "for the winter", "in good condition", "every week", "for a charity", "in the valley"];
 /// Eight territory centres in a region about 300 km across.
+#[rustfmt::skip]
 const CENTRES: &[(f64, f64)] = &[(44.35, 2.57), (44.35, 2.03), (44.10, 3.08), (43.93, 2.15), (43.60, 1.44), (44.92, 2.44), (44.61, 2.99), (43.78, 3.38)];
 
 fn gaussian(rng: &mut StdRng) -> f64 {
@@ -49,7 +53,11 @@ fn generate(id: i64, rng: &mut StdRng) -> MatchListing {
     let french = rng.gen_bool(0.7);
     let k = rng.gen_range(0..fr.len());
     let subject = if french { fr[k] } else { en[k] };
-    let detail = if french { FR_DETAIL[rng.gen_range(0..FR_DETAIL.len())] } else { EN_DETAIL[rng.gen_range(0..EN_DETAIL.len())] };
+    let detail = if french {
+        FR_DETAIL[rng.gen_range(0..FR_DETAIL.len())]
+    } else {
+        EN_DETAIL[rng.gen_range(0..EN_DETAIL.len())]
+    };
     let kind = if rng.gen_bool(0.5) { ListingKind::Offer } else { ListingKind::Need };
     let title = match (kind, french) {
         (ListingKind::Offer, true) => format!("Je propose {subject}"),
@@ -63,13 +71,25 @@ fn generate(id: i64, rng: &mut StdRng) -> MatchListing {
         let from = NOW + rng.gen_range(0..180) * 86_400_000_000;
         (from, from + rng.gen_range(1..60) * 86_400_000_000)
     });
-    let terms = [TermsMode::Gift, TermsMode::Gift, TermsMode::Loan, TermsMode::Barter, TermsMode::TimeCredit, TermsMode::Price][rng.gen_range(0..6)];
+    let terms = [
+        TermsMode::Gift,
+        TermsMode::Gift,
+        TermsMode::Loan,
+        TermsMode::Barter,
+        TermsMode::TimeCredit,
+        TermsMode::Price,
+    ][rng.gen_range(0..6)];
     let tag = subject.split_whitespace().last().unwrap_or("x").trim_start_matches("d'").to_lowercase();
     MatchListing {
         id,
         kind,
-        direction: (category == Category::SkillsKnowledge)
-            .then(|| if kind == ListingKind::Offer { Direction::Teach } else { Direction::Learn }),
+        direction: (category == Category::SkillsKnowledge).then(|| {
+            if kind == ListingKind::Offer {
+                Direction::Teach
+            } else {
+                Direction::Learn
+            }
+        }),
         category,
         title,
         description: format!("{subject}, {detail}."),
@@ -116,7 +136,10 @@ fn main() {
     }
     let build = started.elapsed();
     let memory = rss_mb() - before;
-    println!("matching: {n} listings indexed in {:.1} s, index memory {memory:.0} MB (RSS growth)", build.as_secs_f64());
+    println!(
+        "matching: {n} listings indexed in {:.1} s, index memory {memory:.0} MB (RSS growth)",
+        build.as_secs_f64()
+    );
 
     let mut latencies = Vec::new();
     let mut found = 0usize;
@@ -194,7 +217,11 @@ fn sql_baseline(listings: &[MatchListing], queries: &[MatchListing]) {
     })
     .unwrap();
     diesel::sql_query("CREATE INDEX l_place ON l (kind, category, lat)").execute(&mut conn).unwrap();
-    println!("sql baseline: {} rows loaded and indexed in {:.1} s", listings.len(), started.elapsed().as_secs_f64());
+    println!(
+        "sql baseline: {} rows loaded and indexed in {:.1} s",
+        listings.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let mut latencies = Vec::new();
     for q in queries {
@@ -207,7 +234,12 @@ fn sql_baseline(listings: &[MatchListing], queries: &[MatchListing]) {
             .collect();
         let text = words
             .iter()
-            .map(|w| format!("(lower(title) LIKE '%{w}%' OR lower(description) LIKE '%{w}%')", w = w.replace('\'', "''")))
+            .map(|w| {
+                format!(
+                    "(lower(title) LIKE '%{w}%' OR lower(description) LIKE '%{w}%')",
+                    w = w.replace('\'', "''")
+                )
+            })
             .collect::<Vec<_>>()
             .join(" OR ");
         let reach = q.radius_km.max(50.0);
