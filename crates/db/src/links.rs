@@ -71,3 +71,16 @@ pub fn active_partner_ids(conn: &mut DbConnection, level: Option<&str>) -> Resul
     }
     q.load(conn).map_err(db_error)
 }
+
+/// Takes the link row's lock for the rest of the transaction (an update
+/// that changes nothing but the time), before reading the follows its
+/// state depends on: two handlers answering the two follows of a link at
+/// once would otherwise each miss the other's write and leave the link
+/// half-made. Returns whether there is a link with `partner_id`.
+pub fn lock(conn: &mut DbConnection, partner_id: i64, now: i64) -> Result<bool, Error> {
+    diesel::update(territory_links::table.filter(territory_links::partner_id.eq(partner_id)))
+        .set(territory_links::updated_at.eq(now))
+        .execute(conn)
+        .map(|n| n > 0)
+        .map_err(db_error)
+}

@@ -164,6 +164,7 @@ fn approve_in(
     mut link: LinkRow,
 ) -> Result<LinkRow, Error> {
     let now = Timestamp::now();
+    links::lock(conn, partner.id, now.as_micros())?;
     if let Some(theirs) = follows::find(conn, partner.id(), territory.id())? {
         if !theirs.is_accepted() {
             follows::set_state(conn, theirs.id, ACCEPTED, now)?;
@@ -239,6 +240,7 @@ pub fn on_link_follow(
 ) -> Result<(), Error> {
     let level = parse_level(level)?;
     let now = Timestamp::now();
+    links::lock(conn, partner.id, now.as_micros())?;
     let link = links::find_by_partner(conn, partner.id)?;
     let we_asked = link.as_ref().is_some_and(|l| l.state == PROPOSED || l.state == ACTIVE);
     let follow = match follows::find(conn, partner.id(), territory.id())? {
@@ -308,6 +310,7 @@ pub fn on_follow_accepted(
     territory: &ActorRow,
     partner: &ActorRow,
 ) -> Result<(), Error> {
+    links::lock(conn, partner.id, Timestamp::now().as_micros())?;
     if let Some(mut link) = links::find_by_partner(conn, partner.id)?.filter(|l| l.state != ENDED) {
         if let Some(state) = state_of(conn, territory, partner)? {
             link.state = state.into();
