@@ -143,15 +143,7 @@ async fn territory_async(
     let urls = config.local_urls();
     let find = |input: String| {
         let pool = pool.clone();
-        async move {
-            pool.run(move |conn| {
-                links::list(conn)?
-                    .into_iter()
-                    .find(|l| l.partner.domain == input || l.partner.ap_id == input)
-                    .ok_or_else(|| Error::not_found(format!("no link with {input}")))
-            })
-            .await
-        }
+        async move { pool.run(move |conn| links::find_named(conn, &input)).await }
     };
     match cmd {
         TerritoryCommand::Link { domain, level } => {

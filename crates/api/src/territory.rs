@@ -75,15 +75,7 @@ struct ProposeParams {
 
 async fn linked(state: &AppState, partner: &str) -> Result<Link, Error> {
     let partner = partner.to_owned();
-    state
-        .db
-        .run(move |conn| {
-            cases::list(conn)?
-                .into_iter()
-                .find(|l| l.partner.domain == partner || l.partner.ap_id == partner)
-                .ok_or_else(|| Error::not_found(format!("no link with {partner}")))
-        })
-        .await
+    state.db.run(move |conn| cases::find_named(conn, &partner)).await
 }
 
 /// Proposes a link (or approves the one the other side proposed).

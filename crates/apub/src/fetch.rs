@@ -65,7 +65,7 @@ pub async fn fetch_content_of(data: &Data, url: &Url, only_listings: bool) -> Re
     if object.get("type").and_then(Value::as_str) == Some("Event") {
         return fetch_event(data, url, object, flag).await.map(Some);
     }
-    if is_listing(&object) {
+    if listing {
         // A proposal may be typed Proposal rather than Note: read its author
         // directly.
         let author_id = object

@@ -41,6 +41,14 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Link>, Error> {
     Ok(links::all(conn)?.into_iter().map(|(row, partner)| Link { row, partner }).collect())
 }
 
+/// The link with the territory an admin names by its domain or actor URL.
+pub fn find_named(conn: &mut DbConnection, name: &str) -> Result<Link, Error> {
+    list(conn)?
+        .into_iter()
+        .find(|l| l.partner.domain == name || l.partner.ap_id == name)
+        .ok_or_else(|| Error::not_found(format!("no link with {name}")))
+}
+
 /// The link with `partner`, if any.
 pub fn find(conn: &mut DbConnection, partner: &ActorRow) -> Result<Option<LinkRow>, Error> {
     links::find_by_partner(conn, partner.id)
