@@ -1,21 +1,23 @@
-//! The in-memory index. Listings are filed by side, category and reach
-//! class in grids whose cells fit that class, so a query looks at the few
-//! cells its reach covers; candidates are then checked with the exact
-//! rules and scored.
+//! The in-memory index. Listings sit in slots; the [`Postings`] say which
+//! slots hold a term or a tag, per side and category, so a query scores
+//! only the listings that share something telling with it. Each candidate
+//! is then checked with the exact rules (reach, window, terms) and scored.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Mutex;
 
+#[cfg(doc)]
+use maillage_core::geo::chord_km;
+use maillage_core::geo::unit_vector;
 use maillage_core::listing::{Category, ListingKind};
 
+use crate::accumulator::Accumulator;
+use crate::postings::{Entry, Postings};
 use crate::reasons::Reason;
 use crate::rules::{self, weights, MatchListing};
+use crate::score::{explain, norm, norm_indexed, score, upper_bound, Query, Scored, MIN_RELEVANCE};
 use crate::text::{terms, Vocabulary};
-
-/// Reach classes (km): a listing is filed under the first class at least
-/// its radius, so that wide-reach listings, which are few, do not make
-/// every query scan far.
-const REACH_CLASSES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 20_000.0];
-const KM_PER_DEGREE: f64 = 111.2;
 
 #[derive(Debug, Clone, Copy)]
 pub struct MatchSettings {
@@ -54,54 +56,47 @@ pub struct Match {
     pub reasons: Vec<Reason>,
 }
 
-type CellKey = (i32, i32);
-type GridKey = (bool, Category, usize);
-
 #[derive(Debug)]
-struct Grid {
-    cell_degrees: f64,
-    /// Slots of the listings filed in each cell.
-    cells: HashMap<CellKey, Vec<u32>>,
-}
-
-impl Grid {
-    fn new(class: usize) -> Grid {
-        let reach = REACH_CLASSES[class].min(500.0);
-        Grid { cell_degrees: (reach / KM_PER_DEGREE).max(0.05), cells: HashMap::new() }
-    }
-
-    fn cell(&self, lat: f64, lon: f64) -> CellKey {
-        ((lat / self.cell_degrees).floor() as i32, (lon / self.cell_degrees).floor() as i32)
-    }
-}
-
-#[derive(Debug)]
-struct Indexed {
+pub(crate) struct Indexed {
     /// Title and description dropped: the terms stand for them.
-    listing: MatchListing,
+    pub(crate) listing: MatchListing,
     /// Term ids, sorted, with their weight (title and tags weigh double).
-    terms: Vec<(u32, f32)>,
+    pub(crate) terms: Vec<(u32, f32)>,
     /// The length of the weighted term vector when filed: queries divide
     /// by it rather than recomputing it for every candidate.
-    norm: f32,
-    grid: GridKey,
-    cell: CellKey,
+    pub(crate) norm: f32,
+    pub(crate) tags: Vec<u32>,
+    /// The territory, as a number of the index.
+    pub(crate) origin: u32,
 }
 
 /// Every open listing this node knows, ready to be matched. Listings sit
-/// in slots, so that grid cells hold small slot numbers and a candidate
-/// is one array read away.
+/// in slots, so that posting lists hold small numbers and a candidate is
+/// one array read away.
+/// What bounds a candidate's score, read for every listing the posting
+/// lists reach: kept apart from [`Indexed`] so that it is one small read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hot {
+    /// The place as a unit vector (see [`chord_km`]).
+    pub(crate) place: [f64; 3],
+    pub(crate) radius_km: f64,
+    pub(crate) published_at: i64,
+    pub(crate) origin: u32,
+    pub(crate) category: Category,
+}
+
 #[derive(Debug, Default)]
 pub struct MatchIndex {
     slots: Vec<Option<Indexed>>,
+    /// Beside `slots`, slot for slot; stale for a free slot.
+    hot: Vec<Hot>,
+    /// A query's scratch; a lock so that matching takes `&self`.
+    scratch: Mutex<Accumulator>,
     free: Vec<u32>,
     by_id: HashMap<i64, u32>,
-    grids: HashMap<GridKey, Grid>,
+    postings: Postings,
+    origins: HashMap<String, u32>,
     vocabulary: Vocabulary,
-}
-
-fn reach_class(radius: f64) -> usize {
-    REACH_CLASSES.iter().position(|&c| radius <= c).unwrap_or(REACH_CLASSES.len() - 1)
 }
 
 /// The weighted stems of a listing: title and tags twice the description.
@@ -134,6 +129,11 @@ impl MatchIndex {
         self.by_id.is_empty()
     }
 
+    #[cfg(test)]
+    fn postings_are_empty(&self) -> bool {
+        self.postings.is_empty()
+    }
+
     pub fn contains(&self, id: i64) -> bool {
         self.by_id.contains_key(&id)
     }
@@ -150,22 +150,40 @@ impl MatchIndex {
         terms.sort_by_key(|(t, _)| *t);
         let ids: Vec<u32> = terms.iter().map(|(t, _)| *t).collect();
         self.vocabulary.add_document(&ids);
-        let grid_key = (listing.is_offer(), listing.category, reach_class(listing.radius_km));
-        let grid = self.grids.entry(grid_key).or_insert_with(|| Grid::new(grid_key.2));
-        let cell = grid.cell(listing.latitude, listing.longitude);
+        let tags: Vec<u32> = listing.tags.iter().map(|t| self.postings.tag_id(t)).collect();
+        let next = self.origins.len() as u32;
+        let origin = *self.origins.entry(listing.origin.clone()).or_insert(next);
+        let hot = Hot {
+            place: unit_vector(listing.latitude, listing.longitude),
+            radius_km: listing.radius_km,
+            published_at: listing.published_at,
+            origin,
+            category: listing.category,
+        };
         let slot = match self.free.pop() {
-            Some(slot) => slot,
+            Some(slot) => {
+                self.hot[slot as usize] = hot;
+                slot
+            }
             None => {
                 self.slots.push(None);
+                self.hot.push(hot);
                 (self.slots.len() - 1) as u32
             }
         };
-        grid.cells.entry(cell).or_default().push(slot);
         listing.title = String::new();
         listing.description = String::new();
         let norm = norm_indexed(&terms, &self.vocabulary);
+        let entry = Entry {
+            slot,
+            latitude: listing.latitude as f32,
+            longitude: listing.longitude as f32,
+            radius_km: listing.radius_km as f32,
+            share: 0.0,
+        };
+        self.postings.add((listing.is_offer(), listing.category), entry, &terms, norm, &tags);
         self.by_id.insert(listing.id, slot);
-        self.slots[slot as usize] = Some(Indexed { listing, terms, norm, grid: grid_key, cell });
+        self.slots[slot as usize] = Some(Indexed { listing, terms, norm, tags, origin });
     }
 
     /// Takes a withdrawn, fulfilled, expired or deleted listing out.
@@ -179,53 +197,123 @@ impl MatchIndex {
         self.free.push(slot);
         let ids: Vec<u32> = old.terms.iter().map(|(t, _)| *t).collect();
         self.vocabulary.remove_document(&ids);
-        if let Some(grid) = self.grids.get_mut(&old.grid) {
-            if let Some(cell) = grid.cells.get_mut(&old.cell) {
-                cell.retain(|&x| x != slot);
-                if cell.is_empty() {
-                    grid.cells.remove(&old.cell);
-                }
-            }
-        }
+        let side = (old.listing.is_offer(), old.listing.category);
+        self.postings.remove(side, slot, &old.terms, &old.tags);
         true
     }
 
     /// The matches of `listing` (indexed or not) among indexed listings,
     /// best first.
     pub fn matches_for(&self, listing: &MatchListing, settings: &MatchSettings) -> Vec<Match> {
-        let query = self.query_terms(listing);
-        // An indexed listing divides by its stored norm, as its candidates
-        // do: the same pair then scores the same from either side.
-        let query_norm = match self.get(listing.id) {
-            Some(indexed) => indexed.norm,
-            None => norm(&query, &self.vocabulary),
-        };
+        let query = self.query(listing);
         let want_offer = listing.kind == ListingKind::Need;
         let mut categories = vec![listing.category];
         categories.extend_from_slice(rules::related_categories(listing.category));
-        let mut out = Vec::new();
+        // Score ≤ relevance ≤ TEXT × text for a listing sharing no tag.
+        let min_text = settings.min_score.max(MIN_RELEVANCE) / weights::TEXT * 0.999;
+        let place = (listing.latitude, listing.longitude, listing.radius_km);
+        let mut acc = self.scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        acc.prepare(self.slots.len());
+        let mut weak = 0.0f32;
         for category in categories {
-            for (class, &class_reach) in REACH_CLASSES.iter().enumerate() {
-                let Some(grid) = self.grids.get(&(want_offer, category, class)) else { continue };
-                let reach = listing.radius_km.max(class_reach).min(20_000.0);
-                let max_dlat = reach / KM_PER_DEGREE;
-                for slot in cells_within(grid, listing.latitude, listing.longitude, reach) {
-                    let Some(Some(other)) = self.slots.get(slot as usize) else { continue };
-                    if (other.listing.latitude - listing.latitude).abs() > max_dlat {
-                        continue;
-                    }
-                    if let Some(m) = self.score(listing, &query, query_norm, other, settings) {
-                        out.push(m);
-                    }
-                }
+            let side = (want_offer, category);
+            let (terms, tags) = (&query.terms, &query.tags);
+            let postings = &self.postings;
+            let skipped = postings.accumulate(
+                side,
+                place,
+                terms,
+                query.norm,
+                tags,
+                min_text,
+                &self.vocabulary,
+                &mut acc,
+            );
+            weak = weak.max(skipped);
+        }
+        let reached = acc.drain();
+        drop(acc);
+        // Best bound first: once `limit` matches are found, a listing whose
+        // bound is under the worst of them cannot enter, nor can any after.
+        let mut bounded: Vec<(f32, u32)> = reached
+            .into_iter()
+            .filter_map(|(slot, text, tagged)| {
+                let hot = self.hot.get(slot as usize)?;
+                Some((upper_bound(&query, hot, text + weak, tagged, settings)?, slot))
+            })
+            .collect();
+        let mut kept = Kept::new(settings.limit);
+        // Most queries are settled by the best few bounds: those are sorted
+        // first, the rest only when needed.
+        let head = settings.limit.saturating_mul(4).max(64);
+        if bounded.len() > head {
+            bounded.select_nth_unstable_by(head, |a, b| b.0.total_cmp(&a.0));
+        }
+        let split = head.min(bounded.len());
+        let (first, rest) = bounded.split_at_mut(split);
+        first.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        if !self.score_in_order(&query, first, settings, &mut kept) {
+            rest.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            self.score_in_order(&query, rest, settings, &mut kept);
+        }
+        self.explained(&query, kept.scored, settings)
+    }
+
+    /// Scores listings by decreasing bound until no later one can enter the
+    /// best `limit`; returns whether it stopped for that reason.
+    fn score_in_order(
+        &self,
+        query: &Query,
+        bounded: &[(f32, u32)],
+        settings: &MatchSettings,
+        kept: &mut Kept,
+    ) -> bool {
+        for &(bound, slot) in bounded {
+            if kept.is_closed_to(bound) {
+                return true;
+            }
+            let Some(other) = self.slots.get(slot as usize).and_then(Option::as_ref) else { continue };
+            if let Some(s) = score(query, slot, other, &self.vocabulary, settings) {
+                kept.push(s);
             }
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
-        if let Some(best) = out.first().map(|m| m.score) {
-            out.retain(|m| m.score >= best * settings.relative_cut);
-        }
-        out.truncate(settings.limit);
-        out
+        false
+    }
+
+    /// Scores every listing in `slots`, keeps the best and explains them.
+    #[cfg(test)]
+    fn rank(&self, query: &Query, slots: impl Iterator<Item = u32>, settings: &MatchSettings) -> Vec<Match> {
+        let scored: Vec<Scored> = slots
+            .filter_map(|slot| {
+                let other = self.slots.get(slot as usize)?.as_ref()?;
+                score(query, slot, other, &self.vocabulary, settings)
+            })
+            .collect();
+        self.explained(query, scored, settings)
+    }
+
+    fn explained(&self, query: &Query, mut scored: Vec<Scored>, settings: &MatchSettings) -> Vec<Match> {
+        best_first(&mut scored, settings);
+        scored
+            .iter()
+            .filter_map(|s| Some(explain(query.listing, self.slots.get(s.slot as usize)?.as_ref()?, s)))
+            .collect()
+    }
+
+    fn query<'a>(&self, listing: &'a MatchListing) -> Query<'a> {
+        let terms = self.query_terms(listing);
+        // An indexed listing divides by its stored norm, as its candidates
+        // do: the same pair then scores the same from either side.
+        let norm = match self.get(listing.id) {
+            Some(indexed) => indexed.norm,
+            None => norm(&terms, &self.vocabulary),
+        };
+        let mut tags: Vec<u32> = listing.tags.iter().filter_map(|t| self.postings.known_tag(t)).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let origin = self.origins.get(&listing.origin).copied();
+        let place = unit_vector(listing.latitude, listing.longitude);
+        Query { listing, terms, norm, tags, origin, place }
     }
 
     fn query_terms(&self, listing: &MatchListing) -> Vec<(Option<u32>, f32)> {
@@ -239,125 +327,46 @@ impl MatchIndex {
         q.sort_by_key(|(t, _)| t.unwrap_or(u32::MAX));
         q
     }
+}
 
-    fn score(
-        &self,
-        a: &MatchListing,
-        query: &[(Option<u32>, f32)],
-        query_norm: f32,
-        other: &Indexed,
-        settings: &MatchSettings,
-    ) -> Option<Match> {
-        let b = &other.listing;
-        if b.id == a.id || b.author_id == a.author_id || !rules::sides_meet(a, b) {
-            return None;
+/// The matches scored so far, and the worst of the best `limit` of them.
+struct Kept {
+    limit: usize,
+    /// Scores are positive, so their bits order as they do.
+    worst_of_best: BinaryHeap<Reverse<u32>>,
+    scored: Vec<Scored>,
+}
+
+impl Kept {
+    fn new(limit: usize) -> Kept {
+        Kept { limit, worst_of_best: BinaryHeap::new(), scored: Vec::new() }
+    }
+
+    /// Whether a listing whose score is at most `bound` can no longer be
+    /// among the best (with a margin for rounding).
+    fn is_closed_to(&self, bound: f32) -> bool {
+        self.worst_of_best.len() >= self.limit
+            && self.worst_of_best.peek().is_some_and(|w| bound * 1.001 < f32::from_bits(w.0))
+    }
+
+    fn push(&mut self, s: Scored) {
+        self.worst_of_best.push(Reverse(s.score.to_bits()));
+        if self.worst_of_best.len() > self.limit {
+            self.worst_of_best.pop();
         }
-        let category = rules::category_fit(a.category, b.category)?;
-        let distance = rules::distance(a, b);
-        let reach = rules::reach(a, b, settings.max_between_territories_km);
-        if distance > reach {
-            return None;
-        }
-        let window = rules::window_overlap(a, b)?;
-        let terms = rules::terms_fit(a, b)?;
-        let (dot, shared_words) = dot(query, &other.terms, &self.vocabulary);
-        let other_norm = other.norm;
-        let text = if query_norm > 0.0 && other_norm > 0.0 { dot / (query_norm * other_norm) } else { 0.0 };
-        let (tags, tag_share) = rules::shared_tags(a, b);
-        let relevance = weights::TEXT * text.min(1.0) + weights::TAGS * tag_share;
-        if relevance < 0.15 {
-            return None;
-        }
-        let same_territory = a.origin == b.origin;
-        let fit = weights::CATEGORY * category
-            + weights::DISTANCE * rules::distance_fit(distance, reach)
-            + weights::TIME
-            + weights::TERMS * terms
-            + weights::FRESHNESS * rules::freshness(a, b, settings.now)
-            + if same_territory { weights::SAME_TERRITORY } else { 0.0 };
-        let score = relevance * (1.0 - weights::CONTEXT + weights::CONTEXT * fit);
-        if score < settings.min_score {
-            return None;
-        }
-        let mut reasons = Vec::new();
-        reasons.push(if a.category == b.category {
-            Reason::SameCategory(a.category)
-        } else {
-            let (x, y) = if a.category.as_str() < b.category.as_str() {
-                (a.category, b.category)
-            } else {
-                (b.category, a.category)
-            };
-            Reason::RelatedCategories(x, y)
-        });
-        reasons.push(Reason::Distance { km: (distance * 10.0).round() / 10.0 });
-        if !tags.is_empty() {
-            reasons.push(Reason::SharedTags(tags));
-        }
-        if shared_words > 0 {
-            reasons.push(Reason::WordsInCommon(shared_words));
-        }
-        reasons.push(Reason::BothAvailable { from: window.0, until: window.1 });
-        reasons.push(Reason::Terms(if a.is_offer() { a.terms } else { b.terms }));
-        reasons.push(if same_territory { Reason::SameTerritory } else { Reason::NeighbouringTerritory });
-        Some(Match { listing_id: b.id, score: score.min(1.0), reasons })
+        self.scored.push(s);
     }
 }
 
-/// Ids filed in the cells of `grid` that a circle of `reach` km around
-/// the point can touch.
-fn cells_within(grid: &Grid, lat: f64, lon: f64, reach: f64) -> impl Iterator<Item = u32> + '_ {
-    let dlat = reach / KM_PER_DEGREE;
-    let dlon = reach / (KM_PER_DEGREE * lat.to_radians().cos().max(0.01));
-    let (lat0, lon0) = grid.cell(lat - dlat, lon - dlon);
-    let (lat1, lon1) = grid.cell(lat + dlat, lon + dlon);
-    let span = (i64::from(lat1 - lat0) + 1) * (i64::from(lon1 - lon0) + 1);
-    let keys: Vec<CellKey> = if span as usize > grid.cells.len() {
-        grid.cells
-            .keys()
-            .filter(|(a, o)| (lat0..=lat1).contains(a) && (lon0..=lon1).contains(o))
-            .copied()
-            .collect()
-    } else {
-        (lat0..=lat1).flat_map(|a| (lon0..=lon1).map(move |o| (a, o))).collect()
-    };
-    keys.into_iter().filter_map(|k| grid.cells.get(&k)).flatten().copied()
-}
-
-fn norm(query: &[(Option<u32>, f32)], vocabulary: &Vocabulary) -> f32 {
-    let max_idf = vocabulary.idf(u32::MAX);
-    query
-        .iter()
-        .map(|&(t, w)| {
-            let idf = t.map(|t| vocabulary.idf(t)).unwrap_or(max_idf);
-            (w * idf).powi(2)
-        })
-        .sum::<f32>()
-        .sqrt()
-}
-
-fn norm_indexed(terms: &[(u32, f32)], vocabulary: &Vocabulary) -> f32 {
-    terms.iter().map(|&(t, w)| (w * vocabulary.idf(t)).powi(2)).sum::<f32>().sqrt()
-}
-
-/// The weighted dot product of two sorted term lists, and how many terms
-/// they share.
-fn dot(query: &[(Option<u32>, f32)], other: &[(u32, f32)], vocabulary: &Vocabulary) -> (f32, usize) {
-    let (mut i, mut j, mut sum, mut shared) = (0, 0, 0.0f32, 0usize);
-    while i < query.len() && j < other.len() {
-        let Some(q) = query[i].0 else { break };
-        let o = other[j].0;
-        match q.cmp(&o) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                let idf = vocabulary.idf(q);
-                sum += query[i].1 * other[j].1 * idf * idf;
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+/// Sorts best first, then applies the relative cut and the limit.
+fn best_first(out: &mut Vec<Scored>, settings: &MatchSettings) {
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
+    if let Some(best) = out.first().map(|m| m.score) {
+        out.retain(|m| m.score >= best * settings.relative_cut);
     }
-    (sum, shared)
+    out.truncate(settings.limit);
 }
+
+#[cfg(test)]
+#[path = "index_tests.rs"]
+mod tests;

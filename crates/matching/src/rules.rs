@@ -116,9 +116,18 @@ pub fn distance(a: &MatchListing, b: &MatchListing) -> f64 {
 
 /// How far two listings may be: the larger of their reaches, and for a
 /// pair from two territories, no more than `max_between_territories_km`.
-pub fn reach(a: &MatchListing, b: &MatchListing, max_between_territories_km: f64) -> f64 {
-    let reach = a.radius_km.max(b.radius_km);
-    if a.origin == b.origin {
+pub fn reach(
+    a: &MatchListing,
+    b: &MatchListing,
+    same_territory: bool,
+    max_between_territories_km: f64,
+) -> f64 {
+    reach_between(a.radius_km, b.radius_km, same_territory, max_between_territories_km)
+}
+
+pub fn reach_between(a_km: f64, b_km: f64, same_territory: bool, max_between_territories_km: f64) -> f64 {
+    let reach = a_km.max(b_km);
+    if same_territory {
         reach
     } else {
         reach.min(max_between_territories_km)
@@ -136,8 +145,12 @@ pub fn distance_fit(distance: f64, reach: f64) -> f32 {
 
 /// How fresh the pair is: the older listing counts, halving every 30 days.
 pub fn freshness(a: &MatchListing, b: &MatchListing, now: i64) -> f32 {
-    let age_days = (now - a.published_at.min(b.published_at)).max(0) as f64 / 86_400e6;
-    (0.5f64).powf(age_days / 30.0) as f32
+    freshness_between(a.published_at, b.published_at, now)
+}
+
+pub fn freshness_between(a_published: i64, b_published: i64, now: i64) -> f32 {
+    let age_days = (now - a_published.min(b_published)).max(0) as f64 / 86_400e6;
+    (-age_days / 30.0).exp2() as f32
 }
 
 /// The shared tags, sorted, and their share of the smaller tag list.
