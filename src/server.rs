@@ -108,6 +108,8 @@ async fn run_matcher(
         }
         let (matcher, policy, holder, km) =
             (matcher.clone(), policy.clone(), holder.clone(), config.matching.max_between_territories_km);
+        let urls = config.local_urls();
+        let digest_every = config.matching.digest_interval_secs as i64 * 1_000_000;
         let result = pool
             .run(move |conn| {
                 let mut slot = matcher.lock().unwrap_or_else(|p| p.into_inner());
@@ -117,7 +119,7 @@ async fn run_matcher(
                 }
                 if slot.is_none() {
                     let started = std::time::Instant::now();
-                    let built = Matcher::rebuild(conn, km)?;
+                    let built = Matcher::rebuild(conn, km, urls.clone())?;
                     tracing::info!(
                         listings = built.len(),
                         ms = started.elapsed().as_millis() as u64,
@@ -125,10 +127,12 @@ async fn run_matcher(
                     );
                     *slot = Some(built);
                 }
-                match slot.as_mut() {
-                    Some(m) => m.catch_up(conn, &policy.current()).map(Some),
-                    None => Ok(None),
-                }
+                let changed = match slot.as_mut() {
+                    Some(m) => m.catch_up(conn, &policy.current())?,
+                    None => 0,
+                };
+                maillage_service::match_notices::send_due_digests(conn, &urls, digest_every)?;
+                Ok(Some(changed))
             })
             .await;
         match result {

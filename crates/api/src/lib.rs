@@ -14,7 +14,10 @@
 //! - [`wellknown`]: WebFinger, host-meta, NodeInfo.
 //! - [`mastodon`]: the Mastodon client API.
 //! - [`listings`]: the native listings API.
-//! - [`matches`]: the caller's matches, dismiss, respond.
+//! - [`matches`]: the caller's matches, dismiss, respond; how they hear of
+//!   new ones (instant, digest, none).
+//! - [`notifications`]: what the node tells its people, in Mastodon's shape.
+//! - [`mediation`]: a group's mediators and their queue of pairings.
 //! - [`agreements`]: "I'm interested" and its answer.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
@@ -36,7 +39,9 @@ pub mod html;
 pub mod listings;
 pub mod mastodon;
 pub mod matches;
+pub mod mediation;
 pub mod middleware;
+pub mod notifications;
 pub mod state;
 pub mod territory;
 pub mod wellknown;
@@ -62,8 +67,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     listings::configure(cfg);
     agreements::configure(cfg);
     groups::configure(cfg);
+    mediation::configure(cfg);
     events::configure(cfg);
     matches::configure(cfg);
+    notifications::configure(cfg);
     admin::configure(cfg);
     territory::configure(cfg);
 }

@@ -21,6 +21,13 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/matches", web::get().to(list))
+        .service(
+            web::resource("/api/v1/matches/preferences")
+                .route(web::get().to(preferences))
+                .route(web::put().to(set_preferences))
+                .route(web::patch().to(set_preferences))
+                .route(web::post().to(set_preferences)),
+        )
         .route("/api/v1/matches/{id}/dismiss", web::post().to(dismiss))
         .route("/api/v1/matches/{id}/respond", web::post().to(respond));
 }
@@ -107,7 +114,9 @@ async fn list(
 /// The caller's match `id`, and which side is theirs; someone else's is
 /// "not found", as on Mastodon.
 fn own_match(conn: &mut DbConnection, id: Id, author: i64) -> Result<(MatchRow, bool), Error> {
-    let m = matches::find(conn, id.as_i64())?.ok_or_else(|| Error::not_found("Record not found"))?;
+    let m = matches::find(conn, id.as_i64())?
+        .filter(MatchRow::is_released)
+        .ok_or_else(|| Error::not_found("Record not found"))?;
     let side = my_side(conn, &m, author)?.ok_or_else(|| Error::not_found("Record not found"))?;
     Ok((m, side))
 }
@@ -160,4 +169,36 @@ async fn respond(
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Debug, Deserialize)]
+struct PreferenceParams {
+    /// `instant`, `digest` or `none`.
+    notify: String,
+}
+
+/// How the caller hears of new matches.
+async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["read:matches"]).await?;
+    let user = auth.user.id;
+    let notify = state.db.run(move |conn| maillage_service::match_notices::preference(conn, user)).await?;
+    Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
+}
+
+async fn set_preferences(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:matches"]).await?;
+    let params: PreferenceParams = crate::mastodon::params::body(&req, &bytes)?;
+    let user = auth.user.id;
+    let notify = state
+        .db
+        .run(move |conn| {
+            maillage_service::match_notices::set_preference(conn, user, &params.notify)?;
+            maillage_service::match_notices::preference(conn, user)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
 }

@@ -126,3 +126,23 @@ pub fn set_role(conn: &mut DbConnection, id: i64, role: &str) -> Result<(), Erro
         .map(drop)
         .map_err(db_error)
 }
+
+/// Names or unnames a member as one of the group's mediators.
+pub fn set_mediator(conn: &mut DbConnection, id: i64, mediator: bool) -> Result<(), Error> {
+    diesel::update(memberships::table.find(id))
+        .set(memberships::mediator.eq(mediator))
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}
+
+/// The accepted members of `group` named mediators.
+pub fn mediators(conn: &mut DbConnection, group: Id) -> Result<Vec<i64>, Error> {
+    memberships::table
+        .filter(memberships::group_id.eq(group.as_i64()))
+        .filter(memberships::state.eq("accepted"))
+        .filter(memberships::mediator.eq(true))
+        .select(memberships::member_id)
+        .load(conn)
+        .map_err(db_error)
+}

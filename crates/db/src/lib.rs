@@ -39,6 +39,7 @@ pub mod links;
 pub mod listings;
 pub mod matches;
 pub mod migrations;
+pub mod notifications;
 pub mod policies;
 pub mod pool;
 pub mod posts;

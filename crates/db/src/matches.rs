@@ -6,11 +6,17 @@ use maillage_core::Error;
 
 use crate::connection::DbConnection;
 use crate::error::db_error;
-use crate::schema::{listing_changes, listings, matches};
+use crate::schema::{listing_changes, listings, matches, mediated_listings, pairing_approvals};
 
 pub const NEW: &str = "new";
 pub const DISMISSED: &str = "dismissed";
 pub const RESPONDED: &str = "responded";
+
+/// Review states of a pairing (see the migration).
+pub const REVIEW_NONE: &str = "none";
+pub const REVIEW_PENDING: &str = "pending";
+pub const REVIEW_APPROVED: &str = "approved";
+pub const REVIEW_REJECTED: &str = "rejected";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = matches)]
@@ -24,6 +30,18 @@ pub struct MatchRow {
     pub offer_state: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub review: String,
+    pub review_group_id: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub released_at: Option<i64>,
+}
+
+impl MatchRow {
+    /// Whether the people may see it: nobody reviews it, or a mediator
+    /// approved it.
+    pub fn is_released(&self) -> bool {
+        self.released_at.is_some()
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &MatchRow) -> Result<(), Error> {
@@ -57,11 +75,12 @@ pub fn of_listing(conn: &mut DbConnection, listing: i64) -> Result<Vec<MatchRow>
         .map_err(db_error)
 }
 
-/// The matches of the listings by `author`, best first.
+/// The released matches of the listings by `author`, best first.
 pub fn of_author(conn: &mut DbConnection, author: i64, limit: i64) -> Result<Vec<MatchRow>, Error> {
     let mine = listings::table.filter(listings::author_id.eq(author)).select(listings::id);
     matches::table
         .filter(matches::need_id.eq_any(mine).or(matches::offer_id.eq_any(mine)))
+        .filter(matches::released_at.is_not_null())
         .order((matches::score.desc(), matches::id.asc()))
         .limit(limit)
         .select(MatchRow::as_select())
@@ -134,5 +153,121 @@ pub fn open_listings_after(
         .limit(limit)
         .select((crate::listings::ListingRow::as_select(), actors::domain))
         .load(conn)
+        .map_err(db_error)
+}
+
+pub fn find_pair(conn: &mut DbConnection, need: i64, offer: i64) -> Result<Option<MatchRow>, Error> {
+    matches::table
+        .filter(matches::need_id.eq(need))
+        .filter(matches::offer_id.eq(offer))
+        .select(MatchRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// The matches of `author`'s listings released after `since`, oldest
+/// first (for a digest).
+pub fn released_since(
+    conn: &mut DbConnection,
+    author: i64,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<MatchRow>, Error> {
+    let mine = listings::table.filter(listings::author_id.eq(author)).select(listings::id);
+    matches::table
+        .filter(matches::need_id.eq_any(mine).or(matches::offer_id.eq_any(mine)))
+        .filter(matches::released_at.gt(since))
+        .order((matches::released_at.asc(), matches::id.asc()))
+        .limit(limit)
+        .select(MatchRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// The pairings a group's mediators have to review, oldest first.
+pub fn pending_of_group(conn: &mut DbConnection, group: i64, limit: i64) -> Result<Vec<MatchRow>, Error> {
+    matches::table
+        .filter(matches::review_group_id.eq(group))
+        .filter(matches::review.eq(REVIEW_PENDING))
+        .order(matches::id.asc())
+        .limit(limit)
+        .select(MatchRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Records a review; an approval releases the match. Only a pending
+/// match changes: returns whether this call changed it.
+pub fn set_review(
+    conn: &mut DbConnection,
+    id: i64,
+    review: &str,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool, Error> {
+    let released = (review == REVIEW_APPROVED).then_some(now);
+    diesel::update(matches::table.find(id).filter(matches::review.eq(REVIEW_PENDING)))
+        .set((
+            matches::review.eq(review),
+            matches::reviewed_by.eq(by),
+            matches::released_at.eq(released),
+            matches::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+        .map_err(db_error)
+}
+
+/// A remote group's mediators approved the pairing of two listings.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pairing_approvals)]
+pub struct PairingApprovalRow {
+    pub need_uri: String,
+    pub offer_uri: String,
+    pub group_uri: String,
+    pub post_id: Option<i64>,
+    pub approved_at: i64,
+}
+
+pub fn insert_approval_or_ignore(conn: &mut DbConnection, row: &PairingApprovalRow) -> Result<bool, Error> {
+    let known = find_approval(conn, &row.need_uri, &row.offer_uri)?;
+    if known.is_some() {
+        return Ok(false);
+    }
+    diesel::insert_into(pairing_approvals::table).values(row).execute(conn).map(|n| n == 1).map_err(db_error)
+}
+
+pub fn find_approval(
+    conn: &mut DbConnection,
+    need_uri: &str,
+    offer_uri: &str,
+) -> Result<Option<PairingApprovalRow>, Error> {
+    pairing_approvals::table
+        .find((need_uri, offer_uri))
+        .select(PairingApprovalRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
+/// The group a remote listing says reviews its pairings (or none).
+pub fn set_mediated_by(conn: &mut DbConnection, listing: i64, group_uri: Option<&str>) -> Result<(), Error> {
+    diesel::delete(mediated_listings::table.find(listing)).execute(conn).map_err(db_error)?;
+    if let Some(uri) = group_uri {
+        diesel::insert_into(mediated_listings::table)
+            .values((mediated_listings::listing_id.eq(listing), mediated_listings::group_uri.eq(uri)))
+            .execute(conn)
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+pub fn mediated_by(conn: &mut DbConnection, listing: i64) -> Result<Option<String>, Error> {
+    mediated_listings::table
+        .find(listing)
+        .select(mediated_listings::group_uri)
+        .first(conn)
+        .optional()
         .map_err(db_error)
 }

@@ -17,6 +17,8 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         last_login_at -> Nullable<BigInt>,
+        match_notifications -> Text,
+        digest_sent_at -> Nullable<BigInt>,
     }
 }
 
@@ -257,6 +259,7 @@ diesel::table! {
         ap_id -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        mediator -> Bool,
     }
 }
 
@@ -369,6 +372,41 @@ diesel::table! {
         offer_state -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        review -> Text,
+        review_group_id -> Nullable<BigInt>,
+        reviewed_by -> Nullable<BigInt>,
+        released_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mediated_listings (listing_id) {
+        listing_id -> BigInt,
+        group_uri -> Text,
+    }
+}
+
+diesel::table! {
+    pairing_approvals (need_uri, offer_uri) {
+        need_uri -> Text,
+        offer_uri -> Text,
+        group_uri -> Text,
+        post_id -> Nullable<BigInt>,
+        approved_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        reason -> Text,
+        from_actor_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        match_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+        dismissed_at -> Nullable<BigInt>,
     }
 }
 
@@ -406,4 +444,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     territory_links,
     listing_changes,
     matches,
+    mediated_listings,
+    pairing_approvals,
+    notifications,
 );

@@ -14,15 +14,18 @@ use maillage_core::id::Id;
 use maillage_core::listing::ListingStatus;
 use maillage_core::policy::FederationPolicy;
 use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::listings::{self, ListingRow};
-use maillage_db::matches::{self, MatchRow, NEW};
+use maillage_db::matches::{self, MatchRow, NEW, REVIEW_APPROVED, REVIEW_NONE, REVIEW_PENDING};
 use maillage_db::policies;
 use maillage_db::{transaction, DbConnection};
 use maillage_matching::{Match, MatchIndex, MatchListing, MatchSettings, Reason};
 
 use crate::listings::can_see;
+use crate::match_notices::tell_released;
+use crate::mediation::{reviewer_of, Reviewer};
 use crate::policy::hidden_remote_authors;
 
 const SEQ: &str = "matcher_seq";
@@ -64,12 +67,17 @@ pub struct Matcher {
     index: MatchIndex,
     max_between_territories_km: f64,
     seq: i64,
+    urls: LocalUrls,
 }
 
 impl Matcher {
     /// Builds the index from every open listing, then catches up with the
     /// changes logged since the matcher last ran.
-    pub fn rebuild(conn: &mut DbConnection, max_between_territories_km: f64) -> Result<Matcher, Error> {
+    pub fn rebuild(
+        conn: &mut DbConnection,
+        max_between_territories_km: f64,
+        urls: LocalUrls,
+    ) -> Result<Matcher, Error> {
         let seq = policies::setting(conn, SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let mut index = MatchIndex::new();
         let mut after = 0;
@@ -83,7 +91,7 @@ impl Matcher {
                 }
             }
         }
-        Ok(Matcher { index, max_between_territories_km, seq })
+        Ok(Matcher { index, max_between_territories_km, seq, urls })
     }
 
     pub fn len(&self) -> usize {
@@ -135,7 +143,7 @@ impl Matcher {
         };
         let found = self.index.matches_for(&listing, &settings);
         let kept = self.kept(conn, &row, &author, found, hidden)?;
-        store(conn, &row, kept)
+        store(conn, &self.urls, &row, kept)
     }
 
     /// The matches that may be stored here (see the module's rules).
@@ -167,9 +175,15 @@ impl Matcher {
     }
 }
 
-/// Writes the matches of `row`: new pairs inserted, known ones updated,
-/// pairs that no longer match removed.
-fn store(conn: &mut DbConnection, row: &ListingRow, kept: Vec<(ListingRow, Match)>) -> Result<(), Error> {
+/// Writes the matches of `row`: new pairs inserted (held for review when
+/// mediators review them, told to their people otherwise), known ones
+/// updated, pairs that no longer match removed.
+fn store(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    row: &ListingRow,
+    kept: Vec<(ListingRow, Match)>,
+) -> Result<(), Error> {
     let is_need = row.kind == "need";
     transaction::write(conn, |conn| {
         let existing: HashMap<i64, MatchRow> = matches::of_listing(conn, row.id)?
@@ -185,21 +199,12 @@ fn store(conn: &mut DbConnection, row: &ListingRow, kept: Vec<(ListingRow, Match
             match existing.get(&other.id) {
                 Some(known) => matches::update_score(conn, known.id, score, &reasons, now.as_micros())?,
                 None => {
-                    let (need_id, offer_id) = if is_need { (row.id, other.id) } else { (other.id, row.id) };
-                    matches::insert(
-                        conn,
-                        &MatchRow {
-                            id: Id::generate_at(now).as_i64(),
-                            need_id,
-                            offer_id,
-                            score,
-                            reasons,
-                            need_state: NEW.into(),
-                            offer_state: NEW.into(),
-                            created_at: now.as_micros(),
-                            updated_at: now.as_micros(),
-                        },
-                    )?;
+                    let (need, offer) = if is_need { (row, other) } else { (other, row) };
+                    let new = new_match(conn, need, offer, score, reasons, now)?;
+                    matches::insert(conn, &new)?;
+                    if new.is_released() {
+                        tell_released(conn, urls, &new)?;
+                    }
                 }
             }
         }
@@ -209,6 +214,41 @@ fn store(conn: &mut DbConnection, row: &ListingRow, kept: Vec<(ListingRow, Match
             }
         }
         Ok(())
+    })
+}
+
+/// A new pair, released at once unless mediators review it (a remote
+/// group's approval may have come first).
+fn new_match(
+    conn: &mut DbConnection,
+    need: &ListingRow,
+    offer: &ListingRow,
+    score: f64,
+    reasons: String,
+    now: Timestamp,
+) -> Result<MatchRow, Error> {
+    let (review, review_group_id, released_at) = match reviewer_of(conn, need, offer)? {
+        Reviewer::Nobody => (REVIEW_NONE, None, Some(now.as_micros())),
+        Reviewer::Local(group) => (REVIEW_PENDING, Some(group), None),
+        Reviewer::Remote(uri) => match matches::find_approval(conn, &need.ap_id, &offer.ap_id)? {
+            Some(a) if a.group_uri == uri => (REVIEW_APPROVED, None, Some(now.as_micros())),
+            _ => (REVIEW_PENDING, None, None),
+        },
+    };
+    Ok(MatchRow {
+        id: Id::generate_at(now).as_i64(),
+        need_id: need.id,
+        offer_id: offer.id,
+        score,
+        reasons,
+        need_state: NEW.into(),
+        offer_state: NEW.into(),
+        created_at: now.as_micros(),
+        updated_at: now.as_micros(),
+        review: review.into(),
+        review_group_id,
+        reviewed_by: None,
+        released_at,
     })
 }
 

@@ -230,3 +230,19 @@ mod tests {
         assert_eq!(html_to_text("<p>Hello <b>you</b> &amp; me</p>"), "Hello you & me");
     }
 }
+
+/// Text made safe to put inside HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -104,8 +104,12 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         Ok(flag) => flag,
         Err(reason) => return ignore_filtered(data, &env, reason).await,
     };
+    let urls = data.urls.clone();
     apply(data, &env.id, move |conn| {
-        upsert_remote_post(conn, &note, &actor)?;
+        let post = upsert_remote_post(conn, &note, &actor)?;
+        if let Some((need, offer)) = note.pairing() {
+            maillage_service::mediation::receive_approval(conn, &urls, &actor, &need, &offer, Some(post.id))?;
+        }
         if let Some(reason) = flag {
             file_automatic_report(conn, &object, actor.id, &reason)?;
         }

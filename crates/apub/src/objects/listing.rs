@@ -53,7 +53,8 @@ pub fn listing_context() -> Value {
             "availableUntil": "mlg:availableUntil",
             "listingStatus": "mlg:status",
             "exchange": "mlg:exchange",
-            "description": "mlg:description"
+            "description": "mlg:description",
+            "mediatedBy": { "@id": "mlg:mediatedBy", "@type": "@id" }
         }
     ])
 }
@@ -210,6 +211,7 @@ pub fn listing_to_ap(
     author: &ActorRow,
     lang: &str,
     audience: (Vec<String>, Vec<String>),
+    mediated_by: Option<&str>,
 ) -> Value {
     let purpose = if row.kind == "need" { "request" } else { "offer" };
     let action = match row.category.as_str() {
@@ -278,6 +280,9 @@ pub fn listing_to_ap(
     }
     if let Some(d) = &row.direction {
         doc["direction"] = json!(d);
+    }
+    if let Some(group) = mediated_by {
+        doc["mediatedBy"] = json!(group);
     }
     if let Some(address) = &row.place_address {
         doc["location"]["address"] = json!({ "type": "PostalAddress", "streetAddress": address });
@@ -442,6 +447,9 @@ pub fn upsert_remote_listing(
             }
         }
     }
+    // A node names only its own groups as reviewers.
+    let mediated_by = text(object, "mediatedBy").filter(|g| crate::inbox::same_origin(g, &ap_id));
+    maillage_db::matches::set_mediated_by(conn, row.id, mediated_by.as_deref())?;
     Ok(row)
 }
 
@@ -454,5 +462,6 @@ pub fn listing_document(conn: &mut DbConnection, row: &ListingRow, lang: &str) -
         .ok_or_else(|| Error::internal("listing without author"))?;
     let territory = maillage_db::actors::find_by_purpose(conn, maillage_service::actors::PURPOSE_TERRITORY)?;
     let audience = listing_audience(row, &author, territory.and_then(|t| t.followers_url).as_deref());
-    Ok(listing_to_ap(row, &author, lang, audience))
+    let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
+    Ok(listing_to_ap(row, &author, lang, audience, mediated_by.as_deref()))
 }

@@ -11,6 +11,8 @@ use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{transaction, DbConnection};
 use maillage_service::text::sanitize_html;
+
+use crate::objects::listing::NS;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -72,6 +74,9 @@ pub fn tombstone(ap_id: &str, deleted_at: Option<i64>) -> Value {
     t
 }
 
+pub const OBJECT_LINK_MEDIA_TYPE: &str =
+    r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#;
+
 /// Our post as ActivityPub JSON.
 pub fn post_to_ap(post: &PostRow, author: &ActorRow, tags: &[PostTagRow]) -> Value {
     if post.is_deleted() {
@@ -83,6 +88,14 @@ pub fn post_to_ap(post: &PostRow, author: &ActorRow, tags: &[PostTagRow]) -> Val
         .iter()
         .map(|t| match t.kind.as_str() {
             "hashtag" => json!({ "type": "Hashtag", "name": format!("#{}", t.name), "href": t.href }),
+            // FEP-e232 object links to the two listings a mediator paired.
+            "pairing" => json!({
+                "type": "Link",
+                "mediaType": OBJECT_LINK_MEDIA_TYPE,
+                "rel": format!("{NS}paired{}", if t.name == "need" { "Need" } else { "Offer" }),
+                "name": t.name,
+                "href": t.href,
+            }),
             _ => json!({ "type": "Mention", "name": t.name, "href": t.href }),
         })
         .collect();

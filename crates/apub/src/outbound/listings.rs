@@ -39,16 +39,18 @@ impl ApubOutbound {
         let territory_followers = territory.as_ref().and_then(|t| t.followers_url.clone());
         let audience = listing_audience(row, author, territory_followers.as_deref());
         let mut inboxes = follows::remote_follower_inboxes(conn, author.id())?;
+        let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
+        let mediated_by = mediated_by.as_deref();
         let activity = match kind {
             "Create" => build_create(
                 &format!("{}/activity", row.ap_id),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language, audience),
+                listing_to_ap(row, author, &self.language, audience, mediated_by),
             ),
             "Update" => build_update(
                 &self.new_activity_id(),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language, audience),
+                listing_to_ap(row, author, &self.language, audience, mediated_by),
                 &[],
                 &[],
             ),

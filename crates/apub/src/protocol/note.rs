@@ -42,6 +42,25 @@ pub struct ApNote {
     pub tag: Option<Value>,
 }
 
+/// A FEP-e232 link to one of the two listings a mediator paired:
+/// `pairing` named `need` or `offer`.
+fn pairing_link(t: &Value) -> Option<ApTag> {
+    let rels: Vec<&str> = match t.get("rel")? {
+        Value::String(r) => vec![r.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    let side = rels.iter().find_map(|r| match r.strip_prefix(MAILLAGE_NS)? {
+        "pairedNeed" => Some("need"),
+        "pairedOffer" => Some("offer"),
+        _ => None,
+    })?;
+    let href = t.get("href")?.as_str()?;
+    Some(ApTag { kind: "pairing".into(), name: side.into(), href: Some(href.to_owned()) })
+}
+
+const MAILLAGE_NS: &str = "https://maillage.org/ns#";
+
 /// A hashtag or mention of an incoming post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApTag {
@@ -51,6 +70,13 @@ pub struct ApTag {
 }
 
 impl ApNote {
+    /// The two listings a mediator paired, when the post says so.
+    pub fn pairing(&self) -> Option<(String, String)> {
+        let tags = self.tags();
+        let find = |side: &str| tags.iter().find(|t| t.kind == "pairing" && t.name == side)?.href.clone();
+        Some((find("need")?, find("offer")?))
+    }
+
     pub fn parse(value: Value) -> Result<ApNote, String> {
         let note: ApNote = serde_json::from_value(value).map_err(|e| format!("not a post: {e}"))?;
         if !POST_TYPES.contains(&note.kind.as_str()) {
@@ -109,6 +135,9 @@ impl ApNote {
             .iter()
             .filter_map(|t| {
                 let kind = t.get("type")?.as_str()?;
+                if kind == "Link" {
+                    return pairing_link(t);
+                }
                 let name = t.get("name")?.as_str()?;
                 let kind = match kind {
                     "Hashtag" => "hashtag",

@@ -196,11 +196,13 @@ pub struct MatchingConfig {
     pub max_between_territories_km: f64,
     /// How often the matcher looks for changed listings.
     pub poll_millis: u64,
+    /// How often a person on the digest hears of their new matches.
+    pub digest_interval_secs: u64,
 }
 
 impl Default for MatchingConfig {
     fn default() -> Self {
-        MatchingConfig { max_between_territories_km: 100.0, poll_millis: 500 }
+        MatchingConfig { max_between_territories_km: 100.0, poll_millis: 500, digest_interval_secs: 86_400 }
     }
 }
 

@@ -72,6 +72,7 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("federation.delivery_retention_hours", in_range(f.delivery_retention_hours, 1, 24 * 365));
     check("federation.policy_refresh_millis", in_range(f.policy_refresh_millis, 50, 60_000));
     check("matching.poll_millis", in_range(c.matching.poll_millis, 50, 60_000));
+    check("matching.digest_interval_secs", in_range(c.matching.digest_interval_secs, 1, 30 * 86_400));
     let km = c.matching.max_between_territories_km;
     let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
     check(

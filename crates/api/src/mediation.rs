@@ -1,0 +1,130 @@
+//! Mediators of a group: naming them (`PUT
+//! /api/v1/groups/{id}/members/{member}/mediator`, group admins), and
+//! their queue of knowledge-exchange pairings to review (`GET
+//! /api/v1/groups/{id}/pairings`, `POST …/pairings/{match}/approve` or
+//! `…/reject`).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
+use maillage_core::Error;
+use maillage_db::listings;
+use maillage_db::matches::MatchRow;
+use maillage_db::DbConnection;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::listings::listing_to_api;
+use crate::mastodon::auth::require;
+use crate::mastodon::params::{flexible_bool, path_id};
+use crate::state::AppState;
+use maillage_service::mediation as cases;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/groups/{id}/members/{member}/mediator", web::put().to(set_mediator))
+        .route("/api/v1/groups/{id}/members/{member}/mediator", web::post().to(set_mediator))
+        .route("/api/v1/groups/{id}/pairings", web::get().to(queue))
+        .route("/api/v1/groups/{id}/pairings/{pairing}/approve", web::post().to(approve))
+        .route("/api/v1/groups/{id}/pairings/{pairing}/reject", web::post().to(reject));
+}
+
+#[derive(Debug, Deserialize)]
+struct MediatorParams {
+    #[serde(deserialize_with = "flexible_bool")]
+    mediator: bool,
+}
+
+fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Result<Value, Error> {
+    let load = |conn: &mut DbConnection, id: i64| {
+        listings::find_by_id(conn, Id::from_i64(id))?.ok_or_else(|| Error::not_found("Record not found"))
+    };
+    let (need, offer) = (load(conn, m.need_id)?, load(conn, m.offer_id)?);
+    let reasons: Value = serde_json::from_str(&m.reasons).unwrap_or(Value::Array(Vec::new()));
+    Ok(json!({
+        "id": m.id.to_string(),
+        "score": (m.score * 1000.0).round() / 1000.0,
+        "review": m.review,
+        "reasons": reasons,
+        "need": listing_to_api(conn, &need, urls)?,
+        "offer": listing_to_api(conn, &offer, urls)?,
+        "created_at": Timestamp::from_micros(m.created_at).to_rfc3339(),
+    }))
+}
+
+async fn set_mediator(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write"]).await?;
+    let (group, member) = path.into_inner();
+    let (group, member) = (path_id(&group)?, path_id(&member)?);
+    let params: MediatorParams = crate::mastodon::params::body(&req, &bytes)?;
+    let outbound = state.outbound();
+    let row = state
+        .db
+        .run(move |conn| cases::set_mediator(conn, &outbound, &auth.user, group, member, params.mediator))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "member_id": row.member_id.to_string(),
+        "role": row.role,
+        "mediator": params.mediator,
+    })))
+}
+
+async fn queue(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["read"]).await?;
+    let group = path_id(&id)?;
+    let urls = state.urls.clone();
+    let items = state
+        .db
+        .run(move |conn| {
+            let pending = cases::queue(conn, &auth.user, group)?;
+            pending.iter().map(|m| pairing_to_api(conn, m, &urls)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+async fn decide(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+    approve: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write"]).await?;
+    let (group, pairing) = path.into_inner();
+    let (group, pairing) = (path_id(&group)?, path_id(&pairing)?);
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
+    let body = state
+        .db
+        .run(move |conn| {
+            let m = cases::decide(conn, &outbound, &urls, &auth.user, group, pairing, approve)?;
+            pairing_to_api(conn, &m, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn approve(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path, state, true).await
+}
+
+async fn reject(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path, state, false).await
+}

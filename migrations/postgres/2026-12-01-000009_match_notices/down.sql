@@ -1,0 +1,14 @@
+DELETE FROM post_tags WHERE kind = 'pairing';
+ALTER TABLE post_tags DROP CONSTRAINT post_tags_kind_check;
+ALTER TABLE post_tags ADD CONSTRAINT post_tags_kind_check CHECK (kind IN ('hashtag', 'mention'));
+DROP TABLE notifications;
+DROP TABLE pairing_approvals;
+DROP INDEX matches_review;
+ALTER TABLE matches DROP COLUMN released_at;
+ALTER TABLE matches DROP COLUMN reviewed_by;
+ALTER TABLE matches DROP COLUMN review_group_id;
+ALTER TABLE matches DROP COLUMN review;
+DROP TABLE mediated_listings;
+ALTER TABLE memberships DROP COLUMN mediator;
+ALTER TABLE users DROP COLUMN digest_sent_at;
+ALTER TABLE users DROP COLUMN match_notifications;
