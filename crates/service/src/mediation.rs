@@ -110,9 +110,10 @@ pub fn set_mediator(
         let row = groups::find_membership(conn, group.id(), member_id)?
             .filter(MembershipRow::is_accepted)
             .ok_or_else(|| Error::not_found("Record not found: no such member"))?;
-        let before = !groups::mediators(conn, group.id())?.is_empty();
+        let had_mediators = !groups::mediators(conn, group.id())?.is_empty();
         groups::set_mediator(conn, row.id, mediator)?;
-        if before != !groups::mediators(conn, group.id())?.is_empty() {
+        let has_mediators = !groups::mediators(conn, group.id())?.is_empty();
+        if had_mediators != has_mediators {
             let filter = ListingFilter {
                 group: Some(group.id),
                 statuses: vec!["open".into()],

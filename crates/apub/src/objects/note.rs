@@ -267,3 +267,86 @@ impl Object for DbPost {
         Ok(DbPost::new(store_remote_post(data, ap).await?)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::protocol::note::ApNote;
+
+    fn post_with(tags: &[(&str, &str, &str)]) -> (PostRow, Vec<PostTagRow>) {
+        let post = PostRow {
+            id: 1,
+            ap_id: "https://a.example/objects/1".into(),
+            author_id: 2,
+            kind: "Note".into(),
+            content_html: "<p>paired</p>".into(),
+            source: None,
+            summary: String::new(),
+            sensitive: false,
+            visibility: "direct".into(),
+            in_reply_to: None,
+            url: None,
+            language: None,
+            to_json: r#"["https://b.example/users/bob"]"#.into(),
+            cc_json: "[]".into(),
+            local: true,
+            published_at: 0,
+            updated_at: None,
+            deleted_at: None,
+        };
+        let tags = tags
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, name, href))| PostTagRow {
+                id: i as i64,
+                post_id: 1,
+                kind: (*kind).into(),
+                name: (*name).into(),
+                href: Some((*href).into()),
+            })
+            .collect();
+        (post, tags)
+    }
+
+    #[test]
+    fn a_pairing_travels_as_object_links_and_reads_back() {
+        let (post, tags) = post_with(&[
+            ("mention", "@bob@b.example", "https://b.example/users/bob"),
+            ("pairing", "need", "https://a.example/objects/10"),
+            ("pairing", "offer", "https://b.example/objects/20"),
+        ]);
+        let author = maillage_test_support::actor_row(
+            "https://a.example/users/savoirs",
+            "savoirs",
+            "a.example",
+            "",
+            true,
+        );
+        let json = post_to_ap(&post, &author, &tags);
+        let links: Vec<&serde_json::Value> =
+            json["tag"].as_array().unwrap().iter().filter(|t| t["type"] == "Link").collect();
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0]["rel"], "https://maillage.org/ns#pairedNeed");
+        assert_eq!(links[0]["mediaType"], OBJECT_LINK_MEDIA_TYPE);
+        let note = ApNote::parse(json).unwrap();
+        assert_eq!(
+            note.pairing(),
+            Some(("https://a.example/objects/10".into(), "https://b.example/objects/20".into()))
+        );
+    }
+
+    #[test]
+    fn a_note_without_both_links_pairs_nothing() {
+        let (post, tags) = post_with(&[("pairing", "need", "https://a.example/objects/10")]);
+        let author =
+            maillage_test_support::actor_row("https://a.example/users/g", "g", "a.example", "", true);
+        assert_eq!(ApNote::parse(post_to_ap(&post, &author, &tags)).unwrap().pairing(), None);
+        let other_rel = serde_json::json!({
+            "id": "https://a.example/objects/3", "type": "Note", "attributedTo": "https://a.example/users/g",
+            "tag": [{ "type": "Link", "rel": ["alternate"], "href": "https://a.example/x" },
+                    { "type": "Link", "rel": 3, "href": "https://a.example/y" }]
+        });
+        assert_eq!(ApNote::parse(other_rel).unwrap().pairing(), None);
+    }
+}
