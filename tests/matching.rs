@@ -2,7 +2,8 @@
 //! a linked one, each node tells its own person with the same reasons; an
 //! unlinked node sees nothing; closing a listing removes the match on both
 //! sides; private listings stay within their audience; a limited domain is
-//! matched only once a local person follows its author.
+//! matched only once a local person follows its author; a followers-only
+//! listing leaves its matches when the follow ends, and comes back with it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
@@ -174,4 +175,26 @@ async fn a_limited_domain_is_matched_only_once_a_local_person_follows_its_author
         .await;
     assert_eq!(status, 200);
     wait_match(&alice, uri).await;
+}
+
+#[actix_web::test]
+async fn a_followers_only_need_leaves_its_matches_when_the_follow_ends() {
+    let a = TestNode::start().await;
+    let (alice, dave) = (a.user("alice").await, a.user("dave").await);
+    let (status, rel) = dave.post(&format!("/api/v1/accounts/{}/follow", alice.account_id), &[]).await;
+    assert_eq!((status, rel["following"].clone()), (200, json!(true)), "{rel}");
+    let wanted = alice.listing(&need("followers")).await;
+    dave.listing(&offer()).await;
+    wait_match(&dave, wanted["uri"].as_str().unwrap()).await;
+    assert_eq!(alice.matches().await.len(), 1, "a follower is in the audience");
+    let (status, _) = dave.post(&format!("/api/v1/accounts/{}/unfollow", alice.account_id), &[]).await;
+    assert_eq!(status, 200);
+    assert!(dave.matches().await.is_empty(), "no longer shown to someone outside the audience");
+    eventually(30, "the pair dropped on both sides", || async {
+        alice.matches().await.is_empty().then_some(())
+    })
+    .await;
+    let (status, rel) = dave.post(&format!("/api/v1/accounts/{}/follow", alice.account_id), &[]).await;
+    assert_eq!(status, 200, "{rel}");
+    wait_match(&dave, wanted["uri"].as_str().unwrap()).await;
 }

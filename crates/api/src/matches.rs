@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
+use maillage_db::actors::ActorRow;
 use maillage_db::listings;
 use maillage_db::matches::{self, MatchRow, DISMISSED, RESPONDED};
 use maillage_db::DbConnection;
@@ -99,6 +100,9 @@ async fn list(
             let mut out = Vec::new();
             for m in matches::of_author(conn, me.id, limit)? {
                 let Some(need_side) = my_side(conn, &m, me.id)? else { continue };
+                if !sees_other_side(conn, &m, need_side, &me)? {
+                    continue;
+                }
                 let mine = if need_side { &m.need_state } else { &m.offer_state };
                 if mine == DISMISSED && !q.include_dismissed {
                     continue;
@@ -109,6 +113,22 @@ async fn list(
         })
         .await?;
     Ok(HttpResponse::Ok().json(items))
+}
+
+/// Whether the other listing is still within the caller's audience (the
+/// matcher drops a pair when a follow ends; this covers the moment
+/// between).
+fn sees_other_side(
+    conn: &mut DbConnection,
+    m: &MatchRow,
+    need_side: bool,
+    me: &ActorRow,
+) -> Result<bool, Error> {
+    let theirs = if need_side { m.offer_id } else { m.need_id };
+    match listings::find_by_id(conn, Id::from_i64(theirs))? {
+        Some(l) => maillage_service::listings::can_see(conn, &l, Some(me)),
+        None => Ok(false),
+    }
 }
 
 /// The caller's match `id`, and which side is theirs; someone else's is

@@ -1,3 +1,5 @@
+DROP TRIGGER listing_changes_follow ON follows;
+DROP FUNCTION note_follow_change();
 DELETE FROM post_tags WHERE kind = 'pairing';
 ALTER TABLE post_tags DROP CONSTRAINT post_tags_kind_check;
 ALTER TABLE post_tags ADD CONSTRAINT post_tags_kind_check CHECK (kind IN ('hashtag', 'mention'));

@@ -58,3 +58,18 @@ CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
 -- links): a third kind of post tag.
 ALTER TABLE post_tags DROP CONSTRAINT post_tags_kind_check;
 ALTER TABLE post_tags ADD CONSTRAINT post_tags_kind_check CHECK (kind IN ('hashtag', 'mention', 'pairing'));
+
+-- Who may see a followers-only listing changes with the author's follows:
+-- log those listings as changed, so that the matcher pairs them again.
+CREATE FUNCTION note_follow_change() RETURNS trigger AS $$
+DECLARE
+    author BIGINT;
+BEGIN
+    IF TG_OP = 'DELETE' THEN author := OLD.followed_id; ELSE author := NEW.followed_id; END IF;
+    INSERT INTO listing_changes (listing_id)
+        SELECT id FROM listings WHERE author_id = author AND visibility = 'followers';
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER listing_changes_follow AFTER INSERT OR DELETE OR UPDATE OF state ON follows
+    FOR EACH ROW EXECUTE FUNCTION note_follow_change();

@@ -1,3 +1,6 @@
+DROP TRIGGER listing_changes_follow_delete;
+DROP TRIGGER listing_changes_follow_update;
+DROP TRIGGER listing_changes_follow_insert;
 DELETE FROM post_tags WHERE kind = 'pairing';
 CREATE TABLE post_tags_old (
     id INTEGER PRIMARY KEY NOT NULL,

@@ -69,3 +69,15 @@ DROP TABLE post_tags;
 ALTER TABLE post_tags_new RENAME TO post_tags;
 CREATE INDEX post_tags_post ON post_tags (post_id);
 CREATE INDEX post_tags_name ON post_tags (kind, name);
+
+-- Who may see a followers-only listing changes with the author's follows:
+-- log those listings as changed, so that the matcher pairs them again.
+CREATE TRIGGER listing_changes_follow_insert AFTER INSERT ON follows
+BEGIN INSERT INTO listing_changes (listing_id)
+    SELECT id FROM listings WHERE author_id = NEW.followed_id AND visibility = 'followers'; END;
+CREATE TRIGGER listing_changes_follow_update AFTER UPDATE OF state ON follows
+BEGIN INSERT INTO listing_changes (listing_id)
+    SELECT id FROM listings WHERE author_id = NEW.followed_id AND visibility = 'followers'; END;
+CREATE TRIGGER listing_changes_follow_delete AFTER DELETE ON follows
+BEGIN INSERT INTO listing_changes (listing_id)
+    SELECT id FROM listings WHERE author_id = OLD.followed_id AND visibility = 'followers'; END;
