@@ -18,6 +18,7 @@
 //!   new ones (instant, digest, none).
 //! - [`notifications`]: what the node tells its people, in Mastodon's shape.
 //! - [`mediation`]: a group's mediators and their queue of pairings.
+//! - [`oauth`]: apps, tokens and the login and consent page.
 //! - [`agreements`]: "I'm interested" and its answer.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
@@ -42,6 +43,7 @@ pub mod matches;
 pub mod mediation;
 pub mod middleware;
 pub mod notifications;
+pub mod oauth;
 pub mod state;
 pub mod territory;
 pub mod wellknown;
@@ -62,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/avatar.png", web::get().to(default_avatar))
         .route("/static/header.png", web::get().to(default_avatar));
     wellknown::configure(cfg);
+    oauth::configure(cfg);
     activitypub::configure(cfg);
     mastodon::configure(cfg);
     listings::configure(cfg);

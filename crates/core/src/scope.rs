@@ -62,6 +62,16 @@ const ADMIN: &[&str] = &[
 const FOLLOW_GRANTS: &[&str] =
     &["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"];
 
+/// Every scope a token may carry, top-level first (for OAuth metadata).
+pub fn all_scopes() -> Vec<String> {
+    let mut out: Vec<String> = TOP_LEVEL.iter().map(|s| (*s).to_owned()).collect();
+    out.extend(READ.iter().map(|s| format!("read:{s}")));
+    out.extend(WRITE.iter().map(|s| format!("write:{s}")));
+    out.extend(ADMIN.iter().map(|s| format!("admin:read:{s}")));
+    out.extend(ADMIN.iter().map(|s| format!("admin:write:{s}")));
+    out
+}
+
 fn is_known(scope: &str) -> bool {
     if TOP_LEVEL.contains(&scope) {
         return true;

@@ -40,6 +40,7 @@ pub mod listings;
 pub mod matches;
 pub mod migrations;
 pub mod notifications;
+pub mod oauth;
 pub mod policies;
 pub mod pool;
 pub mod posts;

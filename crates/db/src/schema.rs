@@ -32,6 +32,7 @@ diesel::table! {
         expires_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
         last_used_at -> Nullable<BigInt>,
+        app_id -> Nullable<BigInt>,
     }
 }
 
@@ -410,6 +411,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_apps (id) {
+        id -> BigInt,
+        client_id -> Text,
+        client_secret_hash -> Text,
+        name -> Text,
+        redirect_uris -> Text,
+        scopes -> Text,
+        website -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_hash) {
+        code_hash -> Text,
+        app_id -> BigInt,
+        user_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        code_challenge_method -> Nullable<Text>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(territory_links -> actors (partner_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
@@ -447,4 +476,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mediated_listings,
     pairing_approvals,
     notifications,
+    oauth_apps,
+    oauth_codes,
 );

@@ -20,6 +20,7 @@ pub struct TokenRow {
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub last_used_at: Option<i64>,
+    pub app_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -31,6 +32,7 @@ pub struct NewToken<'a> {
     pub scopes: &'a str,
     pub created_at: i64,
     pub expires_at: Option<i64>,
+    pub app_id: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConnection, token: &NewToken<'_>) -> Result<(), Error> {

@@ -43,6 +43,7 @@ pub mod listings;
 pub mod match_notices;
 pub mod matching;
 pub mod mediation;
+pub mod oauth;
 pub mod password;
 pub mod policy;
 pub mod posts;

@@ -40,7 +40,7 @@ pub fn to_match_listing(row: &ListingRow, domain: &str) -> Option<MatchListing> 
         direction: row.direction.as_deref().and_then(|d| d.parse().ok()),
         category: row.category.parse().ok()?,
         title: row.title.clone(),
-        description: crate::text::html_to_text(&row.description_html),
+        description: crate::text::strip_tags(&row.description_html),
         tags: row.tag_list(),
         latitude: row.latitude,
         longitude: row.longitude,

@@ -188,8 +188,66 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// The words of already-sanitized HTML, fast: tags become spaces and the
+/// common entities are decoded. For matching, where only words count;
+/// [`html_to_text`] is the exact one.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => rest = "",
+            }
+            out.push(' ');
+            continue;
+        }
+        let entity = rest.find(';').filter(|&end| end <= 10).map(|end| (&rest[1..end], end));
+        let decoded = entity.and_then(|(name, end)| {
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn strip_tags_keeps_the_words() {
+        let text = super::strip_tags(
+            "<p>V&eacute;lo &amp; <b>freins</b>&nbsp;&#233;t&#xE9;<br>l&#39;atelier</p> & co",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, ["V&eacute;lo", "&", "freins", "été", "l'atelier", "&", "co"]);
+    }
+
     use super::*;
 
     #[test]

@@ -67,9 +67,22 @@ pub fn issue_for_user(
     scopes: &Scopes,
     ttl: Option<Duration>,
 ) -> Result<IssuedToken, Error> {
-    let user = accounts::find_by_id(conn, user_id)?;
-    if user.state == AccountState::Disabled {
-        return Err(Error::forbidden(format!("\"{}\" is disabled", user.username)));
+    issue(conn, Some(user_id), None, scopes, ttl)
+}
+
+/// Issues a token for a user, an app, or both (an OAuth grant).
+pub fn issue(
+    conn: &mut DbConnection,
+    user_id: Option<Id>,
+    app_id: Option<i64>,
+    scopes: &Scopes,
+    ttl: Option<Duration>,
+) -> Result<IssuedToken, Error> {
+    if let Some(user_id) = user_id {
+        let user = accounts::find_by_id(conn, user_id)?;
+        if user.state == AccountState::Disabled {
+            return Err(Error::forbidden(format!("\"{}\" is disabled", user.username)));
+        }
     }
     let token = new_token_string();
     let hash = digest(&token);
@@ -80,15 +93,43 @@ pub fn issue_for_user(
             conn,
             &NewToken {
                 id: Id::generate_at(now).as_i64(),
-                user_id: Some(user_id.as_i64()),
+                user_id: user_id.map(Id::as_i64),
                 token_hash: &hash,
                 scopes: &scope_text,
                 created_at: now.as_micros(),
                 expires_at: ttl.map(|d| now.saturating_add(d).as_micros()),
+                app_id,
             },
         )
     })?;
     Ok(IssuedToken { token, scopes: scopes.clone(), created_at: now })
+}
+
+/// A live token's row, whoever it is for (an app's own token included):
+/// 401 when unknown, revoked or expired.
+pub fn live_token(conn: &mut DbConnection, bearer: &str) -> Result<tokens::TokenRow, Error> {
+    let invalid = || Error::unauthorized("The access token is invalid");
+    if bearer.is_empty() || bearer.len() > 256 {
+        return Err(invalid());
+    }
+    let row = tokens::find_by_hash(conn, &digest(bearer))?.ok_or_else(invalid)?;
+    if row.revoked_at.is_some() {
+        return Err(Error::unauthorized("The access token was revoked"));
+    }
+    if row.expires_at.is_some_and(|at| at <= Timestamp::now().as_micros()) {
+        return Err(Error::unauthorized("The access token expired"));
+    }
+    Ok(row)
+}
+
+/// The digest under which a secret is stored.
+pub fn secret_digest(secret: &str) -> String {
+    digest(secret)
+}
+
+/// A new random secret (tokens, client secrets, codes).
+pub fn new_secret() -> String {
+    new_token_string()
 }
 
 /// For `maillage admin token create`: a username and a scope list.

@@ -12,7 +12,14 @@ use serde::{Deserialize, Deserializer};
 pub fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, Error> {
     let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.starts_with("application/json") {
-        serde_json::from_slice(bytes).map_err(|e| Error::unprocessable(format!("invalid JSON body: {e}")))
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            match path.as_str() {
+                "." | "" => Error::unprocessable(format!("invalid JSON body: {}", e.inner())),
+                _ => Error::unprocessable(format!("Validation failed: {path}: {}", e.inner())),
+            }
+        })
     } else {
         serde_urlencoded::from_bytes(bytes)
             .map_err(|e| Error::unprocessable(format!("invalid form body: {e}")))
