@@ -82,10 +82,12 @@ impl Matcher {
         let mut index = MatchIndex::new();
         let mut after = 0;
         loop {
-            let batch = matches::open_listings_after(conn, after, BATCH)?;
+            let batch = matches::listings_after(conn, after, BATCH)?;
             let Some((last, _)) = batch.last() else { break };
             after = last.id;
-            for (row, domain) in &batch {
+            let open =
+                batch.iter().filter(|(r, _)| r.status == ListingStatus::Open.as_str() && !r.is_deleted());
+            for (row, domain) in open {
                 if let Some(l) = to_match_listing(row, domain) {
                     index.upsert(l);
                 }
