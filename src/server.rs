@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
 use maillage_api::middleware::{request_context, BodyLimit};
 use maillage_api::AppState;
@@ -179,6 +179,9 @@ pub async fn start(
             .app_data(BodyLimit(max_body))
             .configure(|cfg| maillage_api::configure_extractors(cfg, max_body))
             .wrap(from_fn(request_context))
+            // Apps add a trailing slash to some paths (Mastodon.py asks
+            // for `/api/v2/instance/`); Mastodon accepts both.
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
             .configure(maillage_api::configure)
             .default_service(web::to(maillage_api::not_found))
     })

@@ -100,3 +100,8 @@ pub fn record_failure(
 pub fn is_dead(conn: &mut DbConnection, host: &str) -> Result<bool, Error> {
     Ok(find(conn, host)?.is_some_and(|r| r.dead_since.is_some()))
 }
+
+/// How many other servers this node has heard from.
+pub fn count(conn: &mut DbConnection) -> Result<i64, Error> {
+    crate::schema::instances::table.count().get_result(conn).map_err(db_error)
+}

@@ -207,7 +207,7 @@ pub struct Page {
 
 /// A timeline page, newest first.
 pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Result<Vec<PostRow>, Error> {
-    use crate::schema::follows;
+    use crate::schema::{announces, follows};
     let mut q = posts::table.select(PostRow::as_select()).filter(posts::deleted_at.is_null()).into_boxed();
     q = match which {
         Timeline::Home { viewer } => {
@@ -215,8 +215,22 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
                 .filter(follows::follower_id.eq(viewer.as_i64()))
                 .filter(follows::state.eq("accepted"))
                 .select(follows::followed_id);
-            q.filter(posts::author_id.eq_any(followed).or(posts::author_id.eq(viewer.as_i64())))
-                .filter(posts::visibility.ne("direct"))
+            // Shared by someone followed (a boost, a group relaying its
+            // members' posts) counts as well.
+            let followed_again = follows::table
+                .filter(follows::follower_id.eq(viewer.as_i64()))
+                .filter(follows::state.eq("accepted"))
+                .select(follows::followed_id);
+            let shared = announces::table
+                .filter(announces::actor_id.eq_any(followed_again))
+                .select(announces::post_id);
+            q.filter(
+                posts::author_id
+                    .eq_any(followed)
+                    .or(posts::author_id.eq(viewer.as_i64()))
+                    .or(posts::id.eq_any(shared).and(posts::visibility.eq_any(["public", "unlisted"]))),
+            )
+            .filter(posts::visibility.ne("direct"))
         }
         Timeline::Public { local, hidden } => {
             let mut q = q.filter(posts::visibility.eq("public"));

@@ -1,5 +1,5 @@
 //! Telling people of their matches, as each chose: at once, in a digest,
-//! or not at all. What they read is a direct message from the territory
+//! or not at all (and of who follows them). What they read is a direct message from the territory
 //! actor that mentions them (so every Mastodon app shows it), with a
 //! notification pointing at it. Local people only: a remote person hears
 //! of the same match from their own node.
@@ -272,4 +272,32 @@ pub fn send_due_digests(
         sent += usize::from(done);
     }
     Ok(sent)
+}
+
+/// A local person hears that `follower` follows them (`follow`) or asks
+/// to (`follow_request`). Nothing for groups and node actors.
+pub fn tell_followed(
+    conn: &mut DbConnection,
+    follower: &ActorRow,
+    target: &ActorRow,
+    accepted: bool,
+) -> Result<(), Error> {
+    if !target.local || target.user_id.is_none() {
+        return Ok(());
+    }
+    let now = Timestamp::now();
+    notifications::insert(
+        conn,
+        &NotificationRow {
+            id: Id::generate_at(now).as_i64(),
+            recipient_id: target.id,
+            kind: if accepted { "follow" } else { "follow_request" }.into(),
+            reason: "follow".into(),
+            from_actor_id: Some(follower.id),
+            post_id: None,
+            match_id: None,
+            created_at: now.as_micros(),
+            dismissed_at: None,
+        },
+    )
 }

@@ -280,7 +280,7 @@ mod tests {
     fn pkce_s256_follows_rfc_7636() {
         // The example of RFC 7636, appendix B.
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert!(pkce_matches("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGKSsw5-cM", verifier));
-        assert!(!pkce_matches("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGKSsw5-cN", verifier));
+        assert!(pkce_matches("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", verifier));
+        assert!(!pkce_matches("F9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", verifier));
     }
 }

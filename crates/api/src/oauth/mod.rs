@@ -154,9 +154,14 @@ fn token_to_api(t: &IssuedToken) -> Value {
     })
 }
 
-fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<TokenParams, GrantError> {
-    body(req, bytes)
-        .map_err(|e: Error| GrantError { code: "invalid_request", description: e.message().to_owned() })
+/// The parameters of a token or revocation request, with the client's
+/// credentials; the OAuth error to answer otherwise.
+fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<(TokenParams, String, String), HttpResponse> {
+    let p: TokenParams = body(req, bytes).map_err(|e: Error| {
+        grant_error(GrantError { code: "invalid_request", description: e.message().to_owned() })
+    })?;
+    let (id, secret) = p.client(req).ok_or_else(|| grant_error(missing("client_id and client_secret")))?;
+    Ok((p, id, secret))
 }
 
 async fn token(
@@ -164,12 +169,9 @@ async fn token(
     bytes: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = match token_params(&req, &bytes) {
-        Ok(p) => p,
-        Err(e) => return Ok(grant_error(e)),
-    };
-    let Some((client_id, client_secret)) = p.client(&req) else {
-        return Ok(grant_error(missing("client_id and client_secret")));
+    let (p, client_id, client_secret) = match token_params(&req, &bytes) {
+        Ok(parsed) => parsed,
+        Err(answer) => return Ok(answer),
     };
     let result = state
         .db
@@ -215,12 +217,9 @@ async fn revoke(
     bytes: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = match token_params(&req, &bytes) {
-        Ok(p) => p,
-        Err(e) => return Ok(grant_error(e)),
-    };
-    let Some((client_id, client_secret)) = p.client(&req) else {
-        return Ok(grant_error(missing("client_id and client_secret")));
+    let (p, client_id, client_secret) = match token_params(&req, &bytes) {
+        Ok(parsed) => parsed,
+        Err(answer) => return Ok(answer),
     };
     let Some(token) = p.token.clone() else { return Ok(grant_error(missing("token"))) };
     let result = state
