@@ -156,11 +156,10 @@ fn token_to_api(t: &IssuedToken) -> Value {
 
 /// The parameters of a token or revocation request, with the client's
 /// credentials; the OAuth error to answer otherwise.
-fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<(TokenParams, String, String), HttpResponse> {
-    let p: TokenParams = body(req, bytes).map_err(|e: Error| {
-        grant_error(GrantError { code: "invalid_request", description: e.message().to_owned() })
-    })?;
-    let (id, secret) = p.client(req).ok_or_else(|| grant_error(missing("client_id and client_secret")))?;
+fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<(TokenParams, String, String), GrantError> {
+    let p: TokenParams = body(req, bytes)
+        .map_err(|e: Error| GrantError { code: "invalid_request", description: e.message().to_owned() })?;
+    let (id, secret) = p.client(req).ok_or_else(|| missing("client_id and client_secret"))?;
     Ok((p, id, secret))
 }
 
@@ -171,7 +170,7 @@ async fn token(
 ) -> Result<HttpResponse, ApiError> {
     let (p, client_id, client_secret) = match token_params(&req, &bytes) {
         Ok(parsed) => parsed,
-        Err(answer) => return Ok(answer),
+        Err(e) => return Ok(grant_error(e)),
     };
     let result = state
         .db
@@ -219,7 +218,7 @@ async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let (p, client_id, client_secret) = match token_params(&req, &bytes) {
         Ok(parsed) => parsed,
-        Err(answer) => return Ok(answer),
+        Err(e) => return Ok(grant_error(e)),
     };
     let Some(token) = p.token.clone() else { return Ok(grant_error(missing("token"))) };
     let result = state
