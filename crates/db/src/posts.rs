@@ -193,6 +193,10 @@ pub enum Timeline<'a> {
     Public { local: Option<bool>, hidden: &'a [i64] },
     /// One author's public and unlisted posts.
     Author { author: Id },
+    /// Public posts with a hashtag (folded, without `#`).
+    Tag { name: &'a str },
+    /// The posts `viewer` favourited.
+    Favourites { viewer: Id },
 }
 
 /// Mastodon's pagination: `max_id` (older than), `since_id` (newer than,
@@ -245,6 +249,18 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
         Timeline::Author { author } => q
             .filter(posts::author_id.eq(author.as_i64()))
             .filter(posts::visibility.eq_any(["public", "unlisted"])),
+        Timeline::Tag { name } => {
+            let tagged = post_tags::table
+                .filter(post_tags::kind.eq("hashtag"))
+                .filter(post_tags::name.eq(name.to_owned()))
+                .select(post_tags::post_id);
+            q.filter(posts::id.eq_any(tagged)).filter(posts::visibility.eq("public"))
+        }
+        Timeline::Favourites { viewer } => {
+            use crate::schema::likes;
+            let liked = likes::table.filter(likes::actor_id.eq(viewer.as_i64())).select(likes::post_id);
+            q.filter(posts::id.eq_any(liked))
+        }
     };
     if let Some(max) = page.max_id {
         q = q.filter(posts::id.lt(max));
@@ -278,5 +294,17 @@ pub fn last_published(conn: &mut DbConnection, author: Id) -> Result<Option<i64>
         .filter(posts::deleted_at.is_null())
         .select(diesel::dsl::max(posts::published_at))
         .first(conn)
+        .map_err(db_error)
+}
+
+/// The posts that answer `ap_id`, oldest first.
+pub fn replies_to(conn: &mut DbConnection, ap_id: &str, limit: i64) -> Result<Vec<PostRow>, Error> {
+    posts::table
+        .filter(posts::in_reply_to.eq(ap_id))
+        .filter(posts::deleted_at.is_null())
+        .order(posts::id.asc())
+        .limit(limit)
+        .select(PostRow::as_select())
+        .load(conn)
         .map_err(db_error)
 }

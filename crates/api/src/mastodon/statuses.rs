@@ -1,10 +1,11 @@
-//! `/api/v1/statuses`: write, read, edit, delete, favourite, boost.
+//! `/api/v1/statuses`: write, read, edit, delete, favourite, boost, and
+//! the thread around a status (`context`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
-use maillage_db::posts;
+use maillage_db::{posts, DbConnection};
 use maillage_service::posts::{can_see, NewPost};
 use maillage_service::{interactions, posts as post_cases};
 use serde::Deserialize;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/statuses", web::post().to(create))
         .route("/api/v1/statuses/{id}", web::get().to(get))
+        .route("/api/v1/statuses/{id}/context", web::get().to(context))
         .route("/api/v1/statuses/{id}", web::put().to(update))
         .route("/api/v1/statuses/{id}", web::delete().to(delete))
         .route("/api/v1/statuses/{id}/favourite", web::post().to(favourite))
@@ -174,4 +176,61 @@ async fn unreblog(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     interact(req, &path, &state, false, false).await
+}
+
+/// The thread around a status: the posts it answers (oldest first) and
+/// the answers to it and to them, each only if the caller may see it.
+async fn context(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    const MAX: usize = 60;
+    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let id = path_id(&path)?;
+    let urls = state.urls.clone();
+    let body = state
+        .db
+        .run(move |conn| {
+            let post = posts::find_by_id(conn, id)?
+                .filter(|p| !p.is_deleted())
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            if !can_see(conn, &post, viewer.as_ref())? {
+                return Err(Error::not_found("Record not found"));
+            }
+            let mut ancestors = Vec::new();
+            let mut parent = post.in_reply_to.clone();
+            while let Some(ap_id) = parent.filter(|_| ancestors.len() < MAX) {
+                let Some(p) = posts::find_by_ap_id(conn, &ap_id)?.filter(|p| !p.is_deleted()) else { break };
+                parent = p.in_reply_to.clone();
+                if can_see(conn, &p, viewer.as_ref())? {
+                    ancestors.push(p);
+                }
+            }
+            ancestors.reverse();
+            let mut descendants = Vec::new();
+            let mut queue = std::collections::VecDeque::from([post.ap_id.clone()]);
+            while let Some(ap_id) = queue.pop_front() {
+                for reply in posts::replies_to(conn, &ap_id, MAX as i64)? {
+                    if descendants.len() >= MAX {
+                        break;
+                    }
+                    queue.push_back(reply.ap_id.clone());
+                    if can_see(conn, &reply, viewer.as_ref())? {
+                        descendants.push(reply);
+                    }
+                }
+            }
+            let to_api = |conn: &mut DbConnection, list: &[posts::PostRow]| {
+                list.iter()
+                    .map(|p| status_to_api(conn, p, viewer.as_ref(), &urls))
+                    .collect::<Result<Vec<_>, Error>>()
+            };
+            Ok(serde_json::json!({
+                "ancestors": to_api(conn, &ancestors)?,
+                "descendants": to_api(conn, &descendants)?,
+            }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
 }

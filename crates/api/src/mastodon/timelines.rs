@@ -15,7 +15,8 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/timelines/home", web::get().to(home))
-        .route("/api/v1/timelines/public", web::get().to(public));
+        .route("/api/v1/timelines/public", web::get().to(public))
+        .route("/api/v1/timelines/tag/{tag}", web::get().to(tag));
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -118,6 +119,32 @@ async fn public(
             let hidden = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
             let rows = posts::timeline(conn, Timeline::Public { local, hidden: &hidden }, page)?;
             rows.iter()
+                .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
+        })
+        .await?;
+    Ok(paged_response(&req, items))
+}
+
+/// Public posts with the hashtag, as the public timeline shows them.
+async fn tag(
+    req: HttpRequest,
+    name: web::Path<String>,
+    q: web::Query<PageParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let name = maillage_core::fold::fold(name.trim_start_matches('#'));
+    let page = q.page();
+    let urls = state.urls.clone();
+    let policy = state.policy();
+    let items = state
+        .db
+        .run(move |conn| {
+            let hidden = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
+            let rows = posts::timeline(conn, Timeline::Tag { name: &name }, page)?;
+            rows.iter()
+                .filter(|p| !hidden.contains(&p.author_id))
                 .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()
         })
