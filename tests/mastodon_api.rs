@@ -118,6 +118,46 @@ async fn threads_tags_and_favourites() {
     assert!(bob.get("/api/v1/favourites").await.1.as_array().unwrap().is_empty(), "each person's own");
     carol.post(&format!("/api/v1/statuses/{}/unfavourite", first["id"].as_str().unwrap()), &[]).await;
     assert!(carol.get("/api/v1/favourites").await.1.as_array().unwrap().is_empty());
+    assert_eq!(
+        bob.post(&format!("/api/v1/statuses/{}/reblog", first["id"].as_str().unwrap()), &[]).await.0,
+        200
+    );
+
+    // Alice hears of the mentions, the favourite and the boost.
+    let (_, told) = alice.get("/api/v1/notifications").await;
+    let kinds: Vec<(&str, &str)> = told
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["type"].as_str().unwrap(), n["account"]["username"].as_str().unwrap()))
+        .collect();
+    for expected in [("mention", "bob"), ("favourite", "carol"), ("reblog", "bob")] {
+        assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
+    }
+    assert_eq!(
+        kinds.iter().filter(|k| k.0 == "mention").count(),
+        2,
+        "the public and the direct reply: {kinds:?}"
+    );
+    let (_, bobs) = bob.get("/api/v1/notifications").await;
+    assert_eq!(bobs.as_array().unwrap().len(), 1, "bob is mentioned once, by alice: {bobs}");
+}
+
+#[actix_web::test]
+async fn a_mention_from_another_node_is_a_notification() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    bob.resolve(&format!("alice@{}", a.domain)).await;
+    let posted = bob.post_status(&format!("@alice@{} bonjour d'à côté", a.domain)).await;
+    let told = harness::eventually(30, "alice told of the mention", || async {
+        let (_, list) = alice.get("/api/v1/notifications").await;
+        list.as_array().and_then(|l| l.iter().find(|n| n["type"] == "mention").cloned())
+    })
+    .await;
+    assert_eq!(told["status"]["uri"], posted["uri"]);
+    assert_eq!(told["account"]["acct"], format!("bob@{}", b.domain));
 }
 
 async fn app_token(node: &TestNode, scopes: &str) -> String {

@@ -301,3 +301,57 @@ pub fn tell_followed(
         },
     )
 }
+
+/// A plain notification for a local person: nothing when `to` is not a
+/// local person or is the one acting.
+fn tell_person(
+    conn: &mut DbConnection,
+    to: &ActorRow,
+    from: &ActorRow,
+    kind: &str,
+    post: Option<&PostRow>,
+) -> Result<(), Error> {
+    if !to.local || to.user_id.is_none() || to.id == from.id {
+        return Ok(());
+    }
+    let now = Timestamp::now();
+    notifications::insert(
+        conn,
+        &NotificationRow {
+            id: Id::generate_at(now).as_i64(),
+            recipient_id: to.id,
+            kind: kind.into(),
+            reason: kind.into(),
+            from_actor_id: Some(from.id),
+            post_id: post.map(|p| p.id),
+            match_id: None,
+            created_at: now.as_micros(),
+            dismissed_at: None,
+        },
+    )
+}
+
+/// The local people a new post mentions hear of it (`mention`).
+pub fn tell_mentioned(conn: &mut DbConnection, post: &PostRow, author: &ActorRow) -> Result<(), Error> {
+    for tag in posts::tags(conn, post.id())?.into_iter().filter(|t| t.kind == "mention") {
+        let Some(href) = tag.href.as_deref() else { continue };
+        if let Some(person) = actors::find_by_ap_id(conn, href)? {
+            tell_person(conn, &person, author, "mention", Some(post))?;
+        }
+    }
+    Ok(())
+}
+
+/// A post's local author hears that `actor` favourited (`favourite`) or
+/// boosted (`reblog`) it.
+pub fn tell_author(
+    conn: &mut DbConnection,
+    post: &PostRow,
+    actor: &ActorRow,
+    kind: &str,
+) -> Result<(), Error> {
+    match actors::find_by_id(conn, Id::from_i64(post.author_id))? {
+        Some(author) => tell_person(conn, &author, actor, kind, Some(post)),
+        None => Ok(()),
+    }
+}
