@@ -131,7 +131,7 @@ async fn run_matcher(
                     Some(m) => m.catch_up(conn, &policy.current())?,
                     None => 0,
                 };
-                maillage_service::match_notices::send_due_digests(conn, &urls, digest_every)?;
+                maillage_service::notices::send_due_digests(conn, &urls, digest_every)?;
                 Ok(Some(changed))
             })
             .await;

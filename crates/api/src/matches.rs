@@ -201,7 +201,7 @@ struct PreferenceParams {
 async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["read:matches"]).await?;
     let user = auth.user.id;
-    let notify = state.db.run(move |conn| maillage_service::match_notices::preference(conn, user)).await?;
+    let notify = state.db.run(move |conn| maillage_service::notices::preference(conn, user)).await?;
     Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
 }
 
@@ -216,8 +216,8 @@ async fn set_preferences(
     let notify = state
         .db
         .run(move |conn| {
-            maillage_service::match_notices::set_preference(conn, user, &params.notify)?;
-            maillage_service::match_notices::preference(conn, user)
+            maillage_service::notices::set_preference(conn, user, &params.notify)?;
+            maillage_service::notices::preference(conn, user)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "notify": notify })))

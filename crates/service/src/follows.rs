@@ -68,7 +68,7 @@ pub fn follow(
                 updated_at: now.as_micros(),
             };
             follows::insert(conn, &row)?;
-            crate::match_notices::tell_followed(conn, &me, &target, state == ACCEPTED)?;
+            crate::notices::tell_followed(conn, &me, &target, state == ACCEPTED)?;
             if !target.local {
                 outbound.publish(conn, Outgoing::Follow { follow: &row, follower: &me, target: &target })?;
             }

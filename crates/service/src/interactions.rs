@@ -49,7 +49,7 @@ pub fn favourite(
                     created_at: now.as_micros(),
                 };
                 interactions::insert_like(conn, &like)?;
-                crate::match_notices::tell_author(conn, &post, &me, "favourite")?;
+                crate::notices::tell_author(conn, &post, &me, "favourite")?;
                 if !author.local {
                     outbound.publish(
                         conn,
@@ -99,7 +99,7 @@ pub fn reblog(
                     created_at: now.as_micros(),
                 };
                 interactions::insert_announce(conn, &announce)?;
-                crate::match_notices::tell_author(conn, &post, &me, "reblog")?;
+                crate::notices::tell_author(conn, &post, &me, "reblog")?;
                 outbound.publish(
                     conn,
                     Outgoing::Announce { announce: &announce, actor: &me, post: &post, post_author: &author },

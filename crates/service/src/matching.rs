@@ -24,8 +24,8 @@ use maillage_db::{transaction, DbConnection};
 use maillage_matching::{Match, MatchIndex, MatchListing, MatchSettings, Reason};
 
 use crate::listings::can_see;
-use crate::match_notices::tell_released;
 use crate::mediation::{reviewer_of, Reviewer};
+use crate::notices::tell_released;
 use crate::policy::hidden_remote_authors;
 
 const SEQ: &str = "matcher_seq";

@@ -163,7 +163,7 @@ fn create_as(
             deleted_at: None,
         };
         posts::insert(conn, &row, &tags)?;
-        crate::match_notices::tell_mentioned(conn, &row, author)?;
+        crate::notices::tell_mentioned(conn, &row, author)?;
         outbound.publish(conn, Outgoing::CreatePost { post: &row, author })?;
         Ok(row)
     })

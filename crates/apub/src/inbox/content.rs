@@ -215,7 +215,7 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
                 created_at: now.as_micros(),
             },
         )?;
-        maillage_service::match_notices::tell_author(conn, &post, &actor, "reblog")?;
+        maillage_service::notices::tell_author(conn, &post, &actor, "reblog")?;
         Ok(Outcome::Applied)
     })
     .await
@@ -262,7 +262,7 @@ pub async fn like(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
                 created_at: now.as_micros(),
             },
         )?;
-        maillage_service::match_notices::tell_author(conn, &post, &actor, "favourite")?;
+        maillage_service::notices::tell_author(conn, &post, &actor, "favourite")?;
         Ok(Outcome::Applied)
     })
     .await

@@ -54,7 +54,7 @@ pub async fn follow(data: &Data, env: Envelope, json: Value, actor: ActorRow) ->
                     updated_at: now.as_micros(),
                 };
                 follows::insert(conn, &row)?;
-                maillage_service::match_notices::tell_followed(conn, &actor, &target, row.is_accepted())?;
+                maillage_service::notices::tell_followed(conn, &actor, &target, row.is_accepted())?;
                 row
             }
         };

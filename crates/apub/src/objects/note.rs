@@ -205,7 +205,7 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
                 return posts::find_by_ap_id(conn, ap.id.as_str())?
                     .ok_or_else(|| Error::internal("post vanished"));
             }
-            maillage_service::match_notices::tell_mentioned(conn, &row, author)?;
+            maillage_service::notices::tell_mentioned(conn, &row, author)?;
         }
     }
     Ok(row)

@@ -1,8 +1,9 @@
-//! Telling people of their matches, as each chose: at once, in a digest,
-//! or not at all (and of who follows them). What they read is a direct message from the territory
-//! actor that mentions them (so every Mastodon app shows it), with a
-//! notification pointing at it. Local people only: a remote person hears
-//! of the same match from their own node.
+//! What local people are told. Matches, as each chose: at once, in a
+//! digest, or not at all; what they read is a direct message from the
+//! territory actor that mentions them (so every Mastodon app shows it),
+//! with a notification pointing at it; a remote person hears of the same
+//! match from their own node. Then follows, mentions, favourites and
+//! boosts, as Mastodon notifies them.
 
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
@@ -282,24 +283,7 @@ pub fn tell_followed(
     target: &ActorRow,
     accepted: bool,
 ) -> Result<(), Error> {
-    if !target.local || target.user_id.is_none() {
-        return Ok(());
-    }
-    let now = Timestamp::now();
-    notifications::insert(
-        conn,
-        &NotificationRow {
-            id: Id::generate_at(now).as_i64(),
-            recipient_id: target.id,
-            kind: if accepted { "follow" } else { "follow_request" }.into(),
-            reason: "follow".into(),
-            from_actor_id: Some(follower.id),
-            post_id: None,
-            match_id: None,
-            created_at: now.as_micros(),
-            dismissed_at: None,
-        },
-    )
+    tell_person(conn, target, follower, if accepted { "follow" } else { "follow_request" }, None)
 }
 
 /// A plain notification for a local person: nothing when `to` is not a
