@@ -37,6 +37,10 @@ impl GrantError {
         GrantError { code, description: description.into() }
     }
 
+    pub fn missing(what: &str) -> GrantError {
+        missing(what)
+    }
+
     /// `invalid_client` answers 401; the others 400.
     pub fn status(&self) -> u16 {
         if self.code == "invalid_client" {
@@ -165,6 +169,55 @@ pub fn grant_client_credentials(
     tokens::issue(conn, None, Some(app.id), &scopes, None).map_err(server_error)
 }
 
+/// What a client sends to `/oauth/token`, beyond its credentials.
+#[derive(Debug, Clone, Default)]
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
+    pub scope: Option<String>,
+}
+
+fn missing(what: &str) -> GrantError {
+    GrantError::new("invalid_request", format!("The request is missing a required parameter: {what}."))
+}
+
+/// `/oauth/token`: the client authenticated, then the grant it asks for.
+pub fn grant(
+    conn: &mut DbConnection,
+    client_id: &str,
+    client_secret: &str,
+    r: &TokenRequest,
+) -> Result<IssuedToken, GrantError> {
+    let app = authenticate_client(conn, client_id, client_secret)?;
+    let need = |v: &Option<String>, what: &str| v.clone().ok_or_else(|| missing(what));
+    match r.grant_type.as_deref() {
+        Some("password") => grant_password(
+            conn,
+            &app,
+            &need(&r.username, "username")?,
+            &need(&r.password, "password")?,
+            r.scope.as_deref(),
+        ),
+        Some("client_credentials") => grant_client_credentials(conn, &app, r.scope.as_deref()),
+        Some("authorization_code") => grant_code(
+            conn,
+            &app,
+            &need(&r.code, "code")?,
+            &need(&r.redirect_uri, "redirect_uri")?,
+            r.code_verifier.as_deref(),
+        ),
+        Some(other) => Err(GrantError::new(
+            "unsupported_grant_type",
+            format!("The authorization grant type {other} is not supported."),
+        )),
+        None => Err(missing("grant_type")),
+    }
+}
+
 /// What a client sends to `/oauth/authorize`.
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeRequest {
@@ -251,6 +304,17 @@ pub fn grant_code(
     }
     let scopes = Scopes::parse(&row.scopes).map_err(server_error)?;
     tokens::issue(conn, Some(Id::from_i64(row.user_id)), Some(app.id), &scopes, None).map_err(server_error)
+}
+
+/// `/oauth/revoke`: the client authenticated, then [`revoke`].
+pub fn revoke_for_client(
+    conn: &mut DbConnection,
+    client_id: &str,
+    client_secret: &str,
+    token: &str,
+) -> Result<(), GrantError> {
+    let app = authenticate_client(conn, client_id, client_secret)?;
+    revoke(conn, &app, token)
 }
 
 /// Revokes a token the app holds; an unknown token succeeds (RFC 7009),

@@ -152,18 +152,8 @@ pub fn authenticate(
     bearer: &str,
     required: &[&str],
 ) -> Result<Authenticated, Error> {
-    let invalid = || Error::unauthorized("The access token is invalid");
-    if bearer.is_empty() || bearer.len() > 256 {
-        return Err(invalid());
-    }
-    let row = tokens::find_by_hash(conn, &digest(bearer))?.ok_or_else(invalid)?;
+    let row = live_token(conn, bearer)?;
     let now = Timestamp::now();
-    if row.revoked_at.is_some() {
-        return Err(Error::unauthorized("The access token was revoked"));
-    }
-    if row.expires_at.is_some_and(|at| at <= now.as_micros()) {
-        return Err(Error::unauthorized("The access token expired"));
-    }
     let user_id =
         row.user_id.ok_or_else(|| Error::forbidden("This method requires an authenticated user"))?;
     let user = accounts::find_by_id(conn, Id::from_i64(user_id))?;

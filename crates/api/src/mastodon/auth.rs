@@ -9,7 +9,8 @@ use maillage_service::tokens::{self, Authenticated};
 
 use crate::state::AppState;
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The bearer token of a request (the scheme in any case).
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = header.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())

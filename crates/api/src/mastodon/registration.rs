@@ -10,6 +10,7 @@ use maillage_service::accounts::{self, NewAccount};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::auth::bearer;
 use super::params::{body, flexible_bool};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,11 +29,6 @@ struct RegisterParams {
     agreement: bool,
     locale: Option<String>,
     reason: Option<String>,
-}
-
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get("Authorization")?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
 async fn register(

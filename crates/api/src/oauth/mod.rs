@@ -10,12 +10,13 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use maillage_core::Error;
 use maillage_db::oauth::AppRow;
-use maillage_service::oauth::{self as cases, GrantError};
+use maillage_service::oauth::{self as cases, GrantError, TokenRequest};
 use maillage_service::tokens::IssuedToken;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::mastodon::auth::bearer;
 use crate::mastodon::params::body;
 use crate::state::AppState;
 
@@ -92,11 +93,6 @@ async fn create_app(
     Ok(HttpResponse::Ok().json(app_to_api(&created.app, Some(&created.client_secret))))
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get("Authorization")?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
-}
-
 async fn verify_app(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or_else(|| Error::unauthorized("The access token is invalid"))?;
     let app = state.db.run(move |conn| cases::app_of_token(conn, &token)).await?;
@@ -138,13 +134,6 @@ fn grant_error(e: GrantError) -> HttpResponse {
     HttpResponse::build(status).json(json!({ "error": e.code, "error_description": e.description }))
 }
 
-fn missing(what: &str) -> GrantError {
-    GrantError {
-        code: "invalid_request",
-        description: format!("The request is missing a required parameter: {what}."),
-    }
-}
-
 fn token_to_api(t: &IssuedToken) -> Value {
     json!({
         "access_token": t.token,
@@ -159,7 +148,7 @@ fn token_to_api(t: &IssuedToken) -> Value {
 fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<(TokenParams, String, String), GrantError> {
     let p: TokenParams = body(req, bytes)
         .map_err(|e: Error| GrantError { code: "invalid_request", description: e.message().to_owned() })?;
-    let (id, secret) = p.client(req).ok_or_else(|| missing("client_id and client_secret"))?;
+    let (id, secret) = p.client(req).ok_or_else(|| GrantError::missing("client_id and client_secret"))?;
     Ok((p, id, secret))
 }
 
@@ -172,39 +161,17 @@ async fn token(
         Ok(parsed) => parsed,
         Err(e) => return Ok(grant_error(e)),
     };
-    let result = state
-        .db
-        .run(move |conn| {
-            let outcome = (|| {
-                let app = cases::authenticate_client(conn, &client_id, &client_secret)?;
-                match p.grant_type.as_deref() {
-                    Some("password") => cases::grant_password(
-                        conn,
-                        &app,
-                        p.username.as_deref().ok_or_else(|| missing("username"))?,
-                        p.password.as_deref().ok_or_else(|| missing("password"))?,
-                        p.scope.as_deref(),
-                    ),
-                    Some("client_credentials") => {
-                        cases::grant_client_credentials(conn, &app, p.scope.as_deref())
-                    }
-                    Some("authorization_code") => cases::grant_code(
-                        conn,
-                        &app,
-                        p.code.as_deref().ok_or_else(|| missing("code"))?,
-                        p.redirect_uri.as_deref().ok_or_else(|| missing("redirect_uri"))?,
-                        p.code_verifier.as_deref(),
-                    ),
-                    Some(other) => Err(GrantError {
-                        code: "unsupported_grant_type",
-                        description: format!("The authorization grant type {other} is not supported."),
-                    }),
-                    None => Err(missing("grant_type")),
-                }
-            })();
-            Ok(outcome)
-        })
-        .await?;
+    let request = TokenRequest {
+        grant_type: p.grant_type,
+        username: p.username,
+        password: p.password,
+        code: p.code,
+        redirect_uri: p.redirect_uri,
+        code_verifier: p.code_verifier,
+        scope: p.scope,
+    };
+    let result =
+        state.db.run(move |conn| Ok(cases::grant(conn, &client_id, &client_secret, &request))).await?;
     Ok(match result {
         Ok(t) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(token_to_api(&t)),
         Err(e) => grant_error(e),
@@ -220,15 +187,10 @@ async fn revoke(
         Ok(parsed) => parsed,
         Err(e) => return Ok(grant_error(e)),
     };
-    let Some(token) = p.token.clone() else { return Ok(grant_error(missing("token"))) };
+    let Some(token) = p.token.clone() else { return Ok(grant_error(GrantError::missing("token"))) };
     let result = state
         .db
-        .run(move |conn| {
-            Ok((|| {
-                let app = cases::authenticate_client(conn, &client_id, &client_secret)?;
-                cases::revoke(conn, &app, &token)
-            })())
-        })
+        .run(move |conn| Ok(cases::revoke_for_client(conn, &client_id, &client_secret, &token)))
         .await?;
     Ok(match result {
         Ok(()) => HttpResponse::Ok().json(json!({})),
