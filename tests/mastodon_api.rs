@@ -160,32 +160,6 @@ async fn a_mention_from_another_node_is_a_notification() {
     assert_eq!(told["account"]["acct"], format!("bob@{}", b.domain));
 }
 
-async fn app_token(node: &TestNode, scopes: &str) -> String {
-    let app: Value = client()
-        .post(node.url("/api/v1/apps"))
-        .json(&json!({ "client_name": "signup", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": scopes }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token: Value = client()
-        .post(node.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", app["client_id"].as_str().unwrap()),
-            ("client_secret", app["client_secret"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
-
 async fn sign_up(node: &TestNode, token: &str, body: &Value) -> (u16, Value) {
     let r = client().post(node.url("/api/v1/accounts")).bearer_auth(token).json(body).send().await.unwrap();
     let status = r.status().as_u16();
@@ -195,7 +169,7 @@ async fn sign_up(node: &TestNode, token: &str, body: &Value) -> (u16, Value) {
 #[actix_web::test]
 async fn sign_up_follows_the_registration_mode() {
     let approval = TestNode::start().await;
-    let token = app_token(&approval, "read write").await;
+    let token = approval.app_token("read write").await;
     let nora = json!({ "username": "nora", "email": "nora@example.org", "password": "a long enough password", "agreement": true });
     let (status, issued) = sign_up(&approval, &token, &nora).await;
     assert_eq!(status, 200, "{issued}");
@@ -217,11 +191,11 @@ async fn sign_up_follows_the_registration_mode() {
     assert_eq!(sign_up(&approval, "nope", &nora).await.0, 401);
     let member = approval.user("alice").await;
     assert_eq!(sign_up(&approval, &member.token, &nora).await.0, 403, "a person's token is not an app's");
-    let read_only = app_token(&approval, "read").await;
+    let read_only = approval.app_token("read").await;
     assert_eq!(sign_up(&approval, &read_only, &nora).await.0, 403, "write:accounts is needed");
 
     let closed = TestNode::start_with(|c| c.registration.mode = RegistrationMode::Closed).await;
-    let token = app_token(&closed, "read write").await;
+    let token = closed.app_token("read write").await;
     assert_eq!(sign_up(&closed, &token, &nora).await.0, 403);
     let (_, v2) = anonymous(&closed, "/api/v2/instance").await;
     assert_eq!(v2["registrations"]["enabled"], false);

@@ -72,6 +72,34 @@ def in_home():
 
 eventually("the group's post in the home timeline", in_home)
 
+
+def listing_in_home():
+    return [s for s in nora.timeline_home() if "Plants de tomates à donner" in ((s.get("reblog") or s)["content"])]
+
+
+# The group's offer is a status too, which reads well in any app.
+listing = eventually("the group's offer in the home timeline", listing_in_home)[0]
+listing = listing.get("reblog") or listing
+for fact in ["Offre", "Jardin partagé", "don", "#tomates"]:
+    assert fact in listing["content"], (fact, listing["content"])
+assert listing["uri"] == offer["uri"], (listing["uri"], offer["uri"])
+nora.status_bookmark(listing["id"])
+assert [s["id"] for s in nora.bookmarks()] == [listing["id"]]
+assert nora.status(listing["id"])["bookmarked"] is True
+nora.status_favourite(listing["id"])
+
+# Where nora stopped reading, kept for her other devices.
+nora.markers_set(["home"], [listing["id"]])
+assert nora.markers_get(["home"])["home"]["last_read_id"] == str(listing["id"])
+
+# Followers-only is Mastodon's "private", both ways.
+private = nora.status_post("Pour mes abonnés seulement", visibility="private")
+assert private["visibility"] == "private", private["visibility"]
+
+# The public timeline needs no token where the node allows previews.
+anonymous = Mastodon(api_base_url=base)
+assert any(s["id"] == posted["id"] for s in anonymous.timeline_public(local=True))
+
 # A follower, and a match for a need of nora's.
 follower = Mastodon(access_token=follower_token, api_base_url=base)
 follower.account_follow(me["id"])

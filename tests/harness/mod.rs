@@ -163,6 +163,45 @@ impl TestNode {
         format!("{}{path}", self.base)
     }
 
+    /// Another token of an existing account, with only `scopes`.
+    pub async fn token_with_scopes(&self, name: &str, scopes: &'static str) -> String {
+        let pool = self.pool.clone();
+        let name = name.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().unwrap();
+            tokens::issue_for_username(&mut conn, &name, scopes).unwrap().token
+        })
+        .await
+        .unwrap()
+    }
+
+    /// An app's own token (client credentials: nobody signed in).
+    pub async fn app_token(&self, scopes: &str) -> String {
+        let app: Value = client()
+            .post(self.url("/api/v1/apps"))
+            .json(&serde_json::json!({ "client_name": "test app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": scopes }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token: Value = client()
+            .post(self.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", app["client_id"].as_str().unwrap()),
+                ("client_secret", app["client_secret"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        token["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// Runs blocking database code against this node's database.
     pub async fn with_db<T: Send + 'static>(
         &self,
@@ -214,6 +253,11 @@ pub fn client() -> reqwest::Client {
 impl TestUser {
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The same account with another token.
+    pub fn with_token(&self, token: String) -> TestUser {
+        TestUser { token, ..self.clone() }
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {

@@ -4,10 +4,10 @@
 //! so that every app shows it. The reason is given in
 //! `maillage_reason` for clients that know it.
 
+use crate::state::Showing;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::notifications::{self, NotificationRow};
@@ -32,7 +32,7 @@ fn notification_to_api(
     conn: &mut DbConnection,
     n: &NotificationRow,
     viewer: &ActorRow,
-    urls: &LocalUrls,
+    urls: &Showing,
 ) -> Result<Option<Value>, Error> {
     let Some(from) =
         n.from_actor_id.map(|a| actors::find_by_id(conn, Id::from_i64(a))).transpose()?.flatten()
@@ -61,7 +61,7 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["read:notifications"]).await?;
     let page = q.page();
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let items = state
         .db
         .run(move |conn| {
@@ -84,7 +84,7 @@ async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["read:notifications"]).await?;
     let id = path_id(&id)?;
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let body = state
         .db
         .run(move |conn| {

@@ -31,8 +31,31 @@ impl AppState {
         self.federation.context().policy.clone()
     }
 
+    /// What statuses are rendered with: local URLs, and the territory's
+    /// language for the text of listings and sessions.
+    pub fn showing(&self) -> Showing {
+        let lang = self.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+        Showing { urls: self.urls.clone(), lang }
+    }
+
     /// What use cases publish through.
     pub fn outbound(&self) -> ApubOutbound {
         self.federation.outbound()
+    }
+}
+
+/// Local URLs plus the language listings and sessions are written in when
+/// shown as statuses; derefs to the URLs, which is what most entities need.
+#[derive(Clone)]
+pub struct Showing {
+    urls: Arc<LocalUrls>,
+    pub lang: String,
+}
+
+impl std::ops::Deref for Showing {
+    type Target = LocalUrls;
+
+    fn deref(&self) -> &LocalUrls {
+        &self.urls
     }
 }

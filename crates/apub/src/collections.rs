@@ -42,7 +42,7 @@ pub fn outbox(
 ) -> Result<Value, Error> {
     let id = actor.outbox_url.clone().unwrap_or_default();
     let Some(max_id) = page_of else {
-        return Ok(collection(&id, posts::count_by_author(conn, actor.id(), PUBLIC_VISIBILITIES)?));
+        return Ok(collection(&id, posts::count_notes_by_author(conn, actor.id(), PUBLIC_VISIBILITIES)?));
     };
     let rows = posts::by_author(conn, actor.id(), PUBLIC_VISIBILITIES, max_id, PAGE_SIZE)?;
     let mut items = Vec::with_capacity(rows.len());

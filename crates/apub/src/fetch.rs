@@ -37,10 +37,15 @@ pub async fn fetch_content_of(data: &Data, url: &Url, only_listings: bool) -> Re
     let known = data
         .db
         .run(move |conn| {
-            if let Some(p) = posts::find_by_ap_id(conn, &id)? {
-                return Ok(Some(Content::Post(Box::new(p))));
+            // Listings and sessions first: each also has a status view
+            // among the posts.
+            if let Some(l) = listings::find_by_ap_id(conn, &id)? {
+                return Ok(Some(Content::Listing(Box::new(l))));
             }
-            Ok(listings::find_by_ap_id(conn, &id)?.map(|l| Content::Listing(Box::new(l))))
+            if let Some(s) = maillage_db::sessions::find_by_ap_id(conn, &id)? {
+                return Ok(Some(Content::Session(Box::new(s))));
+            }
+            Ok(posts::find_by_ap_id(conn, &id)?.map(|p| Content::Post(Box::new(p))))
         })
         .await?;
     if let Some(content) = known {

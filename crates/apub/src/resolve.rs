@@ -5,12 +5,12 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
-use maillage_db::posts::PostRow;
+use maillage_db::posts::{self, PostRow};
 use url::Url;
 
 use crate::context::{ApubContext, Data};
+use crate::fetch::Content;
 use crate::objects::actor::DbActor;
-use crate::objects::note::DbPost;
 
 /// An actor by handle (`user@domain`, `@user@domain`) or URL.
 pub async fn resolve_actor(data: &Data, query: &str) -> Result<ActorRow, Error> {
@@ -48,11 +48,28 @@ pub async fn resolve_actor(data: &Data, query: &str) -> Result<ActorRow, Error> 
     Ok(found.row)
 }
 
-/// A post by URL, fetched when unknown.
+/// A post, listing or session by URL, fetched when unknown, as the post
+/// that shows it (listings and sessions have a status view).
 pub async fn resolve_post(data: &Data, url: &str) -> Result<PostRow, Error> {
     let url = Url::parse(url).map_err(|_| Error::bad_request("not a valid URL"))?;
     refuse_unfederated(data, url.as_str())?;
-    Ok(ObjectId::<DbPost>::from(url).dereference(data).await.map_err(Error::from)?.row)
+    if crate::policy::host_or_unknown(url.as_str()) == data.urls.domain() {
+        let id = url.to_string();
+        return data
+            .db
+            .run(move |conn| posts::find_by_ap_id(conn, &id))
+            .await?
+            .ok_or_else(|| Error::not_found("Record not found"));
+    }
+    let view_id = match crate::fetch::fetch_content(data, &url).await? {
+        Content::Post(post) => return Ok(*post),
+        Content::Listing(l) => l.id(),
+        Content::Session(s) => s.id(),
+    };
+    data.db
+        .run(move |conn| posts::find_by_id(conn, view_id))
+        .await?
+        .ok_or_else(|| Error::not_found("Record not found"))
 }
 
 /// Search and resolve never reach, nor return, what the federation policy

@@ -102,6 +102,30 @@ pub fn find_by_handle(conn: &mut DbConnection, lower: &str, domain: &str) -> Res
         .map_err(db_error)
 }
 
+diesel::define_sql_function!(#[sql_name = "lower"] fn sql_lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// People and groups whose username starts with `prefix` or whose display
+/// name contains it (case-insensitive), local ones first; the node's own
+/// instance actor is left out.
+pub fn search(conn: &mut DbConnection, prefix: &str, limit: i64) -> Result<Vec<ActorRow>, Error> {
+    let lower = prefix.to_lowercase().replace(['%', '_', '\\'], "");
+    if lower.is_empty() {
+        return Ok(Vec::new());
+    }
+    actors::table
+        .filter(
+            actors::username_lower
+                .like(format!("{lower}%"))
+                .or(sql_lower(actors::display_name).like(format!("%{lower}%"))),
+        )
+        .filter(actors::purpose.is_null().or(actors::purpose.eq("territory")))
+        .select(ActorRow::as_select())
+        .order((actors::local.desc(), actors::username_lower.asc()))
+        .limit(limit)
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_purpose(conn: &mut DbConnection, purpose: &str) -> Result<Option<ActorRow>, Error> {
     actors::table
         .filter(actors::local.eq(true))

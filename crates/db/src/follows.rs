@@ -106,6 +106,51 @@ pub fn related(
     }
 }
 
+/// Followers (or followed actors) of `actor` in a follow `state`, newest
+/// first, paged by follow id as Mastodon's lists are.
+pub fn related_page(
+    conn: &mut DbConnection,
+    actor: Id,
+    direction: Direction,
+    state: &str,
+    page: crate::posts::Page,
+) -> Result<Vec<(i64, ActorRow)>, Error> {
+    macro_rules! page {
+        ($me:expr, $other:expr) => {{
+            let mut q = follows::table
+                .inner_join(actors::table.on(actors::id.eq($other)))
+                .filter($me.eq(actor.as_i64()))
+                .filter(follows::state.eq(state.to_owned()))
+                .select((follows::id, ActorRow::as_select()))
+                .into_boxed();
+            if let Some(max) = page.max_id {
+                q = q.filter(follows::id.lt(max));
+            }
+            if let Some(since) = page.since_id {
+                q = q.filter(follows::id.gt(since));
+            }
+            let limit = page.limit.clamp(1, 80);
+            match page.min_id {
+                Some(min) => {
+                    let mut rows: Vec<(i64, ActorRow)> = q
+                        .filter(follows::id.gt(min))
+                        .order(follows::id.asc())
+                        .limit(limit)
+                        .load(conn)
+                        .map_err(db_error)?;
+                    rows.reverse();
+                    Ok(rows)
+                }
+                None => q.order(follows::id.desc()).limit(limit).load(conn).map_err(db_error),
+            }
+        }};
+    }
+    match direction {
+        Direction::Followers => page!(follows::followed_id, follows::follower_id),
+        Direction::Following => page!(follows::follower_id, follows::followed_id),
+    }
+}
+
 /// Pending follow requests addressed to `actor`.
 pub fn pending_for(conn: &mut DbConnection, actor: Id) -> Result<Vec<(FollowRow, ActorRow)>, Error> {
     follows::table

@@ -20,7 +20,9 @@
 //!   already processed), [`deliveries`] (the outgoing queue), [`instances`]
 //!   (health of other servers), [`policies`] (domain blocks and allows,
 //!   content filters, run-time settings, purges), [`links`] (territory
-//!   links), [`matches`] (matches and the listing change log).
+//!   links), [`matches`] (matches and the listing change log),
+//!   [`status_views`] (listings and sessions as statuses), [`client_state`]
+//!   (markers and bookmarks of Mastodon apps).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
 //! crates convert them into their own response types.
@@ -28,6 +30,7 @@
 pub mod actors;
 pub mod agreements;
 pub mod batch;
+pub mod client_state;
 pub mod connection;
 pub mod deliveries;
 pub mod error;
@@ -47,6 +50,7 @@ pub mod posts;
 pub mod received;
 pub mod schema;
 pub mod sessions;
+pub mod status_views;
 pub mod tokens;
 pub mod transaction;
 pub mod users;

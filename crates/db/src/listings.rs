@@ -74,17 +74,24 @@ pub fn tags_column(tags: &[String]) -> String {
 
 /// Inserts unless a listing with this id exists; returns whether it went in.
 pub fn insert_or_ignore(conn: &mut DbConnection, row: &ListingRow) -> Result<bool, Error> {
-    Ok(crate::insert_or_ignore!(conn, listings::table, row)? == 1)
+    let inserted = crate::insert_or_ignore!(conn, listings::table, row)? == 1;
+    if inserted {
+        crate::status_views::mirror_listing(conn, row)?;
+    }
+    Ok(inserted)
 }
 
 /// Replaces a live listing's columns. A listing deleted meanwhile (by a
 /// Delete handled concurrently) stays deleted: an edit never resurrects it.
 pub fn update(conn: &mut DbConnection, row: &ListingRow) -> Result<(), Error> {
-    diesel::update(listings::table.find(row.id).filter(listings::deleted_at.is_null()))
+    let live = diesel::update(listings::table.find(row.id).filter(listings::deleted_at.is_null()))
         .set(row)
         .execute(conn)
-        .map(drop)
-        .map_err(db_error)
+        .map_err(db_error)?;
+    if live == 1 {
+        crate::status_views::mirror_listing(conn, row)?;
+    }
+    Ok(())
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow>, Error> {
@@ -109,19 +116,23 @@ pub fn set_status(
     to: &str,
     now: Timestamp,
 ) -> Result<bool, Error> {
-    diesel::update(listings::table.find(id.as_i64()).filter(listings::status.eq(from)))
+    let moved = diesel::update(listings::table.find(id.as_i64()).filter(listings::status.eq(from)))
         .set((listings::status.eq(to), listings::updated_at.eq(Some(now.as_micros()))))
         .execute(conn)
-        .map(|n| n == 1)
-        .map_err(db_error)
+        .map_err(db_error)?
+        == 1;
+    if moved {
+        crate::status_views::touch(conn, id, now)?;
+    }
+    Ok(moved)
 }
 
 pub fn mark_deleted(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<(), Error> {
     diesel::update(listings::table.find(id.as_i64()))
         .set((listings::deleted_at.eq(Some(now.as_micros())), listings::status.eq("withdrawn")))
         .execute(conn)
-        .map(drop)
-        .map_err(db_error)
+        .map_err(db_error)?;
+    crate::posts::mark_deleted(conn, id, now)
 }
 
 /// Local active listings whose time is up, oldest first.

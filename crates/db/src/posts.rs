@@ -8,6 +8,9 @@ use maillage_core::Error;
 use crate::connection::DbConnection;
 use crate::error::db_error;
 use crate::schema::{post_tags, posts};
+use crate::status_views::{LISTING_KIND, SESSION_KIND};
+
+const VIEW_KINDS: [&str; 2] = [LISTING_KIND, SESSION_KIND];
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = posts, treat_none_as_null = true)]
@@ -130,8 +133,9 @@ pub fn tags(conn: &mut DbConnection, post: Id) -> Result<Vec<PostTagRow>, Error>
         .map_err(db_error)
 }
 
-/// An author's live posts with one of `visibilities`, newest first, paged
-/// by id.
+/// An author's live notes (not the status views of listings and sessions,
+/// which federate as themselves) with one of `visibilities`, newest first,
+/// paged by id.
 pub fn by_author(
     conn: &mut DbConnection,
     author: Id,
@@ -143,6 +147,7 @@ pub fn by_author(
         .filter(posts::author_id.eq(author.as_i64()))
         .filter(posts::deleted_at.is_null())
         .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .filter(posts::kind.ne_all(VIEW_KINDS))
         .select(PostRow::as_select())
         .order(posts::id.desc())
         .limit(limit)
@@ -151,6 +156,22 @@ pub fn by_author(
         q = q.filter(posts::id.lt(before));
     }
     q.load(conn).map_err(db_error)
+}
+
+/// How many notes [`by_author`] pages through.
+pub fn count_notes_by_author(
+    conn: &mut DbConnection,
+    author: Id,
+    visibilities: &[&str],
+) -> Result<i64, Error> {
+    posts::table
+        .filter(posts::author_id.eq(author.as_i64()))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .filter(posts::kind.ne_all(VIEW_KINDS))
+        .count()
+        .get_result(conn)
+        .map_err(db_error)
 }
 
 pub fn count_by_author(conn: &mut DbConnection, author: Id, visibilities: &[&str]) -> Result<i64, Error> {
@@ -211,7 +232,7 @@ pub struct Page {
 
 /// A timeline page, newest first.
 pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Result<Vec<PostRow>, Error> {
-    use crate::schema::{announces, follows};
+    use crate::schema::{announces, follows, listings, sessions};
     let mut q = posts::table.select(PostRow::as_select()).filter(posts::deleted_at.is_null()).into_boxed();
     q = match which {
         Timeline::Home { viewer } => {
@@ -228,11 +249,25 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
             let shared = announces::table
                 .filter(announces::actor_id.eq_any(followed_again))
                 .select(announces::post_id);
+            // Listings and sessions published in a followed local group
+            // (remote groups announce theirs, which `shared` covers).
+            let followed_groups = || {
+                follows::table
+                    .filter(follows::follower_id.eq(viewer.as_i64()))
+                    .filter(follows::state.eq("accepted"))
+                    .select(follows::followed_id.nullable())
+            };
+            let in_groups =
+                listings::table.filter(listings::group_id.eq_any(followed_groups())).select(listings::id);
+            let sessions_in_groups =
+                sessions::table.filter(sessions::group_id.eq_any(followed_groups())).select(sessions::id);
             q.filter(
                 posts::author_id
                     .eq_any(followed)
                     .or(posts::author_id.eq(viewer.as_i64()))
-                    .or(posts::id.eq_any(shared).and(posts::visibility.eq_any(["public", "unlisted"]))),
+                    .or(posts::id.eq_any(shared).and(posts::visibility.eq_any(["public", "unlisted"])))
+                    .or(posts::id.eq_any(in_groups))
+                    .or(posts::id.eq_any(sessions_in_groups)),
             )
             .filter(posts::visibility.ne("direct"))
         }
@@ -307,4 +342,23 @@ pub fn replies_to(conn: &mut DbConnection, ap_id: &str, limit: i64) -> Result<Ve
         .select(PostRow::as_select())
         .load(conn)
         .map_err(db_error)
+}
+
+/// Hashtags in use that start with `prefix` (already folded), most used
+/// first.
+pub fn hashtags_starting(conn: &mut DbConnection, prefix: &str, limit: i64) -> Result<Vec<String>, Error> {
+    let prefix = prefix.replace(['%', '_', '\\'], "");
+    if prefix.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, i64)> = post_tags::table
+        .filter(post_tags::kind.eq("hashtag"))
+        .filter(post_tags::name.like(format!("{prefix}%")))
+        .group_by(post_tags::name)
+        .select((post_tags::name, diesel::dsl::count_star()))
+        .order((diesel::dsl::count_star().desc(), post_tags::name.asc()))
+        .limit(limit)
+        .load(conn)
+        .map_err(db_error)?;
+    Ok(rows.into_iter().map(|(name, _)| name).collect())
 }

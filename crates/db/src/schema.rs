@@ -442,6 +442,25 @@ diesel::table! {
 diesel::joinable!(territory_links -> actors (partner_id));
 diesel::joinable!(access_tokens -> users (user_id));
 diesel::joinable!(agreements -> listings (listing_id));
+diesel::table! {
+    markers (user_id, timeline) {
+        user_id -> BigInt,
+        timeline -> Text,
+        last_read_id -> BigInt,
+        version -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    bookmarks (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        post_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));
@@ -449,6 +468,8 @@ diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    markers,
+    bookmarks,
     access_tokens,
     actors,
     follows,

@@ -53,16 +53,36 @@ pub struct ParticipationRow {
 }
 
 pub fn insert_or_ignore(conn: &mut DbConnection, row: &SessionRow) -> Result<bool, Error> {
-    Ok(crate::insert_or_ignore!(conn, sessions::table, row)? == 1)
+    let inserted = crate::insert_or_ignore!(conn, sessions::table, row)? == 1;
+    if inserted {
+        crate::status_views::mirror_session(conn, row)?;
+    }
+    Ok(inserted)
 }
 
 /// Replaces a live session's columns; a deleted one stays deleted.
 pub fn update(conn: &mut DbConnection, row: &SessionRow) -> Result<(), Error> {
-    diesel::update(sessions::table.find(row.id).filter(sessions::deleted_at.is_null()))
+    let live = diesel::update(sessions::table.find(row.id).filter(sessions::deleted_at.is_null()))
         .set(row)
         .execute(conn)
-        .map(drop)
-        .map_err(db_error)
+        .map_err(db_error)?;
+    if live == 1 {
+        crate::status_views::mirror_session(conn, row)?;
+    }
+    Ok(())
+}
+
+/// Keeps the row as a tombstone, with its status view.
+pub fn mark_deleted(
+    conn: &mut DbConnection,
+    id: Id,
+    now: maillage_core::time::Timestamp,
+) -> Result<(), Error> {
+    diesel::update(sessions::table.find(id.as_i64()))
+        .set(sessions::deleted_at.eq(Some(now.as_micros())))
+        .execute(conn)
+        .map_err(db_error)?;
+    crate::posts::mark_deleted(conn, id, now)
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<SessionRow>, Error> {

@@ -8,6 +8,7 @@
 //! - [`accounts`]: creating, registering, listing and changing local
 //!   accounts (each with its Person actor); logging in with a password.
 //! - [`agreements`]: "I'm interested", its answer and its fulfilment.
+//! - [`client_state`]: bookmarks and reading positions of Mastodon apps.
 //! - [`actors`]: local actors, and the node's instance and territory actors.
 //! - [`federation`]: [`federation::Outbound`], through which use cases
 //!   queue what other servers must hear, inside their own transaction.
@@ -33,6 +34,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod agreements;
+pub mod client_state;
 pub mod federation;
 pub mod follows;
 pub mod groups;

@@ -8,7 +8,7 @@ use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
-use maillage_db::{follows, transaction, DbConnection};
+use maillage_db::{follows, status_views, transaction, DbConnection};
 
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
@@ -191,6 +191,7 @@ pub fn update(
     check(new)?;
     transaction::write(conn, |conn| {
         let (mut post, author) = own_post(conn, user, id)?;
+        refuse_view(&post, "edited")?;
         let now = Timestamp::now();
         let (html, tags, _) = render(conn, urls, post.id, &new.text, now)?;
         post.content_html = html;
@@ -205,7 +206,25 @@ pub fn update(
     })
 }
 
+/// Listings and sessions are changed through their own use cases, which
+/// keep their status views in step; a Mastodon app's edit would lose
+/// their fields.
+fn refuse_view(post: &PostRow, what: &str) -> Result<(), Error> {
+    match post.kind.as_str() {
+        status_views::LISTING_KIND => Err(Error::unprocessable(format!(
+            "This status is a listing: it is {what} with /api/v1/listings/{}",
+            post.id
+        ))),
+        status_views::SESSION_KIND => Err(Error::unprocessable(format!(
+            "This status is a session: it is {what} with /api/v1/events/{}",
+            post.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Deletes a post: its row stays as a tombstone, and peers hear of it.
+/// Deleting a listing's status deletes the listing, as an app's user means.
 pub fn delete(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
@@ -214,6 +233,11 @@ pub fn delete(
 ) -> Result<PostRow, Error> {
     transaction::write(conn, |conn| {
         let (post, author) = own_post(conn, user, id)?;
+        if post.kind == status_views::LISTING_KIND {
+            crate::listings::delete(conn, outbound, user, id)?;
+            return Ok(post);
+        }
+        refuse_view(&post, "cancelled")?;
         posts::mark_deleted(conn, post.id(), Timestamp::now())?;
         let deleted = posts::find_by_id(conn, post.id())?.ok_or_else(|| Error::internal("post vanished"))?;
         outbound.publish(conn, Outgoing::DeletePost { post: &deleted, author: &author })?;
@@ -221,10 +245,17 @@ pub fn delete(
     })
 }
 
-/// Whether `viewer` (an actor, or nobody) may see `post`.
+/// Whether `viewer` (an actor, or nobody) may see `post`; a listing's
+/// status by the listing's own rule.
 pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
     if post.is_deleted() {
         return Ok(false);
+    }
+    if post.kind == status_views::LISTING_KIND {
+        return match maillage_db::listings::find_by_id(conn, post.id())? {
+            Some(listing) => crate::listings::can_see(conn, &listing, viewer),
+            None => Ok(false),
+        };
     }
     match post.visibility.as_str() {
         "public" | "unlisted" => Ok(true),

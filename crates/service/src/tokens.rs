@@ -175,6 +175,19 @@ pub fn authenticate(
     Ok(auth)
 }
 
+/// Like [`authenticate`], but an app's own token (client credentials, no
+/// person behind it) is accepted as nobody in particular: `Ok(None)`.
+pub fn authenticate_reader(
+    conn: &mut DbConnection,
+    bearer: &str,
+    required: &[&str],
+) -> Result<Option<Authenticated>, Error> {
+    if live_token(conn, bearer)?.user_id.is_none() {
+        return Ok(None);
+    }
+    authenticate(conn, bearer, required).map(Some)
+}
+
 /// Revokes the token given; revoking an unknown or already revoked token
 /// succeeds, as RFC 7009 asks.
 pub fn revoke(conn: &mut DbConnection, bearer: &str) -> Result<(), Error> {

@@ -44,3 +44,20 @@ pub async fn optional(
     }
     require(req, state, scopes).await.map(Some)
 }
+
+/// For what anyone may read: no token, or an app's own token, is nobody in
+/// particular; a person's token is checked as in [`require`].
+pub async fn reader(
+    req: &HttpRequest,
+    state: &AppState,
+    scopes: &'static [&'static str],
+) -> Result<Option<ActorRow>, Error> {
+    let Some(token) = bearer(req) else { return Ok(None) };
+    state
+        .db
+        .run(move |conn| match tokens::authenticate_reader(conn, &token, scopes)? {
+            Some(auth) => actor_of_user(conn, auth.user.id).map(Some),
+            None => Ok(None),
+        })
+        .await
+}

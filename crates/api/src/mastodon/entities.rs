@@ -8,9 +8,11 @@ use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow};
-use maillage_db::{follows, interactions, DbConnection};
+use maillage_db::{client_state, follows, interactions, listings, sessions, status_views, DbConnection};
 use maillage_service::follows::Relationship;
 use serde_json::{json, Value};
+
+use crate::state::Showing;
 
 pub fn avatar_url(urls: &LocalUrls) -> String {
     format!("{}/static/avatar.png", urls.base())
@@ -79,12 +81,39 @@ pub fn relationship_to_api(target: &ActorRow, rel: Relationship) -> Value {
     })
 }
 
-/// A post as a Status, seen by `viewer` (for `favourited`, `reblogged`).
+/// Our visibilities in Mastodon's words: followers-only and territory-only
+/// are both `private` (a limited audience).
+pub fn visibility_to_api(visibility: &str) -> &str {
+    match visibility {
+        "followers" | "territory" => "private",
+        other => other,
+    }
+}
+
+/// The text of a listing's or session's status view, rendered now so that
+/// it always says the current status and places left.
+fn view_content(conn: &mut DbConnection, post: &PostRow, lang: &str) -> Result<Option<String>, Error> {
+    Ok(match post.kind.as_str() {
+        status_views::LISTING_KIND => listings::find_by_id(conn, post.id())?
+            .map(|l| maillage_apub::objects::listing::listing_html(&l, lang)),
+        status_views::SESSION_KIND => match sessions::find_by_id(conn, post.id())? {
+            Some(s) => {
+                let going = sessions::count_in_state(conn, s.id(), "going")?;
+                Some(maillage_apub::objects::session::session_html(&s, going, lang))
+            }
+            None => None,
+        },
+        _ => None,
+    })
+}
+
+/// A post as a Status, seen by `viewer` (for `favourited`, `reblogged`,
+/// `bookmarked`). Listings and sessions come through their status views.
 pub fn status_to_api(
     conn: &mut DbConnection,
     post: &PostRow,
     viewer: Option<&ActorRow>,
-    urls: &LocalUrls,
+    urls: &Showing,
 ) -> Result<Value, Error> {
     let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
         .ok_or_else(|| Error::internal("post without author"))?;
@@ -104,12 +133,17 @@ pub fn status_to_api(
         Some(ap) => posts::find_by_ap_id(conn, ap)?,
         None => None,
     };
-    let (favourited, reblogged) = match viewer {
+    let (favourited, reblogged, bookmarked) = match viewer {
         Some(v) => (
             interactions::find_like(conn, v.id, post.id)?.is_some(),
             interactions::find_announce(conn, v.id, post.id)?.is_some(),
+            client_state::is_bookmarked(conn, v.id, post.id)?,
         ),
-        None => (false, false),
+        None => (false, false, false),
+    };
+    let content = match view_content(conn, post, &urls.lang)? {
+        Some(html) => html,
+        None => post.content_html.clone(),
     };
     Ok(json!({
         "id": post.id.to_string(),
@@ -118,8 +152,8 @@ pub fn status_to_api(
         "created_at": Timestamp::from_micros(post.published_at).to_rfc3339(),
         "edited_at": post.updated_at.map(|t| Timestamp::from_micros(t).to_rfc3339()),
         "account": account_to_api(conn, &author, urls)?,
-        "content": post.content_html,
-        "visibility": post.visibility,
+        "content": content,
+        "visibility": visibility_to_api(&post.visibility),
         "sensitive": post.sensitive,
         "spoiler_text": post.summary,
         "media_attachments": [],
@@ -140,7 +174,7 @@ pub fn status_to_api(
         "favourited": favourited,
         "reblogged": reblogged,
         "muted": false,
-        "bookmarked": false,
+        "bookmarked": bookmarked,
         "pinned": false,
         "filtered": [],
     }))

@@ -1,6 +1,5 @@
 //! What apps ask for at start-up and expect to find even where Maillage
-//! has nothing to offer yet: custom emojis, lists, filters and bookmarks
-//! (empty), preferences (the account's defaults), and favourites (the
+//! has nothing to offer yet: custom emojis, lists and filters (empty), preferences (the account's defaults), and favourites (the
 //! statuses the caller favourited).
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -19,7 +18,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/lists", web::get().to(signed_in_empty))
         .route("/api/v1/filters", web::get().to(signed_in_empty))
         .route("/api/v2/filters", web::get().to(signed_in_empty))
-        .route("/api/v1/bookmarks", web::get().to(signed_in_empty))
         .route("/api/v1/preferences", web::get().to(preferences))
         .route("/api/v1/favourites", web::get().to(favourites));
 }
@@ -51,7 +49,7 @@ async fn favourites(
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["read:favourites"]).await?;
     let page = q.page();
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let items = state
         .db
         .run(move |conn| {

@@ -1,12 +1,14 @@
 //! Mastodon's client API: instance, sign-up, accounts, follows, statuses
 //! and their threads, timelines (home, public, tag), search, and what apps
-//! expect at start-up (`extras`). OAuth is in `crate::oauth`, notifications
+//! expect at start-up (`extras`), bookmarks and markers (`client_state`). OAuth is in `crate::oauth`, notifications
 //! in `crate::notifications`.
 
 pub mod accounts;
 pub mod auth;
+pub mod client_state;
 pub mod entities;
 pub mod extras;
+pub mod follows;
 pub mod instance;
 pub mod params;
 pub mod registration;
@@ -17,9 +19,11 @@ pub mod timelines;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     instance::configure(cfg);
     extras::configure(cfg);
+    client_state::configure(cfg);
     registration::configure(cfg);
+    follows::configure(cfg);
+    search::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);
     timelines::configure(cfg);
-    search::configure(cfg);
 }

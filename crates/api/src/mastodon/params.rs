@@ -42,7 +42,7 @@ pub fn optional_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D:
         Some(B::Bool(b)) => Some(b),
         Some(B::Int(i)) => Some(i != 0),
         Some(B::Text(t)) if t.is_empty() => None,
-        Some(B::Text(t)) => Some(matches!(t.as_str(), "true" | "1" | "on" | "yes")),
+        Some(B::Text(t)) => Some(matches!(t.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes")),
         None => None,
     })
 }

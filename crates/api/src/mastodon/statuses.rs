@@ -46,7 +46,8 @@ impl StatusParams {
     fn into_new_post(self) -> NewPost {
         NewPost {
             text: self.status.unwrap_or_default(),
-            visibility: self.visibility,
+            // Mastodon's `private` is our followers-only.
+            visibility: self.visibility.map(|v| if v == "private" { "followers".to_owned() } else { v }),
             spoiler_text: self.spoiler_text.unwrap_or_default(),
             sensitive: self.sensitive,
             in_reply_to: self.in_reply_to_id,
@@ -60,7 +61,7 @@ async fn status_json(
     post: posts::PostRow,
     viewer: Option<ActorRow>,
 ) -> Result<Value, Error> {
-    let urls = state.urls.clone();
+    let urls = state.showing();
     state.db.run(move |conn| status_to_api(conn, &post, viewer.as_ref(), &urls)).await
 }
 
@@ -188,7 +189,7 @@ async fn context(
     const MAX: usize = 60;
     let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
     let id = path_id(&path)?;
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let body = state
         .db
         .run(move |conn| {

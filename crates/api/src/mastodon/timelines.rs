@@ -7,7 +7,9 @@ use maillage_db::posts::{self, Page, Timeline};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::auth::{optional, require};
+use maillage_db::actors::ActorRow;
+
+use super::auth::{reader, require};
 use super::entities::status_to_api;
 use super::params::flexible_bool;
 use crate::error::ApiError;
@@ -76,7 +78,7 @@ async fn home(
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["read:statuses"]).await?;
     let page = q.page();
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let items = state
         .db
         .run(move |conn| {
@@ -87,6 +89,16 @@ async fn home(
         })
         .await?;
     Ok(paged_response(&req, items))
+}
+
+/// The reader of a public timeline: anyone when the node allows previews,
+/// otherwise a signed-in person (422 as Mastodon answers).
+async fn preview_reader(req: &HttpRequest, state: &AppState) -> Result<Option<ActorRow>, Error> {
+    let viewer = reader(req, state, &["read:statuses"]).await?;
+    if viewer.is_none() && !state.config.instance.public_timeline_preview {
+        return Err(Error::unprocessable("This method requires an authenticated user"));
+    }
+    Ok(viewer)
 }
 
 #[derive(Deserialize)]
@@ -102,7 +114,7 @@ async fn public(
     q: web::Query<PageParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let viewer = preview_reader(&req, &state).await?;
     let scope: PublicParams =
         serde_urlencoded::from_str(req.query_string()).map_err(|e| Error::unprocessable(e.to_string()))?;
     let local = match (scope.local, scope.remote) {
@@ -111,7 +123,7 @@ async fn public(
         _ => None,
     };
     let page = q.page();
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let policy = state.policy();
     let items = state
         .db
@@ -133,10 +145,10 @@ async fn tag(
     q: web::Query<PageParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
+    let viewer = preview_reader(&req, &state).await?;
     let name = maillage_core::fold::fold(name.trim_start_matches('#'));
     let page = q.page();
-    let urls = state.urls.clone();
+    let urls = state.showing();
     let policy = state.policy();
     let items = state
         .db

@@ -156,6 +156,15 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
             }
             return Ok(Outcome::Applied);
         }
+        if let Some(session) = maillage_db::sessions::find_by_ap_id(conn, &target)? {
+            if session.organizer_id != actor.id {
+                return Err(Error::forbidden("only the organizer can delete a session"));
+            }
+            if session.deleted_at.is_none() {
+                maillage_db::sessions::mark_deleted(conn, session.id(), now)?;
+            }
+            return Ok(Outcome::Applied);
+        }
         let Some(post) = posts::find_by_ap_id(conn, &target)? else {
             return Ok(Outcome::Ignored("delete of an unknown object".into()));
         };
@@ -191,16 +200,18 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
     let id = env.object_id().ok_or_else(|| Error::bad_request("Announce without object id"))?;
     let url = Url::parse(&id).map_err(|_| Error::bad_request("the object is not a URL"))?;
     let only_listings = only_listings_from(data, &actor).await?;
-    let post = match fetch_content_of(data, &url, only_listings).await? {
-        Some(Content::Post(post)) => *post,
-        // A listing is stored by fetching it; boosts are counted for posts.
-        Some(Content::Listing(_) | Content::Session(_)) => {
-            return apply(data, &env.id, |_| Ok(Outcome::Applied)).await
-        }
+    // A listing or session is boosted through its status view.
+    let post_id = match fetch_content_of(data, &url, only_listings).await? {
+        Some(Content::Post(post)) => post.id(),
+        Some(Content::Listing(l)) => l.id(),
+        Some(Content::Session(s)) => s.id(),
         None => return Ok(Outcome::Ignored("this territory link carries listings and sessions only".into())),
     };
     let ap_id = env.id.to_string();
     apply(data, &env.id, move |conn| {
+        let Some(post) = posts::find_by_id(conn, post_id)? else {
+            return Ok(Outcome::Ignored("the boosted object is gone".into()));
+        };
         if interactions::find_announce(conn, actor.id, post.id)?.is_some() {
             return Ok(Outcome::Duplicate);
         }
@@ -215,7 +226,11 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
                 created_at: now.as_micros(),
             },
         )?;
-        maillage_service::notices::tell_author(conn, &post, &actor, "reblog")?;
+        // Groups and territories relay what is published in them: the
+        // author is not told of each relay.
+        if actor.kind != "Group" {
+            maillage_service::notices::tell_author(conn, &post, &actor, "reblog")?;
+        }
         Ok(Outcome::Applied)
     })
     .await

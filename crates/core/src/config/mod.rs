@@ -37,11 +37,18 @@ pub struct InstanceConfig {
     pub domain: String,
     /// Shown in `/api/v1/instance` and NodeInfo; empty for none.
     pub contact_email: String,
+    /// Whether the public and hashtag timelines answer callers that are not
+    /// signed in (Mastodon's "timeline preview").
+    pub public_timeline_preview: bool,
 }
 
 impl Default for InstanceConfig {
     fn default() -> Self {
-        InstanceConfig { domain: "localhost:8080".into(), contact_email: String::new() }
+        InstanceConfig {
+            domain: "localhost:8080".into(),
+            contact_email: String::new(),
+            public_timeline_preview: true,
+        }
     }
 }
 
