@@ -50,6 +50,15 @@ pub enum AdminCommand {
     /// Links with other territories.
     #[command(subcommand)]
     Territory(TerritoryCommand),
+    /// The time-credit ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check that every balance equals the sum of its movements, that every transfer is two opposite movements, and that all balances sum to zero. Exits 1 when not.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,7 +9,7 @@ use maillage_service::accounts::{self, NewAccount};
 use maillage_service::tokens;
 
 use super::open_database;
-use crate::cli::{AdminCommand, TokenCommand, UserCommand};
+use crate::cli::{AdminCommand, LedgerCommand, TokenCommand, UserCommand};
 use crate::exit::CommandError;
 
 pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
@@ -69,6 +69,19 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
         AdminCommand::Token(TokenCommand::Create { user, scopes }) => {
             let issued = tokens::issue_for_username(conn, &user, &scopes)?;
             println!("{}", issued.token);
+        }
+        AdminCommand::Ledger(LedgerCommand::Verify) => {
+            let problems = maillage_service::ledger::verify(conn)?;
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                return Err(CommandError::Other(format!(
+                    "the ledger is inconsistent: {} problem(s)",
+                    problems.len()
+                )));
+            }
+            println!("the ledger is consistent");
         }
         AdminCommand::Federation(_) | AdminCommand::Territory(_) => {}
     }

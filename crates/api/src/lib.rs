@@ -20,6 +20,10 @@
 //! - [`mediation`]: a group's mediators and their queue of pairings.
 //! - [`oauth`]: apps, tokens and the login and consent page.
 //! - [`agreements`]: "I'm interested" and its answer.
+//! - [`ledger`]: time credits (confirming agreements, one's account,
+//!   admin limits and corrections) and the territory's dashboard.
+//! - [`contributions`]: hours given to projects, by form of work.
+//! - [`stats_page`]: the territory's dashboard as a French or English page.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`admin`]: federation policies for admins (Mastodon's
@@ -32,11 +36,13 @@
 pub mod activitypub;
 pub mod admin;
 pub mod agreements;
+pub mod contributions;
 pub mod error;
 pub mod events;
 pub mod groups;
 pub mod health;
 pub mod html;
+pub mod ledger;
 pub mod listings;
 pub mod mastodon;
 pub mod matches;
@@ -45,6 +51,7 @@ pub mod middleware;
 pub mod notifications;
 pub mod oauth;
 pub mod state;
+pub mod stats_page;
 pub mod territory;
 pub mod wellknown;
 
@@ -69,6 +76,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mastodon::configure(cfg);
     listings::configure(cfg);
     agreements::configure(cfg);
+    ledger::configure(cfg);
+    stats_page::configure(cfg);
+    contributions::configure(cfg);
     groups::configure(cfg);
     mediation::configure(cfg);
     events::configure(cfg);

@@ -149,9 +149,51 @@ pub fn build_agreement_answer(
     with_audience(activity(kind, id, author, offer), &[initiator.to_owned()], &[])
 }
 
+/// A party's confirmation that an agreement was fulfilled, with the time
+/// credit it moves as an xsd:duration (`PT90M`). Maillage's own activity:
+/// servers that do not know it ignore it.
+pub fn build_agreement_confirmation(
+    id: &str,
+    party: &str,
+    other: &str,
+    agreement_id: &str,
+    minutes: i64,
+) -> Value {
+    let mut a = with_audience(activity("Confirm", id, party, json!(agreement_id)), &[other.to_owned()], &[]);
+    a["duration"] = json!(format!("PT{minutes}M"));
+    if let Some(list) = a["@context"].as_array_mut() {
+        list.push(json!({ "Confirm": "https://maillage.org/ns#Confirm" }));
+    }
+    a
+}
+
+/// The minutes of a `PT…M` duration (only whole minutes are sent).
+pub fn minutes_of_duration(d: &str) -> Option<i64> {
+    d.strip_prefix("PT")?.strip_suffix('M')?.parse().ok().filter(|m: &i64| *m >= 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_confirmation_names_the_agreement_and_its_duration() {
+        let c = build_agreement_confirmation(
+            "https://a.example/activities/1",
+            "https://a.example/users/al",
+            "https://b.example/users/bo",
+            "https://a.example/agreements/9",
+            90,
+        );
+        assert_eq!(
+            (c["type"].clone(), c["object"].clone()),
+            (json!("Confirm"), json!("https://a.example/agreements/9"))
+        );
+        assert_eq!(c["to"][0], "https://b.example/users/bo");
+        assert_eq!(minutes_of_duration(c["duration"].as_str().unwrap()), Some(90));
+        assert_eq!(minutes_of_duration("P1D"), None);
+        assert_eq!(minutes_of_duration("PT-5M"), None);
+    }
 
     #[test]
     fn create_takes_the_audience_of_its_object() {

@@ -14,6 +14,8 @@
 //!   content filters) as pure functions over an admin's settings.
 //! - [`geo`]: great-circle distances and bounding boxes.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
+//! - [`ledger`]: time credits in whole minutes, who gives and who receives,
+//!   forms of work, limits, and the checks of `ledger verify`.
 //! - [`listing`]: offers and needs: kinds, categories, terms, visibility,
 //!   lifecycle, and the checks of a submitted listing.
 //! - [`time`]: UTC timestamps stored as microseconds since the Unix epoch.
@@ -30,6 +32,7 @@ pub mod error;
 pub mod fold;
 pub mod geo;
 pub mod id;
+pub mod ledger;
 pub mod listing;
 pub mod policy;
 pub mod scope;

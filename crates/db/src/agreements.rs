@@ -45,6 +45,15 @@ pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<AgreementRow
         .map_err(db_error)
 }
 
+pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<AgreementRow>, Error> {
+    agreements::table
+        .filter(agreements::ap_id.eq(ap_id))
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
 pub fn find_by_offer(conn: &mut DbConnection, offer_ap_id: &str) -> Result<Option<AgreementRow>, Error> {
     agreements::table
         .filter(agreements::offer_ap_id.eq(offer_ap_id).or(agreements::ap_id.eq(offer_ap_id)))
@@ -79,4 +88,46 @@ pub fn involving(conn: &mut DbConnection, actor: Id, limit: i64) -> Result<Vec<A
         .limit(limit)
         .load(conn)
         .map_err(db_error)
+}
+
+/// A fulfilled agreement with what the territory's figures need.
+#[derive(Debug, Clone)]
+pub struct FulfilledRow {
+    pub agreement: AgreementRow,
+    pub category: String,
+    /// The domain of each party not of this node (none when both are).
+    pub remote_domain: Option<String>,
+}
+
+/// Agreements fulfilled (last changed) from `since`.
+pub fn fulfilled_since(conn: &mut DbConnection, since: i64) -> Result<Vec<FulfilledRow>, Error> {
+    use crate::schema::{actors, listings};
+    let rows: Vec<(AgreementRow, String)> = agreements::table
+        .inner_join(listings::table.on(listings::id.eq(agreements::listing_id)))
+        .filter(agreements::state.eq("fulfilled"))
+        .filter(agreements::updated_at.ge(since))
+        .select((AgreementRow::as_select(), listings::category))
+        .load(conn)
+        .map_err(db_error)?;
+    let mut ids: Vec<i64> = rows.iter().flat_map(|(a, _)| [a.initiator_id, a.responder_id]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut remote: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i64, String)> = actors::table
+            .filter(actors::id.eq_any(chunk))
+            .filter(actors::local.eq(false))
+            .select((actors::id, actors::domain))
+            .load(conn)
+            .map_err(db_error)?;
+        remote.extend(found);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(agreement, category)| {
+            let remote_domain =
+                remote.get(&agreement.initiator_id).or_else(|| remote.get(&agreement.responder_id)).cloned();
+            FulfilledRow { agreement, category, remote_domain }
+        })
+        .collect())
 }

@@ -21,7 +21,9 @@
 //!   (health of other servers), [`policies`] (domain blocks and allows,
 //!   content filters, run-time settings, purges), [`links`] (territory
 //!   links), [`matches`] (matches and the listing change log),
-//!   [`status_views`] (listings and sessions as statuses), [`client_state`]
+//!   [`ledger`] (time-credit accounts, transfers, movements),
+//!   [`contributions`] (hours given to projects), [`status_views`]
+//!   (listings and sessions as statuses), [`client_state`]
 //!   (markers and bookmarks of Mastodon apps).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
@@ -32,12 +34,14 @@ pub mod agreements;
 pub mod batch;
 pub mod client_state;
 pub mod connection;
+pub mod contributions;
 pub mod deliveries;
 pub mod error;
 pub mod follows;
 pub mod groups;
 pub mod instances;
 pub mod interactions;
+pub mod ledger;
 pub mod links;
 pub mod listings;
 pub mod matches;

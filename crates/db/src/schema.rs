@@ -461,6 +461,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_accounts (id) {
+        id -> BigInt,
+        owner_id -> Nullable<BigInt>,
+        peer_domain -> Nullable<Text>,
+        lower_limit -> BigInt,
+        upper_limit -> BigInt,
+        balance -> BigInt,
+        held_out -> BigInt,
+        held_in -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_transfers (id) {
+        id -> BigInt,
+        from_account -> BigInt,
+        to_account -> BigInt,
+        minutes -> BigInt,
+        reason -> Text,
+        memo -> Text,
+        agreement_uri -> Nullable<Text>,
+        recorded_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_movements (id) {
+        id -> BigInt,
+        transfer_id -> BigInt,
+        account_id -> BigInt,
+        minutes -> BigInt,
+        balance_after -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    agreement_confirmations (agreement_id, actor_id) {
+        agreement_id -> BigInt,
+        actor_id -> BigInt,
+        minutes -> BigInt,
+        activity_uri -> Nullable<Text>,
+        held_from -> Nullable<BigInt>,
+        held_to -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    contributions (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        member_id -> BigInt,
+        minutes -> BigInt,
+        form -> Text,
+        note -> Text,
+        worked_on -> BigInt,
+        state -> Text,
+        decided_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));
@@ -468,6 +535,11 @@ diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    ledger_accounts,
+    ledger_transfers,
+    ledger_movements,
+    agreement_confirmations,
+    contributions,
     markers,
     bookmarks,
     access_tokens,

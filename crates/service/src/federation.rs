@@ -154,6 +154,14 @@ pub enum Outgoing<'a> {
         initiator: &'a ActorRow,
         responder: &'a ActorRow,
     },
+    /// `party` confirms the agreement was fulfilled, for `minutes` of time
+    /// credit; `other` (the other party, on another node) must hear it.
+    ConfirmAgreement {
+        agreement: &'a AgreementRow,
+        minutes: i64,
+        party: &'a ActorRow,
+        other: &'a ActorRow,
+    },
 }
 
 pub trait Outbound: Send + Sync {

@@ -9,6 +9,8 @@
 //!   accounts (each with its Person actor); logging in with a password.
 //! - [`agreements`]: "I'm interested", its answer and its fulfilment.
 //! - [`client_state`]: bookmarks and reading positions of Mastodon apps.
+//! - [`contributions`]: hours given to projects, confirmed by their admins.
+//! - [`territory_stats`]: the territory's dashboard and its CSV.
 //! - [`actors`]: local actors, and the node's instance and territory actors.
 //! - [`federation`]: [`federation::Outbound`], through which use cases
 //!   queue what other servers must hear, inside their own transaction.
@@ -16,6 +18,8 @@
 //! - [`groups`]: collectives, initiatives and projects, and their members.
 //! - [`interactions`]: favourites and boosts.
 //! - [`keys`]: RSA key pairs for local actors.
+//! - [`ledger`]: time credits: confirming agreements (across territories
+//!   too), corrections, limits, and `ledger verify`.
 //! - [`links`]: territory links (proposed, requested, active, ended).
 //! - [`policy`]: federation policies (the shared snapshot and the admin
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
@@ -35,11 +39,13 @@ pub mod accounts;
 pub mod actors;
 pub mod agreements;
 pub mod client_state;
+pub mod contributions;
 pub mod federation;
 pub mod follows;
 pub mod groups;
 pub mod interactions;
 pub mod keys;
+pub mod ledger;
 pub mod links;
 pub mod listings;
 pub mod matching;
@@ -50,5 +56,6 @@ pub mod password;
 pub mod policy;
 pub mod posts;
 pub mod sessions;
+pub mod territory_stats;
 pub mod text;
 pub mod tokens;

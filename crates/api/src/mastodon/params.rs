@@ -62,6 +62,10 @@ pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Id>, D::Err
     }
 }
 
+pub fn required_id<'de, D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+    optional_id(d)?.ok_or_else(|| serde::de::Error::custom("an id is required"))
+}
+
 /// An id from the path; anything else is 404, as Mastodon answers.
 pub fn path_id(raw: &str) -> Result<Id, Error> {
     raw.parse().map_err(|_| Error::not_found("Record not found"))

@@ -92,3 +92,26 @@ pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
     })
     .await
 }
+
+/// The other party's node tells us its party confirmed an agreement was
+/// fulfilled (Maillage's `Confirm`). Its signature proved who sent it; the
+/// ledger checks that the sender is a party, on a linked territory.
+pub async fn confirm(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
+    let agreement = env.object_id().ok_or_else(|| Error::bad_request("Confirm without object"))?;
+    let minutes = env
+        .duration
+        .as_deref()
+        .and_then(crate::builders::minutes_of_duration)
+        .ok_or_else(|| Error::bad_request("Confirm needs a duration in whole minutes (PT…M)"))?;
+    let limits = maillage_service::ledger::Limits::from_config(&data.config.ledger);
+    let activity = env.id.to_string();
+    apply(data, &env.id, move |conn| {
+        use maillage_service::ledger::{receive_confirmation, Received};
+        Ok(match receive_confirmation(conn, limits, &actor, &agreement, minutes, &activity)? {
+            Received::Unknown => Outcome::Ignored("confirmation of an unknown agreement".into()),
+            Received::Duplicate => Outcome::Duplicate,
+            Received::Recorded | Received::Settled => Outcome::Applied,
+        })
+    })
+    .await
+}

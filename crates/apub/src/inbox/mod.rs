@@ -179,6 +179,7 @@ async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> R
         "Join" => membership::join(data, env, actor).await,
         "Leave" => membership::leave(data, env, actor).await,
         "Offer" => agreements::offer(data, env, actor).await,
+        "Confirm" => agreements::confirm(data, env, actor).await,
         "Undo" => relations::undo(data, env, actor).await,
         "Create" | "Update" => content::create_or_update(data, env, actor).await,
         "Delete" => content::delete(data, env, actor).await,

@@ -350,6 +350,16 @@ impl Outbound for ApubOutbound {
                 );
                 self.enqueue(conn, &activity, responder, vec![initiator.inbox_url.clone()])
             }
+            Outgoing::ConfirmAgreement { agreement, minutes, party, other } => {
+                let activity = crate::builders::build_agreement_confirmation(
+                    &self.new_activity_id(),
+                    &party.ap_id,
+                    &other.ap_id,
+                    &agreement.ap_id,
+                    minutes,
+                );
+                self.enqueue(conn, &activity, party, vec![other.inbox_url.clone()])
+            }
             Outgoing::UpdateActor { actor } => {
                 let followers: Vec<String> = actor.followers_url.clone().into_iter().collect();
                 let activity = build_update(

@@ -21,12 +21,15 @@ pub struct Envelope {
     pub to: Vec<String>,
     #[serde(default, deserialize_with = "values::ids")]
     pub cc: Vec<String>,
+    /// On Maillage's `Confirm`: the time credit, as `PT…M`.
+    #[serde(default)]
+    pub duration: Option<String>,
 }
 
 /// The activity types we act on; anything else is accepted and ignored.
 pub const HANDLED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Like", "Flag", "Offer",
-    "Join", "Leave",
+    "Join", "Leave", "Confirm",
 ];
 
 impl Envelope {

@@ -27,6 +27,7 @@ pub struct Config {
     pub territory: TerritoryConfig,
     pub federation: FederationConfig,
     pub matching: MatchingConfig,
+    pub ledger: LedgerConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -205,6 +206,26 @@ pub struct MatchingConfig {
     pub poll_millis: u64,
     /// How often a person on the digest hears of their new matches.
     pub digest_interval_secs: u64,
+}
+
+/// Time-credit limits given to new accounts (admins change them per
+/// account), in whole hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedgerConfig {
+    /// How far below zero a person's or group's balance may go.
+    pub lower_limit_hours: i64,
+    /// How high it may rise.
+    pub upper_limit_hours: i64,
+    /// How far the running balance with a linked territory may go, either
+    /// way.
+    pub link_limit_hours: i64,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        LedgerConfig { lower_limit_hours: -20, upper_limit_hours: 200, link_limit_hours: 100 }
+    }
 }
 
 impl Default for MatchingConfig {

@@ -73,6 +73,9 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("federation.policy_refresh_millis", in_range(f.policy_refresh_millis, 50, 60_000));
     check("matching.poll_millis", in_range(c.matching.poll_millis, 50, 60_000));
     check("matching.digest_interval_secs", in_range(c.matching.digest_interval_secs, 1, 30 * 86_400));
+    check("ledger.lower_limit_hours", in_range(c.ledger.lower_limit_hours, -10_000, 0));
+    check("ledger.upper_limit_hours", in_range(c.ledger.upper_limit_hours, 0, 10_000));
+    check("ledger.link_limit_hours", in_range(c.ledger.link_limit_hours, 0, 1_000_000));
     let km = c.matching.max_between_territories_km;
     let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
     check(

@@ -1,0 +1,144 @@
+//! `/api/v1/groups/{id}/contributions`: hours members give to a project,
+//! by form of work, and their confirmation by a project admin.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::ledger::hours_of_minutes;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::contributions::ContributionRow;
+use maillage_db::{actors, DbConnection};
+use maillage_service::contributions::{self as cases, NewContribution};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::error::ApiError;
+use crate::mastodon::auth::{optional, require};
+use crate::mastodon::entities::account_to_api;
+use crate::mastodon::params::{body, path_id};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/groups/{id}/contributions", web::get().to(list))
+        .route("/api/v1/groups/{id}/contributions", web::post().to(record))
+        .route("/api/v1/groups/{id}/contributions/{cid}/confirm", web::post().to(confirm))
+        .route("/api/v1/groups/{id}/contributions/{cid}/reject", web::post().to(reject));
+}
+
+fn contribution_to_api(
+    conn: &mut DbConnection,
+    c: &ContributionRow,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Value, Error> {
+    let member = actors::find_by_id(conn, Id::from_i64(c.member_id))?
+        .ok_or_else(|| Error::internal("contribution without member"))?;
+    Ok(json!({
+        "id": c.id.to_string(),
+        "member": account_to_api(conn, &member, urls)?,
+        "hours": hours_of_minutes(c.minutes),
+        "form": c.form,
+        "note": c.note,
+        "worked_on": Timestamp::from_micros(c.worked_on).to_rfc3339(),
+        "state": c.state,
+        "created_at": Timestamp::from_micros(c.created_at).to_rfc3339(),
+    }))
+}
+
+async fn list(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = optional(&req, &state, &["read"]).await?.map(|(_, a)| a);
+    let group = path_id(&path)?;
+    let urls = state.urls.clone();
+    let out = state
+        .db
+        .run(move |conn| {
+            let (_, rows) = cases::of_project(conn, viewer.as_ref(), group)?;
+            let items = rows.iter().map(|c| contribution_to_api(conn, c, &urls)).collect::<Result<Vec<_>, Error>>()?;
+            let totals: Vec<Value> = cases::totals(&rows)
+                .into_iter()
+                .map(|(member, forms)| {
+                    let by_form: Map<String, Value> = forms.iter().map(|(f, h)| (f.clone(), json!(h))).collect();
+                    json!({ "member_id": member.to_string(), "hours": forms.values().sum::<f64>(), "by_form": by_form })
+                })
+                .collect();
+            Ok::<_, Error>(json!({ "contributions": items, "totals": totals }))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordBody {
+    hours: f64,
+    form: String,
+    #[serde(default)]
+    note: String,
+    /// `YYYY-MM-DD`, today by default.
+    worked_on: Option<String>,
+}
+
+async fn record(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:ledger", "write:listings"]).await?;
+    let group = path_id(&path)?;
+    let b: RecordBody = body(&req, &bytes)?;
+    let worked_on = match b.worked_on.as_deref() {
+        Some(day) => Some(Timestamp::parse_rfc3339(&format!("{day}T12:00:00Z")).ok_or_else(|| {
+            Error::unprocessable("Validation failed: worked_on: expected a date as YYYY-MM-DD")
+        })?),
+        None => None,
+    };
+    let new = NewContribution { hours: b.hours, form: b.form, note: b.note, worked_on };
+    let urls = state.urls.clone();
+    let out = state
+        .db
+        .run(move |conn| {
+            let row = cases::record(conn, &auth.user, group, &new)?;
+            contribution_to_api(conn, &row, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+async fn decide(
+    req: HttpRequest,
+    path: (String, String),
+    state: &AppState,
+    yes: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, state, &["write:ledger", "write:listings"]).await?;
+    let (group, id) = (path_id(&path.0)?, path_id(&path.1)?);
+    let urls = state.urls.clone();
+    let out = state
+        .db
+        .run(move |conn| {
+            let row = cases::decide(conn, &auth.user, group, id, yes)?;
+            contribution_to_api(conn, &row, &urls)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+async fn confirm(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path.into_inner(), &state, true).await
+}
+
+async fn reject(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(req, path.into_inner(), &state, false).await
+}

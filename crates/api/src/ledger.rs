@@ -1,0 +1,287 @@
+//! Time credits over HTTP: confirming an agreement, one's own account and
+//! its movements, the admin's limits and corrections, and the territory's
+//! dashboard (`/api/v1/territory/stats`, and `.csv`).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::ledger::{hours_of_minutes, minutes_of_hours};
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::ledger::{self, AccountRow, Holder, MovementRow, TransferRow};
+use maillage_service::ledger::{self as cases, Limits};
+use maillage_service::territory_stats::{self, TerritoryStats};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::admin::require_admin;
+use crate::agreements::agreement_to_api;
+use crate::error::ApiError;
+use crate::mastodon::auth::{optional, require};
+use crate::mastodon::params::{body, path_id};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/agreements/{id}/confirm", web::post().to(confirm))
+        .route("/api/v1/ledger/account", web::get().to(my_account))
+        .route("/api/v1/admin/ledger/accounts/{actor}", web::put().to(set_limits))
+        .route("/api/v1/admin/ledger/territories/{domain}", web::put().to(set_link_limit))
+        .route("/api/v1/admin/ledger/transfers", web::post().to(correct))
+        .route("/api/v1/territory/stats", web::get().to(stats))
+        .route("/api/v1/territory/stats.csv", web::get().to(stats_csv));
+}
+
+fn limits(state: &AppState) -> Limits {
+    Limits::from_config(&state.config.ledger)
+}
+
+fn transfer_to_api(t: &TransferRow) -> Value {
+    json!({
+        "id": t.id.to_string(),
+        "hours": hours_of_minutes(t.minutes),
+        "reason": t.reason,
+        "memo": t.memo,
+        "agreement": t.agreement_uri,
+        "created_at": Timestamp::from_micros(t.created_at).to_rfc3339(),
+    })
+}
+
+fn account_to_api(a: &AccountRow) -> Value {
+    json!({
+        "id": a.id.to_string(),
+        "balance_hours": hours_of_minutes(a.balance),
+        "lower_limit_hours": hours_of_minutes(a.lower_limit),
+        "upper_limit_hours": hours_of_minutes(a.upper_limit),
+        "reserved_out_hours": hours_of_minutes(a.held_out),
+        "reserved_in_hours": hours_of_minutes(a.held_in),
+    })
+}
+
+fn movement_to_api(m: &MovementRow, t: &TransferRow) -> Value {
+    json!({
+        "id": m.id.to_string(),
+        "hours": hours_of_minutes(m.minutes),
+        "balance_after_hours": hours_of_minutes(m.balance_after),
+        "transfer": transfer_to_api(t),
+    })
+}
+
+async fn confirm(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:ledger", "write:listings"]).await?;
+    let id = path_id(&path)?;
+    let (outbound, urls, limits) = (state.outbound(), state.urls.clone(), limits(&state));
+    let body = state
+        .db
+        .run(move |conn| {
+            let done = cases::confirm(conn, &outbound, limits, &auth.user, id)?;
+            let mut out = agreement_to_api(conn, &done.agreement, &urls)?;
+            out["hours"] = json!(hours_of_minutes(done.minutes));
+            out["transfer"] = done.transfer.as_ref().map(transfer_to_api).unwrap_or(Value::Null);
+            Ok::<_, Error>(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+struct MovementsQuery {
+    max_id: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn my_account(
+    req: HttpRequest,
+    q: web::Query<MovementsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, me) = require(&req, &state, &["read:ledger", "read:accounts"]).await?;
+    let before = q.max_id.as_deref().and_then(|s| s.parse::<i64>().ok());
+    let limit = q.limit.unwrap_or(40);
+    let limits = limits(&state);
+    let body = state
+        .db
+        .run(move |conn| {
+            let account = cases::account_of_actor(conn, me.id(), limits)?;
+            let moves = ledger::movements_of(conn, account.id, before, limit)?;
+            let mut out = account_to_api(&account);
+            out["movements"] = moves.iter().map(|(m, t)| movement_to_api(m, t)).collect();
+            Ok::<_, Error>(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsBody {
+    lower_limit_hours: f64,
+    upper_limit_hours: f64,
+}
+
+fn whole_minutes(field: &str, hours: f64, sign: f64) -> Result<i64, Error> {
+    if hours == 0.0 {
+        return Ok(0);
+    }
+    if hours * sign < 0.0 {
+        return Err(Error::unprocessable(format!(
+            "Validation failed: {field}: must be {} 0",
+            if sign < 0.0 { "at most" } else { "at least" }
+        )));
+    }
+    Ok(minutes_of_hours(field, hours.abs())? * sign as i64)
+}
+
+async fn set_limits(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &state, &["admin:write:accounts", "admin:write"]).await?;
+    let actor = path_id(&path)?;
+    let b: LimitsBody = body(&req, &bytes)?;
+    let lower = whole_minutes("lower_limit_hours", b.lower_limit_hours, -1.0)?;
+    let upper = whole_minutes("upper_limit_hours", b.upper_limit_hours, 1.0)?;
+    let limits = limits(&state);
+    let account = state
+        .db
+        .run(move |conn| {
+            maillage_db::actors::find_by_id(conn, actor)?
+                .filter(|a| a.local && a.purpose.is_none())
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let account = cases::account_of_actor(conn, actor, limits)?;
+            ledger::set_limits(conn, account.id, lower, upper)?;
+            ledger::find_account(conn, Holder::Actor(actor))?
+                .ok_or_else(|| Error::internal("account vanished"))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(account_to_api(&account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkLimitBody {
+    limit_hours: f64,
+}
+
+async fn set_link_limit(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &state, &["admin:write:territory_links", "admin:write"]).await?;
+    let domain = maillage_core::policy::normalize_domain(&path)?;
+    let b: LinkLimitBody = body(&req, &bytes)?;
+    let limit = whole_minutes("limit_hours", b.limit_hours, 1.0)?;
+    let limits = limits(&state);
+    let account = state
+        .db
+        .run(move |conn| {
+            let account = cases::account_of_territory(conn, &domain, limits)?;
+            ledger::set_limits(conn, account.id, -limit, limit)?;
+            ledger::account_by_id(conn, account.id)?.ok_or_else(|| Error::internal("account vanished"))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(account_to_api(&account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorrectionBody {
+    #[serde(deserialize_with = "crate::mastodon::params::required_id")]
+    from: Id,
+    #[serde(deserialize_with = "crate::mastodon::params::required_id")]
+    to: Id,
+    hours: f64,
+    memo: String,
+}
+
+async fn correct(
+    req: HttpRequest,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require_admin(&req, &state, &["admin:write:accounts", "admin:write"]).await?;
+    let b: CorrectionBody = body(&req, &bytes)?;
+    let limits = limits(&state);
+    let t = state
+        .db
+        .run(move |conn| cases::correct(conn, limits, &auth.user, b.from, b.to, b.hours, &b.memo))
+        .await?;
+    Ok(HttpResponse::Ok().json(transfer_to_api(&t)))
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    /// `YYYY-MM-DD`; a year back by default.
+    since: Option<String>,
+}
+
+async fn load_stats(req: &HttpRequest, q: &StatsQuery, state: &AppState) -> Result<TerritoryStats, Error> {
+    optional(req, state, &["read"]).await?;
+    let since = match q.since.as_deref() {
+        Some(day) => Timestamp::parse_rfc3339(&format!("{day}T00:00:00Z"))
+            .ok_or_else(|| Error::unprocessable("Validation failed: since: expected a date as YYYY-MM-DD"))?,
+        None => Timestamp::now().saturating_sub(std::time::Duration::from_secs(366 * 86_400)),
+    };
+    state.db.run(move |conn| territory_stats::stats(conn, since)).await
+}
+
+fn stats_to_api(s: &TerritoryStats, territory: &str) -> Value {
+    let share = |n: i64| if s.exchanges == 0 { 0.0 } else { n as f64 / s.exchanges as f64 };
+    let months: Vec<Value> = s
+        .months
+        .iter()
+        .map(|(month, m)| {
+            let by_category: Map<String, Value> = m
+                .by_category
+                .iter()
+                .map(|(k, t)| {
+                    (k.clone(), json!({ "exchanges": t.exchanges, "hours": hours_of_minutes(t.minutes) }))
+                })
+                .collect();
+            let by_form: Map<String, Value> =
+                m.by_form.iter().map(|(k, v)| (k.clone(), json!(hours_of_minutes(*v)))).collect();
+            json!({ "month": month, "exchanges": m.exchanges, "hours": hours_of_minutes(m.minutes),
+                    "by_category": by_category, "by_form": by_form })
+        })
+        .collect();
+    json!({
+        "territory": territory,
+        "months": months,
+        "exchanges": {
+            "total": s.exchanges,
+            "inside": s.inside,
+            "inside_share": share(s.inside),
+            "with": s.with.iter().map(|(d, n)| json!({ "domain": d, "exchanges": n, "share": share(*n) })).collect::<Vec<_>>(),
+        },
+        "balances": s.balances.iter().map(|b| json!({
+            "domain": b.domain, "balance_hours": hours_of_minutes(b.minutes), "limit_hours": hours_of_minutes(b.limit),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+async fn stats(
+    req: HttpRequest,
+    q: web::Query<StatsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let s = load_stats(&req, &q, &state).await?;
+    Ok(HttpResponse::Ok().json(stats_to_api(&s, &state.config.territory.name)))
+}
+
+async fn stats_csv(
+    req: HttpRequest,
+    q: web::Query<StatsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let s = load_stats(&req, &q, &state).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"territory-stats.csv\""))
+        .body(territory_stats::to_csv(&s)))
+}
