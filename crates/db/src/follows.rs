@@ -76,7 +76,7 @@ pub enum Direction {
 }
 
 /// Accepted followers (or followed actors) of `actor`, oldest first, paged
-/// by follow id.
+/// by follow id (the ActivityPub collections' order).
 pub fn related(
     conn: &mut DbConnection,
     actor: Id,
@@ -84,26 +84,11 @@ pub fn related(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(i64, ActorRow)>, Error> {
-    macro_rules! page {
-        ($me:expr, $other:expr) => {{
-            let mut q = follows::table
-                .inner_join(actors::table.on(actors::id.eq($other)))
-                .filter($me.eq(actor.as_i64()))
-                .filter(follows::state.eq(ACCEPTED))
-                .select((follows::id, ActorRow::as_select()))
-                .order(follows::id.asc())
-                .limit(limit)
-                .into_boxed();
-            if let Some(after) = after {
-                q = q.filter(follows::id.gt(after));
-            }
-            q.load(conn).map_err(db_error)
-        }};
-    }
-    match direction {
-        Direction::Followers => page!(follows::followed_id, follows::follower_id),
-        Direction::Following => page!(follows::follower_id, follows::followed_id),
-    }
+    let page =
+        crate::posts::Page { max_id: None, since_id: None, min_id: Some(after.unwrap_or(i64::MIN)), limit };
+    let mut rows = related_page(conn, actor, direction, ACCEPTED, page)?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// Followers (or followed actors) of `actor` in a follow `state`, newest

@@ -50,15 +50,26 @@ async fn relation_list(
     Ok(paged_response(req, items))
 }
 
+/// Followers or following of the account in the path; anyone may read.
+async fn relations_of(
+    req: HttpRequest,
+    path: web::Path<String>,
+    q: web::Query<PageParams>,
+    state: web::Data<AppState>,
+    direction: Direction,
+) -> Result<HttpResponse, ApiError> {
+    optional(&req, &state, &["read:accounts"]).await?;
+    let actor = actor_by_id(&state, path_id(&path)?).await?;
+    relation_list(&req, &state, actor.id(), direction, ACCEPTED, &q).await
+}
+
 async fn followers(
     req: HttpRequest,
     path: web::Path<String>,
     q: web::Query<PageParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    optional(&req, &state, &["read:accounts"]).await?;
-    let actor = actor_by_id(&state, path_id(&path)?).await?;
-    relation_list(&req, &state, actor.id(), Direction::Followers, ACCEPTED, &q).await
+    relations_of(req, path, q, state, Direction::Followers).await
 }
 
 async fn following(
@@ -67,9 +78,7 @@ async fn following(
     q: web::Query<PageParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    optional(&req, &state, &["read:accounts"]).await?;
-    let actor = actor_by_id(&state, path_id(&path)?).await?;
-    relation_list(&req, &state, actor.id(), Direction::Following, ACCEPTED, &q).await
+    relations_of(req, path, q, state, Direction::Following).await
 }
 
 async fn follow_requests(
