@@ -171,11 +171,13 @@ pub async fn start(
     };
     let shutdown_timeout = config.http.shutdown_timeout_secs;
     let bind = config.http.bind.clone();
+    let pages = web::Data::new(maillage_web::WebState { db: pool.clone(), config: config.clone() });
     let state = web::Data::new(AppState::new(pool, config, federation));
 
     let http = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(pages.clone())
             .app_data(BodyLimit(max_body))
             .configure(|cfg| maillage_api::configure_extractors(cfg, max_body))
             .wrap(from_fn(request_context))
@@ -183,6 +185,7 @@ pub async fn start(
             // for `/api/v2/instance/`); Mastodon accepts both.
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .configure(maillage_api::configure)
+            .configure(maillage_web::configure)
             .default_service(web::to(maillage_api::not_found))
     })
     .workers(workers)

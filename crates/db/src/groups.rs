@@ -53,6 +53,19 @@ pub fn insert_group(conn: &mut DbConnection, row: &GroupRow) -> Result<(), Error
     diesel::insert_into(groups::table).values(row).execute(conn).map(drop).map_err(db_error)
 }
 
+/// The node's own groups with their actors, newest first.
+pub fn local_groups(conn: &mut DbConnection, limit: i64) -> Result<Vec<(GroupRow, ActorRow)>, Error> {
+    use crate::schema::actors;
+    groups::table
+        .inner_join(actors::table.on(actors::id.eq(groups::actor_id)))
+        .filter(actors::local.eq(true))
+        .order(groups::created_at.desc())
+        .limit(limit)
+        .select((GroupRow::as_select(), ActorRow::as_select()))
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_group(conn: &mut DbConnection, actor: Id) -> Result<Option<GroupRow>, Error> {
     groups::table.find(actor.as_i64()).select(GroupRow::as_select()).first(conn).optional().map_err(db_error)
 }

@@ -85,6 +85,18 @@ pub fn mark_deleted(
     crate::posts::mark_deleted(conn, id, now)
 }
 
+/// Live sessions starting from `from`, soonest first.
+pub fn upcoming(conn: &mut DbConnection, from: i64, limit: i64) -> Result<Vec<SessionRow>, Error> {
+    sessions::table
+        .filter(sessions::deleted_at.is_null())
+        .filter(sessions::starts_at.ge(from))
+        .order(sessions::starts_at.asc())
+        .limit(limit)
+        .select(SessionRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<SessionRow>, Error> {
     sessions::table.find(id.as_i64()).select(SessionRow::as_select()).first(conn).optional().map_err(db_error)
 }

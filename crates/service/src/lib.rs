@@ -11,6 +11,7 @@
 //! - [`client_state`]: bookmarks and reading positions of Mastodon apps.
 //! - [`contributions`]: hours given to projects, confirmed by their admins.
 //! - [`territory_stats`]: the territory's dashboard and its CSV.
+//! - [`territory_home`]: what the territory's home page shows.
 //! - [`actors`]: local actors, and the node's instance and territory actors.
 //! - [`federation`]: [`federation::Outbound`], through which use cases
 //!   queue what other servers must hear, inside their own transaction.
@@ -56,6 +57,7 @@ pub mod password;
 pub mod policy;
 pub mod posts;
 pub mod sessions;
+pub mod territory_home;
 pub mod territory_stats;
 pub mod text;
 pub mod tokens;

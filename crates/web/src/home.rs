@@ -1,0 +1,117 @@
+//! `/`: what the territory is, its latest offers and needs, upcoming
+//! sessions, its projects and the territories linked with it.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_core::time::Timestamp;
+use maillage_db::listings::ListingRow;
+use maillage_service::territory_home::{self, Home};
+
+use crate::i18n::Lang;
+use crate::security;
+use crate::WebState;
+
+pub struct ListingCard {
+    pub link: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub category: String,
+    pub place: String,
+    pub reach: String,
+}
+
+pub struct SessionCard {
+    pub link: String,
+    pub title: String,
+    pub starts: String,
+    pub starts_iso: String,
+    pub place: String,
+    pub places_left: Option<i64>,
+}
+
+pub struct LinkCard {
+    pub link: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub lang: Lang,
+    pub territory: String,
+    pub description: String,
+    pub handle: String,
+    pub offers: Vec<ListingCard>,
+    pub needs: Vec<ListingCard>,
+    pub sessions: Vec<SessionCard>,
+    pub groups: Vec<LinkCard>,
+    pub links: Vec<LinkCard>,
+}
+
+pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
+    ListingCard {
+        link: l.url.clone().unwrap_or_else(|| l.ap_id.clone()),
+        title: l.title.clone(),
+        kind: lang.t(if l.kind == "need" { "kind_need" } else { "kind_offer" }),
+        category: l.category.replace('_', " "),
+        place: l.place_name.clone(),
+        reach: if l.radius_km > 0.0 { lang.km(l.radius_km) } else { String::new() },
+    }
+}
+
+fn home_to_page(home: Home, lang: Lang, state: &WebState) -> HomePage {
+    let t = &state.config.territory;
+    HomePage {
+        lang,
+        territory: t.name.clone(),
+        description: t.description.clone(),
+        handle: format!("{}@{}", t.handle, state.config.instance.domain),
+        offers: home.offers.iter().map(|l| listing_to_card(l, lang)).collect(),
+        needs: home.needs.iter().map(|l| listing_to_card(l, lang)).collect(),
+        sessions: home
+            .sessions
+            .iter()
+            .map(|(s, going)| SessionCard {
+                link: s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
+                title: s.title.clone(),
+                starts: lang.date_time(s.starts_at),
+                starts_iso: Timestamp::from_micros(s.starts_at).to_rfc3339(),
+                place: s.place_name.clone(),
+                places_left: s.capacity.map(|c| (i64::from(c) - going).max(0)),
+            })
+            .collect(),
+        groups: home
+            .groups
+            .iter()
+            .map(|(g, a)| LinkCard {
+                link: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+                name: if a.display_name.is_empty() { a.username.clone() } else { a.display_name.clone() },
+                kind: g.kind.clone(),
+            })
+            .collect(),
+        links: home
+            .links
+            .iter()
+            .map(|a| LinkCard {
+                link: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+                name: if a.display_name.is_empty() { a.domain.clone() } else { a.display_name.clone() },
+                kind: String::new(),
+            })
+            .collect(),
+    }
+}
+
+pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let lang = Lang::of_request(&req, &default);
+    let pool = state.db.clone();
+    let home = match pool.run(|conn| territory_home::home(conn, Timestamp::now())).await {
+        Ok(home) => home,
+        Err(e) => return security::render_failed(&e),
+    };
+    match home_to_page(home, lang, &state).render() {
+        Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
+        Err(e) => security::render_failed(&e),
+    }
+}
