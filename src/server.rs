@@ -171,7 +171,11 @@ pub async fn start(
     };
     let shutdown_timeout = config.http.shutdown_timeout_secs;
     let bind = config.http.bind.clone();
-    let pages = web::Data::new(maillage_web::WebState { db: pool.clone(), config: config.clone() });
+    let pages = web::Data::new(maillage_web::WebState {
+        db: pool.clone(),
+        config: config.clone(),
+        policy: federation.context().policy.clone(),
+    });
     let state = web::Data::new(AppState::new(pool, config, federation));
 
     let http = HttpServer::new(move || {

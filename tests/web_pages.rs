@@ -114,3 +114,66 @@ async fn the_home_page_lists_what_the_territory_offers_and_escapes_it() {
     let (_, _, en) = page(&a, "/?lang=en", None).await;
     assert!(en.contains("12.5\u{a0}km") && en.contains("Mar 14, 2027, 14:00"), "{en}");
 }
+
+#[actix_web::test]
+async fn listings_are_searched_with_filters_and_a_map_and_each_has_a_page() {
+    let a = TestNode::start_with(|c| c.web.tile_url = "https://tiles.example/{z}/{x}/{y}.png".into()).await;
+    let alice = a.user("alice").await;
+    let drill = alice.offer("Perceuse à percussion", 44.0, 2.69).await;
+    alice.offer("Remorque", 45.5, 4.0).await;
+    alice
+        .listing(&json!({
+            "kind": "need", "category": "food", "title": "Des œufs frais",
+            "description": "Une **douzaine** par semaine.", "place": { "name": "Le bourg", "lat": 44.01, "lon": 2.7 },
+            "terms": { "mode": "time_credit", "hours": 1.5 }, "visibility": "public"
+        }))
+        .await;
+
+    let (status, _, all) = page(&a, "/listings", None).await;
+    assert_eq!(status, 200);
+    for title in ["Perceuse à percussion", "Remorque", "Des œufs frais"] {
+        assert!(all.contains(title), "{title}");
+    }
+    assert!(all.contains(r#"data-tiles="https://tiles.example/{z}/{x}/{y}.png""#), "{all}");
+    assert!(all.contains(r#"data-lat="44""#) && all.contains(r#"src="/static/map.js""#));
+    let (_, _, near) = page(&a, "/listings?near=44.0%2C2.69&km=20", None).await;
+    assert!(near.contains("Perceuse") && near.contains("Des œufs") && !near.contains("Remorque"), "{near}");
+    assert!(near.contains(r#"value="44.0,2.69""#), "the form keeps what was typed");
+    let (_, _, needs) = page(&a, "/listings?kind=need&q=frais", None).await;
+    assert!(needs.contains("Des œufs frais") && !needs.contains("Perceuse"), "{needs}");
+    let (_, _, goods) = page(&a, "/listings?category=goods", None).await;
+    assert!(goods.contains("Perceuse") && !goods.contains("Des œufs"));
+
+    // Bad input comes back with what was typed and the field named.
+    let (status, _, bad) = page(&a, "/listings?q=perceuse&near=quelque+part&km=-3", None).await;
+    assert_eq!(status, 422);
+    assert!(bad.contains(r#"value="perceuse""#) && bad.contains(r#"value="quelque part""#), "{bad}");
+    assert!(bad.contains(r#"id="e-near""#) && bad.contains("latitude et une longitude"), "{bad}");
+    assert!(bad.contains(r#"id="e-km""#) && bad.contains(r#"aria-invalid="true""#), "{bad}");
+    let (_, _, bad_en) = page(&a, "/listings?category=licornes&lang=en", None).await;
+    assert!(bad_en.contains("This category does not exist."), "{bad_en}");
+
+    // A listing's page, at the URL its author's profile gives it.
+    let url = drill["url"].as_str().unwrap().to_owned();
+    let path = url.trim_start_matches(&a.base);
+    let (status, headers, one) = page(&a, path, None).await;
+    assert_eq!(status, 200, "{path}");
+    assert!(one.contains("<h1>Perceuse à percussion</h1>") && one.contains("Don"), "{one}");
+    assert!(headers.get("content-security-policy").is_some());
+    let (status, _, missing) = page(&a, "/@alice/listings/123", None).await;
+    assert_eq!(status, 404);
+    assert!(missing.contains("Page introuvable"));
+    assert_eq!(page(&a, &path.replace("@alice", "@bob"), None).await.0, 404, "under its author only");
+    assert_eq!(page(&a, "/@alice/listings/pas-un-id", None).await.0, 404);
+
+    for (asset, kind) in [
+        ("/static/leaflet/leaflet.js", "text/javascript; charset=utf-8"),
+        ("/static/leaflet/leaflet.css", "text/css; charset=utf-8"),
+        ("/static/leaflet/images/marker-icon.png", "image/png"),
+        ("/static/map.js", "text/javascript; charset=utf-8"),
+    ] {
+        let (status, headers, _) = page(&a, asset, None).await;
+        assert_eq!((status, headers.get("content-type").unwrap().to_str().unwrap()), (200, kind), "{asset}");
+    }
+    assert_eq!(page(&a, "/static/leaflet/../../Cargo.toml", None).await.0, 404);
+}

@@ -3,7 +3,6 @@
 //! answers 422 naming the field and the rule; nothing is stored.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use maillage_core::geo::{bounding_box, distance_km};
 use maillage_core::id::Id;
 use maillage_core::listing::{ListingDraft, ListingStatus, PlaceDraft, QuantityDraft, TermsDraft};
 use maillage_core::time::Timestamp;
@@ -360,7 +359,7 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         category: p.category,
         tag: p.tag.map(|t| t.trim_start_matches('#').to_lowercase()),
         text: p.q,
-        bbox: near.map(|(lat, lon)| bounding_box(lat, lon, radius)),
+        bbox: None,
         statuses,
         local: match p.origin.as_deref() {
             Some("local") => Some(true),
@@ -379,13 +378,8 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let items = state
         .db
         .run(move |conn| {
-            let mut filter = filter;
-            filter.hidden_authors = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
-            let rows = listings::search(conn, &filter)?;
+            let rows = cases::search_visible(conn, &policy, filter, near, radius)?;
             rows.iter()
-                .filter(|r| {
-                    near.is_none_or(|(lat, lon)| distance_km(lat, lon, r.latitude, r.longitude) <= radius)
-                })
                 .map(|r| Ok((r.id, listing_to_api(conn, r, &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()
         })

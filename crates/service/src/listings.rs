@@ -254,6 +254,25 @@ pub fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<String> {
     }
 }
 
+/// Listings matching `filter` that the federation policy lets through,
+/// within `radius_km` of `near` when given (the filter's box, refined by the
+/// exact distance).
+pub fn search_visible(
+    conn: &mut DbConnection,
+    policy: &maillage_core::policy::FederationPolicy,
+    mut filter: maillage_db::listings::ListingFilter,
+    near: Option<(f64, f64)>,
+    radius_km: f64,
+) -> Result<Vec<ListingRow>, Error> {
+    use maillage_core::geo::{bounding_box, distance_km};
+    filter.hidden_authors = crate::policy::hidden_remote_authors(conn, policy)?;
+    filter.bbox = near.map(|(lat, lon)| bounding_box(lat, lon, radius_km));
+    Ok(listings::search(conn, &filter)?
+        .into_iter()
+        .filter(|r| near.is_none_or(|(lat, lon)| distance_km(lat, lon, r.latitude, r.longitude) <= radius_km))
+        .collect())
+}
+
 /// Expires local listings whose time is up and tells peers; safe when
 /// several processes run it (a status change happens once).
 pub fn expire_due(conn: &mut DbConnection, outbound: &dyn Outbound, now: Timestamp) -> Result<usize, Error> {

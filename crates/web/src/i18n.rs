@@ -145,6 +145,58 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("kind_offer", "Offre", "Offer"),
     ("kind_need", "Besoin", "Need"),
     ("main_nav", "Navigation principale", "Main navigation"),
+    ("search_title", "Offres et besoins", "Offers and needs"),
+    ("search_nav", "Chercher", "Search"),
+    ("f_kind", "Offre ou besoin", "Offer or need"),
+    ("f_any", "Tous", "All"),
+    ("f_category", "Catégorie", "Category"),
+    ("f_q", "Mots", "Words"),
+    ("f_near", "Près de (latitude, longitude)", "Near (latitude, longitude)"),
+    ("f_near_hint", "Par exemple 44.01, 2.69", "For example 44.01, 2.69"),
+    ("f_km", "Distance (km)", "Distance (km)"),
+    ("search_button", "Chercher", "Search"),
+    ("results", "Résultats", "Results"),
+    ("map_label", "Carte des résultats", "Map of the results"),
+    ("no_results", "Aucune annonce ne correspond.", "No listing matches."),
+    ("form_errors", "Le formulaire contient des erreurs :", "The form has errors:"),
+    ("err_kind", "Choisissez offre ou besoin.", "Choose offer or need."),
+    ("err_category", "Cette catégorie n'existe pas.", "This category does not exist."),
+    (
+        "err_near",
+        "Donnez une latitude et une longitude séparées par une virgule, par exemple 44.01, 2.69.",
+        "Give a latitude and a longitude separated by a comma, for example 44.01, 2.69.",
+    ),
+    ("err_km", "Donnez une distance entre 0 et 2000 km.", "Give a distance between 0 and 2000 km."),
+    ("by", "par", "by"),
+    ("terms", "Conditions", "Terms"),
+    ("status", "État", "Status"),
+    ("place", "Lieu", "Place"),
+    (
+        "interested_hint",
+        "Intéressé·e ? Répondez depuis votre application Mastodon ou l'API du nœud.",
+        "Interested? Answer from your Mastodon app or the node's API.",
+    ),
+    ("not_found_title", "Page introuvable", "Page not found"),
+    ("not_found_text", "Cette page n'existe pas, ou plus.", "This page does not exist, or no longer."),
+    ("cat_food", "Alimentation", "Food"),
+    ("cat_goods", "Objets", "Goods"),
+    ("cat_services", "Services", "Services"),
+    ("cat_skills_knowledge", "Savoirs et savoir-faire", "Skills and knowledge"),
+    ("cat_spaces_machines", "Lieux et machines", "Spaces and machines"),
+    ("cat_energy", "Énergie", "Energy"),
+    ("cat_mobility", "Mobilité", "Mobility"),
+    ("cat_housing", "Logement", "Housing"),
+    ("cat_other", "Autre", "Other"),
+    ("terms_gift", "Don", "Gift"),
+    ("terms_loan", "Prêt", "Loan"),
+    ("terms_barter", "Troc", "Barter"),
+    ("terms_time_credit", "Crédit temps", "Time credit"),
+    ("terms_price", "Prix", "Price"),
+    ("status_open", "Ouverte", "Open"),
+    ("status_in_progress", "En cours", "In progress"),
+    ("status_fulfilled", "Réalisée", "Fulfilled"),
+    ("status_withdrawn", "Retirée", "Withdrawn"),
+    ("status_expired", "Expirée", "Expired"),
 ];
 
 #[cfg(test)]
@@ -161,6 +213,19 @@ mod tests {
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "a key is given twice");
+    }
+
+    #[test]
+    fn every_category_terms_and_status_is_translated() {
+        use maillage_core::listing::{Category, ListingStatus, TermsMode};
+        let keys = Category::ALL
+            .iter()
+            .map(|c| format!("cat_{}", c.as_str()))
+            .chain(TermsMode::ALL.iter().map(|t| format!("terms_{}", t.as_str())))
+            .chain(ListingStatus::ALL.iter().map(|s| format!("status_{}", s.as_str())));
+        for key in keys {
+            assert!(STRINGS.iter().any(|(k, _, _)| *k == key), "{key} is not translated");
+        }
     }
 
     #[test]

@@ -8,38 +8,39 @@
 //! - [`security`]: the headers every page carries (Content-Security-Policy
 //!   and friends).
 //! - [`home`]: the territory's home page.
+//! - [`listings`]: searching listings (filters, a map) and a listing's page.
+//! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
 //!
 //! Invariant: handlers call one use case of `maillage-service` and turn its
 //! rows into view structs of their own; templates never see a row. With
 //! `maillage-api`, the only crate that imports actix-web.
 
+pub mod assets;
 pub mod home;
 pub mod i18n;
+pub mod listings;
 pub mod security;
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use maillage_core::config::Config;
 use maillage_db::DbPool;
+use maillage_service::policy::PolicyHandle;
 
 /// What the pages reach.
 #[derive(Clone)]
 pub struct WebState {
     pub db: DbPool,
     pub config: Arc<Config>,
-}
-
-const STYLESHEET: &str = include_str!("../static/maillage.css");
-
-async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(STYLESHEET)
+    /// The federation policy in force, for what searches may show.
+    pub policy: Arc<PolicyHandle>,
 }
 
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::page)).route("/static/maillage.css", web::get().to(stylesheet));
+    cfg.route("/", web::get().to(home::page))
+        .route("/listings", web::get().to(listings::search_page))
+        .route("/@{name}/listings/{id}", web::get().to(listings::listing_page));
+    assets::configure(cfg);
 }

@@ -11,7 +11,13 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
 /// An HTML page with its security headers; `remember` sets the language
 /// cookie when the visitor chose a language.
 pub fn page(html: String, remember: Option<&str>) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
+    page_with_status(200, html, remember)
+}
+
+/// The same with another status (422 for a form sent back with errors).
+pub fn page_with_status(status: u16, html: String, remember: Option<&str>) -> HttpResponse {
+    let code = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
+    let mut response = HttpResponse::build(code);
     response
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
@@ -36,4 +42,20 @@ pub fn render_failed(error: &dyn std::fmt::Display) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type("text/plain; charset=utf-8")
         .body("internal server error")
+}
+
+#[derive(askama::Template)]
+#[template(path = "not_found.html")]
+struct NotFound {
+    lang: crate::i18n::Lang,
+    territory: String,
+}
+
+/// 404, as a page in the visitor's language.
+pub fn not_found(lang: crate::i18n::Lang) -> HttpResponse {
+    use askama::Template;
+    match (NotFound { lang, territory: String::new() }).render() {
+        Ok(html) => page_with_status(404, html, None),
+        Err(e) => render_failed(&e),
+    }
 }

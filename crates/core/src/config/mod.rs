@@ -28,6 +28,27 @@ pub struct Config {
     pub federation: FederationConfig,
     pub matching: MatchingConfig,
     pub ledger: LedgerConfig,
+    pub web: WebConfig,
+}
+
+/// The web pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Map tiles, as `https://…/{z}/{x}/{y}.png`; empty for maps with
+    /// markers only (no tile server is then contacted).
+    pub tile_url: String,
+    /// Shown on the map, as the tile server asks.
+    pub tile_attribution: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            tile_attribution: "© OpenStreetMap contributors".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -76,6 +76,18 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("ledger.lower_limit_hours", in_range(c.ledger.lower_limit_hours, -10_000, 0));
     check("ledger.upper_limit_hours", in_range(c.ledger.upper_limit_hours, 0, 10_000));
     check("ledger.link_limit_hours", in_range(c.ledger.link_limit_hours, 0, 1_000_000));
+    let tiles = &c.web.tile_url;
+    let tiles_ok = tiles.is_empty()
+        || ((tiles.starts_with("https://") || tiles.starts_with("http://"))
+            && ["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p)));
+    check(
+        "web.tile_url",
+        if tiles_ok {
+            Ok(())
+        } else {
+            Err(format!("expected https://…/{{z}}/{{x}}/{{y}}.png or nothing, found {tiles}"))
+        },
+    );
     let km = c.matching.max_between_territories_km;
     let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
     check(

@@ -1,0 +1,252 @@
+//! `/listings`: offers and needs with filters (kind, category, words, a
+//! place and a distance) as a list and a map; `/@{name}/listings/{id}`:
+//! one listing's page.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_core::geo::distance_km;
+use maillage_core::listing::Category;
+use maillage_core::Error;
+use maillage_db::listings::{ListingFilter, ListingRow};
+
+use crate::home::{listing_to_card, ListingCard};
+use crate::i18n::Lang;
+use crate::security;
+use crate::WebState;
+
+/// What the visitor typed, kept to fill the form again.
+#[derive(Debug, Default, Clone)]
+pub struct SearchForm {
+    pub kind: String,
+    pub category: String,
+    pub q: String,
+    pub near: String,
+    pub km: String,
+}
+
+pub struct SearchResult {
+    pub card: ListingCard,
+    pub lat: f64,
+    pub lon: f64,
+    pub distance: String,
+}
+
+#[derive(Template)]
+#[template(path = "listings.html")]
+pub struct SearchPage {
+    pub lang: Lang,
+    pub territory: String,
+    pub form: SearchForm,
+    /// Field name → message, shown next to the field.
+    pub errors: FieldErrors,
+    pub categories: Vec<(&'static str, &'static str)>,
+    pub results: Vec<SearchResult>,
+    pub tiles: String,
+    pub attribution: String,
+    pub centre: (f64, f64),
+}
+
+impl SearchPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+fn form_of(req: &HttpRequest) -> SearchForm {
+    let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let get = |k: &str| {
+        pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    };
+    SearchForm { kind: get("kind"), category: get("category"), q: get("q"), near: get("near"), km: get("km") }
+}
+
+/// Problems of a form: (field, message in the page's language).
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// The form checked: each problem named by its field, in the page's
+/// language.
+fn check(
+    form: &SearchForm,
+    lang: Lang,
+    default_km: f64,
+) -> (Option<(f64, f64)>, f64, FieldErrors) {
+    let mut errors = Vec::new();
+    if !form.kind.is_empty() && !matches!(form.kind.as_str(), "offer" | "need") {
+        errors.push(("kind", lang.t("err_kind").to_owned()));
+    }
+    if !form.category.is_empty() && form.category.parse::<Category>().is_err() {
+        errors.push(("category", lang.t("err_category").to_owned()));
+    }
+    let near = if form.near.is_empty() {
+        None
+    } else {
+        let parsed = form
+            .near
+            .split_once(',')
+            .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+            .filter(|(lat, lon)| (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon));
+        if parsed.is_none() {
+            errors.push(("near", lang.t("err_near").to_owned()));
+        }
+        parsed
+    };
+    let km = if form.km.is_empty() {
+        default_km
+    } else {
+        match form.km.replace(',', ".").parse::<f64>() {
+            Ok(k) if k.is_finite() && k > 0.0 && k <= 2000.0 => k,
+            _ => {
+                errors.push(("km", lang.t("err_km").to_owned()));
+                default_km
+            }
+        }
+    };
+    (near, km, errors)
+}
+
+fn categories(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    Category::ALL.iter().map(|c| (c.as_str(), lang.t(&format!("cat_{}", c.as_str())))).collect()
+}
+
+pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let lang = Lang::of_request(&req, &default);
+    let form = form_of(&req);
+    let (near, km, errors) = check(&form, lang, state.config.territory.radius_km);
+    let t = &state.config.territory;
+    let mut page = SearchPage {
+        lang,
+        territory: t.name.clone(),
+        form: form.clone(),
+        errors,
+        categories: categories(lang),
+        results: Vec::new(),
+        tiles: state.config.web.tile_url.clone(),
+        attribution: state.config.web.tile_attribution.clone(),
+        centre: near.unwrap_or((t.latitude, t.longitude)),
+    };
+    if page.errors.is_empty() {
+        let filter = ListingFilter {
+            kind: Some(form.kind.clone()).filter(|k| !k.is_empty()),
+            category: Some(form.category.clone()).filter(|c| !c.is_empty()),
+            text: Some(form.q.clone()).filter(|q| !q.is_empty()),
+            statuses: vec!["open".into()],
+            visibilities: vec!["public".into()],
+            limit: 100,
+            ..ListingFilter::default()
+        };
+        let policy = state.policy.current();
+        let found = state
+            .db
+            .run(move |conn| maillage_service::listings::search_visible(conn, &policy, filter, near, km))
+            .await;
+        match found {
+            Ok(rows) => {
+                page.results =
+                    rows.iter()
+                        .map(|l| SearchResult {
+                            card: listing_to_card(l, lang),
+                            lat: l.latitude,
+                            lon: l.longitude,
+                            distance: near
+                                .map(|(lat, lon)| {
+                                    lang.km((distance_km(lat, lon, l.latitude, l.longitude) * 10.0).round()
+                                        / 10.0)
+                                })
+                                .unwrap_or_default(),
+                        })
+                        .collect()
+            }
+            Err(e) => return security::render_failed(&e),
+        }
+    }
+    let status = if page.errors.is_empty() { 200 } else { 422 };
+    match page.render() {
+        Ok(html) => security::page_with_status(status, html, Lang::chosen_in_query(&req).map(Lang::code)),
+        Err(e) => security::render_failed(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+pub struct ListingPage {
+    pub lang: Lang,
+    pub territory: String,
+    pub card: ListingCard,
+    pub description_html: String,
+    pub author: String,
+    pub author_link: String,
+    pub terms: String,
+    pub status: String,
+    pub uri: String,
+}
+
+fn listing_to_page(
+    l: &ListingRow,
+    author: &maillage_db::actors::ActorRow,
+    lang: Lang,
+    territory: &str,
+) -> ListingPage {
+    let mut terms = lang.t(&format!("terms_{}", l.terms_mode)).to_owned();
+    if let Some(h) = l.terms_hours {
+        terms = format!("{terms} ({} h)", lang.number(h));
+    }
+    if let (Some(a), Some(c)) = (&l.terms_amount, &l.terms_currency) {
+        terms = format!("{terms} : {a} {c}");
+    }
+    ListingPage {
+        lang,
+        territory: territory.to_owned(),
+        card: listing_to_card(l, lang),
+        // Sanitized when stored (local Markdown and remote HTML alike).
+        description_html: l.description_html.clone(),
+        author: if author.display_name.is_empty() {
+            author.username.clone()
+        } else {
+            author.display_name.clone()
+        },
+        author_link: author.url.clone().unwrap_or_else(|| author.ap_id.clone()),
+        terms,
+        status: lang.t(&format!("status_{}", l.status)).to_owned(),
+        uri: l.ap_id.clone(),
+    }
+}
+
+pub async fn listing_page(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let lang = Lang::of_request(&req, &default);
+    let (name, id) = path.into_inner();
+    let Ok(id) = id.parse() else { return security::not_found(lang) };
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(l) = maillage_db::listings::find_by_id(conn, id)?.filter(|l| l.local && !l.is_deleted())
+            else {
+                return Ok(None);
+            };
+            if l.visibility != "public" {
+                return Ok(None);
+            }
+            let author = maillage_db::actors::find_by_id(conn, maillage_core::id::Id::from_i64(l.author_id))?
+                .filter(|a| a.username.eq_ignore_ascii_case(&name))
+                .map(|a| (l, a));
+            Ok::<_, Error>(author)
+        })
+        .await;
+    match found {
+        Ok(Some((l, author))) => {
+            match listing_to_page(&l, &author, lang, &state.config.territory.name).render() {
+                Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
+                Err(e) => security::render_failed(&e),
+            }
+        }
+        Ok(None) => security::not_found(lang),
+        Err(e) => security::render_failed(&e),
+    }
+}
