@@ -31,6 +31,7 @@
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
+//! - [`web_sessions`]: browser sessions and CSRF tokens.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
 //! - [`password`]: argon2id hashing.
 //!
@@ -61,3 +62,4 @@ pub mod territory_home;
 pub mod territory_stats;
 pub mod text;
 pub mod tokens;
+pub mod web_sessions;

@@ -39,6 +39,8 @@ pub struct LinkCard {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub lang: Lang,
+    pub me: Option<String>,
+    pub csrf: String,
     pub territory: String,
     pub description: String,
     pub handle: String,
@@ -60,10 +62,12 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
     }
 }
 
-fn home_to_page(home: Home, lang: Lang, state: &WebState) -> HomePage {
+fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::session::Visitor) -> HomePage {
     let t = &state.config.territory;
     HomePage {
         lang,
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
         territory: t.name.clone(),
         description: t.description.clone(),
         handle: format!("{}@{}", t.handle, state.config.instance.domain),
@@ -105,12 +109,13 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState) -> HomePage {
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
     let lang = Lang::of_request(&req, &default);
+    let visitor = crate::session::visitor(&req, &state).await;
     let pool = state.db.clone();
     let home = match pool.run(|conn| territory_home::home(conn, Timestamp::now())).await {
         Ok(home) => home,
         Err(e) => return security::render_failed(&e),
     };
-    match home_to_page(home, lang, &state).render() {
+    match home_to_page(home, lang, &state, &visitor).render() {
         Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
         Err(e) => security::render_failed(&e),
     }

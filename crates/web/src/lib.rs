@@ -9,6 +9,8 @@
 //!   and friends).
 //! - [`home`]: the territory's home page.
 //! - [`listings`]: searching listings (filters, a map) and a listing's page.
+//! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
+//!   tokens on every form, log in, sign up, log out.
 //! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
 //!
 //! Invariant: handlers call one use case of `maillage-service` and turn its
@@ -16,10 +18,12 @@
 //! `maillage-api`, the only crate that imports actix-web.
 
 pub mod assets;
+pub mod auth;
 pub mod home;
 pub mod i18n;
 pub mod listings;
 pub mod security;
+pub mod session;
 
 use std::sync::Arc;
 
@@ -41,6 +45,11 @@ pub struct WebState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
         .route("/listings", web::get().to(listings::search_page))
-        .route("/@{name}/listings/{id}", web::get().to(listings::listing_page));
+        .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::log_in))
+        .route("/logout", web::post().to(auth::log_out))
+        .route("/signup", web::get().to(auth::signup_form))
+        .route("/signup", web::post().to(auth::sign_up));
     assets::configure(cfg);
 }

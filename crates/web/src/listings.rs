@@ -35,6 +35,8 @@ pub struct SearchResult {
 #[template(path = "listings.html")]
 pub struct SearchPage {
     pub lang: Lang,
+    pub me: Option<String>,
+    pub csrf: String,
     pub territory: String,
     pub form: SearchForm,
     /// Field name → message, shown next to the field.
@@ -67,11 +69,7 @@ pub type FieldErrors = Vec<(&'static str, String)>;
 
 /// The form checked: each problem named by its field, in the page's
 /// language.
-fn check(
-    form: &SearchForm,
-    lang: Lang,
-    default_km: f64,
-) -> (Option<(f64, f64)>, f64, FieldErrors) {
+fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (Option<(f64, f64)>, f64, FieldErrors) {
     let mut errors = Vec::new();
     if !form.kind.is_empty() && !matches!(form.kind.as_str(), "offer" | "need") {
         errors.push(("kind", lang.t("err_kind").to_owned()));
@@ -116,8 +114,11 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     let form = form_of(&req);
     let (near, km, errors) = check(&form, lang, state.config.territory.radius_km);
     let t = &state.config.territory;
+    let visitor = crate::session::visitor(&req, &state).await;
     let mut page = SearchPage {
         lang,
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
         territory: t.name.clone(),
         form: form.clone(),
         errors,
@@ -144,20 +145,20 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             .await;
         match found {
             Ok(rows) => {
-                page.results =
-                    rows.iter()
-                        .map(|l| SearchResult {
-                            card: listing_to_card(l, lang),
-                            lat: l.latitude,
-                            lon: l.longitude,
-                            distance: near
-                                .map(|(lat, lon)| {
-                                    lang.km((distance_km(lat, lon, l.latitude, l.longitude) * 10.0).round()
+                page.results = rows
+                    .iter()
+                    .map(|l| SearchResult {
+                        card: listing_to_card(l, lang),
+                        lat: l.latitude,
+                        lon: l.longitude,
+                        distance: near
+                            .map(|(lat, lon)| {
+                                lang.km((distance_km(lat, lon, l.latitude, l.longitude) * 10.0).round()
                                         / 10.0)
-                                })
-                                .unwrap_or_default(),
-                        })
-                        .collect()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .collect()
             }
             Err(e) => return security::render_failed(&e),
         }
@@ -173,6 +174,8 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
 #[template(path = "listing.html")]
 pub struct ListingPage {
     pub lang: Lang,
+    pub me: Option<String>,
+    pub csrf: String,
     pub territory: String,
     pub card: ListingCard,
     pub description_html: String,
@@ -188,6 +191,7 @@ fn listing_to_page(
     author: &maillage_db::actors::ActorRow,
     lang: Lang,
     territory: &str,
+    visitor: &crate::session::Visitor,
 ) -> ListingPage {
     let mut terms = lang.t(&format!("terms_{}", l.terms_mode)).to_owned();
     if let Some(h) = l.terms_hours {
@@ -198,6 +202,8 @@ fn listing_to_page(
     }
     ListingPage {
         lang,
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
         territory: territory.to_owned(),
         card: listing_to_card(l, lang),
         // Sanitized when stored (local Markdown and remote HTML alike).
@@ -222,6 +228,7 @@ pub async fn listing_page(
     let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
     let lang = Lang::of_request(&req, &default);
     let (name, id) = path.into_inner();
+    let visitor = crate::session::visitor(&req, &state).await;
     let Ok(id) = id.parse() else { return security::not_found(lang) };
     let found = state
         .db
@@ -241,7 +248,7 @@ pub async fn listing_page(
         .await;
     match found {
         Ok(Some((l, author))) => {
-            match listing_to_page(&l, &author, lang, &state.config.territory.name).render() {
+            match listing_to_page(&l, &author, lang, &state.config.territory.name, &visitor).render() {
                 Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
                 Err(e) => security::render_failed(&e),
             }

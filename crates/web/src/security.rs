@@ -49,12 +49,32 @@ pub fn render_failed(error: &dyn std::fmt::Display) -> HttpResponse {
 struct NotFound {
     lang: crate::i18n::Lang,
     territory: String,
+    me: Option<String>,
+    csrf: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "forbidden.html")]
+struct Forbidden {
+    lang: crate::i18n::Lang,
+    territory: String,
+    me: Option<String>,
+    csrf: String,
+}
+
+/// 403 for a form without its CSRF token.
+pub fn forbidden(lang: crate::i18n::Lang) -> HttpResponse {
+    use askama::Template;
+    match (Forbidden { lang, territory: String::new(), me: None, csrf: String::new() }).render() {
+        Ok(html) => page_with_status(403, html, None),
+        Err(e) => render_failed(&e),
+    }
 }
 
 /// 404, as a page in the visitor's language.
 pub fn not_found(lang: crate::i18n::Lang) -> HttpResponse {
     use askama::Template;
-    match (NotFound { lang, territory: String::new() }).render() {
+    match (NotFound { lang, territory: String::new(), me: None, csrf: String::new() }).render() {
         Ok(html) => page_with_status(404, html, None),
         Err(e) => render_failed(&e),
     }

@@ -1,0 +1,251 @@
+//! Logging in, signing up and logging out in the browser. Forms carry a
+//! CSRF token; a form sent back with a problem keeps what was typed (never
+//! the password) and says what is wrong next to the field.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_core::account::RegistrationMode;
+use maillage_service::accounts::NewAccount;
+use maillage_service::web_sessions;
+
+use crate::i18n::Lang;
+use crate::listings::FieldErrors;
+use crate::security;
+use crate::session::{self, Visitor, CSRF_COOKIE, SESSION_COOKIE};
+use crate::WebState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub lang: Lang,
+    pub territory: String,
+    pub me: Option<String>,
+    pub csrf: String,
+    pub login: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+pub struct SignupPage {
+    pub lang: Lang,
+    pub territory: String,
+    pub me: Option<String>,
+    pub csrf: String,
+    pub username: String,
+    pub email: String,
+    pub errors: FieldErrors,
+    pub closed: bool,
+    pub pending: bool,
+}
+
+impl LoginPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+impl SignupPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+fn lang_of(req: &HttpRequest, state: &WebState) -> Lang {
+    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    Lang::of_request(req, &default)
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+/// A rendered form page, setting the pre-session cookie when it is new.
+fn form_page(
+    state: &WebState,
+    status: u16,
+    html: Result<String, askama::Error>,
+    visitor: &Visitor,
+) -> HttpResponse {
+    let html = match html {
+        Ok(h) => h,
+        Err(e) => return security::render_failed(&e),
+    };
+    let mut response = security::page_with_status(status, html, None);
+    if let Some(pre) = &visitor.new_csrf_cookie {
+        if let Ok(v) =
+            header::HeaderValue::from_str(&session::set_cookie(state, CSRF_COOKIE, Some(pre), 86_400))
+        {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn redirect(to: &str, cookie: Option<String>) -> HttpResponse {
+    let mut r = HttpResponse::SeeOther();
+    r.insert_header((header::LOCATION, to.to_owned()));
+    if let Some(c) = cookie {
+        r.insert_header((header::SET_COOKIE, c));
+    }
+    r.finish()
+}
+
+pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let lang = lang_of(&req, &state);
+    let visitor = session::visitor(&req, &state).await;
+    let page = LoginPage {
+        lang,
+        territory: state.config.territory.name.clone(),
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
+        login: String::new(),
+        errors: Vec::new(),
+    };
+    form_page(&state, 200, page.render(), &visitor)
+}
+
+pub async fn log_in(
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let lang = lang_of(&req, &state);
+    if !session::form_is_ours(&req, field(&form, "csrf")) {
+        return security::forbidden(lang);
+    }
+    let (login, password) = (field(&form, "login").trim().to_owned(), field(&form, "password").to_owned());
+    let mut errors: FieldErrors = Vec::new();
+    if login.is_empty() {
+        errors.push(("login", lang.t("err_login_empty").to_owned()));
+    }
+    if password.is_empty() {
+        errors.push(("password", lang.t("err_password_empty").to_owned()));
+    }
+    if errors.is_empty() {
+        let l = login.clone();
+        match state.db.run(move |conn| web_sessions::log_in(conn, &l, &password)).await {
+            Ok((_, secret)) => {
+                let cookie = session::set_cookie(
+                    &state,
+                    SESSION_COOKIE,
+                    Some(&secret),
+                    web_sessions::SESSION_DAYS * 86_400,
+                );
+                return redirect("/", Some(cookie));
+            }
+            Err(e) if e.kind().is_client_error() => {
+                let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
+                errors.push(("password", lang.t(key).to_owned()));
+            }
+            Err(e) => return security::render_failed(&e),
+        }
+    }
+    let visitor = session::visitor(&req, &state).await;
+    let page = LoginPage {
+        lang,
+        territory: state.config.territory.name.clone(),
+        me: None,
+        csrf: visitor.csrf.clone(),
+        login,
+        errors,
+    };
+    form_page(&state, 422, page.render(), &visitor)
+}
+
+pub async fn log_out(
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let lang = lang_of(&req, &state);
+    if !session::form_is_ours(&req, field(&form, "csrf")) {
+        return security::forbidden(lang);
+    }
+    if let Some(secret) = session::cookie(&req, SESSION_COOKIE) {
+        if let Err(e) = state.db.run(move |conn| web_sessions::log_out(conn, &secret)).await {
+            return security::render_failed(&e);
+        }
+    }
+    redirect("/", Some(session::set_cookie(&state, SESSION_COOKIE, None, 0)))
+}
+
+fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor) -> SignupPage {
+    SignupPage {
+        lang,
+        territory: state.config.territory.name.clone(),
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
+        username: String::new(),
+        email: String::new(),
+        errors: Vec::new(),
+        closed: state.config.registration.mode == RegistrationMode::Closed,
+        pending: false,
+    }
+}
+
+pub async fn signup_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let lang = lang_of(&req, &state);
+    let visitor = session::visitor(&req, &state).await;
+    form_page(&state, 200, signup_page(&state, lang, &visitor).render(), &visitor)
+}
+
+/// Which field a refusal of the account rules is about.
+fn field_of(message: &str) -> &'static str {
+    let m = message.to_lowercase();
+    if m.contains("mail") {
+        "email"
+    } else if m.contains("password") {
+        "password"
+    } else {
+        "username"
+    }
+}
+
+pub async fn sign_up(
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let lang = lang_of(&req, &state);
+    if !session::form_is_ours(&req, field(&form, "csrf")) {
+        return security::forbidden(lang);
+    }
+    let visitor = session::visitor(&req, &state).await;
+    let mut page = signup_page(&state, lang, &visitor);
+    page.username = field(&form, "username").trim().to_owned();
+    page.email = field(&form, "email").trim().to_owned();
+    if page.closed {
+        return form_page(&state, 403, page.render(), &visitor);
+    }
+    let (username, email, password) =
+        (page.username.clone(), page.email.clone(), field(&form, "password").to_owned());
+    let (urls, mode, locale) = (state.config.local_urls(), state.config.registration.mode, lang.code());
+    let created = state
+        .db
+        .run(move |conn| {
+            let new = NewAccount {
+                username: &username,
+                email: &email,
+                password: Some(&password),
+                locale,
+                ..Default::default()
+            };
+            maillage_service::accounts::register(conn, &urls, mode, &new)
+        })
+        .await;
+    match created {
+        Ok(_) if mode == RegistrationMode::Approval => {
+            page.pending = true;
+            form_page(&state, 200, page.render(), &visitor)
+        }
+        Ok(_) => redirect("/login", None),
+        Err(e) if e.kind().is_client_error() => {
+            // The account rules' message, as the service words it (English).
+            page.errors.push((field_of(e.message()), e.message().to_owned()));
+            form_page(&state, 422, page.render(), &visitor)
+        }
+        Err(e) => security::render_failed(&e),
+    }
+}
