@@ -42,13 +42,13 @@ pub struct SignupPage {
 
 impl LoginPage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        crate::listings::error_in(&self.errors, field)
     }
 }
 
 impl SignupPage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        crate::listings::error_in(&self.errors, field)
     }
 }
 

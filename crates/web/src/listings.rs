@@ -50,7 +50,7 @@ pub struct SearchPage {
 
 impl SearchPage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        error_in(&self.errors, field)
     }
 }
 
@@ -66,6 +66,11 @@ fn form_of(req: &HttpRequest) -> SearchForm {
 
 /// Problems of a form: (field, message in the page's language).
 pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// The message for `field`, shown next to it.
+pub fn error_in<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
+    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+}
 
 /// The form checked: each problem named by its field, in the page's
 /// language.
