@@ -177,3 +177,32 @@ async fn listings_are_searched_with_filters_and_a_map_and_each_has_a_page() {
     }
     assert_eq!(page(&a, "/static/leaflet/../../Cargo.toml", None).await.0, 404);
 }
+
+#[actix_web::test]
+async fn profiles_show_open_listings_and_send_activitypub_clients_to_the_actor() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    alice.offer("Scie circulaire", 44.0, 2.69).await;
+    let (status, _) = alice
+        .json(
+            Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            &json!({ "display_name": "Alice <b>B.</b>", "note": "Menuisière **du bourg**" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, html) = page(&a, "/@alice", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Alice &#60;b&#62;B.&#60;/b&#62;") || html.contains("Alice &lt;b&gt;B.&lt;/b&gt;"),
+        "escaped: {html}"
+    );
+    assert!(html.contains("<strong>du bourg</strong>") && html.contains("Scie circulaire"), "{html}");
+    assert!(html.contains(&format!("@alice@{}", a.domain)));
+    assert_eq!(page(&a, "/@personne", None).await.0, 404);
+    let r =
+        client().get(a.url("/@alice")).header("Accept", "application/activity+json").send().await.unwrap();
+    assert_eq!(r.url().path(), "/users/alice", "followed to the actor");
+    let actor: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(actor["type"], "Person");
+}

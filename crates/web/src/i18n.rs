@@ -147,6 +147,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("main_nav", "Navigation principale", "Main navigation"),
     ("search_title", "Offres et besoins", "Offers and needs"),
     ("login_title", "Se connecter", "Log in"),
+    ("group", "Collectif", "Group"),
+    ("their_listings", "Offres et besoins ouverts", "Open offers and needs"),
     ("login_button", "Se connecter", "Log in"),
     ("logout", "Se déconnecter", "Log out"),
     ("signup_title", "Créer un compte", "Sign up"),

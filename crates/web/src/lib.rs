@@ -9,6 +9,7 @@
 //!   and friends).
 //! - [`home`]: the territory's home page.
 //! - [`listings`]: searching listings (filters, a map) and a listing's page.
+//! - [`profile`]: a local person's or group's page.
 //! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
 //!   tokens on every form, log in, sign up, log out.
 //! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
@@ -22,6 +23,7 @@ pub mod auth;
 pub mod home;
 pub mod i18n;
 pub mod listings;
+pub mod profile;
 pub mod security;
 pub mod session;
 
@@ -46,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
         .route("/listings", web::get().to(listings::search_page))
         .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))
+        .route("/@{name}", web::get().to(profile::page))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))

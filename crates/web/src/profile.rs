@@ -1,0 +1,82 @@
+//! `/@{name}`: a local person's or group's page with their open public
+//! listings. ActivityPub clients asking for JSON are sent to the actor.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_db::listings::ListingFilter;
+
+use crate::home::{listing_to_card, ListingCard};
+use crate::i18n::Lang;
+use crate::security;
+use crate::WebState;
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub lang: Lang,
+    pub territory: String,
+    pub me: Option<String>,
+    pub csrf: String,
+    pub name: String,
+    pub handle: String,
+    pub summary_html: String,
+    pub is_group: bool,
+    pub listings: Vec<ListingCard>,
+}
+
+fn wants_activity_json(req: &HttpRequest) -> bool {
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    accept.contains("application/activity+json") || accept.contains("application/ld+json")
+}
+
+pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
+    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let lang = Lang::of_request(&req, &default);
+    let lower = path.into_inner().to_lowercase();
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(actor) = maillage_db::actors::find_local_by_username(conn, &lower)?
+                .filter(|a| matches!(a.kind.as_str(), "Person" | "Group"))
+            else {
+                return Ok(None);
+            };
+            let filter = ListingFilter {
+                author: Some(actor.id).filter(|_| actor.kind == "Person"),
+                group: Some(actor.id).filter(|_| actor.kind == "Group"),
+                statuses: vec!["open".into()],
+                visibilities: vec!["public".into()],
+                limit: 40,
+                ..ListingFilter::default()
+            };
+            let listings = maillage_db::listings::search(conn, &filter)?;
+            Ok::<_, maillage_core::Error>(Some((actor, listings)))
+        })
+        .await;
+    let (actor, listings) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return security::not_found(lang),
+        Err(e) => return security::render_failed(&e),
+    };
+    if wants_activity_json(&req) {
+        return HttpResponse::Found().insert_header((header::LOCATION, actor.ap_id.clone())).finish();
+    }
+    let visitor = crate::session::visitor(&req, &state).await;
+    let page = ProfilePage {
+        lang,
+        territory: state.config.territory.name.clone(),
+        me: visitor.name(),
+        csrf: visitor.csrf.clone(),
+        name: if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() },
+        handle: format!("@{}@{}", actor.username, actor.domain),
+        // Rendered from Markdown and sanitized when stored.
+        summary_html: actor.summary_html.clone(),
+        is_group: actor.kind == "Group",
+        listings: listings.iter().map(|l| listing_to_card(l, lang)).collect(),
+    };
+    match page.render() {
+        Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
+        Err(e) => security::render_failed(&e),
+    }
+}
