@@ -179,7 +179,7 @@ async fn listing_object(
     id: Id,
     state: &AppState,
 ) -> Result<Option<HttpResponse>, ApiError> {
-    let lang = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let lang = state.config.territory.default_language().to_owned();
     let found = state
         .db
         .run(move |conn| {

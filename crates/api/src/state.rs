@@ -34,7 +34,7 @@ impl AppState {
     /// What statuses are rendered with: local URLs, and the territory's
     /// language for the text of listings and sessions.
     pub fn showing(&self) -> Showing {
-        let lang = self.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+        let lang = self.config.territory.default_language().to_owned();
         Showing { urls: self.urls.clone(), lang }
     }
 

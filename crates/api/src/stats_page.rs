@@ -79,7 +79,7 @@ fn render(s: &TerritoryStats, fr: bool) -> String {
 }
 
 async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
+    let default = state.config.territory.default_language().to_owned();
     let fr = language(&req, &default) == "fr";
     let since = Timestamp::now().saturating_sub(std::time::Duration::from_secs(366 * 86_400));
     let stats = state.db.run(move |conn| territory_stats::stats(conn, since)).await?;

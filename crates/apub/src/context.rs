@@ -138,7 +138,7 @@ impl Federation {
     }
 
     pub fn outbound(&self) -> crate::outbound::ApubOutbound {
-        let language = self.context().config.territory.languages.first().map(String::as_str).unwrap_or("fr");
+        let language = self.context().config.territory.default_language();
         crate::outbound::ApubOutbound::new((*self.context().urls).clone()).with_language(language)
     }
 

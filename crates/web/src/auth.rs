@@ -53,8 +53,7 @@ impl SignupPage {
 }
 
 fn lang_of(req: &HttpRequest, state: &WebState) -> Lang {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
-    Lang::of_request(req, &default)
+    state.lang(req)
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {

@@ -107,8 +107,7 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
 }
 
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
-    let lang = Lang::of_request(&req, &default);
+    let lang = state.lang(&req);
     let visitor = crate::session::visitor(&req, &state).await;
     let pool = state.db.clone();
     let home = match pool.run(|conn| territory_home::home(conn, Timestamp::now())).await {

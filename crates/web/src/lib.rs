@@ -43,6 +43,13 @@ pub struct WebState {
     pub policy: Arc<PolicyHandle>,
 }
 
+impl WebState {
+    /// The language of a page for this request.
+    pub fn lang(&self, req: &actix_web::HttpRequest) -> i18n::Lang {
+        i18n::Lang::of_request(req, self.config.territory.default_language())
+    }
+}
+
 /// Registers the pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))

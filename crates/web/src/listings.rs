@@ -114,8 +114,7 @@ fn categories(lang: Lang) -> Vec<(&'static str, &'static str)> {
 }
 
 pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
-    let lang = Lang::of_request(&req, &default);
+    let lang = state.lang(&req);
     let form = form_of(&req);
     let (near, km, errors) = check(&form, lang, state.config.territory.radius_km);
     let t = &state.config.territory;
@@ -230,8 +229,7 @@ pub async fn listing_page(
     path: web::Path<(String, String)>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
-    let lang = Lang::of_request(&req, &default);
+    let lang = state.lang(&req);
     let (name, id) = path.into_inner();
     let visitor = crate::session::visitor(&req, &state).await;
     let Ok(id) = id.parse() else { return security::not_found(lang) };

@@ -31,8 +31,7 @@ fn wants_activity_json(req: &HttpRequest) -> bool {
 }
 
 pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
-    let default = state.config.territory.languages.first().cloned().unwrap_or_else(|| "fr".into());
-    let lang = Lang::of_request(&req, &default);
+    let lang = state.lang(&req);
     let lower = path.into_inner().to_lowercase();
     let found = state
         .db

@@ -171,6 +171,13 @@ pub struct TerritoryConfig {
     pub languages: Vec<String>,
 }
 
+impl TerritoryConfig {
+    /// The territory's own language: the first it lists, French otherwise.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map(String::as_str).unwrap_or("fr")
+    }
+}
+
 impl Default for TerritoryConfig {
     fn default() -> Self {
         TerritoryConfig {
