@@ -3,13 +3,10 @@
 //! respond to it ("I'm interested" in the other listing).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors::ActorRow;
-use maillage_db::listings;
-use maillage_db::matches::{self, MatchRow, DISMISSED, RESPONDED};
 use maillage_db::DbConnection;
+use maillage_service::my_matches::{self, MyMatch};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -43,41 +40,25 @@ struct ListParams {
     limit: Option<i64>,
 }
 
-/// Which side of `m` is `author`'s: `Some(true)` for the need.
-fn my_side(conn: &mut DbConnection, m: &MatchRow, author: i64) -> Result<Option<bool>, Error> {
-    let need = listings::find_by_id(conn, Id::from_i64(m.need_id))?;
-    if need.is_some_and(|n| n.author_id == author) {
-        return Ok(Some(true));
-    }
-    let offer = listings::find_by_id(conn, Id::from_i64(m.offer_id))?;
-    Ok(offer.is_some_and(|o| o.author_id == author).then_some(false))
-}
-
 fn match_to_api(
     conn: &mut DbConnection,
-    m: &MatchRow,
-    need_side: bool,
+    m: &MyMatch,
     lang: &str,
     urls: &maillage_core::urls::LocalUrls,
 ) -> Result<Value, Error> {
-    let (mine, theirs) = if need_side { (m.need_id, m.offer_id) } else { (m.offer_id, m.need_id) };
-    let load = |conn: &mut DbConnection, id: i64| {
-        listings::find_by_id(conn, Id::from_i64(id))?.ok_or_else(|| Error::not_found("Record not found"))
-    };
-    let (mine, theirs) = (load(conn, mine)?, load(conn, theirs)?);
-    let reasons: Value = serde_json::from_str(&m.reasons).unwrap_or(Value::Array(Vec::new()));
+    let reasons: Value = serde_json::from_str(&m.pair.reasons).unwrap_or(Value::Array(Vec::new()));
     let text: Vec<Value> = reasons.as_array().into_iter().flatten().map(|r| r[lang].clone()).collect();
     Ok(json!({
-        "id": m.id.to_string(),
-        "score": (m.score * 1000.0).round() / 1000.0,
-        "state": if need_side { &m.need_state } else { &m.offer_state },
+        "id": m.pair.id.to_string(),
+        "score": (m.pair.score * 1000.0).round() / 1000.0,
+        "state": m.state(),
         "reasons": text,
         "reason_codes": reasons.as_array().into_iter().flatten().map(|r| r["code"].clone()).collect::<Vec<_>>(),
         "summary": text.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
-        "my_listing": listing_to_api(conn, &mine, urls)?,
-        "their_listing": listing_to_api(conn, &theirs, urls)?,
-        "created_at": Timestamp::from_micros(m.created_at).to_rfc3339(),
-        "updated_at": Timestamp::from_micros(m.updated_at).to_rfc3339(),
+        "my_listing": listing_to_api(conn, &m.mine, urls)?,
+        "their_listing": listing_to_api(conn, &m.theirs, urls)?,
+        "created_at": Timestamp::from_micros(m.pair.created_at).to_rfc3339(),
+        "updated_at": Timestamp::from_micros(m.pair.updated_at).to_rfc3339(),
     }))
 }
 
@@ -97,48 +78,11 @@ async fn list(
     let items = state
         .db
         .run(move |conn| {
-            let mut out = Vec::new();
-            for m in matches::of_author(conn, me.id, limit)? {
-                let Some(need_side) = my_side(conn, &m, me.id)? else { continue };
-                if !sees_other_side(conn, &m, need_side, &me)? {
-                    continue;
-                }
-                let mine = if need_side { &m.need_state } else { &m.offer_state };
-                if mine == DISMISSED && !q.include_dismissed {
-                    continue;
-                }
-                out.push(match_to_api(conn, &m, need_side, lang, &urls)?);
-            }
-            Ok(out)
+            let found = my_matches::list(conn, &me, q.include_dismissed, limit)?;
+            found.iter().map(|m| match_to_api(conn, m, lang, &urls)).collect::<Result<Vec<_>, _>>()
         })
         .await?;
     Ok(HttpResponse::Ok().json(items))
-}
-
-/// Whether the other listing is still within the caller's audience (the
-/// matcher drops a pair when a follow ends; this covers the moment
-/// between).
-fn sees_other_side(
-    conn: &mut DbConnection,
-    m: &MatchRow,
-    need_side: bool,
-    me: &ActorRow,
-) -> Result<bool, Error> {
-    let theirs = if need_side { m.offer_id } else { m.need_id };
-    match listings::find_by_id(conn, Id::from_i64(theirs))? {
-        Some(l) => maillage_service::listings::can_see(conn, &l, Some(me)),
-        None => Ok(false),
-    }
-}
-
-/// The caller's match `id`, and which side is theirs; someone else's is
-/// "not found", as on Mastodon.
-fn own_match(conn: &mut DbConnection, id: Id, author: i64) -> Result<(MatchRow, bool), Error> {
-    let m = matches::find(conn, id.as_i64())?
-        .filter(MatchRow::is_released)
-        .ok_or_else(|| Error::not_found("Record not found"))?;
-    let side = my_side(conn, &m, author)?.ok_or_else(|| Error::not_found("Record not found"))?;
-    Ok((m, side))
 }
 
 async fn dismiss(
@@ -152,10 +96,8 @@ async fn dismiss(
     let body = state
         .db
         .run(move |conn| {
-            let (m, need_side) = own_match(conn, id, me.id)?;
-            matches::set_state(conn, m.id, need_side, DISMISSED)?;
-            let m = matches::find(conn, m.id)?.ok_or_else(|| Error::not_found("Record not found"))?;
-            match_to_api(conn, &m, need_side, "en", &urls)
+            let m = my_matches::dismiss(conn, &me, id)?;
+            match_to_api(conn, &m, "en", &urls)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -174,17 +116,7 @@ async fn respond(
     let body = state
         .db
         .run(move |conn| {
-            let (m, need_side) = own_match(conn, id, me.id)?;
-            let theirs = if need_side { m.offer_id } else { m.need_id };
-            let agreement = maillage_service::agreements::express_interest(
-                conn,
-                &outbound,
-                &urls,
-                &auth.user,
-                Id::from_i64(theirs),
-                "",
-            )?;
-            matches::set_state(conn, m.id, need_side, RESPONDED)?;
+            let agreement = my_matches::respond(conn, &outbound, &urls, &auth.user, &me, id)?;
             agreement_to_api(conn, &agreement, &urls)
         })
         .await?;

@@ -26,6 +26,7 @@
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
+//! - [`my_matches`]: a person's matches seen from their side; dismiss, respond.
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
@@ -52,6 +53,7 @@ pub mod links;
 pub mod listings;
 pub mod matching;
 pub mod mediation;
+pub mod my_matches;
 pub mod notices;
 pub mod oauth;
 pub mod password;
