@@ -63,8 +63,21 @@ fn actor_response(req: &HttpRequest, row: &ActorRow) -> HttpResponse {
     if wants_activity_json(req) {
         return activity_json(actix_web::http::StatusCode::OK, &actor_to_ap(row));
     }
+    // People and groups have their page at `url` (`/@name`), served by
+    // the web crate; the instance actor has none.
+    if let Some(url) = row.url.as_deref().filter(|_| row.purpose.as_deref() != Some(PURPOSE_INSTANCE)) {
+        return see_page(url);
+    }
     let name = if row.display_name.is_empty() { &row.username } else { &row.display_name };
     minimal_page(name, &format!("@{}@{}", row.username, row.domain), &row.summary_html, Some(&row.ap_id))
+}
+
+/// Browsers go to the page of what they asked for.
+fn see_page(url: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", url.to_owned()))
+        .insert_header(("Vary", "Accept"))
+        .finish()
 }
 
 async fn actor(
@@ -199,6 +212,9 @@ async fn listing_object(
     if wants_activity_json(req) || row.is_deleted() {
         return Ok(Some(activity_json(status, &doc)));
     }
+    if let Some(url) = row.url.as_deref().filter(|_| row.visibility == "public") {
+        return Ok(Some(see_page(url)));
+    }
     let html = doc.get("content").and_then(Value::as_str).unwrap_or_default().to_owned();
     Ok(Some(minimal_page(&row.title, &row.place_name, &html, Some(&row.ap_id))))
 }
@@ -227,7 +243,7 @@ async fn session_object(
     if wants_activity_json(req) {
         return Ok(Some(activity_json(actix_web::http::StatusCode::OK, &doc)));
     }
-    Ok(Some(minimal_page(&row.title, &row.place_name, &row.description_html, Some(&row.ap_id))))
+    Ok(Some(see_page(&format!("/sessions/{}", row.id))))
 }
 
 /// Per-actor and shared inboxes: 202 for anything accepted (including

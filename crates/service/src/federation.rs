@@ -176,3 +176,13 @@ impl Outbound for NoFederation {
         Ok(())
     }
 }
+
+/// What resolving a remote actor returns: network work, done by the
+/// federation crate for the pages, which cannot import it.
+pub type Resolving<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<ActorRow, Error>> + 'a>>;
+
+/// Finds other nodes' actors from what an admin typed.
+pub trait Directory: Send + Sync {
+    /// Another territory's actor from a domain, a handle or an actor URL.
+    fn territory<'a>(&'a self, input: &'a str) -> Resolving<'a>;
+}
