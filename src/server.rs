@@ -175,6 +175,9 @@ pub async fn start(
         db: pool.clone(),
         config: config.clone(),
         policy: federation.context().policy.clone(),
+        outbound: Arc::new(federation.outbound()),
+        directory: Arc::new(federation.clone()),
+        urls: Arc::new(config.local_urls()),
     });
     let state = web::Data::new(AppState::new(pool, config, federation));
 

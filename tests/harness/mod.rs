@@ -5,6 +5,7 @@
 
 pub mod fake_server;
 pub mod signing;
+pub mod webdriver;
 
 use std::future::Future;
 use std::net::TcpListener;

@@ -24,6 +24,8 @@ pub struct LoginPage {
     pub csrf: String,
     pub login: String,
     pub errors: FieldErrors,
+    /// Where to go once logged in (a path of this site).
+    pub next: String,
 }
 
 #[derive(Template)]
@@ -54,6 +56,14 @@ impl SignupPage {
 
 fn lang_of(req: &HttpRequest, state: &WebState) -> Lang {
     state.lang(req)
+}
+
+/// The `next` of the log-in page's query, when it is a path of ours.
+fn next_of(req: &HttpRequest) -> String {
+    web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| crate::forms::safe_next(field(&q, "next")).map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
@@ -101,6 +111,7 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
         csrf: visitor.csrf.clone(),
         login: String::new(),
         errors: Vec::new(),
+        next: next_of(&req),
     };
     form_page(&state, 200, page.render(), &visitor)
 }
@@ -132,7 +143,8 @@ pub async fn log_in(
                     Some(&secret),
                     web_sessions::SESSION_DAYS * 86_400,
                 );
-                return redirect("/", Some(cookie));
+                let to = crate::forms::safe_next(field(&form, "next")).unwrap_or("/");
+                return redirect(to, Some(cookie));
             }
             Err(e) if e.kind().is_client_error() => {
                 let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
@@ -149,6 +161,7 @@ pub async fn log_in(
         csrf: visitor.csrf.clone(),
         login,
         errors,
+        next: crate::forms::safe_next(field(&form, "next")).unwrap_or("").to_owned(),
     };
     form_page(&state, 422, page.render(), &visitor)
 }

@@ -9,7 +9,13 @@
 //!   and friends).
 //! - [`home`]: the territory's home page.
 //! - [`listings`]: searching listings (filters, a map) and a listing's page.
+//! - [`listing_form`]: creating and editing a listing, with a place picker.
+//! - [`mine`]: one's listings and the agreements on them, one's matches
+//!   with their reasons, notification settings.
 //! - [`profile`]: a local person's or group's page.
+//! - [`admin`]: federation mode, domain blocks and allows (CSV), territory
+//!   links, people and registrations, territory settings.
+//! - [`frame`], [`forms`]: what every page and every form handler shares.
 //! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
 //!   tokens on every form, log in, sign up, log out.
 //! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
@@ -18,11 +24,16 @@
 //! rows into view structs of their own; templates never see a row. With
 //! `maillage-api`, the only crate that imports actix-web.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod forms;
+pub mod frame;
 pub mod home;
 pub mod i18n;
+pub mod listing_form;
 pub mod listings;
+pub mod mine;
 pub mod profile;
 pub mod security;
 pub mod session;
@@ -31,7 +42,9 @@ use std::sync::Arc;
 
 use actix_web::web;
 use maillage_core::config::Config;
+use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
+use maillage_service::federation::{Directory, Outbound};
 use maillage_service::policy::PolicyHandle;
 
 /// What the pages reach.
@@ -41,6 +54,11 @@ pub struct WebState {
     pub config: Arc<Config>,
     /// The federation policy in force, for what searches may show.
     pub policy: Arc<PolicyHandle>,
+    /// What use cases publish through (deliveries to other nodes).
+    pub outbound: Arc<dyn Outbound>,
+    /// Resolves other territories for the admin pages.
+    pub directory: Arc<dyn Directory>,
+    pub urls: Arc<LocalUrls>,
 }
 
 impl WebState {
@@ -54,12 +72,25 @@ impl WebState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
         .route("/listings", web::get().to(listings::search_page))
+        .route("/listings/new", web::get().to(listing_form::new_form))
+        .route("/listings/new", web::post().to(listing_form::create))
         .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))
+        .route("/@{name}/listings/{id}/edit", web::get().to(listing_form::edit_form))
+        .route("/@{name}/listings/{id}/edit", web::post().to(listing_form::update))
+        .route("/@{name}/listings/{id}/interest", web::post().to(mine::interest))
+        .route("/me/listings", web::get().to(mine::listings_page))
+        .route("/me/listings/{id}/status", web::post().to(mine::set_status))
+        .route("/me/agreements/{id}/answer", web::post().to(mine::answer))
+        .route("/me/matches", web::get().to(mine::matches_page))
+        .route("/me/matches/{id}/{action}", web::post().to(mine::act_on_match))
+        .route("/me/settings", web::get().to(mine::settings_page))
+        .route("/me/settings", web::post().to(mine::save_settings))
         .route("/@{name}", web::get().to(profile::page))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))
         .route("/signup", web::get().to(auth::signup_form))
         .route("/signup", web::post().to(auth::sign_up));
+    admin::configure(cfg);
     assets::configure(cfg);
 }

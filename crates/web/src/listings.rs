@@ -188,6 +188,12 @@ pub struct ListingPage {
     pub terms: String,
     pub status: String,
     pub uri: String,
+    /// The visitor wrote it: an edit link instead of "I'm interested".
+    pub own: bool,
+    pub open: bool,
+    pub edit_link: String,
+    pub interest_action: String,
+    pub login_next: String,
 }
 
 fn listing_to_page(
@@ -221,6 +227,11 @@ fn listing_to_page(
         terms,
         status: lang.t(&format!("status_{}", l.status)).to_owned(),
         uri: l.ap_id.clone(),
+        own: visitor.user.as_ref().is_some_and(|u| author.user_id == Some(u.id.as_i64())),
+        open: l.status == "open",
+        edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
+        interest_action: format!("/@{}/listings/{}/interest", author.username, l.id),
+        login_next: format!("/%40{}/listings/{}", author.username, l.id),
     }
 }
 

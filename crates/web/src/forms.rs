@@ -1,0 +1,128 @@
+//! What every form handler does: read fields, check the CSRF token,
+//! require a signed-in visitor, answer with a redirect or a message page.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_core::account::User;
+use maillage_core::Error;
+
+use crate::frame::Frame;
+use crate::framed;
+use crate::security;
+use crate::session::{self, Visitor};
+use crate::WebState;
+
+/// A form as sent: repeated names kept, in order.
+pub type Form = Vec<(String, String)>;
+
+/// The value of a field, or "".
+pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+/// 303 to a page of ours.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+}
+
+/// Where to go after logging in: only a path of this site.
+pub fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+/// The signed-in visitor, or a redirect to the log-in page that comes back
+/// here.
+pub async fn signed_in(req: &HttpRequest, state: &WebState) -> Result<(Frame, Visitor, User), HttpResponse> {
+    let (frame, visitor) = Frame::of(req, state).await;
+    match visitor.user.clone() {
+        Some(user) => Ok((frame, visitor, user)),
+        None => {
+            let here = match req.query_string() {
+                "" => req.path().to_owned(),
+                q => format!("{}?{q}", req.path()),
+            };
+            let next: String = url_escape(&here);
+            Err(see_other(&format!("/login?next={next}")))
+        }
+    }
+}
+
+/// A form sent by a signed-in visitor with its CSRF token.
+pub async fn posted(
+    req: &HttpRequest,
+    state: &WebState,
+    form: &[(String, String)],
+) -> Result<(Frame, Visitor, User), HttpResponse> {
+    if !session::form_is_ours(req, field(form, "csrf")) {
+        return Err(security::forbidden(state.lang(req)));
+    }
+    signed_in(req, state).await
+}
+
+/// The same for an admin of the node (403 for anyone else).
+pub async fn posted_by_admin(
+    req: &HttpRequest,
+    state: &WebState,
+    form: &[(String, String)],
+) -> Result<(Frame, Visitor, User), HttpResponse> {
+    let (frame, visitor, user) = posted(req, state, form).await?;
+    if !user.role.is_admin() {
+        return Err(message(frame, 403, "admin_only_title", "admin_only"));
+    }
+    Ok((frame, visitor, user))
+}
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub frame: Frame,
+    pub title: String,
+    pub text: String,
+}
+framed!(MessagePage);
+
+/// A short page saying what happened (keys of the string table).
+pub fn message(frame: Frame, status: u16, title_key: &str, text_key: &str) -> HttpResponse {
+    let (title, text) = (frame.lang.t(title_key).to_owned(), frame.lang.t(text_key).to_owned());
+    message_text(frame, status, title, text)
+}
+
+pub fn message_text(frame: Frame, status: u16, title: String, text: String) -> HttpResponse {
+    match (MessagePage { frame, title, text }).render() {
+        Ok(html) => security::page_with_status(status, html, None),
+        Err(e) => security::render_failed(&e),
+    }
+}
+
+/// The answer to a use case that failed: the client's mistake as a page
+/// saying what it was (its status kept), anything else a 500.
+pub fn refused(frame: Frame, error: &Error) -> HttpResponse {
+    if !error.kind().is_client_error() {
+        return security::render_failed(error);
+    }
+    let status = error.kind().http_status();
+    let title = frame.lang.t("refused_title").to_owned();
+    // The service's own words are English; the title says it in the
+    // page's language.
+    message_text(frame, status, title, error.message().to_owned())
+}
+
+/// A rendered page, or the 500 that says it could not be.
+pub fn render(status: u16, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(html) => security::page_with_status(status, html, None),
+        Err(e) => security::render_failed(&e),
+    }
+}

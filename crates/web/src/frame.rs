@@ -1,0 +1,49 @@
+//! What every page shows around its content: the territory's name, who is
+//! signed in, the CSRF token of its forms, its language. Page structs hold
+//! a [`Frame`] and deref to it (the [`framed!`] macro), so the base
+//! template reads `lang`, `me`, `csrf` and `territory` on any page.
+
+use actix_web::HttpRequest;
+
+use crate::i18n::Lang;
+use crate::session::{self, Visitor};
+use crate::WebState;
+
+pub struct Frame {
+    pub lang: Lang,
+    pub me: Option<String>,
+    pub csrf: String,
+    pub territory: String,
+    pub is_admin: bool,
+}
+
+impl Frame {
+    pub fn new(state: &WebState, lang: Lang, visitor: &Visitor) -> Frame {
+        Frame {
+            lang,
+            me: visitor.name(),
+            csrf: visitor.csrf.clone(),
+            territory: state.config.territory.name.clone(),
+            is_admin: visitor.user.as_ref().is_some_and(|u| u.role.is_admin()),
+        }
+    }
+
+    /// The frame for this request, and who is visiting.
+    pub async fn of(req: &HttpRequest, state: &WebState) -> (Frame, Visitor) {
+        let visitor = session::visitor(req, state).await;
+        (Frame::new(state, state.lang(req), &visitor), visitor)
+    }
+}
+
+/// `impl Deref<Target = Frame>` for page structs with a `frame` field.
+#[macro_export]
+macro_rules! framed {
+    ($($page:ty),+ $(,)?) => {$(
+        impl std::ops::Deref for $page {
+            type Target = $crate::frame::Frame;
+            fn deref(&self) -> &$crate::frame::Frame {
+                &self.frame
+            }
+        }
+    )+};
+}
