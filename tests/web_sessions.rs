@@ -5,56 +5,9 @@
 
 mod harness;
 
+use harness::form_browser::{csrf_of, FormBrowser as Browser};
 use harness::TestNode;
 use maillage_core::account::RegistrationMode;
-
-/// A browser of our own: no redirects followed, cookies kept by hand.
-struct Browser {
-    http: reqwest::Client,
-    cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    fn new() -> Self {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, cookies: Vec::new() }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn keep(&mut self, r: &reqwest::Response) -> Vec<String> {
-        let set: Vec<String> =
-            r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
-        for c in &set {
-            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = kv.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_owned(), v.to_owned()));
-            }
-        }
-        set
-    }
-
-    async fn get(&mut self, url: String) -> (u16, String) {
-        let r = self.http.get(url).header("Cookie", self.cookie_header()).send().await.unwrap();
-        self.keep(&r);
-        (r.status().as_u16(), r.text().await.unwrap())
-    }
-
-    async fn post(&mut self, url: String, form: &[(&str, &str)]) -> (u16, Vec<String>, String) {
-        let r = self.http.post(url).header("Cookie", self.cookie_header()).form(form).send().await.unwrap();
-        let set = self.keep(&r);
-        (r.status().as_u16(), set, r.text().await.unwrap())
-    }
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find(r#"name="csrf" value=""#).unwrap_or_else(|| panic!("no CSRF field: {page}"));
-    page[at + 19..].split('"').next().unwrap().to_owned()
-}
 
 #[actix_web::test]
 async fn sign_up_log_in_and_out_with_csrf_and_safe_cookies() {

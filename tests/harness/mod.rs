@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fake_server;
+pub mod form_browser;
 pub mod signing;
 pub mod webdriver;
 

@@ -76,6 +76,17 @@ pub fn insert_membership_or_ignore(conn: &mut DbConnection, row: &MembershipRow)
     Ok(crate::insert_or_ignore!(conn, memberships::table, row)? == 1)
 }
 
+/// The groups `member` belongs to or asked to join, with the membership.
+pub fn memberships_of(conn: &mut DbConnection, member: Id) -> Result<Vec<(MembershipRow, ActorRow)>, Error> {
+    memberships::table
+        .inner_join(actors::table.on(actors::id.eq(memberships::group_id)))
+        .filter(memberships::member_id.eq(member.as_i64()))
+        .select((MembershipRow::as_select(), ActorRow::as_select()))
+        .order(memberships::id.asc())
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_membership(
     conn: &mut DbConnection,
     group: Id,

@@ -97,6 +97,32 @@ pub fn upcoming(conn: &mut DbConnection, from: i64, limit: i64) -> Result<Vec<Se
         .map_err(db_error)
 }
 
+/// Live sessions organised by `organizer` or published in `group`, from
+/// `from`, soonest first.
+pub fn upcoming_of(
+    conn: &mut DbConnection,
+    organizer: Option<i64>,
+    group: Option<i64>,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<SessionRow>, Error> {
+    let mut q = sessions::table
+        .filter(sessions::deleted_at.is_null())
+        .filter(sessions::starts_at.ge(from))
+        .into_boxed();
+    if let Some(o) = organizer {
+        q = q.filter(sessions::organizer_id.eq(o));
+    }
+    if let Some(g) = group {
+        q = q.filter(sessions::group_id.eq(g));
+    }
+    q.order(sessions::starts_at.asc())
+        .limit(limit)
+        .select(SessionRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<SessionRow>, Error> {
     sessions::table.find(id.as_i64()).select(SessionRow::as_select()).first(conn).optional().map_err(db_error)
 }

@@ -100,10 +100,7 @@ pub fn message(frame: Frame, status: u16, title_key: &str, text_key: &str) -> Ht
 }
 
 pub fn message_text(frame: Frame, status: u16, title: String, text: String) -> HttpResponse {
-    match (MessagePage { frame, title, text }).render() {
-        Ok(html) => security::page_with_status(status, html, None),
-        Err(e) => security::render_failed(&e),
-    }
+    render(status, &MessagePage { frame, title, text })
 }
 
 /// The answer to a use case that failed: the client's mistake as a page
@@ -119,10 +116,11 @@ pub fn refused(frame: Frame, error: &Error) -> HttpResponse {
     message_text(frame, status, title, error.message().to_owned())
 }
 
-/// A rendered page, or the 500 that says it could not be.
-pub fn render(status: u16, page: &impl Template) -> HttpResponse {
+/// A rendered page (keeping the language the visitor chose), or the 500
+/// that says it could not be.
+pub fn render<P: Template + std::ops::Deref<Target = Frame>>(status: u16, page: &P) -> HttpResponse {
     match page.render() {
-        Ok(html) => security::page_with_status(status, html, None),
+        Ok(html) => security::page_with_status(status, html, page.chosen.map(crate::i18n::Lang::code)),
         Err(e) => security::render_failed(&e),
     }
 }

@@ -15,6 +15,9 @@ pub struct Frame {
     pub csrf: String,
     pub territory: String,
     pub is_admin: bool,
+    /// The language the visitor chose in this request's query, to keep in
+    /// a cookie.
+    pub chosen: Option<Lang>,
 }
 
 impl Frame {
@@ -25,13 +28,16 @@ impl Frame {
             csrf: visitor.csrf.clone(),
             territory: state.config.territory.name.clone(),
             is_admin: visitor.user.as_ref().is_some_and(|u| u.role.is_admin()),
+            chosen: None,
         }
     }
 
     /// The frame for this request, and who is visiting.
     pub async fn of(req: &HttpRequest, state: &WebState) -> (Frame, Visitor) {
         let visitor = session::visitor(req, state).await;
-        (Frame::new(state, state.lang(req), &visitor), visitor)
+        let mut frame = Frame::new(state, state.lang(req), &visitor);
+        frame.chosen = Lang::chosen_in_query(req);
+        (frame, visitor)
     }
 }
 

@@ -77,7 +77,11 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
             .sessions
             .iter()
             .map(|(s, going)| SessionCard {
-                link: s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
+                link: if s.local {
+                    format!("/sessions/{}", s.id)
+                } else {
+                    s.url.clone().unwrap_or_else(|| s.ap_id.clone())
+                },
                 title: s.title.clone(),
                 starts: lang.date_time(s.starts_at),
                 starts_iso: Timestamp::from_micros(s.starts_at).to_rfc3339(),

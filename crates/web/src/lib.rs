@@ -15,6 +15,10 @@
 //! - [`profile`]: a local person's or group's page.
 //! - [`admin`]: federation mode, domain blocks and allows (CSV), territory
 //!   links, people and registrations, territory settings.
+//! - [`group_pages`]: a group's page, joining, members, the mediators'
+//!   queue, one's groups.
+//! - [`session_pages`]: a session's page with places and "I'll come", the
+//!   sessions one organises with participants and waiting list.
 //! - [`frame`], [`forms`]: what every page and every form handler shares.
 //! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
 //!   tokens on every form, log in, sign up, log out.
@@ -29,6 +33,7 @@ pub mod assets;
 pub mod auth;
 pub mod forms;
 pub mod frame;
+pub mod group_pages;
 pub mod home;
 pub mod i18n;
 pub mod listing_form;
@@ -37,6 +42,7 @@ pub mod mine;
 pub mod profile;
 pub mod security;
 pub mod session;
+pub mod session_pages;
 
 use std::sync::Arc;
 
@@ -86,6 +92,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/settings", web::get().to(mine::settings_page))
         .route("/me/settings", web::post().to(mine::save_settings))
         .route("/@{name}", web::get().to(profile::page))
+        .route("/@{name}/mediation", web::get().to(group_pages::mediation_page))
+        .route("/@{name}/mediation/{pairing}/{decision}", web::post().to(group_pages::mediate))
+        .route("/@{name}/{action}", web::post().to(group_pages::act))
+        .route("/sessions/{id}", web::get().to(session_pages::page))
+        .route("/sessions/{id}/{action}", web::post().to(session_pages::rsvp))
+        .route("/me/groups", web::get().to(group_pages::my_groups))
+        .route("/me/sessions", web::get().to(session_pages::mine))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))

@@ -61,6 +61,19 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
     if wants_activity_json(&req) {
         return HttpResponse::Found().insert_header((header::LOCATION, actor.ap_id.clone())).finish();
     }
+    if actor.kind == "Group" && actor.purpose.is_none() {
+        let (frame, visitor) = crate::frame::Frame::of(&req, &state).await;
+        let user = visitor.user.clone();
+        let built =
+            state.db.run(move |conn| crate::group_pages::group_page(conn, frame, actor, user.as_ref())).await;
+        return match built {
+            Ok(page) => match page.render() {
+                Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
+                Err(e) => security::render_failed(&e),
+            },
+            Err(e) => security::render_failed(&e),
+        };
+    }
     let visitor = crate::session::visitor(&req, &state).await;
     let page = ProfilePage {
         lang,

@@ -1,0 +1,287 @@
+//! The signed-in pages, over plain HTTP with the session cookie: a group's
+//! page with members, needs and sessions, joining it and an admin
+//! accepting; a session's places, "I'll come" and the waiting list the
+//! organiser sees; one's listings, settings and groups; the admin page
+//! (only for admins, CSV export and import, a bad CSV kept with its
+//! reason); forms without their CSRF token refused; the log-in page
+//! coming back where it was asked from.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+use harness::form_browser::FormBrowser;
+use harness::{TestNode, TestUser};
+use serde_json::{json, Value};
+
+async fn post_json(user: &TestUser, path: &str, body: &Value) -> Value {
+    let (status, v) = user.json(reqwest::Method::POST, path, body).await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+#[actix_web::test]
+async fn a_group_page_shows_members_needs_sessions_and_its_admins_accept_members() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bruno = a.user("bruno").await;
+    let group = post_json(
+        &alice,
+        "/api/v1/groups",
+        &json!({
+            "username": "atelier_velo", "display_name": "Atelier vélo du Rougier", "kind": "initiative",
+            "description": "Réparer ensemble.", "place": { "name": "Camarès", "lat": 43.82, "lon": 2.88 },
+            "join_policy": "approval", "goals": "Zéro vélo jeté"
+        }),
+    )
+    .await;
+    let gid = group["id"].as_str().unwrap().to_owned();
+    post_json(&alice, "/api/v1/listings", &json!({
+        "kind": "need", "category": "goods", "title": "Des chambres à air", "description": "Pour l'atelier",
+        "terms": { "mode": "gift" }, "visibility": "public", "group_id": gid
+    }))
+    .await;
+    post_json(&alice, "/api/v1/events", &json!({
+        "title": "Atelier réparation", "description": "Apportez vos vélos", "starts_at": "2027-03-14T14:00:00Z",
+        "place": { "name": "Camarès" }, "capacity": 8, "group_id": gid
+    }))
+    .await;
+
+    let mut visitor = FormBrowser::new();
+    let (status, page) = visitor.get(a.url("/@atelier_velo?lang=en")).await;
+    assert_eq!(status, 200, "{page}");
+    for part in [
+        "Atelier vélo du Rougier",
+        "Initiative",
+        "Zéro vélo jeté",
+        "Des chambres à air",
+        "Atelier réparation",
+        "8 places",
+    ] {
+        assert!(page.contains(part), "{part} in {page}");
+    }
+    assert!(page.contains("alice") && !page.contains("id=\"pending\""), "members, no approvals for visitors");
+
+    let mut b = FormBrowser::new();
+    b.log_in(&a, "bruno").await;
+    let csrf = b.csrf(&a, "/@atelier_velo").await;
+    let (status, _, _) = b.post(a.url("/@atelier_velo/join"), &[("csrf", "forged")]).await;
+    assert_eq!(status, 403, "no CSRF token, nothing done");
+    let (status, _, _) = b.post(a.url("/@atelier_velo/join"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
+    let (_, page) = b.get(a.url("/@atelier_velo?lang=en")).await;
+    assert!(page.contains("Request pending."), "{page}");
+    let (_, mine) = b.get(a.url("/me/groups?lang=en")).await;
+    assert!(mine.contains("Atelier vélo du Rougier") && mine.contains("Request pending."), "{mine}");
+
+    let mut admin = FormBrowser::new();
+    admin.log_in(&a, "alice").await;
+    let (_, page) = admin.get(a.url("/@atelier_velo?lang=en")).await;
+    assert!(page.contains("id=\"pending\"") && page.contains("@bruno@"), "{page}");
+    let bruno_id = bruno.account_id.clone();
+    let csrf = harness::form_browser::csrf_of(&page);
+    let own_csrf = b.csrf(&a, "/").await;
+    let (status, _, body) =
+        b.post(a.url("/@atelier_velo/accept"), &[("csrf", &own_csrf), ("member", &bruno_id)]).await;
+    assert_eq!(status, 403, "a pending member cannot accept themselves: {body}");
+    let (status, _, _) =
+        admin.post(a.url("/@atelier_velo/accept"), &[("csrf", &csrf), ("member", &bruno_id)]).await;
+    assert_eq!(status, 303);
+    let (_, members) = alice.get(&format!("/api/v1/groups/{gid}/members")).await;
+    assert!(members.to_string().contains("bruno"), "{members}");
+    let (status, _) = b.get(a.url("/@atelier_velo/mediation")).await;
+    assert_eq!(status, 403, "only mediators see the queue");
+}
+
+#[actix_web::test]
+async fn a_session_page_gives_places_then_the_waiting_list_which_its_organiser_sees() {
+    let a = TestNode::start().await;
+    let org = a.user("orga").await;
+    for name in ["ana", "ben"] {
+        a.user(name).await;
+    }
+    let event = post_json(
+        &org,
+        "/api/v1/events",
+        &json!({
+            "title": "Greffer les pommiers", "description": "Au verger", "starts_at": "2027-03-14T14:00:00Z",
+            "place": { "name": "Verger" }, "capacity": 1
+        }),
+    )
+    .await;
+    let path = format!("/sessions/{}", event["id"].as_str().unwrap());
+    let mut anonymous = FormBrowser::new();
+    let (status, page) = anonymous.get(a.url(&format!("{path}?lang=en"))).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("1 places") && page.contains("Log in to take a place"), "{page}");
+    let (status, _) = anonymous.get(a.url("/sessions/12345")).await;
+    assert_eq!(status, 404);
+
+    let mut ana = FormBrowser::new();
+    ana.log_in(&a, "ana").await;
+    let csrf = ana.csrf(&a, &path).await;
+    assert_eq!(ana.post(a.url(&format!("{path}/join")), &[("csrf", &csrf)]).await.0, 303);
+    let (_, page) = ana.get(a.url(&format!("{path}?lang=en"))).await;
+    assert!(page.contains("You have a place.") && page.contains("full (waiting list)"), "{page}");
+    let mut ben = FormBrowser::new();
+    ben.log_in(&a, "ben").await;
+    let csrf = ben.csrf(&a, &path).await;
+    assert_eq!(ben.post(a.url(&format!("{path}/join")), &[("csrf", &csrf)]).await.0, 303);
+    let (_, page) = ben.get(a.url(&format!("{path}?lang=en"))).await;
+    assert!(page.contains("You are on the waiting list."), "{page}");
+    assert!(!page.contains("id=\"waiting\""), "only the organiser sees the lists");
+
+    let mut orga = FormBrowser::new();
+    orga.log_in(&a, "orga").await;
+    let (_, page) = orga.get(a.url(&format!("{path}?lang=en"))).await;
+    let going = page.split("id=\"going\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    let waiting = page.split("id=\"waiting\"").nth(1).unwrap().split("</ol>").next().unwrap();
+    assert!(going.contains("@ana@") && waiting.contains("@ben@"), "{page}");
+    let (_, mine) = orga.get(a.url("/me/sessions?lang=en")).await;
+    assert!(mine.contains("Greffer les pommiers") && mine.contains("Waiting list : 1"), "{mine}");
+
+    // Ana leaves: Ben gets her place.
+    let csrf = ana.csrf(&a, &path).await;
+    assert_eq!(ana.post(a.url(&format!("{path}/leave")), &[("csrf", &csrf)]).await.0, 303);
+    let (_, page) = ben.get(a.url(&format!("{path}?lang=en"))).await;
+    assert!(page.contains("You have a place."), "{page}");
+}
+
+#[actix_web::test]
+async fn my_listings_settings_and_the_interest_form() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    a.user("bruno").await;
+    let offer = alice.offer("Prêt de grelinette", 46.5, 2.4).await;
+    let id = offer["id"].as_str().unwrap().to_owned();
+    let listing_path = format!("/@alice/listings/{id}");
+
+    let mut anonymous = FormBrowser::new();
+    let (_, page) = anonymous.get(a.url(&format!("{listing_path}?lang=en"))).await;
+    assert!(page.contains("/login?next=/%40alice/listings/"), "{page}");
+
+    let mut bruno = FormBrowser::new();
+    let (_, login) = bruno.get(a.url(&format!("/login?next=/%40alice/listings/{id}"))).await;
+    let csrf = harness::form_browser::csrf_of(&login);
+    let (status, set, _) = bruno
+        .post(
+            a.url("/login"),
+            &[
+                ("csrf", &csrf),
+                ("login", "bruno"),
+                ("password", "a good password"),
+                ("next", &format!("/@alice/listings/{id}")),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert!(!set.is_empty());
+    let (status, _, _) = bruno
+        .post(
+            a.url("/login"),
+            &[
+                ("csrf", &csrf),
+                ("login", "bruno"),
+                ("password", "a good password"),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "logging in again is fine; an outside next is ignored");
+    let (_, page) = bruno.get(a.url(&format!("{listing_path}?lang=en"))).await;
+    assert!(page.contains("I&#39;m interested"), "{page}");
+    let csrf = harness::form_browser::csrf_of(&page);
+    let long = "x".repeat(1001);
+    let (status, _, body) =
+        bruno.post(a.url(&format!("{listing_path}/interest")), &[("csrf", &csrf), ("message", &long)]).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _, _) = bruno
+        .post(a.url(&format!("{listing_path}/interest")), &[("csrf", &csrf), ("message", "Samedi ?")])
+        .await;
+    assert_eq!(status, 303);
+    let (_, mine) = bruno.get(a.url("/me/listings?lang=en")).await;
+    assert!(mine.contains("Prêt de grelinette") && mine.contains("waiting"), "{mine}");
+
+    let mut owner = FormBrowser::new();
+    owner.log_in(&a, "alice").await;
+    let (_, mine) = owner.get(a.url("/me/listings?lang=en")).await;
+    assert!(mine.contains("Samedi ?") && mine.contains("value=\"accept\""), "{mine}");
+    let csrf = harness::form_browser::csrf_of(&mine);
+    let (status, _, _) =
+        owner.post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "gone")]).await;
+    assert_eq!(status, 422);
+    let (status, _, _) = owner
+        .post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "withdrawn")])
+        .await;
+    assert_eq!(status, 303);
+    let (_, listing) = alice.get(&format!("/api/v1/listings/{id}")).await;
+    assert_eq!(listing["status"], "withdrawn");
+    let bruno_csrf = bruno.csrf(&a, "/").await;
+    let (status, _, _) = bruno
+        .post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &bruno_csrf), ("status", "open")])
+        .await;
+    assert_eq!(status, 404, "someone else's listing");
+
+    let (_, page) = owner.get(a.url("/me/settings?lang=en")).await;
+    let csrf = harness::form_browser::csrf_of(&page);
+    let (status, _, page) = owner.post(a.url("/me/settings"), &[("csrf", &csrf), ("notify", "hourly")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Choose one of the three ways."), "{page}");
+    assert_eq!(owner.post(a.url("/me/settings"), &[("csrf", &csrf), ("notify", "digest")]).await.0, 303);
+    let (_, prefs) = alice.get("/api/v1/matches/preferences").await;
+    assert_eq!(prefs["notify"], "digest");
+
+    let (status, _) = owner.get(a.url(&format!("{listing_path}/edit"))).await;
+    assert_eq!(status, 200);
+    let (status, _) = bruno.get(a.url(&format!("{listing_path}/edit"))).await;
+    assert_eq!(status, 404, "only its author edits it");
+}
+
+#[actix_web::test]
+async fn the_admin_page_is_for_admins_and_trades_blocklists_as_csv() {
+    let a = TestNode::start().await;
+    let admin = a.admin("gaston").await;
+    a.user("bruno").await;
+    let mut bruno = FormBrowser::new();
+    bruno.log_in(&a, "bruno").await;
+    let (status, _) = bruno.get(a.url("/admin")).await;
+    assert_eq!(status, 403);
+    let csrf = bruno.csrf(&a, "/").await;
+    let (status, _, _) = bruno
+        .post(a.url("/admin/block"), &[("csrf", &csrf), ("domain", "x.example"), ("severity", "suspend")])
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = FormBrowser::new().get(a.url("/admin")).await;
+    assert_eq!(status, 303, "to the log-in page");
+
+    let mut g = FormBrowser::new();
+    g.log_in(&a, "gaston").await;
+    let csrf = g.csrf(&a, "/admin").await;
+    let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\nspam.example,suspend,false,false,Spam,false\nbruyant.example,silence,false,false,,false\n";
+    assert_eq!(g.post(a.url("/admin/import"), &[("csrf", &csrf), ("csv", csv)]).await.0, 303);
+    let (_, page) = g.get(a.url("/admin?lang=en")).await;
+    assert!(
+        page.contains("spam.example") && page.contains("bruyant.example") && page.contains("Limit"),
+        "{page}"
+    );
+    let (status, export) = g.get(a.url("/admin/domain_blocks.csv")).await;
+    assert_eq!(status, 200);
+    assert!(export.starts_with("#domain") && export.contains("spam.example,suspend"), "{export}");
+
+    let bad = "#domain,#severity\nspam.example,obliterate\n";
+    let (status, _, page) = g.post(a.url("/admin/import?lang=en"), &[("csrf", &csrf), ("csv", bad)]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("obliterate") && page.contains("id=\"e-csv\""), "{page}");
+    assert!(page.contains("spam.example,obliterate"), "the CSV typed is kept");
+    let (_, blocks) = admin.get("/api/v1/admin/domain_blocks").await;
+    assert_eq!(blocks.as_array().unwrap().len(), 2, "nothing changed: {blocks}");
+
+    assert_eq!(g.post(a.url("/admin/mode"), &[("csrf", &csrf), ("mode", "allowlist")]).await.0, 303);
+    let (_, mode) = admin.get("/api/v1/admin/federation").await;
+    assert_eq!(mode["mode"], "allowlist");
+    assert_eq!(g.post(a.url("/admin/mode"), &[("csrf", &csrf), ("mode", "chaos")]).await.0, 422);
+    assert_eq!(g.post(a.url("/admin/explode"), &[("csrf", &csrf)]).await.0, 404);
+    let (status, _, page) =
+        g.post(a.url("/admin/link"), &[("csrf", &csrf), ("partner", ""), ("level", "full")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"e-partner\""), "{page}");
+}
