@@ -12,6 +12,8 @@
 //! Test-only code: panicking on a broken test set-up is the point.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod bench_listings;
+
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use maillage_core::database_url::DatabaseUrl;
