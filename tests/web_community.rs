@@ -285,3 +285,76 @@ async fn the_admin_page_is_for_admins_and_trades_blocklists_as_csv() {
     assert_eq!(status, 422);
     assert!(page.contains("id=\"e-partner\""), "{page}");
 }
+
+#[actix_web::test]
+async fn reports_from_the_pages_and_from_apps_reach_the_admin_page_until_resolved() {
+    let a = TestNode::start().await;
+    let admin = a.admin("gaston").await;
+    let alice = a.user("alice").await;
+    let bruno = a.user("bruno").await;
+    let offer = alice.offer("Vélo à vendre, pas cher", 46.5, 2.4).await;
+    let id = offer["id"].as_str().unwrap().to_owned();
+
+    let mut b = FormBrowser::new();
+    b.log_in(&a, "bruno").await;
+    let (_, page) = b.get(a.url(&format!("/@alice/listings/{id}?lang=en"))).await;
+    assert!(page.contains("Report this listing"), "{page}");
+    let csrf = harness::form_browser::csrf_of(&page);
+    let long = "x".repeat(1001);
+    let path = format!("/@alice/listings/{id}/report");
+    assert_eq!(b.post(a.url(&path), &[("csrf", &csrf), ("comment", &long)]).await.0, 422);
+    assert_eq!(b.post(a.url(&path), &[("csrf", "forged"), ("comment", "Arnaque")]).await.0, 403);
+    let (status, _, page) = b.post(a.url(&path), &[("csrf", &csrf), ("comment", "Arnaque ?")]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Report sent"), "{page}");
+
+    // The Mastodon API, as apps send it (a form with status_ids[]).
+    let post = alice.post_status("Achetez mes vélos").await;
+    let (status, report) = bruno
+        .post(
+            "/api/v1/reports",
+            &[
+                ("account_id", &alice.account_id),
+                ("status_ids[]", post["id"].as_str().unwrap()),
+                ("comment", "Spam"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["target_account"]["username"], "alice");
+    assert_eq!(report["status_ids"][0], post["id"]);
+    let (status, _) = bruno.post("/api/v1/reports", &[("comment", "nobody")]).await;
+    assert_eq!(status, 422);
+    let bruno_post = bruno.post_status("Le mien").await;
+    let (status, _) = bruno
+        .post(
+            "/api/v1/reports",
+            &[("account_id", &alice.account_id), ("status_ids[]", bruno_post["id"].as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(status, 422, "a status by someone else");
+    let (status, _) = bruno.post("/api/v1/reports", &[("account_id", &bruno.account_id)]).await;
+    assert_eq!(status, 422, "not oneself");
+
+    let mut g = FormBrowser::new();
+    g.log_in(&a, "gaston").await;
+    let (_, page) = g.get(a.url("/admin?lang=en")).await;
+    let reports = page.split("id=\"reports\"").nth(1).unwrap().split("</section>").next().unwrap().to_owned();
+    assert_eq!(reports.matches("/admin/resolve_report").count(), 2, "{reports}");
+    assert!(
+        reports.contains("Arnaque ?") && reports.contains("Spam") && reports.contains("@bruno@"),
+        "{reports}"
+    );
+    assert!(reports.contains(offer["uri"].as_str().unwrap()), "the listing is named: {reports}");
+    let first = reports.split("name=\"id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let csrf = harness::form_browser::csrf_of(&page);
+    assert_eq!(g.post(a.url("/admin/resolve_report"), &[("csrf", &csrf), ("id", &first)]).await.0, 303);
+    assert_eq!(
+        g.post(a.url("/admin/resolve_report?lang=en"), &[("csrf", &csrf), ("id", &first)]).await.0,
+        404,
+        "once"
+    );
+    let (_, page) = g.get(a.url("/admin?lang=en")).await;
+    assert_eq!(page.matches("/admin/resolve_report").count(), 1);
+    drop(admin);
+}

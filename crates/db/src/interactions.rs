@@ -119,3 +119,12 @@ pub fn list_reports(conn: &mut DbConnection, limit: i64) -> Result<Vec<ReportRow
         .load(conn)
         .map_err(db_error)
 }
+
+/// Marks report `id` resolved; returns whether it was open.
+pub fn resolve_report(conn: &mut DbConnection, id: i64, now: i64) -> Result<bool, Error> {
+    diesel::update(reports::table.filter(reports::id.eq(id)).filter(reports::resolved_at.is_null()))
+        .set(reports::resolved_at.eq(Some(now)))
+        .execute(conn)
+        .map(|n| n == 1)
+        .map_err(db_error)
+}

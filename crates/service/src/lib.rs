@@ -30,6 +30,7 @@
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
+//! - [`reports`]: reports to the admins, local and from other servers.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
 //! - [`web_sessions`]: browser sessions and CSRF tokens.
@@ -59,6 +60,7 @@ pub mod oauth;
 pub mod password;
 pub mod policy;
 pub mod posts;
+pub mod reports;
 pub mod sessions;
 pub mod territory_home;
 pub mod territory_stats;

@@ -13,6 +13,7 @@
 //! - [`mine`]: one's listings and the agreements on them, one's matches
 //!   with their reasons, notification settings.
 //! - [`profile`]: a local person's or group's page.
+//! - [`report`]: reporting a listing to the admins.
 //! - [`admin`]: federation mode, domain blocks and allows (CSV), territory
 //!   links, people and registrations, territory settings.
 //! - [`group_pages`]: a group's page, joining, members, the mediators'
@@ -40,6 +41,7 @@ pub mod listing_form;
 pub mod listings;
 pub mod mine;
 pub mod profile;
+pub mod report;
 pub mod security;
 pub mod session;
 pub mod session_pages;
@@ -84,6 +86,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/@{name}/listings/{id}/edit", web::get().to(listing_form::edit_form))
         .route("/@{name}/listings/{id}/edit", web::post().to(listing_form::update))
         .route("/@{name}/listings/{id}/interest", web::post().to(mine::interest))
+        .route("/@{name}/listings/{id}/report", web::post().to(report::report_listing))
         .route("/me/listings", web::get().to(mine::listings_page))
         .route("/me/listings/{id}/status", web::post().to(mine::set_status))
         .route("/me/agreements/{id}/answer", web::post().to(mine::answer))

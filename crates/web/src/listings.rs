@@ -193,6 +193,7 @@ pub struct ListingPage {
     pub open: bool,
     pub edit_link: String,
     pub interest_action: String,
+    pub report_action: String,
     pub login_next: String,
 }
 
@@ -231,6 +232,7 @@ fn listing_to_page(
         open: l.status == "open",
         edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
         interest_action: format!("/@{}/listings/{}/interest", author.username, l.id),
+        report_action: format!("/@{}/listings/{}/report", author.username, l.id),
         login_next: format!("/%40{}/listings/{}", author.username, l.id),
     }
 }

@@ -1,6 +1,7 @@
 //! Mastodon's client API: instance, sign-up, accounts, follows, statuses
 //! and their threads, timelines (home, public, tag), search, and what apps
-//! expect at start-up (`extras`), bookmarks and markers (`client_state`). OAuth is in `crate::oauth`, notifications
+//! expect at start-up (`extras`), bookmarks and markers (`client_state`), reports to the admins
+//! (`reports`). OAuth is in `crate::oauth`, notifications
 //! in `crate::notifications`.
 
 pub mod accounts;
@@ -12,6 +13,7 @@ pub mod follows;
 pub mod instance;
 pub mod params;
 pub mod registration;
+pub mod reports;
 pub mod search;
 pub mod statuses;
 pub mod timelines;
@@ -19,6 +21,7 @@ pub mod timelines;
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     instance::configure(cfg);
     extras::configure(cfg);
+    reports::configure(cfg);
     client_state::configure(cfg);
     registration::configure(cfg);
     follows::configure(cfg);

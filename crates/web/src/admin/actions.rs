@@ -147,6 +147,14 @@ async fn run(action: &str, sent: &Form, state: &WebState) -> Result<(), (&'stati
                 .await
                 .map_err(|e| ("username", e))
         }
+        "resolve_report" => {
+            let id = Id::from_i64(id_of(sent).map_err(|e| ("report", e))?);
+            state
+                .db
+                .run(move |conn| maillage_service::reports::resolve(conn, id))
+                .await
+                .map_err(|e| ("report", e))
+        }
         _ => Err(("action", Error::not_found("no such action"))),
     }
 }

@@ -1,7 +1,7 @@
 //! `/admin`: the node's admins run federation from here: the mode, domain
 //! blocks and allows (with Mastodon's CSV, to import and export), links
-//! with other territories (propose, approve, end), people and their
-//! registrations, and the territory's settings as configured. Each form
+//! with other territories (propose, approve, end), reports, people and
+//! their registrations, and the territory's settings as configured. Each form
 //! posts to one handler of [`actions`], which calls one use case and comes
 //! back here.
 
@@ -43,6 +43,15 @@ pub struct LinkView {
     pub level: String,
 }
 
+pub struct ReportView {
+    pub id: i64,
+    pub reporter: String,
+    pub target: String,
+    pub objects: Vec<String>,
+    pub comment: String,
+    pub when: String,
+}
+
 pub struct UserView {
     pub username: String,
     pub email: String,
@@ -71,6 +80,7 @@ pub struct AdminPage {
     pub allows: Vec<AllowView>,
     pub links: Vec<LinkView>,
     pub users: Vec<UserView>,
+    pub reports: Vec<ReportView>,
     pub settings: Vec<(&'static str, String)>,
     pub typed: Typed,
     pub errors: FieldErrors,
@@ -90,6 +100,7 @@ fn severity_label(lang: Lang, severity: &str) -> &'static str {
 }
 
 struct Lists {
+    reports: Vec<ReportView>,
     mode: String,
     blocks: Vec<BlockView>,
     allows: Vec<AllowView>,
@@ -133,7 +144,21 @@ fn lists(conn: &mut DbConnection, lang: Lang) -> Result<Lists, Error> {
             since: lang.date_time(u.created_at.as_micros()),
         })
         .collect();
-    Ok(Lists { mode: cases::mode(conn)?.as_str().to_owned(), blocks, allows, links, users })
+    let handle = |a: &Option<maillage_db::actors::ActorRow>| {
+        a.as_ref().map(|a| format!("@{}@{}", a.username, a.domain)).unwrap_or_else(|| "?".into())
+    };
+    let reports = maillage_service::reports::list(conn, false)?
+        .into_iter()
+        .map(|r| ReportView {
+            id: r.row.id,
+            reporter: handle(&r.reporter),
+            target: handle(&r.target),
+            objects: r.objects,
+            comment: r.row.comment,
+            when: lang.date_time(r.row.created_at),
+        })
+        .collect();
+    Ok(Lists { reports, mode: cases::mode(conn)?.as_str().to_owned(), blocks, allows, links, users })
 }
 
 fn settings(state: &WebState, lang: Lang) -> Vec<(&'static str, String)> {
@@ -179,6 +204,7 @@ pub async fn render_page(
                 allows: l.allows,
                 links: l.links,
                 users: l.users,
+                reports: l.reports,
                 typed,
                 errors,
                 notice,

@@ -1,0 +1,41 @@
+//! "Report this listing" to the node's admins, from a listing's page.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maillage_core::id::Id;
+use maillage_core::Error;
+
+use crate::forms::{self, field, Form};
+use crate::WebState;
+
+pub async fn report_listing(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    sent: web::Form<Form>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Ok(id) = path.1.parse::<Id>() else { return crate::security::not_found(frame.lang) };
+    let comment = field(&sent, "comment").to_owned();
+    let done = state
+        .db
+        .run(move |conn| {
+            let listing = maillage_db::listings::find_by_id(conn, id)?
+                .filter(|l| !l.is_deleted())
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            maillage_service::reports::report(
+                conn,
+                &user,
+                Id::from_i64(listing.author_id),
+                std::slice::from_ref(&listing.ap_id),
+                &comment,
+            )
+        })
+        .await;
+    match done {
+        Ok(_) => forms::message(frame, 200, "reported_title", "reported"),
+        Err(e) => forms::refused(frame, &e),
+    }
+}
