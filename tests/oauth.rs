@@ -7,6 +7,7 @@ mod harness;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use harness::form_browser::{csrf_of, FormBrowser};
 use harness::{client, TestNode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -32,10 +33,6 @@ async fn bearer_get(node: &TestNode, path: &str, token: &str) -> (u16, Value) {
     let r = client().get(node.url(path)).bearer_auth(token).send().await.unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 #[actix_web::test]
@@ -256,34 +253,35 @@ async fn the_authorization_code_flow_with_pkce_goes_through_the_login_page() {
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", "S256"),
     ];
-    let r = client()
-        .get(a.url("/oauth/authorize"))
-        .query(&query)
-        .header("Accept-Language", "fr-FR,fr;q=0.9")
-        .send()
-        .await
-        .unwrap();
+    let mut browser = FormBrowser::new();
+    let page_url = url::Url::parse_with_params(&a.url("/oauth/authorize"), query).unwrap().to_string();
+    let r = client().get(&page_url).header("Accept-Language", "fr-FR,fr;q=0.9").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
-    let page = r.text().await.unwrap();
-    assert!(page.contains("Autoriser Tusky test") && page.contains(r#"<label for="login">"#), "{page}");
+    let (status, page) = browser.get(format!("{page_url}&lang=fr")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Autoriser Tusky test") && page.contains(r#"<label for="f-login">"#), "{page}");
     assert!(page.contains(r#"name="code_challenge""#), "the request travels with the form");
+    let csrf = csrf_of(&page);
 
     let mut form: Vec<(&str, &str)> = query.to_vec();
     form.extend([("login", "alice"), ("password", "wrong")]);
-    let r = no_redirects().post(a.url("/oauth/authorize")).form(&form).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 401);
-    let page = r.text().await.unwrap();
+    let (status, _, _) = browser.post_to(a.url("/oauth/authorize"), &form).await;
+    assert_eq!(status, 403, "no CSRF token");
+    form.push(("csrf", &csrf));
+    let (status, _, page) = browser.post_to(a.url("/oauth/authorize?lang=en"), &form).await;
+    assert_eq!(status, 401);
     assert!(
         page.contains("Wrong login or password") && page.contains(r#"value="alice""#),
         "the login typed stays: {page}"
     );
 
-    form.pop();
+    form.retain(|(k, _)| *k != "password");
     form.push(("password", "a good password"));
-    let r = no_redirects().post(a.url("/oauth/authorize")).form(&form).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 302);
-    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let (status, location, _) = browser.post_to(a.url("/oauth/authorize"), &form).await;
+    assert_eq!(status, 302);
+    assert!(browser.has_cookie("maillage_session"), "logging in here signs in on the site too");
+    let location = url::Url::parse(&location.unwrap()).unwrap();
     assert!(location.as_str().starts_with(redirect), "{location}");
     let pairs: std::collections::HashMap<String, String> = location.query_pairs().into_owned().collect();
     assert_eq!(pairs["state"], "xyz");
@@ -310,9 +308,15 @@ async fn the_authorization_code_flow_with_pkce_goes_through_the_login_page() {
     };
     let (status, e) = exchange(code.clone(), "not-the-verifier").await;
     assert_eq!((status, e["error"].clone()), (400, json!("invalid_grant")), "wrong verifier");
-    // The failed attempt used the code up: start again.
-    let r = no_redirects().post(a.url("/oauth/authorize")).form(&form).send().await.unwrap();
-    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    // The failed attempt used the code up: start again. Signed in now,
+    // the page only asks to confirm.
+    let (_, page) = browser.get(format!("{page_url}&lang=en")).await;
+    assert!(!page.contains(r#"name="password""#) && page.contains("@alice"), "{page}");
+    let mut consent: Vec<(&str, &str)> = query.to_vec();
+    consent.extend([("csrf", csrf.as_str()), ("allow", "1")]);
+    let (status, location, _) = browser.post_to(a.url("/oauth/authorize"), &consent).await;
+    assert_eq!(status, 302);
+    let location = url::Url::parse(&location.unwrap()).unwrap();
     let code: String = location.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
     let (status, token) = exchange(code.clone(), verifier).await;
     assert_eq!(status, 200, "{token}");
@@ -322,17 +326,27 @@ async fn the_authorization_code_flow_with_pkce_goes_through_the_login_page() {
     let (status, _) = exchange(code, verifier).await;
     assert_eq!(status, 400, "a code is good once");
 
-    // Out of band: the code is shown to copy.
+    // Denied: the app hears "access_denied".
+    let mut denied: Vec<(&str, &str)> = query.to_vec();
+    denied.extend([("csrf", csrf.as_str()), ("deny", "1")]);
+    let (status, location, _) = browser.post_to(a.url("/oauth/authorize"), &denied).await;
+    assert_eq!(status, 302);
+    assert!(location.unwrap().contains("error=access_denied"));
+
+    // Out of band, logging in by e-mail: the code is shown to copy.
+    let mut other = FormBrowser::new();
+    let (_, page) = other.get(a.url("/login")).await;
+    let other_csrf = csrf_of(&page);
     let oob = [
         ("client_id", id.as_str()),
         ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
         ("scope", "read"),
         ("login", "alice@example.org"),
         ("password", "a good password"),
+        ("csrf", other_csrf.as_str()),
     ];
-    let r = client().post(a.url("/oauth/authorize")).form(&oob).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let page = r.text().await.unwrap();
+    let (status, _, page) = other.post_to(a.url("/oauth/authorize"), &oob).await;
+    assert_eq!(status, 200);
     let shown = page.split(r#"<code id="code">"#).nth(1).unwrap().split('<').next().unwrap().to_owned();
     let (status, token) = post_form(
         &a,
@@ -364,18 +378,18 @@ async fn the_authorization_code_flow_with_pkce_goes_through_the_login_page() {
         let r = client().get(a.url("/oauth/authorize")).query(&bad).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 400, "{bad:?}");
     }
-    let r = no_redirects()
-        .post(a.url("/oauth/authorize"))
-        .form(&[
-            ("client_id", id.as_str()),
-            ("redirect_uri", "https://evil.example/cb"),
-            ("login", "alice"),
-            ("password", "a good password"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 400, "never redirected to an unregistered URI");
+    let (status, location, _) = browser
+        .post_to(
+            a.url("/oauth/authorize"),
+            &[
+                ("client_id", id.as_str()),
+                ("redirect_uri", "https://evil.example/cb"),
+                ("csrf", csrf.as_str()),
+                ("allow", "1"),
+            ],
+        )
+        .await;
+    assert_eq!((status, location), (400, None), "never redirected to an unregistered URI");
 
     let meta: Value = client()
         .get(a.url("/.well-known/oauth-authorization-server"))

@@ -42,6 +42,19 @@ impl FormBrowser {
         let set = self.keep(&r);
         (r.status().as_u16(), set, r.text().await.unwrap())
     }
+
+    /// A form sent; the status, where it redirects (if it does) and the body.
+    pub async fn post_to(&mut self, url: String, form: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        let r = self.http.post(url).header("Cookie", self.cookie_header()).form(form).send().await.unwrap();
+        self.keep(&r);
+        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        (r.status().as_u16(), location, r.text().await.unwrap())
+    }
+
+    /// Whether a cookie named `name` is held.
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.iter().any(|(k, _)| k == name)
+    }
 }
 
 pub fn csrf_of(page: &str) -> String {

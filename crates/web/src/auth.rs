@@ -71,7 +71,7 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// A rendered form page, setting the pre-session cookie when it is new.
-fn form_page(
+pub(crate) fn form_page(
     state: &WebState,
     status: u16,
     html: Result<String, askama::Error>,

@@ -90,6 +90,8 @@ pub struct MessagePage {
     pub frame: Frame,
     pub title: String,
     pub text: String,
+    /// A code to copy (OAuth's out-of-band code).
+    pub code: Option<String>,
 }
 framed!(MessagePage);
 
@@ -100,7 +102,7 @@ pub fn message(frame: Frame, status: u16, title_key: &str, text_key: &str) -> Ht
 }
 
 pub fn message_text(frame: Frame, status: u16, title: String, text: String) -> HttpResponse {
-    render(status, &MessagePage { frame, title, text })
+    render(status, &MessagePage { frame, title, text, code: None })
 }
 
 /// The answer to a use case that failed: the client's mistake as a page

@@ -23,6 +23,8 @@
 //! - [`frame`], [`forms`]: what every page and every form handler shares.
 //! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
 //!   tokens on every form, log in, sign up, log out.
+//! - [`oauth_page`]: `/oauth/authorize`, the site's log-in or a consent,
+//!   for apps.
 //! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
 //!
 //! Invariant: handlers call one use case of `maillage-service` and turn its
@@ -40,6 +42,7 @@ pub mod i18n;
 pub mod listing_form;
 pub mod listings;
 pub mod mine;
+pub mod oauth_page;
 pub mod profile;
 pub mod report;
 pub mod security;
@@ -102,6 +105,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{id}/{action}", web::post().to(session_pages::rsvp))
         .route("/me/groups", web::get().to(group_pages::my_groups))
         .route("/me/sessions", web::get().to(session_pages::mine))
+        .route("/oauth/authorize", web::get().to(oauth_page::show))
+        .route("/oauth/authorize", web::post().to(oauth_page::submit))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))

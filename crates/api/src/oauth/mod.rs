@@ -1,9 +1,7 @@
 //! OAuth 2 for Mastodon apps: `POST /api/v1/apps`,
 //! `GET /api/v1/apps/verify_credentials`, `/oauth/token`,
-//! `/oauth/revoke`, `/.well-known/oauth-authorization-server`, and the
-//! login and consent page of `/oauth/authorize` ([`authorize`]).
-
-pub mod authorize;
+//! `/oauth/revoke`, `/.well-known/oauth-authorization-server`. The login
+//! and consent page of `/oauth/authorize` is a page of `maillage-web`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
@@ -26,7 +24,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/oauth/token", web::post().to(token))
         .route("/oauth/revoke", web::post().to(revoke))
         .route("/.well-known/oauth-authorization-server", web::get().to(metadata));
-    authorize::configure(cfg);
 }
 
 /// `redirect_uris` as apps send it: one string (URIs separated by

@@ -174,4 +174,13 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("gkind_collective", "Collectif", "Collective"),
     ("gkind_initiative", "Initiative", "Initiative"),
     ("gkind_project", "Projet", "Project"),
+    ("oauth_title", "Autoriser", "Authorize"),
+    ("oauth_intro", "Une application demande à agir en votre nom :", "An app asks to act on your behalf:"),
+    ("oauth_as", "vous êtes", "you are"),
+    ("oauth_scopes", "Ce qu'elle pourra faire :", "What it will be able to do:"),
+    ("oauth_allow", "Autoriser", "Authorize"),
+    ("oauth_deny", "Refuser", "Deny"),
+    ("oauth_refused", "Demande refusée", "Request refused"),
+    ("oauth_code_title", "Code d'autorisation", "Authorization code"),
+    ("oauth_code_text", "Copiez ce code dans l'application :", "Copy this code into the app:"),
 ];
