@@ -23,7 +23,6 @@
 //! - [`ledger`]: time credits (confirming agreements, one's account,
 //!   admin limits and corrections) and the territory's dashboard.
 //! - [`contributions`]: hours given to projects, by form of work.
-//! - [`stats_page`]: the territory's dashboard as a French or English page.
 //! - [`groups`]: collectives, initiatives and projects, and membership.
 //! - [`events`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`admin`]: federation policies for admins (Mastodon's
@@ -51,7 +50,6 @@ pub mod middleware;
 pub mod notifications;
 pub mod oauth;
 pub mod state;
-pub mod stats_page;
 pub mod territory;
 pub mod wellknown;
 
@@ -77,7 +75,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     listings::configure(cfg);
     agreements::configure(cfg);
     ledger::configure(cfg);
-    stats_page::configure(cfg);
     contributions::configure(cfg);
     groups::configure(cfg);
     mediation::configure(cfg);

@@ -25,6 +25,8 @@
 //!   tokens on every form, log in, sign up, log out.
 //! - [`oauth_page`]: `/oauth/authorize`, the site's log-in or a consent,
 //!   for apps.
+//! - [`stats_page`]: the territory's dashboard (exchanges, hours, forms of
+//!   work, balances with linked territories).
 //! - [`assets`]: the stylesheet, the map script and Leaflet, from the binary.
 //!
 //! Invariant: handlers call one use case of `maillage-service` and turn its
@@ -48,6 +50,7 @@ pub mod report;
 pub mod security;
 pub mod session;
 pub mod session_pages;
+pub mod stats_page;
 
 use std::sync::Arc;
 
@@ -107,6 +110,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/sessions", web::get().to(session_pages::mine))
         .route("/oauth/authorize", web::get().to(oauth_page::show))
         .route("/oauth/authorize", web::post().to(oauth_page::submit))
+        .route("/territory/stats", web::get().to(stats_page::page))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))

@@ -88,7 +88,6 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("my_matches", "Mes correspondances", "My matches"),
     ("received", "Intérêts reçus", "Interest received"),
     ("sent", "Mes demandes", "My requests"),
-    ("none_yet", "Rien pour l'instant.", "Nothing yet."),
     ("accept", "Accepter", "Accept"),
     ("reject", "Refuser", "Decline"),
     ("mark_fulfilled", "Réalisée", "Done"),
