@@ -1,10 +1,8 @@
-//! The signed-in pages, over plain HTTP with the session cookie: a group's
-//! page with members, needs and sessions, joining it and an admin
-//! accepting; a session's places, "I'll come" and the waiting list the
-//! organiser sees; one's listings, settings and groups; the admin page
-//! (only for admins, CSV export and import, a bad CSV kept with its
-//! reason); forms without their CSRF token refused; the log-in page
-//! coming back where it was asked from.
+//! Group and session pages over plain HTTP with the session cookie: a
+//! group's page with members, needs and sessions, joining it and an admin
+//! accepting; the mediators' queue; a session's places, "I'll come" and
+//! the waiting list its organiser sees; forms without their CSRF token
+//! refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
@@ -147,214 +145,77 @@ async fn a_session_page_gives_places_then_the_waiting_list_which_its_organiser_s
 }
 
 #[actix_web::test]
-async fn my_listings_settings_and_the_interest_form() {
+async fn a_mediator_approves_a_pairing_from_the_queue_page() {
     let a = TestNode::start().await;
-    let alice = a.user("alice").await;
-    a.user("bruno").await;
-    let offer = alice.offer("Prêt de grelinette", 46.5, 2.4).await;
-    let id = offer["id"].as_str().unwrap().to_owned();
-    let listing_path = format!("/@alice/listings/{id}");
+    let (mona, leo, alice, bob) =
+        (a.user("mona").await, a.user("leo").await, a.user("alice").await, a.user("bob").await);
+    let group = post_json(
+        &mona,
+        "/api/v1/groups",
+        &json!({
+            "username": "savoirs", "display_name": "Réseau d'échanges de savoirs", "kind": "collective",
+            "description": "On apprend les uns des autres.", "join_policy": "open"
+        }),
+    )
+    .await;
+    let gid = group["id"].as_str().unwrap().to_owned();
+    for who in [&leo, &alice] {
+        post_json(who, &format!("/api/v1/groups/{gid}/join"), &json!({})).await;
+    }
+    let mediator_path = format!("/api/v1/groups/{gid}/members/{}/mediator", leo.account_id);
+    assert_eq!(mona.json(reqwest::Method::PUT, &mediator_path, &json!({ "mediator": true })).await.0, 200);
+    alice.listing(&knowledge("need", "learn", "Apprendre la guitare", Some(&gid))).await;
+    bob.listing(&knowledge("offer", "teach", "Cours de guitare", None)).await;
 
-    let mut anonymous = FormBrowser::new();
-    let (_, page) = anonymous.get(a.url(&format!("{listing_path}?lang=en"))).await;
-    assert!(page.contains("/login?next=/%40alice/listings/"), "{page}");
-
-    let mut bruno = FormBrowser::new();
-    let (_, login) = bruno.get(a.url(&format!("/login?next=/%40alice/listings/{id}"))).await;
-    let csrf = harness::form_browser::csrf_of(&login);
-    let (status, set, _) = bruno
-        .post(
-            a.url("/login"),
-            &[
-                ("csrf", &csrf),
-                ("login", "bruno"),
-                ("password", "a good password"),
-                ("next", &format!("/@alice/listings/{id}")),
-            ],
-        )
-        .await;
+    let mut l = FormBrowser::new();
+    l.log_in(&a, "leo").await;
+    let (_, group_page) = l.get(a.url("/@savoirs?lang=en")).await;
+    assert!(group_page.contains("/@savoirs/mediation") && group_page.contains("mediator"), "{group_page}");
+    let page = harness::eventually(30, "the pairing on the queue page", || {
+        let mut l2 = FormBrowser::new();
+        let a = &a;
+        async move {
+            l2.log_in(a, "leo").await;
+            let (_, page) = l2.get(a.url("/@savoirs/mediation?lang=en")).await;
+            page.contains("/approve").then_some(page)
+        }
+    })
+    .await;
+    assert!(page.contains("Apprendre la guitare") && page.contains("Cours de guitare"), "{page}");
+    assert!(alice.matches().await.is_empty(), "held until approved");
+    let action = page
+        .split("action=\"")
+        .find(|p| p.contains("/approve"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // The page was read in another session: this session's own token.
+    let csrf = l.csrf(&a, "/@savoirs/mediation").await;
+    let mut a_browser = FormBrowser::new();
+    a_browser.log_in(&a, "alice").await;
+    let alice_csrf = a_browser.csrf(&a, "/").await;
+    assert_eq!(a_browser.post(a.url(&action), &[("csrf", &alice_csrf)]).await.0, 403, "not a mediator");
+    let (status, _, _) = l.post(a.url(&action), &[("csrf", &csrf)]).await;
     assert_eq!(status, 303);
-    assert!(!set.is_empty());
-    let (status, _, _) = bruno
-        .post(
-            a.url("/login"),
-            &[
-                ("csrf", &csrf),
-                ("login", "bruno"),
-                ("password", "a good password"),
-                ("next", "//evil.example/"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 303, "logging in again is fine; an outside next is ignored");
-    let (_, page) = bruno.get(a.url(&format!("{listing_path}?lang=en"))).await;
-    assert!(page.contains("I&#39;m interested"), "{page}");
-    let csrf = harness::form_browser::csrf_of(&page);
-    let long = "x".repeat(1001);
-    let (status, _, body) =
-        bruno.post(a.url(&format!("{listing_path}/interest")), &[("csrf", &csrf), ("message", &long)]).await;
-    assert_eq!(status, 422, "{body}");
-    let (status, _, _) = bruno
-        .post(a.url(&format!("{listing_path}/interest")), &[("csrf", &csrf), ("message", "Samedi ?")])
-        .await;
-    assert_eq!(status, 303);
-    let (_, mine) = bruno.get(a.url("/me/listings?lang=en")).await;
-    assert!(mine.contains("Prêt de grelinette") && mine.contains("waiting"), "{mine}");
-
-    let mut owner = FormBrowser::new();
-    owner.log_in(&a, "alice").await;
-    let (_, mine) = owner.get(a.url("/me/listings?lang=en")).await;
-    assert!(mine.contains("Samedi ?") && mine.contains("value=\"accept\""), "{mine}");
-    let csrf = harness::form_browser::csrf_of(&mine);
-    let (status, _, _) =
-        owner.post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "gone")]).await;
-    assert_eq!(status, 422);
-    let (status, _, _) = owner
-        .post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "withdrawn")])
-        .await;
-    assert_eq!(status, 303);
-    let (_, listing) = alice.get(&format!("/api/v1/listings/{id}")).await;
-    assert_eq!(listing["status"], "withdrawn");
-    let bruno_csrf = bruno.csrf(&a, "/").await;
-    let (status, _, _) = bruno
-        .post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &bruno_csrf), ("status", "open")])
-        .await;
-    assert_eq!(status, 404, "someone else's listing");
-
-    let (_, page) = owner.get(a.url("/me/settings?lang=en")).await;
-    let csrf = harness::form_browser::csrf_of(&page);
-    let (status, _, page) = owner.post(a.url("/me/settings"), &[("csrf", &csrf), ("notify", "hourly")]).await;
-    assert_eq!(status, 422);
-    assert!(page.contains("Choose one of the three ways."), "{page}");
-    assert_eq!(owner.post(a.url("/me/settings"), &[("csrf", &csrf), ("notify", "digest")]).await.0, 303);
-    let (_, prefs) = alice.get("/api/v1/matches/preferences").await;
-    assert_eq!(prefs["notify"], "digest");
-
-    let (status, _) = owner.get(a.url(&format!("{listing_path}/edit"))).await;
-    assert_eq!(status, 200);
-    let (status, _) = bruno.get(a.url(&format!("{listing_path}/edit"))).await;
-    assert_eq!(status, 404, "only its author edits it");
+    harness::eventually(30, "the match released to Alice", || async {
+        (!alice.matches().await.is_empty()).then_some(())
+    })
+    .await;
+    let (_, matches) = a_browser.get(a.url("/me/matches?lang=en")).await;
+    assert!(matches.contains("Cours de guitare") && matches.contains("class=\"reasons\""), "{matches}");
 }
 
-#[actix_web::test]
-async fn the_admin_page_is_for_admins_and_trades_blocklists_as_csv() {
-    let a = TestNode::start().await;
-    let admin = a.admin("gaston").await;
-    a.user("bruno").await;
-    let mut bruno = FormBrowser::new();
-    bruno.log_in(&a, "bruno").await;
-    let (status, _) = bruno.get(a.url("/admin")).await;
-    assert_eq!(status, 403);
-    let csrf = bruno.csrf(&a, "/").await;
-    let (status, _, _) = bruno
-        .post(a.url("/admin/block"), &[("csrf", &csrf), ("domain", "x.example"), ("severity", "suspend")])
-        .await;
-    assert_eq!(status, 403);
-    let (status, _) = FormBrowser::new().get(a.url("/admin")).await;
-    assert_eq!(status, 303, "to the log-in page");
-
-    let mut g = FormBrowser::new();
-    g.log_in(&a, "gaston").await;
-    let csrf = g.csrf(&a, "/admin").await;
-    let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\nspam.example,suspend,false,false,Spam,false\nbruyant.example,silence,false,false,,false\n";
-    assert_eq!(g.post(a.url("/admin/import"), &[("csrf", &csrf), ("csv", csv)]).await.0, 303);
-    let (_, page) = g.get(a.url("/admin?lang=en")).await;
-    assert!(
-        page.contains("spam.example") && page.contains("bruyant.example") && page.contains("Limit"),
-        "{page}"
-    );
-    let (status, export) = g.get(a.url("/admin/domain_blocks.csv")).await;
-    assert_eq!(status, 200);
-    assert!(export.starts_with("#domain") && export.contains("spam.example,suspend"), "{export}");
-
-    let bad = "#domain,#severity\nspam.example,obliterate\n";
-    let (status, _, page) = g.post(a.url("/admin/import?lang=en"), &[("csrf", &csrf), ("csv", bad)]).await;
-    assert_eq!(status, 422);
-    assert!(page.contains("obliterate") && page.contains("id=\"e-csv\""), "{page}");
-    assert!(page.contains("spam.example,obliterate"), "the CSV typed is kept");
-    let (_, blocks) = admin.get("/api/v1/admin/domain_blocks").await;
-    assert_eq!(blocks.as_array().unwrap().len(), 2, "nothing changed: {blocks}");
-
-    assert_eq!(g.post(a.url("/admin/mode"), &[("csrf", &csrf), ("mode", "allowlist")]).await.0, 303);
-    let (_, mode) = admin.get("/api/v1/admin/federation").await;
-    assert_eq!(mode["mode"], "allowlist");
-    assert_eq!(g.post(a.url("/admin/mode"), &[("csrf", &csrf), ("mode", "chaos")]).await.0, 422);
-    assert_eq!(g.post(a.url("/admin/explode"), &[("csrf", &csrf)]).await.0, 404);
-    let (status, _, page) =
-        g.post(a.url("/admin/link"), &[("csrf", &csrf), ("partner", ""), ("level", "full")]).await;
-    assert_eq!(status, 422);
-    assert!(page.contains("id=\"e-partner\""), "{page}");
-}
-
-#[actix_web::test]
-async fn reports_from_the_pages_and_from_apps_reach_the_admin_page_until_resolved() {
-    let a = TestNode::start().await;
-    let admin = a.admin("gaston").await;
-    let alice = a.user("alice").await;
-    let bruno = a.user("bruno").await;
-    let offer = alice.offer("Vélo à vendre, pas cher", 46.5, 2.4).await;
-    let id = offer["id"].as_str().unwrap().to_owned();
-
-    let mut b = FormBrowser::new();
-    b.log_in(&a, "bruno").await;
-    let (_, page) = b.get(a.url(&format!("/@alice/listings/{id}?lang=en"))).await;
-    assert!(page.contains("Report this listing"), "{page}");
-    let csrf = harness::form_browser::csrf_of(&page);
-    let long = "x".repeat(1001);
-    let path = format!("/@alice/listings/{id}/report");
-    assert_eq!(b.post(a.url(&path), &[("csrf", &csrf), ("comment", &long)]).await.0, 422);
-    assert_eq!(b.post(a.url(&path), &[("csrf", "forged"), ("comment", "Arnaque")]).await.0, 403);
-    let (status, _, page) = b.post(a.url(&path), &[("csrf", &csrf), ("comment", "Arnaque ?")]).await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Report sent"), "{page}");
-
-    // The Mastodon API, as apps send it (a form with status_ids[]).
-    let post = alice.post_status("Achetez mes vélos").await;
-    let (status, report) = bruno
-        .post(
-            "/api/v1/reports",
-            &[
-                ("account_id", &alice.account_id),
-                ("status_ids[]", post["id"].as_str().unwrap()),
-                ("comment", "Spam"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["target_account"]["username"], "alice");
-    assert_eq!(report["status_ids"][0], post["id"]);
-    let (status, _) = bruno.post("/api/v1/reports", &[("comment", "nobody")]).await;
-    assert_eq!(status, 422);
-    let bruno_post = bruno.post_status("Le mien").await;
-    let (status, _) = bruno
-        .post(
-            "/api/v1/reports",
-            &[("account_id", &alice.account_id), ("status_ids[]", bruno_post["id"].as_str().unwrap())],
-        )
-        .await;
-    assert_eq!(status, 422, "a status by someone else");
-    let (status, _) = bruno.post("/api/v1/reports", &[("account_id", &bruno.account_id)]).await;
-    assert_eq!(status, 422, "not oneself");
-
-    let mut g = FormBrowser::new();
-    g.log_in(&a, "gaston").await;
-    let (_, page) = g.get(a.url("/admin?lang=en")).await;
-    let reports = page.split("id=\"reports\"").nth(1).unwrap().split("</section>").next().unwrap().to_owned();
-    assert_eq!(reports.matches("/admin/resolve_report").count(), 2, "{reports}");
-    assert!(
-        reports.contains("Arnaque ?") && reports.contains("Spam") && reports.contains("@bruno@"),
-        "{reports}"
-    );
-    assert!(reports.contains(offer["uri"].as_str().unwrap()), "the listing is named: {reports}");
-    let first = reports.split("name=\"id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let csrf = harness::form_browser::csrf_of(&page);
-    assert_eq!(g.post(a.url("/admin/resolve_report"), &[("csrf", &csrf), ("id", &first)]).await.0, 303);
-    assert_eq!(
-        g.post(a.url("/admin/resolve_report?lang=en"), &[("csrf", &csrf), ("id", &first)]).await.0,
-        404,
-        "once"
-    );
-    let (_, page) = g.get(a.url("/admin?lang=en")).await;
-    assert_eq!(page.matches("/admin/resolve_report").count(), 1);
-    drop(admin);
+fn knowledge(kind: &str, direction: &str, title: &str, group: Option<&str>) -> Value {
+    let mut l = json!({
+        "kind": kind, "category": "skills_knowledge", "direction": direction, "title": title,
+        "description": "Guitare acoustique, accords de base et rythmique", "tags": ["guitare"],
+        "place": { "name": "Centre", "lat": 46.54, "lon": 2.43 }, "radius_km": 20.0,
+        "terms": { "mode": "time_credit", "hours": 1.0 }, "visibility": "public"
+    });
+    if let Some(g) = group {
+        l["group_id"] = json!(g);
+    }
+    l
 }
