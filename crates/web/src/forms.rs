@@ -21,6 +21,27 @@ pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
+/// The visitor (or form) a handler needs, or the response that refuses it
+/// (a redirect to the log-in page, a 403).
+#[macro_export]
+macro_rules! or_respond {
+    ($checked:expr) => {
+        match $checked {
+            Ok(v) => v,
+            Err(response) => return response,
+        }
+    };
+}
+
+/// After a use case: on to `to` when it went through, the refusal's page
+/// otherwise.
+pub fn then_go<T>(frame: Frame, done: Result<T, Error>, to: &str) -> HttpResponse {
+    match done {
+        Ok(_) => see_other(to),
+        Err(e) => refused(frame, &e),
+    }
+}
+
 /// 303 to a page of ours.
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()

@@ -19,6 +19,7 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::Lang;
+use crate::or_respond;
 use crate::session_pages::{session_to_card, SessionLine};
 use crate::WebState;
 
@@ -145,10 +146,7 @@ pub async fn act(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (name, action) = path.into_inner();
     let group = match local_group(&state, &name).await {
         Ok(Some(g)) => g,
@@ -171,10 +169,7 @@ pub async fn act(
             _ => Err(Error::not_found("no such action")),
         })
         .await;
-    match done {
-        Ok(()) => forms::see_other(&format!("/@{}", group.username)),
-        Err(e) => forms::refused(frame, &e),
-    }
+    forms::then_go(frame, done, &format!("/@{}", group.username))
 }
 
 pub struct PairingView {
@@ -198,10 +193,7 @@ pub async fn mediation_page(
     name: web::Path<String>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let group = match local_group(&state, &name).await {
         Ok(Some(g)) => g,
         Ok(None) => return crate::security::not_found(frame.lang),
@@ -249,10 +241,7 @@ pub async fn mediate(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (name, pairing, decision) = path.into_inner();
     let approve = match decision.as_str() {
         "approve" => true,
@@ -269,10 +258,7 @@ pub async fn mediate(
             maillage_service::mediation::decide(conn, outbound.as_ref(), &urls, &user, gid, pairing, approve)
         })
         .await;
-    match done {
-        Ok(_) => forms::see_other(&format!("/@{}/mediation", group.username)),
-        Err(e) => forms::refused(frame, &e),
-    }
+    forms::then_go(frame, done, &format!("/@{}/mediation", group.username))
 }
 
 pub struct MyGroup {
@@ -291,10 +277,7 @@ pub struct MyGroupsPage {
 framed!(GroupPage, MediationPage, MyGroupsPage);
 
 pub async fn my_groups(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let found = state
         .db
         .run(move |conn| {

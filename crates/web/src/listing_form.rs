@@ -19,6 +19,7 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::i18n::Lang;
 use crate::listings::{error_in, FieldErrors};
+use crate::or_respond;
 use crate::WebState;
 
 /// The form's fields as typed.
@@ -256,10 +257,7 @@ fn form_of_row(l: &ListingRow) -> ListingForm {
 }
 
 pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, _) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, _) = or_respond!(forms::signed_in(&req, &state).await);
     let kind = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .ok()
         .map(|q| field(&q, "kind").to_owned())
@@ -271,10 +269,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRespo
 }
 
 pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let form = form_of(&sent);
     let draft = match draft_of_form(&form, frame.lang) {
         Ok(d) => d,
@@ -327,10 +322,7 @@ pub async fn edit_form(
     path: web::Path<(String, String)>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let (name, id) = path.into_inner();
     match own(&state, &user, &id).await {
         Some(l) => {
@@ -347,10 +339,7 @@ pub async fn update(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (name, id) = path.into_inner();
     let Some(existing) = own(&state, &user, &id).await else { return crate::security::not_found(frame.lang) };
     let form = form_of(&sent);

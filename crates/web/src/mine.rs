@@ -20,6 +20,7 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::Lang;
+use crate::or_respond;
 use crate::WebState;
 
 pub struct MyListing {
@@ -148,10 +149,7 @@ fn my_listings(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<MyLis
 }
 
 pub async fn listings_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let lang = frame.lang;
     match state.db.run(move |conn| my_listings(conn, &user, lang)).await {
         Ok((listings, received, sent)) => {
@@ -169,10 +167,7 @@ pub async fn set_status(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (Ok(id), Ok(to)) = (id.parse::<Id>(), field(&sent, "status").parse::<ListingStatus>()) else {
         return forms::message(frame, 422, "refused_title", "err_status");
     };
@@ -194,10 +189,7 @@ pub async fn interest(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let Ok(id) = path.1.parse::<Id>() else { return crate::security::not_found(frame.lang) };
     let message = field(&sent, "message").to_owned();
     let (outbound, urls) = (state.outbound.clone(), state.urls.clone());
@@ -214,10 +206,7 @@ pub async fn interest(
             )
         })
         .await;
-    match done {
-        Ok(_) => forms::see_other("/me/listings?interested"),
-        Err(e) => forms::refused(frame, &e),
-    }
+    forms::then_go(frame, done, "/me/listings?interested")
 }
 
 /// The author accepts or refuses someone's interest.
@@ -227,10 +216,7 @@ pub async fn answer(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let accept = match field(&sent, "answer") {
         "accept" => true,
         "reject" => false,
@@ -275,10 +261,7 @@ fn match_views(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<Vec<M
 }
 
 pub async fn matches_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let lang = frame.lang;
     match state.db.run(move |conn| match_views(conn, &user, lang)).await {
         Ok(matches) => {
@@ -296,10 +279,7 @@ pub async fn act_on_match(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (id, action) = path.into_inner();
     let Ok(id) = id.parse::<Id>() else { return crate::security::not_found(frame.lang) };
     let respond = match action.as_str() {
@@ -328,10 +308,7 @@ pub async fn act_on_match(
 }
 
 pub async fn settings_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let id = user.id;
     match state.db.run(move |conn| maillage_service::notices::preference(conn, id)).await {
         Ok(notify) => {
@@ -347,10 +324,7 @@ pub async fn save_settings(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let notify = field(&sent, "notify").to_owned();
     let id = user.id;
     let chosen = notify.clone();

@@ -5,6 +5,7 @@ use maillage_core::id::Id;
 use maillage_core::Error;
 
 use crate::forms::{self, field, Form};
+use crate::or_respond;
 use crate::WebState;
 
 pub async fn report_listing(
@@ -13,10 +14,7 @@ pub async fn report_listing(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let Ok(id) = path.1.parse::<Id>() else { return crate::security::not_found(frame.lang) };
     let comment = field(&sent, "comment").to_owned();
     let done = state

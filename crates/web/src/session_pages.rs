@@ -18,6 +18,7 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::group_pages::display_name;
 use crate::i18n::Lang;
+use crate::or_respond;
 use crate::WebState;
 
 /// A session in a list.
@@ -147,10 +148,7 @@ pub async fn rsvp(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = match forms::posted(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (id, action) = path.into_inner();
     let Ok(id) = id.parse::<Id>() else { return crate::security::not_found(frame.lang) };
     let (outbound, urls) = (state.outbound.clone(), state.urls.clone());
@@ -162,17 +160,11 @@ pub async fn rsvp(
             _ => Err(Error::not_found("no such action")),
         })
         .await;
-    match done {
-        Ok(()) => forms::see_other(&format!("/sessions/{id}")),
-        Err(e) => forms::refused(frame, &e),
-    }
+    forms::then_go(frame, done, &format!("/sessions/{id}"))
 }
 
 pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = match forms::signed_in(&req, &state).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let lang = frame.lang;
     let found = state
         .db

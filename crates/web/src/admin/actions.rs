@@ -13,6 +13,7 @@ use maillage_service::policy::{self as cases, BlockInput};
 use super::{render_page, Typed};
 use crate::forms::{self, field, Form};
 use crate::i18n::Lang;
+use crate::or_respond;
 use crate::WebState;
 
 const NOTICES: &[&str] = &[
@@ -165,10 +166,7 @@ pub async fn act(
     sent: web::Form<Form>,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, _) = match forms::posted_by_admin(&req, &state, &sent).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (frame, _, _) = or_respond!(forms::posted_by_admin(&req, &state, &sent).await);
     match run(&action, &sent, &state).await {
         Ok(()) => forms::see_other(&format!("/admin?done={action}")),
         Err((_, e)) if !e.kind().is_client_error() => forms::refused(frame, &e),
