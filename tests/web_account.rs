@@ -247,3 +247,73 @@ async fn object_and_actor_urls_send_browsers_to_their_pages() {
         .unwrap();
     assert_eq!(json.status(), 200, "ActivityPub clients get the object");
 }
+
+#[actix_web::test]
+async fn admins_change_the_description_and_registrations_and_every_process_follows() {
+    let a =
+        TestNode::start_with(|c| c.registration.mode = maillage_core::account::RegistrationMode::Open).await;
+    a.admin("gaston").await;
+    let other = a.second_process().await;
+    let mut g = FormBrowser::new();
+    g.log_in(&a, "gaston").await;
+    let (_, page) = g.get(a.url("/admin?lang=en")).await;
+    assert!(page.contains(r#"<option value="open" selected>"#), "the configured mode shown: {page}");
+    let csrf = harness::form_browser::csrf_of(&page);
+
+    let (status, _, page) = g
+        .post(
+            a.url("/admin/settings?lang=en"),
+            &[("csrf", &csrf), ("description", "Vallée du Dourdou"), ("registration_mode", "lottery")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("registration_mode") && page.contains("Vallée du Dourdou"),
+        "typed text kept: {page}"
+    );
+    let instance: serde_json::Value =
+        harness::client().get(a.url("/api/v2/instance")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(instance["registrations"]["enabled"], true, "nothing changed");
+
+    let (status, _, _) = g
+        .post(
+            a.url("/admin/settings"),
+            &[
+                ("csrf", &csrf),
+                ("description", "Vallée du Dourdou, entre Rougier et Lévézou"),
+                ("registration_mode", "closed"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    for base in [a.base.clone(), other.base.clone()] {
+        let instance: serde_json::Value = harness::client()
+            .get(format!("{base}/api/v2/instance"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(instance["description"], "Vallée du Dourdou, entre Rougier et Lévézou", "{base}");
+        assert_eq!(instance["registrations"]["enabled"], false, "{base}");
+    }
+    let (_, home) = FormBrowser::new().get(a.url("/")).await;
+    assert!(home.contains("Vallée du Dourdou, entre Rougier et Lévézou"), "{home}");
+    let mut visitor = FormBrowser::new();
+    let (_, signup) = visitor.get(a.url("/signup?lang=en")).await;
+    assert!(!signup.contains(r#"name="csrf""#), "no sign-up form when closed: {signup}");
+    let csrf = visitor.csrf(&a, "/login").await;
+    let (status, _, _) = visitor
+        .post(
+            a.url("/signup"),
+            &[
+                ("csrf", &csrf),
+                ("username", "zoe"),
+                ("email", "zoe@example.org"),
+                ("password", "une phrase assez longue"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "registrations closed");
+}

@@ -76,6 +76,7 @@ pub fn nodeinfo_links(urls: &LocalUrls) -> Value {
 pub fn nodeinfo(conn: &mut DbConnection, config: &Config) -> Result<Value, Error> {
     let total = users::count_by_state(conn, AccountState::Active)?;
     let local_posts = posts::count_local(conn)?;
+    let settings = maillage_service::territory_settings::current(conn, config)?;
     let t = &config.territory;
     Ok(json!({
         "version": "2.1",
@@ -86,7 +87,7 @@ pub fn nodeinfo(conn: &mut DbConnection, config: &Config) -> Result<Value, Error
         },
         "protocols": ["activitypub"],
         "services": { "inbound": [], "outbound": [] },
-        "openRegistrations": config.registration.mode != RegistrationMode::Closed,
+        "openRegistrations": settings.registration_mode != RegistrationMode::Closed,
         "usage": {
             "users": { "total": total, "activeMonth": total, "activeHalfyear": total },
             "localPosts": local_posts

@@ -32,6 +32,8 @@
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`reports`]: reports to the admins, local and from other servers.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
+//! - [`territory_settings`]: the description and registration mode admins
+//!   change from the admin page (the configuration until then).
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
 //! - [`web_sessions`]: browser sessions and CSRF tokens.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
@@ -63,6 +65,7 @@ pub mod posts;
 pub mod reports;
 pub mod sessions;
 pub mod territory_home;
+pub mod territory_settings;
 pub mod territory_stats;
 pub mod text;
 pub mod tokens;

@@ -183,7 +183,17 @@ pub async fn log_out(
     redirect("/", Some(session::set_cookie(&state, SESSION_COOKIE, None, 0)))
 }
 
-fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor) -> SignupPage {
+/// How people register now (an admin may have changed it since start-up).
+async fn registration_mode(state: &WebState) -> Result<RegistrationMode, maillage_core::Error> {
+    let config = state.config.clone();
+    state
+        .db
+        .run(move |conn| maillage_service::territory_settings::current(conn, &config))
+        .await
+        .map(|s| s.registration_mode)
+}
+
+fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor, mode: RegistrationMode) -> SignupPage {
     SignupPage {
         lang,
         territory: state.config.territory.name.clone(),
@@ -192,7 +202,7 @@ fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor) -> SignupPage {
         username: String::new(),
         email: String::new(),
         errors: Vec::new(),
-        closed: state.config.registration.mode == RegistrationMode::Closed,
+        closed: mode == RegistrationMode::Closed,
         pending: false,
     }
 }
@@ -200,7 +210,11 @@ fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor) -> SignupPage {
 pub async fn signup_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = lang_of(&req, &state);
     let visitor = session::visitor(&req, &state).await;
-    form_page(&state, 200, signup_page(&state, lang, &visitor).render(), &visitor)
+    let mode = match registration_mode(&state).await {
+        Ok(m) => m,
+        Err(e) => return security::render_failed(&e),
+    };
+    form_page(&state, 200, signup_page(&state, lang, &visitor, mode).render(), &visitor)
 }
 
 /// Which field a refusal of the account rules is about.
@@ -225,7 +239,11 @@ pub async fn sign_up(
         return security::forbidden(lang);
     }
     let visitor = session::visitor(&req, &state).await;
-    let mut page = signup_page(&state, lang, &visitor);
+    let mode = match registration_mode(&state).await {
+        Ok(m) => m,
+        Err(e) => return security::render_failed(&e),
+    };
+    let mut page = signup_page(&state, lang, &visitor, mode);
     page.username = field(&form, "username").trim().to_owned();
     page.email = field(&form, "email").trim().to_owned();
     if page.closed {
@@ -233,7 +251,7 @@ pub async fn sign_up(
     }
     let (username, email, password) =
         (page.username.clone(), page.email.clone(), field(&form, "password").to_owned());
-    let (urls, mode, locale) = (state.config.local_urls(), state.config.registration.mode, lang.code());
+    let (urls, locale) = (state.config.local_urls(), lang.code());
     let created = state
         .db
         .run(move |conn| {

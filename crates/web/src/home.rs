@@ -113,12 +113,24 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = state.lang(&req);
     let visitor = crate::session::visitor(&req, &state).await;
-    let pool = state.db.clone();
-    let home = match pool.run(|conn| territory_home::home(conn, Timestamp::now())).await {
-        Ok(home) => home,
+    let config = state.config.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let settings = maillage_service::territory_settings::current(conn, &config)?;
+            Ok::<_, maillage_core::Error>((
+                territory_home::home(conn, Timestamp::now())?,
+                settings.description,
+            ))
+        })
+        .await;
+    let (home, description) = match found {
+        Ok(found) => found,
         Err(e) => return security::render_failed(&e),
     };
-    match home_to_page(home, lang, &state, &visitor).render() {
+    let mut page = home_to_page(home, lang, &state, &visitor);
+    page.description = description;
+    match page.render() {
         Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
         Err(e) => security::render_failed(&e),
     }

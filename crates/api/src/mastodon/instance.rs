@@ -8,6 +8,7 @@ use maillage_core::config::Config;
 use maillage_core::Error;
 use maillage_db::{instances, posts, users, DbConnection};
 use maillage_service::posts::MAX_POST_CHARS;
+use maillage_service::territory_settings::{self, TerritorySettings};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -55,8 +56,14 @@ fn limits(config: &Config) -> Value {
     })
 }
 
-fn registrations(config: &Config) -> (bool, bool) {
-    match config.registration.mode {
+/// The figures, and the settings admins may have changed since start-up.
+async fn counts_and_settings(state: &AppState) -> Result<(Counts, TerritorySettings), Error> {
+    let config = state.config.clone();
+    state.db.run(move |conn| Ok((counts(conn)?, territory_settings::current(conn, &config)?))).await
+}
+
+fn registrations(mode: RegistrationMode) -> (bool, bool) {
+    match mode {
         RegistrationMode::Open => (true, false),
         RegistrationMode::Approval => (true, true),
         RegistrationMode::Closed => (false, false),
@@ -71,16 +78,16 @@ fn contact_email(config: &Config) -> Value {
 }
 
 async fn v1(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let c = state.db.run(counts).await?;
     let config = &state.config;
+    let (c, settings) = counts_and_settings(&state).await?;
     let base = state.urls.base();
-    let (open, approval) = registrations(config);
+    let (open, approval) = registrations(settings.registration_mode);
     let t = &config.territory;
     Ok(HttpResponse::Ok().json(json!({
         "uri": state.urls.domain(),
         "title": t.name,
-        "short_description": t.description,
-        "description": t.description,
+        "short_description": settings.description,
+        "description": settings.description,
         "email": contact_email(config).as_str().unwrap_or_default(),
         "version": version(),
         "urls": { "streaming_api": base.replacen("http", "ws", 1) },
@@ -97,10 +104,10 @@ async fn v1(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 }
 
 async fn v2(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let c = state.db.run(counts).await?;
     let config = &state.config;
+    let (c, settings) = counts_and_settings(&state).await?;
     let base = state.urls.base();
-    let (open, approval) = registrations(config);
+    let (open, approval) = registrations(settings.registration_mode);
     let t = &config.territory;
     let mut configuration = limits(config);
     configuration["urls"] = json!({ "streaming": base.replacen("http", "ws", 1), "status": null });
@@ -110,7 +117,7 @@ async fn v2(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         "title": t.name,
         "version": version(),
         "source_url": "https://example.invalid/maillage",
-        "description": t.description,
+        "description": settings.description,
         "usage": { "users": { "active_month": c.users } },
         "thumbnail": { "url": format!("{base}/static/header.png") },
         "icon": [],

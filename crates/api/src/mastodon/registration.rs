@@ -50,10 +50,11 @@ async fn register(
     if !missing.is_empty() {
         return Err(Error::unprocessable(format!("Validation failed: {}", missing.join(", "))).into());
     }
-    let (urls, mode) = (state.urls.clone(), state.config.registration.mode);
+    let (urls, config) = (state.urls.clone(), state.config.clone());
     let issued = state
         .db
         .run(move |conn| {
+            let mode = maillage_service::territory_settings::current(conn, &config)?.registration_mode;
             let row = maillage_service::tokens::live_token(conn, &token)?;
             let app_id = row.app_id.ok_or_else(|| Error::forbidden("This method requires an app token"))?;
             let scopes = Scopes::parse(&row.scopes).map_err(|e| Error::internal(e.message().to_owned()))?;

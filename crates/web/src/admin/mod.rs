@@ -69,6 +69,9 @@ pub struct Typed {
     pub allow: String,
     pub csv: String,
     pub partner: String,
+    /// The settings form, as typed or as stored.
+    pub description: String,
+    pub registration_mode: String,
 }
 
 #[derive(Template)]
@@ -100,6 +103,7 @@ fn severity_label(lang: Lang, severity: &str) -> &'static str {
 }
 
 struct Lists {
+    current: maillage_service::territory_settings::TerritorySettings,
     reports: Vec<ReportView>,
     mode: String,
     blocks: Vec<BlockView>,
@@ -108,7 +112,11 @@ struct Lists {
     users: Vec<UserView>,
 }
 
-fn lists(conn: &mut DbConnection, lang: Lang) -> Result<Lists, Error> {
+fn lists(
+    conn: &mut DbConnection,
+    lang: Lang,
+    config: &maillage_core::config::Config,
+) -> Result<Lists, Error> {
     let blocks = cases::list_blocks(conn)?
         .into_iter()
         .map(|b| BlockView {
@@ -158,7 +166,8 @@ fn lists(conn: &mut DbConnection, lang: Lang) -> Result<Lists, Error> {
             when: lang.date_time(r.row.created_at),
         })
         .collect();
-    Ok(Lists { reports, mode: cases::mode(conn)?.as_str().to_owned(), blocks, allows, links, users })
+    let current = maillage_service::territory_settings::current(conn, config)?;
+    Ok(Lists { current, reports, mode: cases::mode(conn)?.as_str().to_owned(), blocks, allows, links, users })
 }
 
 fn settings(state: &WebState, lang: Lang) -> Vec<(&'static str, String)> {
@@ -169,7 +178,6 @@ fn settings(state: &WebState, lang: Lang) -> Vec<(&'static str, String)> {
         ("set_centre", format!("{}, {}", t.latitude, t.longitude)),
         ("set_radius", lang.km(t.radius_km)),
         ("set_language", t.default_language().to_owned()),
-        ("set_registrations", c.registration.mode.as_str().to_owned()),
     ]
 }
 
@@ -192,9 +200,14 @@ pub async fn render_page(
     if !frame.is_admin {
         return forms::message(frame, 403, "admin_only_title", "admin_only");
     }
-    let lang = frame.lang;
-    match state.db.run(move |conn| lists(conn, lang)).await {
+    let (lang, config) = (frame.lang, state.config.clone());
+    let mut typed = typed;
+    match state.db.run(move |conn| lists(conn, lang, &config)).await {
         Ok(l) => {
+            if typed.registration_mode.is_empty() {
+                typed.description = l.current.description.clone();
+                typed.registration_mode = l.current.registration_mode.as_str().to_owned();
+            }
             let notice = actions::notice_of(req, lang);
             let page = AdminPage {
                 settings: settings(state, lang),
