@@ -72,8 +72,8 @@ pub const ADMIN: &[(&str, &str, &str)] = &[
     ("territory_settings", "Réglages du territoire", "Territory settings"),
     (
         "settings_hint",
-        "Ces réglages se changent dans le fichier de configuration, puis au redémarrage.",
-        "These settings are changed in the configuration file, then on restart.",
+        "Ces autres réglages se changent dans le fichier de configuration, puis au redémarrage.",
+        "These other settings are changed in the configuration file, then on restart.",
     ),
     ("set_name", "Nom", "Name"),
     ("set_domain", "Domaine", "Domain"),
@@ -109,4 +109,9 @@ pub const ADMIN: &[(&str, &str, &str)] = &[
         "Merci : les admins du nœud vont le regarder.",
         "Thank you: the node's admins will look at it.",
     ),
+    ("set_description", "Description du territoire", "Description of the territory"),
+    ("reg_open", "Ouvertes à tous", "Open to all"),
+    ("reg_approval", "Sur approbation d'un admin", "With an admin's approval"),
+    ("reg_closed", "Fermées", "Closed"),
+    ("done_settings", "Réglages enregistrés.", "Settings saved."),
 ];
