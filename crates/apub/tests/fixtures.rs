@@ -1,4 +1,5 @@
-//! Parse tests over real payloads from other servers (`../shared/fixtures`):
+//! Parse tests over real payloads from other servers (`tests/fixtures/`, see
+//! its README for where each came from):
 //! what Maillage handles parses into its types; what it does not is
 //! refused with a reason. Nothing panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,8 +12,8 @@ use maillage_apub::protocol::note::{ApNote, POST_TYPES};
 use serde_json::Value;
 
 fn fixtures_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/activitypub");
-    assert!(root.is_dir(), "the shared fixtures are missing at {}", root.display());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activitypub");
+    assert!(root.is_dir(), "the fixtures are missing at {}", root.display());
     root
 }
 
