@@ -1,8 +1,7 @@
 //! Knowledge-exchange sessions: places, waiting list, and the Event that
 //! other servers read.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, TestNode, TestUser};
 use serde_json::{json, Value};

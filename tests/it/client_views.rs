@@ -1,8 +1,7 @@
 //! Listings and sessions as Mastodon statuses (timelines, threads, edits),
 //! bookmarks, markers, and the public-timeline preview setting.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, TestNode};
 use reqwest::Method;

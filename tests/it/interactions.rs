@@ -1,8 +1,7 @@
 //! Favourites, boosts, mentions, shared inboxes and dead servers across
 //! nodes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use std::time::Duration;
 

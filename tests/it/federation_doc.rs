@@ -1,9 +1,8 @@
 //! FEDERATION.md shows JSON examples of what Maillage serves and sends; this
 //! test checks each against real output, shape for shape (same keys, same
 //! value types, same `type`), so that the document cannot drift.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, TestNode};
 use serde_json::{Map, Value};

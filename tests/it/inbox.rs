@@ -1,8 +1,7 @@
 //! What the inbox accepts, what it refuses (with which status), and that a
 //! refusal changes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use std::time::{Duration, SystemTime};
 

@@ -1,9 +1,8 @@
 //! How people hear of their matches: at once, in a digest, or not at all;
 //! and knowledge-exchange pairings held for a group's mediators, released
 //! on both nodes only once a mediator approves.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, link_territories, send_signed, TestNode, TestUser};
 use reqwest::Method;

@@ -1,9 +1,8 @@
 //! OAuth 2 as Mastodon apps use it: registering an app, the password,
 //! client-credentials and authorization-code (PKCE) grants, the login and
 //! consent page, revocation, and the metadata; with the errors apps get.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

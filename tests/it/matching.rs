@@ -4,9 +4,8 @@
 //! sides; private listings stay within their audience; a limited domain is
 //! matched only once a local person follows its author; a followers-only
 //! listing leaves its matches when the follow ends, and comes back with it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{eventually, link_territories, TestNode, TestUser};
 use reqwest::Method;

@@ -3,9 +3,8 @@
 //! accepting; the mediators' queue; a session's places, "I'll come" and
 //! the waiting list its organiser sees; forms without their CSRF token
 //! refused.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::form_browser::FormBrowser;
 use harness::{TestNode, TestUser};

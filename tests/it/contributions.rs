@@ -1,9 +1,8 @@
 //! Hours given to a project: recorded by members with their form of work,
 //! confirmed by another admin of the project, summed by person and form,
 //! and counted in the territory's dashboard.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, TestNode};
 use reqwest::Method;

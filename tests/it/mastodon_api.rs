@@ -1,9 +1,8 @@
 //! Mastodon client API endpoints apps call besides the big ones: instance,
 //! sign-up, threads, the tag timeline, favourites, and the lists apps
 //! expect to exist; with the errors Mastodon gives.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, TestNode, TestUser};
 use maillage_core::account::RegistrationMode;

@@ -1,8 +1,7 @@
 //! How other servers find and read a node: WebFinger, host-meta, NodeInfo,
 //! actor documents, content negotiation and collections.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, TestNode};
 use serde_json::Value;

@@ -2,9 +2,8 @@
 //! nothing moves, exchanges between linked territories are recorded on both
 //! nodes (even when one is down between the two confirmations), forged
 //! confirmations are refused, and `ledger verify` finds tampering.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{eventually, link_territories, send_signed, wait_queue_drained, TestNode, TestUser};
 use maillage_core::config::LedgerConfig;

@@ -1,8 +1,7 @@
 //! A sender killed with SIGKILL while deliveries are pending delivers them
 //! after it is started again: the queue lives in the database.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -4,9 +4,8 @@
 //! CSV export and import, a bad CSV kept with its reason); reports from
 //! the pages and from apps until resolved; object and actor URLs sending
 //! browsers to their pages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::form_browser::FormBrowser;
 use harness::TestNode;

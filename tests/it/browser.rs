@@ -1,9 +1,8 @@
 //! Pages in a real browser (Debian's headless Chromium): the listings map
 //! shows a marker for each result even when the tile server cannot be
 //! reached, and the page runs under its Content-Security-Policy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::TestNode;
 

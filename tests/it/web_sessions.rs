@@ -1,9 +1,8 @@
 //! Signing up, logging in and out in the browser: CSRF tokens on every
 //! form, session cookies HttpOnly and SameSite, forms that keep what was
 //! typed and name the field at fault.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::form_browser::{csrf_of, FormBrowser as Browser};
 use harness::TestNode;

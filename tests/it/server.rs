@@ -1,8 +1,7 @@
 //! `maillage serve` as a process: start, restart, health, and how the HTTP
 //! skeleton answers what it does not serve.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{http, maillage, run, stderr, stdout, Node};
 use maillage_test_support::TestDb;

@@ -1,8 +1,7 @@
 //! Offers and needs: the native API, its checks, and federation between
 //! territories.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, TestNode, TestUser};
 use serde_json::{json, Value};

@@ -1,9 +1,8 @@
 //! Federation policies between real nodes: the admin API, suspension,
 //! allowlist mode, limits, content filters, CSV import and export, and a
 //! change reaching another server process of the same node.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{create_note, eventually, has_uri, send_signed, stores_post, TestNode};
 use reqwest::Method;

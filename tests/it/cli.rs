@@ -1,8 +1,7 @@
 //! The command line, as an admin uses it: exit codes, messages, and what
 //! each command changes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{maillage, run, stderr, stdout, write_file};
 use maillage_test_support::TestDb;

@@ -1,10 +1,9 @@
 //! Territory links between real nodes: proposed by one admin, approved by
 //! the other, carrying listings both ways until either side ends them;
 //! through the API and through the `maillage` command.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-mod harness;
+use crate::common;
+use crate::harness;
 
 use harness::{eventually, stores_post, wait_queue_drained, TestNode, TestUser};
 use reqwest::Method;

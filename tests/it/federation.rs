@@ -1,7 +1,6 @@
 //! Several nodes federating over real HTTP on localhost.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, has_uri, TestNode};
 use serde_json::Value;

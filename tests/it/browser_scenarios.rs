@@ -5,9 +5,8 @@
 //! An admin blocks a domain and links a territory through the pages. The
 //! home page in French and in English. A form with bad input keeps what
 //! was typed and names the field.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::webdriver::Browser;
 use harness::{eventually, link_territories, TestNode};

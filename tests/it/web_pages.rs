@@ -1,8 +1,7 @@
 //! The pages people open in a browser: the territory's home in French and
 //! English, what it lists, and the headers every page carries.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, link_territories, TestNode};
 use reqwest::Method;

@@ -1,8 +1,7 @@
 //! Outgoing requests: signed fetches, SSRF protection in production, and
 //! deliveries that one slow server cannot hold up.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use std::time::{Duration, Instant};
 

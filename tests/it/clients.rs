@@ -2,9 +2,8 @@
 //! library) and toot (a command-line app), from PyPI. `scripts/test`
 //! installs them in a virtualenv and names its Python in
 //! `MAILLAGE_PYTHON`; without it these tests fail rather than skip.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,6 @@
 //! Collectives, initiatives and projects across territories.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod harness;
+use crate::harness;
 
 use harness::{client, eventually, TestNode, TestUser};
 use serde_json::{json, Value};

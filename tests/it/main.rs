@@ -1,0 +1,37 @@
+//! The integration tests, in one binary so that the server is linked once:
+//! the real binary as a process (`common`), and complete nodes talking over
+//! real HTTP on localhost (`harness`). One module per area; run one with
+//! `scripts/test --test it -- <module>::`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod harness;
+
+mod browser;
+mod browser_scenarios;
+mod cli;
+mod client_views;
+mod clients;
+mod contributions;
+mod crash;
+mod discovery;
+mod federation;
+mod federation_doc;
+mod fetching;
+mod groups;
+mod inbox;
+mod interactions;
+mod ledger;
+mod links;
+mod listings;
+mod mastodon_api;
+mod match_notices;
+mod matching;
+mod oauth;
+mod policies;
+mod server;
+mod sessions;
+mod web_account;
+mod web_community;
+mod web_pages;
+mod web_sessions;
