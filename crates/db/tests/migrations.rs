@@ -66,3 +66,44 @@ fn sqlite_connections_are_tuned_for_concurrency_and_integrity() {
     let busy: Timeout = diesel::sql_query("PRAGMA busy_timeout").get_result(&mut *conn).unwrap();
     assert_eq!(busy.timeout, 5000);
 }
+
+/// Migrations are append-only: once a migration is in `RELEASED.sha256`, its
+/// files may not change, and every migration present must be listed there.
+#[test]
+fn released_migrations_never_change() {
+    use sha2::{Digest, Sha256};
+
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"));
+    let listed = std::fs::read_to_string(root.join("RELEASED.sha256")).unwrap();
+    let mut expected = std::collections::BTreeMap::new();
+    for line in listed.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let (sum, path) = line.split_once("  ").unwrap_or_else(|| panic!("bad line in RELEASED.sha256: {line}"));
+        expected.insert(path.to_string(), sum.to_string());
+    }
+    let mut found = std::collections::BTreeMap::new();
+    for backend in ["sqlite", "postgres"] {
+        for dir in std::fs::read_dir(root.join(backend)).unwrap() {
+            let dir = dir.unwrap().path();
+            for file in std::fs::read_dir(&dir).unwrap() {
+                let file = file.unwrap().path();
+                let bytes = std::fs::read(&file).unwrap();
+                let rel = file.strip_prefix(root).unwrap().display().to_string();
+                found.insert(rel, format!("{:x}", Sha256::digest(&bytes)));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for (path, sum) in &expected {
+        match found.get(path) {
+            None => problems.push(format!("{path}: released, but gone")),
+            Some(now) if now != sum => problems.push(format!("{path}: released, but edited (write a new migration)")),
+            Some(_) => {}
+        }
+    }
+    for (path, sum) in &found {
+        if !expected.contains_key(path) {
+            problems.push(format!("{path}: not in RELEASED.sha256; once it lands, append: {sum}  {path}"));
+        }
+    }
+    assert!(problems.is_empty(), "migrations/RELEASED.sha256:\n{}", problems.join("\n"));
+}
