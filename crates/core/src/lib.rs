@@ -13,6 +13,8 @@
 //! - [`policy`]: federation policies (mode, domain blocks and allows,
 //!   content filters) as pure functions over an admin's settings.
 //! - [`geo`]: great-circle distances and bounding boxes.
+//! - [`i18n`]: every string shown to people, in French and English, and
+//!   numbers and dates per language.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
 //! - [`ledger`]: time credits in whole minutes, who gives and who receives,
 //!   forms of work, limits, and the checks of `ledger verify`.
@@ -31,6 +33,7 @@ pub mod database_url;
 pub mod error;
 pub mod fold;
 pub mod geo;
+pub mod i18n;
 pub mod id;
 pub mod ledger;
 pub mod listing;

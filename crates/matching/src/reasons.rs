@@ -1,6 +1,7 @@
 //! Why two listings match, for people to read. Reasons are symmetric:
 //! the same pair gives the same reasons on both nodes.
 
+use maillage_core::i18n::Lang;
 use maillage_core::listing::{Category, TermsMode};
 use maillage_core::time::Timestamp;
 
@@ -27,43 +28,9 @@ pub enum Reason {
     NeighbouringTerritory,
 }
 
-fn category_name(c: Category, fr: bool) -> &'static str {
-    use Category::*;
-    match (c, fr) {
-        (Food, true) => "alimentation",
-        (Food, false) => "food",
-        (Goods, true) => "objets",
-        (Goods, false) => "goods",
-        (Services, true) => "services",
-        (Services, false) => "services",
-        (SkillsKnowledge, true) => "savoirs et savoir-faire",
-        (SkillsKnowledge, false) => "skills and knowledge",
-        (SpacesMachines, true) => "lieux et machines",
-        (SpacesMachines, false) => "spaces and machines",
-        (Energy, true) => "énergie",
-        (Energy, false) => "energy",
-        (Mobility, true) => "mobilité",
-        (Mobility, false) => "mobility",
-        (Housing, true) => "logement",
-        (Housing, false) => "housing",
-        (Other, true) => "autre",
-        (Other, false) => "other",
-    }
-}
-
-fn terms_name(t: TermsMode, fr: bool) -> &'static str {
-    match (t, fr) {
-        (TermsMode::Gift, true) => "don",
-        (TermsMode::Gift, false) => "gift",
-        (TermsMode::Loan, true) => "prêt",
-        (TermsMode::Loan, false) => "loan",
-        (TermsMode::Barter, true) => "troc",
-        (TermsMode::Barter, false) => "barter",
-        (TermsMode::TimeCredit, true) => "crédit temps",
-        (TermsMode::TimeCredit, false) => "time credit",
-        (TermsMode::Price, true) => "prix",
-        (TermsMode::Price, false) => "price",
-    }
+/// A category or terms name inside a sentence: the table's label, lower case.
+fn lower(lang: Lang, key: &str) -> String {
+    lang.t(key).to_lowercase()
 }
 
 fn day(t: i64) -> String {
@@ -97,37 +64,29 @@ impl Reason {
 
     /// The reason in `language` (`fr`, or English for anything else).
     pub fn describe(&self, language: &str) -> String {
-        let fr = language.starts_with("fr");
+        let lang = Lang::of_tag(language);
+        let fr = lang == Lang::Fr;
+        let category = |c: &Category| lower(lang, &format!("cat_{}", c.as_str()));
         match self {
-            Reason::SameCategory(c) if fr => format!("même catégorie ({})", category_name(*c, fr)),
-            Reason::SameCategory(c) => format!("same category ({})", category_name(*c, fr)),
-            Reason::RelatedCategories(a, b) if fr => {
-                format!("catégories voisines ({}, {})", category_name(*a, fr), category_name(*b, fr))
-            }
+            Reason::SameCategory(c) => lang.fill("reason_same_category", &[&category(c)]),
             Reason::RelatedCategories(a, b) => {
-                format!("related categories ({}, {})", category_name(*a, fr), category_name(*b, fr))
+                lang.fill("reason_related_categories", &[&category(a), &category(b)])
             }
             Reason::Distance { km: d } => km(*d, fr),
-            Reason::SharedTags(tags) if fr => format!("mots-clés {}", tags.join(", ")),
-            Reason::SharedTags(tags) => format!("tags {}", tags.join(", ")),
-            Reason::WordsInCommon(n) if fr => format!("{n} mot{} en commun", if *n > 1 { "s" } else { "" }),
-            Reason::WordsInCommon(n) => format!("{n} word{} in common", if *n > 1 { "s" } else { "" }),
-            Reason::BothAvailable { from, until } => match (from, until, fr) {
-                (None, None, true) => "sans limite de temps".into(),
-                (None, None, false) => "no time limit".into(),
-                (Some(f), None, true) => format!("disponibles tous deux à partir du {}", day(*f)),
-                (Some(f), None, false) => format!("both available from {}", day(*f)),
-                (None, Some(u), true) => format!("disponibles tous deux jusqu'au {}", day(*u)),
-                (None, Some(u), false) => format!("both available until {}", day(*u)),
-                (Some(f), Some(u), true) => format!("disponibles tous deux du {} au {}", day(*f), day(*u)),
-                (Some(f), Some(u), false) => format!("both available from {} to {}", day(*f), day(*u)),
+            Reason::SharedTags(tags) => lang.fill("reason_shared_tags", &[&tags.join(", ")]),
+            Reason::WordsInCommon(n) => {
+                let key = if *n > 1 { "reason_words" } else { "reason_word" };
+                lang.fill(key, &[&n.to_string()])
+            }
+            Reason::BothAvailable { from, until } => match (from, until) {
+                (None, None) => lang.t("reason_no_time_limit").into(),
+                (Some(f), None) => lang.fill("reason_available_from", &[&day(*f)]),
+                (None, Some(u)) => lang.fill("reason_available_until", &[&day(*u)]),
+                (Some(f), Some(u)) => lang.fill("reason_available_between", &[&day(*f), &day(*u)]),
             },
-            Reason::Terms(t) if fr => format!("échange : {}", terms_name(*t, fr)),
-            Reason::Terms(t) => format!("exchange: {}", terms_name(*t, fr)),
-            Reason::SameTerritory if fr => "même territoire".into(),
-            Reason::SameTerritory => "same territory".into(),
-            Reason::NeighbouringTerritory if fr => "territoire voisin".into(),
-            Reason::NeighbouringTerritory => "neighbouring territory".into(),
+            Reason::Terms(t) => lang.fill("reason_terms", &[&lower(lang, &format!("terms_{}", t.as_str()))]),
+            Reason::SameTerritory => lang.t("reason_same_territory").into(),
+            Reason::NeighbouringTerritory => lang.t("reason_neighbouring_territory").into(),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use actix_web::HttpRequest;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, RequestLang};
 use crate::session::{self, Visitor};
 use crate::WebState;
 

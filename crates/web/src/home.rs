@@ -7,7 +7,7 @@ use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 use maillage_service::territory_home::{self, Home};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, RequestLang};
 use crate::security;
 use crate::WebState;
 

@@ -78,7 +78,7 @@ pub struct WebState {
 impl WebState {
     /// The language of a page for this request.
     pub fn lang(&self, req: &actix_web::HttpRequest) -> i18n::Lang {
-        i18n::Lang::of_request(req, self.config.territory.default_language())
+        <i18n::Lang as i18n::RequestLang>::of_request(req, self.config.territory.default_language())
     }
 }
 

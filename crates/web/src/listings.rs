@@ -10,7 +10,7 @@ use maillage_core::Error;
 use maillage_db::listings::{ListingFilter, ListingRow};
 
 use crate::home::{listing_to_card, ListingCard};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, RequestLang};
 use crate::security;
 use crate::WebState;
 

@@ -7,7 +7,7 @@ use askama::Template;
 use maillage_db::listings::ListingFilter;
 
 use crate::home::{listing_to_card, ListingCard};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, RequestLang};
 use crate::security;
 use crate::WebState;
 

@@ -1,0 +1,138 @@
+//! French and English: every string shown to people, in one table (pages,
+//! messages, the reasons of a match, the text of a listing as a status),
+//! and numbers and dates written per language. Choosing the language of a
+//! request is the web crate's (it reads the request); the rest is here so
+//! that every crate writes from the same table.
+
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(tag: &str) -> Option<Lang> {
+        match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("fr") => Some(Lang::Fr),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    /// The first language of Accept-Language we speak, by its q-values.
+    pub fn from_accept(header: &str) -> Option<Lang> {
+        let mut tags: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut bits = part.split(';');
+                let lang = Lang::parse(bits.next()?)?;
+                let q = bits
+                    .find_map(|b| b.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, lang))
+            })
+            .collect();
+        tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+        tags.first().map(|(_, l)| *l)
+    }
+
+    pub fn t(self, key: &str) -> &'static str {
+        match strings().find(|(k, _, _)| *k == key) {
+            Some((_, fr, en)) => match self {
+                Lang::Fr => fr,
+                Lang::En => en,
+            },
+            // Every key named in the code is in the table (a test reads the
+            // sources); a key built at run time and missing shows nothing.
+            None => "",
+        }
+    }
+
+    /// A number with the language's decimal separator.
+    /// The string `key` with each `{}` replaced by the next of `args`.
+    pub fn fill(self, key: &str, args: &[&str]) -> String {
+        let mut out = String::new();
+        let mut args = args.iter();
+        let mut parts = self.t(key).split("{}").peekable();
+        while let Some(part) = parts.next() {
+            out.push_str(part);
+            if parts.peek().is_some() {
+                out.push_str(args.next().copied().unwrap_or_default());
+            }
+        }
+        out
+    }
+
+    /// The language of a tag such as `fr-FR`, or English for anything that
+    /// is not French (what messages to people and other servers fall back to).
+    pub fn of_tag(tag: &str) -> Lang {
+        Lang::parse(tag).unwrap_or(Lang::En)
+    }
+
+    pub fn number(self, value: f64) -> String {
+        let text = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") };
+        match self {
+            Lang::Fr => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
+    /// A distance in kilometres.
+    pub fn km(self, value: f64) -> String {
+        format!("{}\u{a0}km", self.number(value))
+    }
+
+    /// A date and time: `5 déc. 2026, 14:00` / `Dec 5, 2026, 14:00` (UTC).
+    pub fn date_time(self, micros: i64) -> String {
+        let t = Timestamp::from_micros(micros).to_rfc3339();
+        let (y, m, d) = (t.get(0..4).unwrap_or(""), t.get(5..7).unwrap_or("01"), t.get(8..10).unwrap_or(""));
+        let hm = t.get(11..16).unwrap_or("");
+        let month = m.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
+        let day = d.trim_start_matches('0');
+        match self {
+            Lang::Fr => format!("{day} {} {y}, {hm}", MONTHS_FR[month]),
+            Lang::En => format!("{} {day}, {y}, {hm}", MONTHS_EN[month]),
+        }
+    }
+}
+
+const MONTHS_FR: [&str; 12] =
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+const MONTHS_EN: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+mod account;
+mod admin;
+mod matching;
+mod public;
+
+/// Every string, by area: key, French, English. Pages (public, account,
+/// admin), then the reasons of a match.
+pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING];
+
+/// Every string, one after the other.
+pub fn strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
+
+#[cfg(test)]
+mod tests;
