@@ -5,6 +5,7 @@
 //! match from their own node. Then follows, mentions, favourites and
 //! boosts, as Mastodon notifies them.
 
+use maillage_core::i18n::Lang;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
@@ -75,7 +76,7 @@ pub fn tell_released(conn: &mut DbConnection, urls: &LocalUrls, m: &MatchRow) ->
         }
         let fr = r.locale.starts_with("fr");
         let line = match_line(conn, m, mine, theirs, fr)?;
-        let intro = if fr { "Nouvelle correspondance" } else { "New match" };
+        let intro = if fr { Lang::Fr } else { Lang::En }.t("notice_new_match");
         let html = format!("<p>{} {intro} {line}</p>", mention_html(&r.actor));
         let territory = territory_actor(conn)?;
         let post = direct_message(conn, urls, &territory, &r.actor, &html, fr)?;
@@ -96,42 +97,26 @@ fn match_line(
     let author = actors::find_by_id(conn, Id::from_i64(theirs.author_id))?;
     let handle = author.map(|a| format!("@{}@{}", a.username, a.domain)).unwrap_or_default();
     let reasons: serde_json::Value = serde_json::from_str(&m.reasons).unwrap_or_default();
-    let lang = if fr { "fr" } else { "en" };
+    let lang = if fr { Lang::Fr } else { Lang::En };
     let summary: Vec<String> = reasons
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|r| r[lang].as_str().map(str::to_owned))
+        .filter_map(|r| r[lang.code()].as_str().map(str::to_owned))
         .collect();
-    let kind = |l: &ListingRow| match (l.kind.as_str(), fr) {
-        ("need", true) => "besoin",
-        ("need", false) => "need",
-        (_, true) => "offre",
-        (_, false) => "offer",
-    };
+    let kind = |l: &ListingRow| lang.t(if l.kind == "need" { "notice_need" } else { "notice_offer" });
     let link = theirs.url.clone().unwrap_or_else(|| theirs.ap_id.clone());
-    let (open, close) = if fr { ("« ", " »") } else { ("“", "”") };
-    let text = if fr {
-        format!(
-            "pour votre {} {open}{}{close}, {} {open}{}{close} de {} ({})",
+    let text = lang.fill(
+        "notice_match_line",
+        &[
             kind(mine),
-            mine.title,
+            &mine.title,
             kind(theirs),
-            theirs.title,
-            handle,
-            summary.join(" ; ")
-        )
-    } else {
-        format!(
-            "for your {} {open}{}{close}, {} {open}{}{close} by {} ({})",
-            kind(mine),
-            mine.title,
-            kind(theirs),
-            theirs.title,
-            handle,
-            summary.join("; ")
-        )
-    };
+            &theirs.title,
+            &handle,
+            &summary.join(lang.t("notice_reasons_separator")),
+        ],
+    );
     Ok(format!(r#"{} <a href="{}">{}</a>"#, escape_html(&text), escape_html(&link), escape_html(&link)))
 }
 
@@ -253,16 +238,14 @@ pub fn send_due_digests(
                 items.push(format!("<li>{}</li>", match_line(conn, m, mine, theirs, fr)?));
             }
             let more = found.len().saturating_sub(DIGEST_MAX);
-            let head = match (fr, found.len()) {
-                (true, 1) => "1 nouvelle correspondance depuis le dernier résumé :".to_owned(),
-                (true, n) => format!("{n} nouvelles correspondances depuis le dernier résumé :"),
-                (false, 1) => "1 new match since the last digest:".to_owned(),
-                (false, n) => format!("{n} new matches since the last digest:"),
+            let lang = if fr { Lang::Fr } else { Lang::En };
+            let head = match found.len() {
+                1 => lang.t("notice_digest_one").to_owned(),
+                n => lang.fill("notice_digest_many", &[&n.to_string()]),
             };
-            let tail = match (fr, more) {
-                (_, 0) => String::new(),
-                (true, n) => format!("<p>… et {n} autres.</p>"),
-                (false, n) => format!("<p>… and {n} more.</p>"),
+            let tail = match more {
+                0 => String::new(),
+                n => format!("<p>{}</p>", lang.fill("notice_digest_more", &[&n.to_string()])),
             };
             let html = format!("<p>{} {head}</p><ul>{}</ul>{tail}", mention_html(&person), items.concat());
             let territory = territory_actor(conn)?;

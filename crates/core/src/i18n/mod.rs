@@ -122,11 +122,12 @@ const MONTHS_EN: [&str; 12] =
 mod account;
 mod admin;
 mod matching;
+mod notices;
 mod public;
 
 /// Every string, by area: key, French, English. Pages (public, account,
-/// admin), then the reasons of a match.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING];
+/// admin), the reasons of a match, what people are told.
+pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES];
 
 /// Every string, one after the other.
 pub fn strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
