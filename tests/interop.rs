@@ -1,0 +1,427 @@
+//! Wire formats read the same everywhere, checked with other projects'
+//! code from PyPI (installed by `scripts/test` in the virtualenv named by
+//! `MAILLAGE_PYTHON`; without it these tests fail rather than skip):
+//! - every activity Maillage sends, and the objects and actors it serves,
+//!   expanded by PyLD (`tests/clients/jsonld_terms.py`): no term may
+//!   expand to a blank node;
+//! - the example objects of fediverse-pasture-inputs and the cases of
+//!   funfedi-parsing-test-cases (`tests/clients/wire_cases.py`), delivered
+//!   signed to a node's inbox: each is shown through the Mastodon API with
+//!   its mentions and hashtags, except the kinds FEDERATION.md lists under
+//!   "What Maillage does not show".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use harness::{client, eventually, send_signed, wait_queue_drained, TestNode, TestUser};
+use serde_json::{json, Value};
+
+fn python() -> PathBuf {
+    let path = std::env::var("MAILLAGE_PYTHON").unwrap_or_else(|_| {
+        panic!("MAILLAGE_PYTHON is not set: run scripts/test, which installs PyLD and the suites in a virtualenv")
+    });
+    PathBuf::from(path)
+}
+
+/// Runs `tests/clients/<script>` with `args` off the async runtime (the
+/// nodes run on it) and parses what it prints.
+async fn run_script(script: &str, args: Vec<String>) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients").join(script);
+    let out = tokio::task::spawn_blocking(move || Command::new(python()).arg(path).args(args).output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{script} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}"))
+}
+
+/// Each activity `node` queued for delivery, once.
+async fn sent_by(node: &TestNode) -> Vec<Value> {
+    let payloads: Vec<String> = node
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use maillage_db::schema::deliveries;
+            deliveries::table.select(deliveries::payload).order(deliveries::id).load(c).unwrap()
+        })
+        .await;
+    let mut seen = std::collections::HashSet::new();
+    payloads
+        .into_iter()
+        .map(|p| serde_json::from_str::<Value>(&p).unwrap())
+        .filter(|a| seen.insert(a["id"].to_string()))
+        .collect()
+}
+
+/// What a document is, for a failure message: `Undo(Like)`,
+/// `Create(Note)`, `Announce`.
+fn kind_of(doc: &Value) -> String {
+    let kind = doc["type"].as_str().unwrap_or("?");
+    match doc["object"]["type"].as_str() {
+        Some(inner) => format!("{kind}({inner})"),
+        None => kind.to_owned(),
+    }
+}
+
+/// The ActivityPub document at `url`, as another server fetches it.
+async fn fetch_ap(url: &str) -> Value {
+    let r = client().get(url).header("Accept", "application/activity+json").send().await.unwrap();
+    r.json().await.unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+/// Expands each `(label, document)` with PyLD; returns the problems found,
+/// by label.
+async fn blank_node_terms(documents: Vec<(String, Value)>) -> BTreeMap<String, Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("documents.json");
+    let list: Vec<Value> = documents.into_iter().map(|(label, d)| json!({ "label": label, "document": d })).collect();
+    std::fs::write(&file, serde_json::to_string(&list).unwrap()).unwrap();
+    let report = run_script("jsonld_terms.py", vec![file.display().to_string()]).await;
+    report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let problems = r["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned());
+            (r["label"].as_str().unwrap().to_owned(), problems.collect())
+        })
+        .collect()
+}
+
+fn labelled(node: &str, docs: &[Value]) -> Vec<(String, Value)> {
+    docs.iter().map(|d| (format!("{} sent by {node}: {}", kind_of(d), d["id"]), d.clone())).collect()
+}
+
+fn assert_no_problems(what: &str, problems: &BTreeMap<String, Vec<String>>) {
+    let listed: Vec<String> = problems.iter().map(|(label, p)| format!("{label}\n    {}", p.join("\n    "))).collect();
+    assert!(problems.is_empty(), "{what}: terms a JSON-LD processor cannot read:\n{}", listed.join("\n"));
+}
+
+async fn post_json(user: &TestUser, path: &str, body: &Value) -> Value {
+    let (status, answer) = user.json(reqwest::Method::POST, path, body).await;
+    assert_eq!(status, 200, "POST {path}: {answer}");
+    answer
+}
+
+#[actix_web::test]
+async fn every_activity_and_object_but_listings_expands_without_blank_node_terms() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    // Follow and Accept both ways; territory and group follows.
+    bob.follow_accepted(&format!("alice@{}", a.domain)).await;
+    alice.follow_accepted(&format!("bob@{}", b.domain)).await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
+    let group = post_json(
+        &alice,
+        "/api/v1/groups",
+        &json!({ "username": "atelier", "display_name": "Atelier", "kind": "initiative",
+                 "description": "Réparer ensemble.", "join_policy": "open" }),
+    )
+    .await;
+    let group_on_b = bob.follow_accepted(&format!("atelier@{}", a.domain)).await;
+    post_json(&bob, &format!("/api/v1/groups/{group_on_b}/join"), &json!({})).await;
+
+    // A post with a mention and a hashtag; edited, liked, boosted, undone, deleted.
+    let post = alice.post_status(&format!("Bonjour @bob@{} #jardin", b.domain)).await;
+    let (post_id, post_uri) = (post["id"].as_str().unwrap().to_owned(), post["uri"].as_str().unwrap().to_owned());
+    let on_b = eventually(30, "the post reaches bob", || async {
+        bob.home().await.into_iter().find(|s| s["uri"] == post_uri.as_str())
+    })
+    .await;
+    let on_b = on_b["id"].as_str().unwrap().to_owned();
+    let (status, _) =
+        alice.send(reqwest::Method::PUT, &format!("/api/v1/statuses/{post_id}"), &[("status", "Bonjour #jardin")]).await;
+    assert_eq!(status, 200);
+    for action in ["favourite", "reblog", "unfavourite", "unreblog"] {
+        let (status, body) = bob.post(&format!("/api/v1/statuses/{on_b}/{action}"), &[]).await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    let reply = bob.post(&format!("/api/v1/statuses"), &[("status", "Merci !"), ("in_reply_to_id", &on_b)]).await;
+    assert_eq!(reply.0, 200, "{}", reply.1);
+    // A post in the group, which the group announces to its followers.
+    alice.post_status("Atelier ouvert samedi avec @atelier").await;
+
+    // A session, joined and left from the other node.
+    let event = post_json(
+        &alice,
+        "/api/v1/events",
+        &json!({ "title": "Atelier compost", "starts_at": "2027-04-01T09:00:00Z", "capacity": 12,
+                 "place": { "name": "Jardin partagé", "lat": 43.95, "lon": 2.88 } }),
+    )
+    .await;
+    let event_uri = event["uri"].as_str().unwrap().to_owned();
+    let event_on_b = eventually(30, "the session reaches bob's node", || async {
+        let uri = event_uri.clone();
+        b.with_db(move |c| maillage_db::sessions::find_by_ap_id(c, &uri).unwrap().map(|s| s.id.to_string())).await
+    })
+    .await;
+    post_json(&bob, &format!("/api/v1/events/{event_on_b}/join"), &json!({})).await;
+    eventually(30, "bob has a place", || async {
+        let (_, shown) = alice.get(&format!("/api/v1/events/{}", event["id"].as_str().unwrap())).await;
+        (shown["participants_count"] == 1).then_some(())
+    })
+    .await;
+    post_json(&bob, &format!("/api/v1/events/{event_on_b}/leave"), &json!({})).await;
+
+    // A profile change, then the post deleted and an unfollow.
+    let (status, _) = alice
+        .send(reqwest::Method::PATCH, "/api/v1/accounts/update_credentials", &[("display_name", "Alice B.")])
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = alice.send(reqwest::Method::DELETE, &format!("/api/v1/statuses/{post_id}"), &[]).await;
+    assert_eq!(status, 200);
+    let alice_on_b = bob.resolve(&format!("alice@{}", a.domain)).await;
+    bob.post(&format!("/api/v1/accounts/{alice_on_b}/unfollow"), &[]).await;
+    wait_queue_drained(&a).await;
+    wait_queue_drained(&b).await;
+
+    let (sent_a, sent_b) = (sent_by(&a).await, sent_by(&b).await);
+    let kinds: std::collections::BTreeSet<String> = sent_a.iter().chain(&sent_b).map(kind_of).collect();
+    for expected in [
+        "Follow", "Accept(Follow)", "Create(Note)", "Update(Note)", "Delete(Tombstone)", "Like", "Announce",
+        "Undo(Like)", "Undo(Announce)", "Undo(Follow)", "Create(Event)", "Join", "Leave", "Update(Person)",
+    ] {
+        assert!(kinds.contains(expected), "the scenario sends {expected}; it sent {kinds:?}");
+    }
+    let mut documents = labelled("a", &sent_a);
+    documents.extend(labelled("b", &sent_b));
+    for url in [
+        a.url("/users/alice"),
+        b.url("/users/bob"),
+        a.url("/users/territory"),
+        a.url("/users/atelier"),
+        a.url("/users/alice/followers"),
+        a.url("/users/alice/outbox"),
+        event_uri.clone(),
+        post_uri.clone(),
+        reply.1["uri"].as_str().unwrap().to_owned(),
+    ] {
+        let doc = fetch_ap(&url).await;
+        documents.push((format!("GET {url} ({})", kind_of(&doc)), doc));
+    }
+    let _ = group;
+    assert_no_problems("activities and objects of notes, follows, groups and sessions", &blank_node_terms(documents).await);
+}
+
+fn listing(title: &str) -> Value {
+    json!({
+        "kind": "offer", "category": "spaces_machines", "title": title,
+        "description": "Une **bétonnière** électrique de 140 L.", "tags": ["chantier"],
+        "place": { "name": "Saint-Affrique", "address": "2 rue de la Gare", "lat": 43.9585, "lon": 2.8869 },
+        "radius_km": 15.0, "available_from": "2026-12-01T08:00:00Z", "available_until": "2027-01-31T18:00:00Z",
+        "quantity": { "amount": 1.0, "unit": "machine" }, "terms": { "mode": "time_credit", "hours": 2.5 },
+        "visibility": "public"
+    })
+}
+
+/// KNOWN FAILING until the typed listing builders (branch h-apub) are
+/// merged: a listing's Create and Update carry the generic `@context`, so
+/// `purpose`, `category`, `exchange`, `radiusKm`… expand to blank nodes,
+/// while GET of the same listing reads right. Kept apart from the test
+/// above so that the rest stays guarded meanwhile; do not weaken it.
+#[actix_web::test]
+async fn listing_activities_carry_the_terms_of_their_listing() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    bob.follow_accepted(&format!("territory@{}", a.domain)).await;
+    let created = alice.listing(&listing("Bétonnière à prêter")).await;
+    let (id, uri) = (created["id"].as_str().unwrap().to_owned(), created["uri"].as_str().unwrap().to_owned());
+    let on_b = eventually(30, "the listing reaches bob's node", || async {
+        let (_, list) = bob.get("/api/v1/listings?origin=remote&status=open").await;
+        list.as_array().into_iter().flatten().find(|l| l["uri"] == uri.as_str()).cloned()
+    })
+    .await;
+    let (status, body) = alice
+        .json(reqwest::Method::PATCH, &format!("/api/v1/listings/{id}"), &json!({ "title": "Bétonnière 140 L" }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    post_json(&bob, &format!("/api/v1/listings/{}/interest", on_b["id"].as_str().unwrap()), &json!({ "message": "Samedi ?" }))
+        .await;
+    let offer = eventually(30, "the offer reaches alice", || async {
+        let (_, list) = alice.get("/api/v1/agreements").await;
+        list.as_array().and_then(|l| l.first().cloned())
+    })
+    .await;
+    post_json(&alice, &format!("/api/v1/agreements/{}/accept", offer["id"].as_str().unwrap()), &json!({})).await;
+    let gone = alice.listing(&listing("Remorque")).await;
+    let (status, body) =
+        alice.json(reqwest::Method::DELETE, &format!("/api/v1/listings/{}", gone["id"].as_str().unwrap()), &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    wait_queue_drained(&a).await;
+    wait_queue_drained(&b).await;
+
+    let (sent_a, sent_b) = (sent_by(&a).await, sent_by(&b).await);
+    let mut documents = labelled("a", &sent_a);
+    documents.extend(labelled("b", &sent_b));
+    documents.push((format!("GET {uri}"), fetch_ap(&uri).await));
+    let kinds: std::collections::BTreeSet<String> = documents.iter().map(|(_, d)| kind_of(d)).collect();
+    for expected in ["Create(Note)", "Update(Note)", "Offer(Agreement)", "Accept", "Delete(Tombstone)"] {
+        assert!(kinds.contains(expected), "the scenario sends {expected}; it sent {kinds:?}");
+    }
+    let problems = blank_node_terms(documents).await;
+    let (of_listings, others): (BTreeMap<_, _>, BTreeMap<_, _>) = problems
+        .into_iter()
+        .partition(|(label, _)| label.starts_with("Create(Note)") || label.starts_with("Update(Note)"));
+    assert_no_problems("agreements, deleted listings and GET of a listing", &others);
+    // The known failure (h-apub mends it): the listing's Create and Update.
+    assert_no_problems("the Create and Update of a listing", &of_listings);
+}
+
+/// The object of a case: a Create's, or the Create's inside an Announce.
+fn object_of(activity: &Value) -> Option<&Value> {
+    let object = activity.get("object")?;
+    match object.get("type").and_then(Value::as_str) {
+        Some("Create") => object.get("object"),
+        _ => Some(object),
+    }
+}
+
+/// The tags of `object` whose type is `kind` (`Mention`, `as:Mention`).
+fn tags_of<'v>(object: &'v Value, kind: &str) -> Vec<&'v Value> {
+    let tags = match object.get("tag") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    let names = [kind.to_owned(), format!("as:{kind}"), format!("https://www.w3.org/ns/activitystreams#{kind}")];
+    tags.into_iter().filter(|t| t["type"].as_str().is_some_and(|k| names.iter().any(|n| n == k))).collect()
+}
+
+/// The case kinds FEDERATION.md says are not shown: the backquoted
+/// `pasture/…` and `funfedi/…` patterns of its section "What Maillage does
+/// not show" (a trailing `*` matches any rest).
+fn documented_not_shown() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/FEDERATION.md")).unwrap();
+    let section: String = text
+        .lines()
+        .skip_while(|l| !l.contains("What Maillage does not show"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!section.is_empty(), "FEDERATION.md has a section \"What Maillage does not show\"");
+    section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with("pasture/") || s.starts_with("funfedi/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn matches_pattern(case: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => case.starts_with(prefix),
+        None => case == pattern,
+    }
+}
+
+/// Whether the local `recipient` was told of a mention in the post `post_id`.
+async fn told_of_mention(node: &TestNode, recipient: &str, post_id: i64) -> bool {
+    let recipient = recipient.to_owned();
+    node.with_db(move |c| {
+        use diesel::prelude::*;
+        use maillage_db::schema::notifications;
+        let person = maillage_db::actors::find_local_by_username(c, &recipient).unwrap().unwrap();
+        notifications::table
+            .filter(notifications::recipient_id.eq(person.id))
+            .filter(notifications::kind.eq("mention"))
+            .filter(notifications::post_id.eq(post_id))
+            .count()
+            .get_result::<i64>(c)
+            .unwrap()
+            > 0
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn pasture_and_funfedi_cases_are_shown_with_their_mentions_and_hashtags() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    b.user("bob").await;
+    b.user("bea").await;
+    let people = [
+        (a.url("/users/alice"), "alice".to_owned()),
+        (b.url("/users/bob"), "bob".to_owned()),
+        (b.url("/users/bea"), "bea".to_owned()),
+    ];
+    let args = people.iter().map(|(ap_id, _)| ap_id.clone());
+    let args = vec![args.clone().nth(1).unwrap(), args.clone().nth(2).unwrap(), args.clone().next().unwrap()];
+    let cases = run_script("wire_cases.py", args).await;
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), 262 + 79, "fediverse-pasture-inputs has 262 examples, funfedi 79 cases");
+
+    let mut not_shown = Vec::new();
+    let mut wrong = Vec::new();
+    for case in cases {
+        let name = case["case"].as_str().unwrap();
+        let activity = &case["activity"];
+        let status = send_signed(&b, "bob", &a, activity).await;
+        let object = object_of(activity);
+        let Some(object_id) = object.and_then(|o| o["id"].as_str()) else {
+            not_shown.push(name.to_owned());
+            continue;
+        };
+        let id = object_id.to_owned();
+        let post = a.with_db(move |c| maillage_db::posts::find_by_ap_id(c, &id).unwrap()).await;
+        let Some(post) = post else {
+            not_shown.push(format!("{name}"));
+            let _ = status;
+            continue;
+        };
+        let (code, shown) = alice.get(&format!("/api/v1/statuses/{}", post.id)).await;
+        if code != 200 {
+            not_shown.push(name.to_owned());
+            continue;
+        }
+        let object = object.unwrap();
+        let content = shown["content"].as_str().unwrap_or_default();
+        if (object.get("content").is_some_and(|c| c.is_string()) || object.get("contentMap").is_some())
+            && content.trim().is_empty()
+        {
+            wrong.push(format!("{name}: content not shown"));
+        }
+        for mention in tags_of(object, "Mention") {
+            let Some((_, username)) = people.iter().find(|(ap_id, _)| mention["href"] == ap_id.as_str()) else {
+                continue;
+            };
+            if !shown["mentions"].as_array().unwrap().iter().any(|m| m["username"] == username.as_str()) {
+                wrong.push(format!("{name}: the mention of {username} ({mention}) is not shown: {}", shown["mentions"]));
+            }
+            if username == "alice" && !told_of_mention(&a, "alice", post.id).await {
+                wrong.push(format!("{name}: alice is not told of her mention ({mention})"));
+            }
+        }
+        for hashtag in tags_of(object, "Hashtag") {
+            let Some(tag) = hashtag["name"].as_str() else { continue };
+            let tag = tag.trim_start_matches('#').to_lowercase();
+            if !shown["tags"].as_array().unwrap().iter().any(|t| t["name"].as_str().map(str::to_lowercase) == Some(tag.clone())) {
+                wrong.push(format!("{name}: the hashtag {tag} is not shown: {}", shown["tags"]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "cases shown wrong:\n{}", wrong.join("\n"));
+
+    let patterns = documented_not_shown();
+    let undocumented: Vec<&String> =
+        not_shown.iter().filter(|c| !patterns.iter().any(|p| matches_pattern(c, p))).collect();
+    let names: Vec<&str> = cases.iter().map(|c| c["case"].as_str().unwrap()).collect();
+    let shown_yet_listed: Vec<(&str, &String)> = names
+        .iter()
+        .filter(|n| !not_shown.iter().any(|c| c == *n))
+        .filter_map(|n| patterns.iter().find(|p| matches_pattern(n, p)).map(|p| (*n, p)))
+        .collect();
+    assert!(
+        undocumented.is_empty() && shown_yet_listed.is_empty(),
+        "FEDERATION.md's \"What Maillage does not show\" drifted.\nNot shown, not listed: {undocumented:#?}\nShown, yet listed: {shown_yet_listed:#?}"
+    );
+}
