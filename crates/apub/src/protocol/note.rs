@@ -12,7 +12,7 @@ pub const POST_TYPES: &[&str] = &["Note", "Article", "Page"];
 #[serde(rename_all = "camelCase")]
 pub struct ApNote {
     pub id: url::Url,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "one_type")]
     pub kind: String,
     #[serde(default, deserialize_with = "values::ids")]
     pub attributed_to: Vec<String>,
@@ -40,6 +40,26 @@ pub struct ApNote {
     pub cc: Vec<String>,
     #[serde(default)]
     pub tag: Option<Value>,
+}
+
+/// The type of a received object. ActivityStreams allows several (the
+/// pasture sends `["Note", "Article"]`): the first Maillage keeps as a
+/// post is taken, else the first.
+pub fn type_of(object: &Value) -> Option<&str> {
+    match object.get("type")? {
+        Value::String(kind) => Some(kind),
+        Value::Array(kinds) => {
+            let kinds = || kinds.iter().filter_map(Value::as_str);
+            kinds().find(|k| POST_TYPES.contains(k)).or_else(|| kinds().next())
+        }
+        _ => None,
+    }
+}
+
+fn one_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let kind = Value::deserialize(d)?;
+    let object = serde_json::json!({ "type": kind });
+    type_of(&object).map(str::to_owned).ok_or_else(|| serde::de::Error::custom("the type is not a string"))
 }
 
 /// A FEP-e232 link to one of the two listings a mediator paired:
@@ -149,7 +169,8 @@ impl ApNote {
                     // and the pasture send some without), named by the
                     // actor when we know it (see `objects::note`).
                     "Mention" => {
-                        let name = name.filter(|n| !n.is_empty()).map(str::to_owned).or_else(|| href.clone())?;
+                        let name =
+                            name.filter(|n| !n.is_empty()).map(str::to_owned).or_else(|| href.clone())?;
                         Some(ApTag { kind: "mention".into(), name, href })
                     }
                     _ => None,
@@ -162,7 +183,9 @@ impl ApNote {
 /// A type as a term: `as:Mention` and the full ActivityStreams IRI are
 /// `Mention` once expanded, so they are read as such.
 fn as_term(kind: &str) -> &str {
-    kind.strip_prefix("as:").or_else(|| kind.strip_prefix("https://www.w3.org/ns/activitystreams#")).unwrap_or(kind)
+    kind.strip_prefix("as:")
+        .or_else(|| kind.strip_prefix("https://www.w3.org/ns/activitystreams#"))
+        .unwrap_or(kind)
 }
 
 pub fn escape(text: &str) -> String {
@@ -189,8 +212,21 @@ mod tests {
     fn a_mention_without_name_is_its_href() {
         let href = "https://a.example/users/alice";
         assert_eq!(tags_of(json!({ "type": "Mention", "href": href })), [tag("mention", href, Some(href))]);
-        assert_eq!(tags_of(json!([{ "type": "Mention", "name": "", "href": href }])), [tag("mention", href, Some(href))]);
+        assert_eq!(
+            tags_of(json!([{ "type": "Mention", "name": "", "href": href }])),
+            [tag("mention", href, Some(href))]
+        );
         assert!(tags_of(json!({ "type": "Mention" })).is_empty(), "a mention of nobody");
+    }
+
+    #[test]
+    fn of_several_types_the_post_type_is_taken() {
+        let note = json!({ "id": "https://b.example/notes/1", "type": ["Create", "Article", "Note"],
+                           "attributedTo": "https://b.example/users/bob" });
+        assert_eq!(type_of(&note), Some("Article"));
+        assert_eq!(ApNote::parse(note).unwrap().kind, "Article");
+        assert_eq!(type_of(&json!({ "type": ["Audio", "Video"] })), Some("Audio"));
+        assert_eq!(type_of(&json!({ "type": null })), None);
     }
 
     #[test]
@@ -203,6 +239,13 @@ mod tests {
             { "name": "#untyped" },
             { "type": "Hashtag", "name": "#" }
         ]));
-        assert_eq!(tags, [tag("mention", "@alice", Some(href)), tag("hashtag", "test", None), tag("hashtag", "velo", None)]);
+        assert_eq!(
+            tags,
+            [
+                tag("mention", "@alice", Some(href)),
+                tag("hashtag", "test", None),
+                tag("hashtag", "velo", None)
+            ]
+        );
     }
 }
