@@ -20,6 +20,7 @@ mod federation_doc;
 mod fetching;
 mod groups;
 mod inbox;
+mod interop;
 mod interactions;
 mod ledger;
 mod links;

@@ -19,7 +19,7 @@ use crate::objects::session::upsert_remote_session;
 use crate::policy::{content_verdict, file_automatic_report};
 use crate::protocol::activity::Envelope;
 use crate::protocol::actor::{ApActor, ACTOR_TYPES};
-use crate::protocol::note::{ApNote, POST_TYPES};
+use crate::protocol::note::{type_of, ApNote, POST_TYPES};
 use crate::protocol::values::{first_id, ids_of};
 use maillage_core::policy::ContentVerdict;
 
@@ -36,7 +36,7 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
         Some(obj @ Value::Object(_)) => obj,
         _ => return Err(Error::bad_request("Create or Update without object")),
     };
-    let kind = object.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let kind = type_of(&object).unwrap_or_default().to_owned();
     if env.kind == "Update" && ACTOR_TYPES.contains(&kind.as_str()) {
         let ap = ApActor::parse(object).map_err(Error::bad_request)?;
         if ap.id.as_str() != actor.ap_id {

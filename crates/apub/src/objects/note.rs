@@ -196,7 +196,8 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
             return Err(Error::forbidden("only the author can change a post"));
         }
     }
-    let (row, tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
+    let (row, mut tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
+    name_unnamed_mentions(conn, &mut tags)?;
     match existing {
         Some(_) => posts::update(conn, &row, &tags)?,
         None => {
@@ -209,6 +210,17 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
         }
     }
     Ok(row)
+}
+
+/// A mention sent without `name` is named by its `href`; when that actor
+/// is known, it gets its handle instead, as a named mention would have.
+fn name_unnamed_mentions(conn: &mut DbConnection, tags: &mut [PostTagRow]) -> Result<(), Error> {
+    for tag in tags.iter_mut().filter(|t| t.kind == "mention" && t.href.as_deref() == Some(t.name.as_str())) {
+        if let Some(actor) = actors::find_by_ap_id(conn, &tag.name)? {
+            tag.name = format!("@{}@{}", actor.username, actor.domain);
+        }
+    }
+    Ok(())
 }
 
 /// The author of a remote post, fetched if unknown.

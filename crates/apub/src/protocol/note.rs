@@ -12,7 +12,7 @@ pub const POST_TYPES: &[&str] = &["Note", "Article", "Page"];
 #[serde(rename_all = "camelCase")]
 pub struct ApNote {
     pub id: url::Url,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "one_type")]
     pub kind: String,
     #[serde(default, deserialize_with = "values::ids")]
     pub attributed_to: Vec<String>,
@@ -40,6 +40,26 @@ pub struct ApNote {
     pub cc: Vec<String>,
     #[serde(default)]
     pub tag: Option<Value>,
+}
+
+/// The type of a received object. ActivityStreams allows several (the
+/// pasture sends `["Note", "Article"]`): the first Maillage keeps as a
+/// post is taken, else the first.
+pub fn type_of(object: &Value) -> Option<&str> {
+    match object.get("type")? {
+        Value::String(kind) => Some(kind),
+        Value::Array(kinds) => {
+            let kinds = || kinds.iter().filter_map(Value::as_str);
+            kinds().find(|k| POST_TYPES.contains(k)).or_else(|| kinds().next())
+        }
+        _ => None,
+    }
+}
+
+fn one_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let kind = Value::deserialize(d)?;
+    let object = serde_json::json!({ "type": kind });
+    type_of(&object).map(str::to_owned).ok_or_else(|| serde::de::Error::custom("the type is not a string"))
 }
 
 /// A FEP-e232 link to one of the two listings a mediator paired:
@@ -134,31 +154,98 @@ impl ApNote {
         items
             .iter()
             .filter_map(|t| {
-                let kind = t.get("type")?.as_str()?;
+                let kind = as_term(t.get("type")?.as_str()?);
                 if kind == "Link" {
                     return pairing_link(t);
                 }
-                let name = t.get("name")?.as_str()?;
-                let kind = match kind {
-                    "Hashtag" => "hashtag",
-                    "Mention" => "mention",
-                    _ => return None,
-                };
-                let name = if kind == "hashtag" {
-                    name.trim_start_matches('#').to_lowercase()
-                } else {
-                    name.to_owned()
-                };
-                Some(ApTag {
-                    kind: kind.to_owned(),
-                    name,
-                    href: t.get("href").and_then(Value::as_str).map(str::to_owned),
-                })
+                let href = t.get("href").and_then(Value::as_str).map(str::to_owned);
+                let name = t.get("name").and_then(Value::as_str);
+                match kind {
+                    "Hashtag" => {
+                        let name = name?.trim_start_matches('#').to_lowercase();
+                        (!name.is_empty()).then(|| ApTag { kind: "hashtag".into(), name, href })
+                    }
+                    // `name` is optional: a mention is its `href` (funfedi
+                    // and the pasture send some without), named by the
+                    // actor when we know it (see `objects::note`).
+                    "Mention" => {
+                        let name =
+                            name.filter(|n| !n.is_empty()).map(str::to_owned).or_else(|| href.clone())?;
+                        Some(ApTag { kind: "mention".into(), name, href })
+                    }
+                    _ => None,
+                }
             })
             .collect()
     }
 }
 
+/// A type as a term: `as:Mention` and the full ActivityStreams IRI are
+/// `Mention` once expanded, so they are read as such.
+fn as_term(kind: &str) -> &str {
+    kind.strip_prefix("as:")
+        .or_else(|| kind.strip_prefix("https://www.w3.org/ns/activitystreams#"))
+        .unwrap_or(kind)
+}
+
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn tags_of(tag: Value) -> Vec<ApTag> {
+        let note = json!({ "id": "https://b.example/notes/1", "type": "Note",
+                           "attributedTo": "https://b.example/users/bob", "tag": tag });
+        ApNote::parse(note).unwrap().tags()
+    }
+
+    fn tag(kind: &str, name: &str, href: Option<&str>) -> ApTag {
+        ApTag { kind: kind.into(), name: name.into(), href: href.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_mention_without_name_is_its_href() {
+        let href = "https://a.example/users/alice";
+        assert_eq!(tags_of(json!({ "type": "Mention", "href": href })), [tag("mention", href, Some(href))]);
+        assert_eq!(
+            tags_of(json!([{ "type": "Mention", "name": "", "href": href }])),
+            [tag("mention", href, Some(href))]
+        );
+        assert!(tags_of(json!({ "type": "Mention" })).is_empty(), "a mention of nobody");
+    }
+
+    #[test]
+    fn of_several_types_the_post_type_is_taken() {
+        let note = json!({ "id": "https://b.example/notes/1", "type": ["Create", "Article", "Note"],
+                           "attributedTo": "https://b.example/users/bob" });
+        assert_eq!(type_of(&note), Some("Article"));
+        assert_eq!(ApNote::parse(note).unwrap().kind, "Article");
+        assert_eq!(type_of(&json!({ "type": ["Audio", "Video"] })), Some("Audio"));
+        assert_eq!(type_of(&json!({ "type": null })), None);
+    }
+
+    #[test]
+    fn prefixed_and_full_iri_types_read_as_their_term() {
+        let href = "https://a.example/users/alice";
+        let tags = tags_of(json!([
+            { "type": "as:Mention", "name": "@alice", "href": href },
+            { "type": "as:Hashtag", "name": "#Test" },
+            { "type": "https://www.w3.org/ns/activitystreams#Hashtag", "name": "Velo" },
+            { "name": "#untyped" },
+            { "type": "Hashtag", "name": "#" }
+        ]));
+        assert_eq!(
+            tags,
+            [
+                tag("mention", "@alice", Some(href)),
+                tag("hashtag", "test", None),
+                tag("hashtag", "velo", None)
+            ]
+        );
+    }
 }
