@@ -321,3 +321,38 @@ async fn actors_without_preferred_username_are_accepted_and_bad_event_dates_name
     let text = response.text().await.unwrap();
     assert!(text.contains("malformed startTime"), "the error names the field: {text}");
 }
+
+/// An `Accept` of a follow whose id has the older form
+/// (`/activities/{id}`, sent before ids said their kind) still finds it.
+#[actix_web::test]
+async fn answers_to_activity_ids_of_the_older_form_still_route() {
+    use maillage_db::follows::{self, FollowRow};
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = remote_actor(&b, "bob").await;
+    alice.resolve(&bob.ap_id).await;
+    let old_id = format!("{}/activities/117000000000000001", a.base);
+    let (bob_ap, follow_id) = (bob.ap_id.clone(), old_id.clone());
+    a.with_db(move |c| {
+        let me = actors::find_local_by_username(c, "alice").unwrap().unwrap();
+        let them = actors::find_by_ap_id(c, &bob_ap).unwrap().unwrap();
+        let now = maillage_core::time::Timestamp::now().as_micros();
+        let row = FollowRow {
+            id: 117_000_000_000_000_001,
+            ap_id: follow_id,
+            follower_id: me.id,
+            followed_id: them.id,
+            state: "pending".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        follows::insert(c, &row).unwrap();
+    })
+    .await;
+    let accept = json!({ "id": format!("{}/activities/accept-old", b.base), "type": "Accept", "actor": bob.ap_id,
+        "object": old_id.clone() });
+    assert_eq!(send(&a, &accept, &bob).await, 202);
+    let state = a.with_db(move |c| follows::find_by_ap_id(c, &old_id).unwrap().unwrap().state).await;
+    assert_eq!(state, "accepted", "the follow is accepted");
+}

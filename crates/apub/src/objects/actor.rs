@@ -249,3 +249,6 @@ impl Actor for DbActor {
         self.row.shared_inbox_url.as_deref().and_then(|u| Url::parse(u).ok())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -254,3 +254,6 @@ pub fn upsert_remote_session(
     }
     Ok(row)
 }
+
+#[cfg(test)]
+mod tests;
