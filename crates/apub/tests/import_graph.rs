@@ -7,7 +7,8 @@
 //! module) or through a `crate::`, `super::` or `self::` path in code, or a
 //! call through a child module (`child::f()`). A `mod x;` declaration is not
 //! an edge. A path is resolved to the longest prefix that is a file:
-//! `a/b.rs` or `a/b/mod.rs`, and `lib.rs` for the crate root.
+//! `a/b.rs` or `a/b/mod.rs`, and `lib.rs` for the crate root. Set
+//! `IMPORT_GRAPH_DUMP=1` to print every file's edges.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
