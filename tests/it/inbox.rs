@@ -255,3 +255,103 @@ async fn a_fep_0837_proposal_from_another_marketplace_becomes_a_listing() {
     assert_eq!(stored.quantity_amount, Some(12.0));
     assert_eq!(stored.visibility, "public");
 }
+
+/// An actor without `preferredUsername` (optional in ActivityStreams) is
+/// named after its id; an Event whose `startTime` is not a date is refused
+/// as malformed, with the field named.
+#[actix_web::test]
+async fn actors_without_preferred_username_are_accepted_and_bad_event_dates_named() {
+    use harness::fake_server::{FakeServer, Reply};
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+    let private_pem = stranger_key();
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(&private_pem).unwrap();
+    let public_pem = rsa::RsaPublicKey::from(&key).to_public_key_pem(LineEnding::LF).unwrap();
+    let fake = FakeServer::start(move |req| {
+        let port = req
+            .headers
+            .iter()
+            .find(|(k, _)| k == "host")
+            .and_then(|(_, v)| v.split(':').nth(1).map(str::to_owned))
+            .unwrap_or_default();
+        let id = format!("http://localhost:{port}/ap/nameless");
+        let actor = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": id, "type": "Person", "name": "Sans Nom", "inbox": format!("{id}/inbox"),
+            "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": public_pem }
+        });
+        Reply {
+            status: 200,
+            content_type: "application/activity+json",
+            body: actor.to_string(),
+            delay: Duration::ZERO,
+        }
+    });
+    let a = TestNode::start().await;
+    let nameless = Remote { ap_id: format!("{}/ap/nameless", fake.base()), private_pem };
+    let note_id = format!("{}/notes/1", fake.base());
+    let status = send(&a, &create_note(&nameless.ap_id, &note_id, "<p>Bonjour</p>"), &nameless).await;
+    assert_eq!(status, 202, "an actor without preferredUsername is accepted");
+    assert!(stored_content(&a, &note_id).await.is_some());
+    let ap_id = nameless.ap_id.clone();
+    let stored = a.with_db(move |c| actors::find_by_ap_id(c, &ap_id).unwrap().unwrap()).await;
+    assert_eq!(stored.username, "nameless", "named after the last segment of its id");
+
+    let event = |start: &str| {
+        json!({ "id": format!("{}/events/1/activity", fake.base()), "type": "Create", "actor": nameless.ap_id,
+            "object": { "id": format!("{}/events/1", fake.base()), "type": "Event", "name": "Atelier",
+                "attributedTo": nameless.ap_id, "startTime": start,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"] } })
+    };
+    let body = event("samedi prochain").to_string();
+    let url = a.url("/inbox");
+    let key_id = format!("{}#main-key", nameless.ap_id);
+    let signing = Signing {
+        key_id: &key_id,
+        private_pem: &nameless.private_pem,
+        date: SystemTime::now(),
+        digest_name: "SHA-256",
+    };
+    let mut request = client().post(&url).body(body.clone());
+    for (k, v) in signed_post_headers(&url, body.as_bytes(), &signing) {
+        request = request.header(k, v);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("malformed startTime"), "the error names the field: {text}");
+}
+
+/// An `Accept` of a follow whose id has the older form
+/// (`/activities/{id}`, sent before ids said their kind) still finds it.
+#[actix_web::test]
+async fn answers_to_activity_ids_of_the_older_form_still_route() {
+    use maillage_db::follows::{self, FollowRow};
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = remote_actor(&b, "bob").await;
+    alice.resolve(&bob.ap_id).await;
+    let old_id = format!("{}/activities/117000000000000001", a.base);
+    let (bob_ap, follow_id) = (bob.ap_id.clone(), old_id.clone());
+    a.with_db(move |c| {
+        let me = actors::find_local_by_username(c, "alice").unwrap().unwrap();
+        let them = actors::find_by_ap_id(c, &bob_ap).unwrap().unwrap();
+        let now = maillage_core::time::Timestamp::now().as_micros();
+        let row = FollowRow {
+            id: 117_000_000_000_000_001,
+            ap_id: follow_id,
+            follower_id: me.id,
+            followed_id: them.id,
+            state: "pending".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        follows::insert(c, &row).unwrap();
+    })
+    .await;
+    let accept = json!({ "id": format!("{}/activities/accept-old", b.base), "type": "Accept", "actor": bob.ap_id,
+        "object": old_id.clone() });
+    assert_eq!(send(&a, &accept, &bob).await, 202);
+    let state = a.with_db(move |c| follows::find_by_ap_id(c, &old_id).unwrap().unwrap().state).await;
+    assert_eq!(state, "accepted", "the follow is accepted");
+}

@@ -1,15 +1,12 @@
 //! Pure builders of the activities we send: no database, no network, so
 //! each is unit-tested on its own. Embedded objects lose their `@context`;
-//! the activity carries one.
+//! the activity carries ours plus every term the object's defined, so the
+//! object's terms mean the same embedded as served alone.
 
 use serde_json::{json, Value};
 
-use crate::protocol::context;
-
-/// An object or activity without its `@context`, to embed in another.
-pub fn without_context(object: Value) -> Value {
-    strip_context(object)
-}
+use crate::protocol::listing::valueflows_terms;
+use crate::protocol::{add_to_context, context_for, MAILLAGE_NS};
 
 fn strip_context(mut object: Value) -> Value {
     if let Some(map) = object.as_object_mut() {
@@ -18,8 +15,26 @@ fn strip_context(mut object: Value) -> Value {
     object
 }
 
+/// An activity around `object`, whose `@context` (if any) is moved to the
+/// activity, merged with ours.
 fn activity(kind: &str, id: &str, actor: &str, object: Value) -> Value {
-    json!({ "@context": context(), "id": id, "type": kind, "actor": actor, "object": object })
+    let ctx = context_for(&object);
+    json!({ "@context": ctx, "id": id, "type": kind, "actor": actor, "object": strip_context(object) })
+}
+
+/// Wraps a whole activity (FEP-1b12 group Announce) in an `Announce`,
+/// keeping the terms its context defined.
+pub fn build_announce_activity(
+    id: &str,
+    actor: &str,
+    inner: Value,
+    to: &[String],
+    cc: &[String],
+    published: &str,
+) -> Value {
+    let mut a = with_audience(activity("Announce", id, actor, inner), to, cc);
+    a["published"] = json!(published);
+    a
 }
 
 fn with_audience(mut activity: Value, to: &[String], cc: &[String]) -> Value {
@@ -33,7 +48,7 @@ pub fn build_create(id: &str, actor: &str, object: Value) -> Value {
     let to = object.get("to").cloned().unwrap_or(json!([]));
     let cc = object.get("cc").cloned().unwrap_or(json!([]));
     let published = object.get("published").cloned();
-    let mut a = activity("Create", id, actor, strip_context(object));
+    let mut a = activity("Create", id, actor, object);
     a["to"] = to;
     a["cc"] = cc;
     if let Some(p) = published {
@@ -47,7 +62,7 @@ pub fn build_create(id: &str, actor: &str, object: Value) -> Value {
 pub fn build_update(id: &str, actor: &str, object: Value, to: &[String], cc: &[String]) -> Value {
     let to = object.get("to").cloned().unwrap_or_else(|| json!(to));
     let cc = object.get("cc").cloned().unwrap_or_else(|| json!(cc));
-    let mut a = activity("Update", id, actor, strip_context(object));
+    let mut a = activity("Update", id, actor, object);
     a["to"] = to;
     a["cc"] = cc;
     a
@@ -55,7 +70,7 @@ pub fn build_update(id: &str, actor: &str, object: Value, to: &[String], cc: &[S
 
 /// `Delete` of a post, carrying its Tombstone.
 pub fn build_delete(id: &str, actor: &str, tombstone: Value, to: &[String], cc: &[String]) -> Value {
-    with_audience(activity("Delete", id, actor, strip_context(tombstone)), to, cc)
+    with_audience(activity("Delete", id, actor, tombstone), to, cc)
 }
 
 pub fn build_follow(id: &str, follower: &str, target: &str) -> Value {
@@ -74,13 +89,13 @@ pub fn build_link_follow(id: &str, territory: &str, partner: &str, level: &str) 
 /// follower can match it even when it does not keep follow ids.
 pub fn build_follow_answer(kind: &str, id: &str, target: &str, follow: Value) -> Value {
     let follower = follow.get("actor").and_then(Value::as_str).map(str::to_owned).unwrap_or_default();
-    with_audience(activity(kind, id, target, strip_context(follow)), &[follower], &[])
+    with_audience(activity(kind, id, target, follow), &[follower], &[])
 }
 
 pub fn build_undo(id: &str, actor: &str, inner: Value) -> Value {
     let to = inner.get("to").cloned().unwrap_or(json!([]));
     let cc = inner.get("cc").cloned().unwrap_or(json!([]));
-    let mut a = activity("Undo", id, actor, strip_context(inner));
+    let mut a = activity("Undo", id, actor, inner);
     a["to"] = to;
     a["cc"] = cc;
     a
@@ -133,6 +148,7 @@ pub fn build_offer_agreement(
     });
     let mut a = with_audience(activity("Offer", id, actor, agreement), &[author.to_owned()], &[]);
     a["content"] = json!(message);
+    add_to_context(&mut a["@context"], &valueflows_terms());
     a
 }
 
@@ -146,7 +162,9 @@ pub fn build_agreement_answer(
     agreement_id: &str,
 ) -> Value {
     let offer = json!({ "type": "Offer", "id": offer_id, "actor": initiator, "object": agreement_id });
-    with_audience(activity(kind, id, author, offer), &[initiator.to_owned()], &[])
+    let mut a = with_audience(activity(kind, id, author, offer), &[initiator.to_owned()], &[]);
+    add_to_context(&mut a["@context"], &valueflows_terms());
+    a
 }
 
 /// A party's confirmation that an agreement was fulfilled, with the time
@@ -161,9 +179,7 @@ pub fn build_agreement_confirmation(
 ) -> Value {
     let mut a = with_audience(activity("Confirm", id, party, json!(agreement_id)), &[other.to_owned()], &[]);
     a["duration"] = json!(format!("PT{minutes}M"));
-    if let Some(list) = a["@context"].as_array_mut() {
-        list.push(json!({ "Confirm": "https://maillage.org/ns#Confirm" }));
-    }
+    add_to_context(&mut a["@context"], &json!({ "Confirm": format!("{MAILLAGE_NS}Confirm") }));
     a
 }
 
@@ -175,6 +191,7 @@ pub fn minutes_of_duration(d: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::context;
 
     #[test]
     fn a_confirmation_names_the_agreement_and_its_duration() {
@@ -207,6 +224,66 @@ mod tests {
         assert_eq!(create["published"], "2026-11-25T20:00:00.000Z");
         assert!(create["object"].get("@context").is_none(), "embedded objects carry no context");
         assert!(create.get("@context").is_some());
+    }
+
+    /// The terms (not the remote contexts) an activity's `@context` defines.
+    fn terms(activity: &Value) -> serde_json::Map<String, Value> {
+        let mut out = serde_json::Map::new();
+        for entry in activity["@context"].as_array().into_iter().flatten() {
+            out.extend(entry.as_object().cloned().unwrap_or_default());
+        }
+        out
+    }
+
+    #[test]
+    fn activities_carry_the_terms_of_their_object() {
+        let listing = json!({ "@context": crate::protocol::listing::listing_context(),
+            "id": "https://a.example/objects/1", "type": "Note", "radiusKm": 3.0 });
+        let event = json!({ "@context": crate::protocol::event::event_context(),
+            "id": "https://a.example/objects/2", "type": "Event" });
+        for object in [listing, event] {
+            let own = terms(&json!({ "@context": object["@context"].clone() }));
+            let create =
+                build_create("https://a.example/activities/1", "https://a.example/users/al", object.clone());
+            let update = build_update(
+                "https://a.example/activities/2",
+                "https://a.example/users/al",
+                object,
+                &[],
+                &[],
+            );
+            for activity in [&create, &update] {
+                let carried = terms(activity);
+                for (term, definition) in &own {
+                    assert_eq!(carried.get(term), Some(definition), "{} lacks {term}", activity["type"]);
+                }
+                assert!(carried.contains_key("manuallyApprovesFollowers"), "ours are kept too");
+                assert!(activity["object"].get("@context").is_none());
+            }
+            let announce = build_announce_activity(
+                "https://a.example/activities/3",
+                "https://a.example/users/group",
+                create.clone(),
+                &[],
+                &[],
+                "2026-11-25T20:00:00.000Z",
+            );
+            assert_eq!(terms(&announce), terms(&create), "an Announce of an activity keeps its terms");
+        }
+        let offer = build_offer_agreement(
+            "https://b.example/activities/offer/7",
+            "https://b.example/users/bo",
+            "https://a.example/users/al",
+            "https://b.example/agreements/7",
+            "https://a.example/objects/1",
+            "",
+        );
+        for term in ["Agreement", "stipulates", "Commitment", "satisfies"] {
+            assert!(terms(&offer).contains_key(term), "Offer lacks {term}");
+        }
+        let strings: Vec<&Value> =
+            offer["@context"].as_array().unwrap().iter().filter(|c| c.is_string()).collect();
+        assert_eq!(strings.len(), 2, "remote contexts are not repeated");
     }
 
     #[test]

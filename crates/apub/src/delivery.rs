@@ -20,7 +20,8 @@ use maillage_db::{actors, instances};
 use tokio::sync::{watch, Notify};
 use url::Url;
 
-use crate::context::{http_client, ApubContext, Data};
+use crate::context::{ApubContext, Data};
+use crate::http::http_client;
 use crate::signing::SigningKey;
 
 /// How long a claimed row is ours before another worker may take it.

@@ -19,8 +19,13 @@
 //! - [`fetch`]: fetching an object that may be a post or a listing.
 //! - [`resolve`]: finding remote actors and posts from a handle or a URL.
 //! - [`collections`]: outbox, followers, following.
-//! - [`context`]: the shared context and the library's configuration.
+//! - [`context`]: the data every module needs ([`ApubContext`]).
+//! - [`startup`]: start-up wiring: the node's actors, the library's
+//!   configuration, the delivery worker ([`Federation`]).
+//! - [`actor_cache`]: remote actors recently read.
+//! - [`http`]: the HTTP client of fetches and deliveries.
 
+pub mod actor_cache;
 pub mod builders;
 pub mod collections;
 pub mod context;
@@ -28,6 +33,7 @@ pub mod delivery;
 pub mod discovery;
 pub mod error;
 pub mod fetch;
+pub mod http;
 pub mod inbox;
 pub mod objects;
 pub mod outbound;
@@ -36,5 +42,7 @@ pub mod protocol;
 pub mod resolve;
 pub mod signature;
 pub mod signing;
+pub mod startup;
 
-pub use context::{ApubContext, Data, Federation};
+pub use context::{ApubContext, Data};
+pub use startup::Federation;

@@ -111,7 +111,7 @@ pub async fn resolve_territory(data: &Data, input: &str) -> Result<ActorRow, Err
     Ok(actor)
 }
 
-impl maillage_service::federation::Directory for crate::Federation {
+impl maillage_service::federation::Directory for crate::startup::Federation {
     fn territory<'a>(&'a self, input: &'a str) -> maillage_service::federation::Resolving<'a> {
         Box::pin(async move { resolve_territory(&self.data(), input).await })
     }

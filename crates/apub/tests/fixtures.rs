@@ -182,3 +182,66 @@ fn events_without_a_start_are_refused_with_a_reason() {
     let note = serde_json::json!({ "type": "Note", "id": "https://x.example/n/1" });
     assert!(ap_to_session(&note, &organizer, None, maillage_core::time::Timestamp::now()).is_err());
 }
+
+fn fixture(path: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixtures_root().join(path)).unwrap()).unwrap()
+}
+
+#[test]
+fn mitras_proposal_parses_into_a_listing() {
+    use maillage_apub::objects::listing::{ap_to_listing, is_listing};
+    use maillage_core::time::Timestamp;
+    let proposal = fixture("mitra/objects/proposal.json");
+    assert!(is_listing(&proposal));
+    let author = maillage_test_support::actor_row(
+        "https://mitra.example/users/alice",
+        "alice",
+        "mitra.example",
+        "",
+        false,
+    );
+    let listing = ap_to_listing(&proposal, &author, None, Timestamp::now()).unwrap();
+    assert_eq!((listing.kind.as_str(), listing.title.as_str()), ("offer", "Pay for subscription"));
+    assert_eq!((listing.category.as_str(), listing.visibility.as_str()), ("other", "public"));
+    assert_eq!((listing.quantity_amount, listing.quantity_unit.as_deref()), (Some(1.0), Some("second")));
+}
+
+#[test]
+fn mitras_agreement_offer_and_accept_name_what_they_answer() {
+    let offer = Envelope::parse(&fixture("mitra/activities/offer_agreement.json")).unwrap();
+    let agreement = offer.object.as_ref().unwrap();
+    assert_eq!(agreement["type"], "Agreement");
+    assert_eq!(agreement["stipulates"]["satisfies"], "https://maillage.example/objects/1#primary");
+    let accept = Envelope::parse(&fixture("mitra/activities/accept_agreement.json")).unwrap();
+    assert_eq!(accept.object_id().as_deref(), Some("https://maillage.example/activities/offer/7"));
+}
+
+#[test]
+fn groups_parse_and_ours_read_back_the_same() {
+    use maillage_apub::objects::actor::{actor_to_ap, ap_to_actor};
+    use maillage_core::time::Timestamp;
+    for path in ["lemmy/objects/group.json", "mobilizon/objects/group.json", "peertube/objects/group.json"] {
+        let group = ApActor::parse(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(group.kind, "Group", "{path}");
+        let row = ap_to_actor(&group, None, Timestamp::now());
+        assert!(!row.username.is_empty() && row.inbox_url.starts_with("https://"), "{path}");
+        let again = ApActor::parse(actor_to_ap(&row)).unwrap();
+        assert_eq!((&again.id, &again.inbox, &again.kind), (&group.id, &group.inbox, &group.kind), "{path}");
+        assert_eq!(again.preferred_username, group.preferred_username, "{path}");
+        assert_eq!(again.followers, group.followers, "{path}");
+    }
+}
+
+#[test]
+fn malformed_event_times_are_reported_as_malformed() {
+    use maillage_apub::objects::session::ap_to_session;
+    let organizer = maillage_test_support::actor_row("https://x.example/u", "u", "x.example", "", false);
+    let mut event = fixture("mobilizon/objects/event.json");
+    event["startTime"] = serde_json::json!("next saturday");
+    let reason = ap_to_session(&event, &organizer, None, maillage_core::time::Timestamp::now()).unwrap_err();
+    assert!(reason.contains("malformed startTime"), "{reason}");
+    let mut event = fixture("mobilizon/objects/event.json");
+    event["endTime"] = serde_json::json!("2022-13-45");
+    let reason = ap_to_session(&event, &organizer, None, maillage_core::time::Timestamp::now()).unwrap_err();
+    assert!(reason.contains("malformed endTime"), "{reason}");
+}

@@ -20,6 +20,7 @@
 //!   forms of work, limits, and the checks of `ledger verify`.
 //! - [`listing`]: offers and needs: kinds, categories, terms, visibility,
 //!   lifecycle, and the checks of a submitted listing.
+//! - [`session`]: the limits of a session (an event people sign up for).
 //! - [`time`]: UTC timestamps stored as microseconds since the Unix epoch.
 //! - [`account`]: usernames, e-mail addresses, passwords, roles and
 //!   registration modes.
@@ -39,6 +40,7 @@ pub mod ledger;
 pub mod listing;
 pub mod policy;
 pub mod scope;
+pub mod session;
 pub mod time;
 pub mod urls;
 

@@ -5,8 +5,39 @@
 //!   `/inbox`, `/outbox`, `/followers`, `/following` below; the instance
 //!   actor is `{base}/actor`;
 //! - the shared inbox: `{base}/inbox`;
-//! - objects: `{base}/objects/{id}`; activities: `{base}/activities/{id}`;
+//! - objects: `{base}/objects/{id}`; activities: `{base}/activities/{id}`,
+//!   and `{base}/activities/{kind}/{id}` for those a peer may answer with
+//!   an `Accept` or `Reject` ([`AnsweredKind`]), so that the answer is
+//!   routed by its object's id alone;
 //! - profile pages: `{base}/@{username}`.
+
+/// The kinds of our activities a peer may answer with `Accept` or
+/// `Reject`; their ids carry the kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredKind {
+    /// A `Follow` of an actor.
+    Follow,
+    /// A `Join` of a group.
+    Join,
+    /// A `Join` of a session (taking part).
+    Rsvp,
+    /// An `Offer` of an agreement on a listing.
+    Offer,
+}
+
+impl AnsweredKind {
+    pub const ALL: [AnsweredKind; 4] =
+        [AnsweredKind::Follow, AnsweredKind::Join, AnsweredKind::Rsvp, AnsweredKind::Offer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnsweredKind::Follow => "follow",
+            AnsweredKind::Join => "join",
+            AnsweredKind::Rsvp => "rsvp",
+            AnsweredKind::Offer => "offer",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalUrls {
@@ -69,6 +100,23 @@ impl LocalUrls {
         format!("{}/activities/{id}", self.base)
     }
 
+    /// The id of an activity a peer may answer: its kind is in the path.
+    pub fn answered_activity(&self, kind: AnsweredKind, id: crate::id::Id) -> String {
+        format!("{}/activities/{}/{id}", self.base, kind.as_str())
+    }
+
+    /// The kind of one of our activity ids minted by
+    /// [`LocalUrls::answered_activity`]; `None` for another URL, including
+    /// the ids of the older form `{base}/activities/{id}`.
+    pub fn answered_kind(&self, url: &str) -> Option<AnsweredKind> {
+        let rest = url.strip_prefix(&self.base)?.strip_prefix("/activities/")?;
+        let (kind, id) = rest.split_once('/')?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        AnsweredKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
     pub fn tag(&self, name: &str) -> String {
         format!("{}/tags/{name}", self.base)
     }
@@ -91,6 +139,21 @@ mod tests {
         assert_eq!(urls.shared_inbox(), "https://maillage.example/inbox");
         let debug = LocalUrls::new("localhost:8080", true);
         assert_eq!(debug.object(crate::id::Id::from_i64(7)), "http://localhost:8080/objects/7");
+    }
+
+    #[test]
+    fn answered_activities_carry_their_kind() {
+        let urls = LocalUrls::new("maillage.example", false);
+        for kind in AnsweredKind::ALL {
+            let id = urls.answered_activity(kind, crate::id::Id::from_i64(42));
+            assert_eq!(id, format!("https://maillage.example/activities/{}/42", kind.as_str()));
+            assert_eq!(urls.answered_kind(&id), Some(kind));
+        }
+        assert_eq!(urls.answered_kind("https://maillage.example/activities/42"), None);
+        assert_eq!(urls.answered_kind("https://maillage.example/activities/follow/"), None);
+        assert_eq!(urls.answered_kind("https://maillage.example/activities/follow/4/2"), None);
+        assert_eq!(urls.answered_kind("https://maillage.example/activities/like/42"), None);
+        assert_eq!(urls.answered_kind("https://other.example/activities/follow/42"), None);
     }
 
     #[test]

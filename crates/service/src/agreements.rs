@@ -5,7 +5,7 @@
 use maillage_core::account::User;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::agreements::{self, AgreementRow};
@@ -60,7 +60,7 @@ pub fn express_interest(
         let agreement = AgreementRow {
             id: id.as_i64(),
             ap_id: format!("{}/agreements/{id}", urls.base()),
-            offer_ap_id: urls.activity(Id::generate_at(now)),
+            offer_ap_id: urls.answered_activity(AnsweredKind::Offer, Id::generate_at(now)),
             listing_id: row.id,
             initiator_id: me.id,
             responder_id: author.id,

@@ -4,7 +4,7 @@
 use maillage_core::account::User;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::follows::{self, FollowRow, ACCEPTED, PENDING};
@@ -60,7 +60,7 @@ pub fn follow(
             let state = if target.local && !target.manually_approves_followers { ACCEPTED } else { PENDING };
             let row = FollowRow {
                 id: id.as_i64(),
-                ap_id: urls.activity(id),
+                ap_id: urls.answered_activity(AnsweredKind::Follow, id),
                 follower_id: me.id,
                 followed_id: target.id,
                 state: state.to_owned(),

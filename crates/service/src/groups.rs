@@ -5,7 +5,7 @@
 use maillage_core::account::{validate_display_name, User, Username};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::groups::{self, GroupRow, MembershipRow};
@@ -181,7 +181,7 @@ pub fn join(
             member_id: me.id,
             role: "member".into(),
             state: if open { "accepted" } else { "pending" }.into(),
-            ap_id: Some(urls.activity(id)),
+            ap_id: Some(urls.answered_activity(AnsweredKind::Join, id)),
             created_at: now.as_micros(),
             updated_at: now.as_micros(),
         };

@@ -7,7 +7,7 @@
 
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::follows::{self, FollowRow, ACCEPTED, PENDING};
@@ -64,7 +64,7 @@ fn new_follow(
     let id = Id::generate_at(now);
     FollowRow {
         id: id.as_i64(),
-        ap_id: urls.activity(id),
+        ap_id: urls.answered_activity(AnsweredKind::Follow, id),
         follower_id: follower.id,
         followed_id: followed.id,
         state: state.to_owned(),

@@ -4,8 +4,9 @@
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::session::{CAPACITY_MAX, TITLE_MAX};
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::sessions::{self, ParticipationRow, SessionRow};
@@ -34,8 +35,8 @@ pub struct NewSession {
 fn check(new: &NewSession) -> Result<Timestamp, Error> {
     let mut problems = Vec::new();
     let title = new.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        problems.push("title: must be 1 to 200 characters".to_owned());
+    if title.is_empty() || title.chars().count() > TITLE_MAX {
+        problems.push(format!("title: must be 1 to {TITLE_MAX} characters"));
     }
     let Some(starts) = new.starts_at else {
         return Err(Error::unprocessable("Validation failed: starts_at: is required"));
@@ -43,8 +44,8 @@ fn check(new: &NewSession) -> Result<Timestamp, Error> {
     if new.ends_at.is_some_and(|e| e <= starts) {
         problems.push("ends_at: must be after starts_at".into());
     }
-    if new.capacity.is_some_and(|c| !(1..=100_000).contains(&c)) {
-        problems.push("capacity: must be from 1 to 100000".into());
+    if new.capacity.is_some_and(|c| !(1..=CAPACITY_MAX).contains(&c)) {
+        problems.push(format!("capacity: must be from 1 to {CAPACITY_MAX}"));
     }
     match (new.latitude, new.longitude) {
         (Some(lat), Some(lon)) if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) => {
@@ -171,7 +172,7 @@ pub fn join(
     transaction::write(conn, |conn| {
         let me = actor_of_user(conn, user.id)?;
         let session = lock(conn, id)?;
-        let join_id = urls.activity(Id::generate());
+        let join_id = urls.answered_activity(AnsweredKind::Rsvp, Id::generate());
         if session.local {
             return admit(conn, outbound, &session, &me, join_id);
         }

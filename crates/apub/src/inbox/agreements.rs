@@ -9,9 +9,10 @@ use maillage_db::agreements::{self, AgreementRow};
 use maillage_db::listings;
 use serde_json::Value;
 
-use super::{apply, same_origin, Outcome};
+use super::outcome::{apply, Outcome};
 use crate::context::Data;
 use crate::protocol::activity::Envelope;
+use crate::protocol::same_origin;
 use crate::protocol::values::first_id;
 
 /// Someone is interested in one of our listings.
@@ -20,7 +21,8 @@ pub async fn offer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcom
     if object.get("type").and_then(Value::as_str) != Some("Agreement") {
         return Ok(Outcome::Ignored("Offer of something other than an Agreement".into()));
     }
-    let agreement_id = first_id(&object).ok_or_else(|| Error::bad_request("the Agreement has no id"))?;
+    // Mitra offers an Agreement without id: the Offer's names it.
+    let agreement_id = object.get("id").and_then(first_id).unwrap_or_else(|| format!("{}#agreement", env.id));
     if !same_origin(&agreement_id, &actor.ap_id) {
         return Err(Error::forbidden("an agreement must come from its initiator's host"));
     }

@@ -9,7 +9,7 @@ use maillage_db::{follows, listings, posts};
 use serde_json::Value;
 use url::Url;
 
-use super::{apply, same_origin, Outcome};
+use super::outcome::{apply, Outcome};
 use crate::context::Data;
 use crate::fetch::{fetch_content, fetch_content_of, same_host, Content};
 use crate::objects::actor::ap_to_actor;
@@ -20,6 +20,7 @@ use crate::policy::{content_verdict, file_automatic_report};
 use crate::protocol::activity::Envelope;
 use crate::protocol::actor::{ApActor, ACTOR_TYPES};
 use crate::protocol::note::{type_of, ApNote, POST_TYPES};
+use crate::protocol::same_origin;
 use crate::protocol::values::{first_id, ids_of};
 use maillage_core::policy::ContentVerdict;
 

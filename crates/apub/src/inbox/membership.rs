@@ -9,7 +9,7 @@ use maillage_db::groups::{self, MembershipRow};
 use maillage_service::federation::{Outbound, Outgoing};
 use serde_json::Value;
 
-use super::{apply, Outcome};
+use super::outcome::{apply, Outcome};
 use crate::context::Data;
 use crate::outbound::ApubOutbound;
 use crate::protocol::activity::Envelope;

@@ -6,8 +6,10 @@
 //! that a second delivery has no effect.
 
 mod agreements;
+mod answers;
 mod content;
 mod membership;
+mod outcome;
 mod participation;
 mod relations;
 
@@ -17,17 +19,20 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use maillage_core::time::Timestamp;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::ActorRow;
-use maillage_db::{deliveries, instances, received, DbConnection};
+use maillage_db::{deliveries, instances};
 use serde_json::Value;
 use url::Url;
 
 use crate::context::Data;
 use crate::objects::actor::DbActor;
 use crate::protocol::activity::Envelope;
+use crate::protocol::same_origin;
 use crate::signature::{check_and_build_signing_string, parse_signature, verify_rsa_sha256, SignedRequest};
 
 /// Largest activity accepted, as Mastodon does.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub use outcome::Outcome;
 
 pub struct InboxRequest {
     pub method: String,
@@ -35,28 +40,6 @@ pub struct InboxRequest {
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-}
-
-/// What happened to an accepted activity (all answer 202).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Applied,
-    Duplicate,
-    Ignored(String),
-}
-
-/// The host of a URL, with its port.
-pub(crate) fn origin(url: &str) -> Option<String> {
-    let u = Url::parse(url).ok()?;
-    let host = u.host_str()?;
-    Some(match u.port() {
-        Some(p) => format!("{}://{host}:{p}", u.scheme()),
-        None => format!("{}://{host}", u.scheme()),
-    })
-}
-
-pub(crate) fn same_origin(a: &str, b: &str) -> bool {
-    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x == y)
 }
 
 pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
@@ -163,19 +146,10 @@ async fn record_alive(data: &Data, actor: &ActorRow) -> Result<(), Error> {
 async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> Result<Outcome, Error> {
     match env.kind.as_str() {
         "Follow" => relations::follow(data, env, json, actor).await,
-        "Accept" | "Reject" if agreements::is_agreement_answer(data, &env).await? => {
-            agreements::answer(data, env, actor).await
-        }
-        "Accept" | "Reject" if participation::is_answer(data, &env).await? => {
-            participation::answer(data, env, actor).await
-        }
+        "Accept" | "Reject" => answers::route(data, env, actor).await,
         "Join" | "Leave" if participation::is_about_session(data, &env).await? => {
             participation::join_or_leave(data, env, actor).await
         }
-        "Accept" | "Reject" if membership::is_join_answer(data, &env).await? => {
-            membership::answer(data, env, actor).await
-        }
-        "Accept" | "Reject" => relations::answer(data, env, actor).await,
         "Join" => membership::join(data, env, actor).await,
         "Leave" => membership::leave(data, env, actor).await,
         "Offer" => agreements::offer(data, env, actor).await,
@@ -188,21 +162,4 @@ async fn dispatch(data: &Data, env: Envelope, json: Value, actor: ActorRow) -> R
         "Flag" => content::flag(data, env, actor).await,
         other => Ok(Outcome::Ignored(format!("{other} activities are not handled"))),
     }
-}
-
-/// Applies `effect` in one write transaction that first records the
-/// activity id; a second delivery of the same id changes nothing.
-pub(crate) async fn apply<F>(data: &Data, activity_id: &Url, effect: F) -> Result<Outcome, Error>
-where
-    F: FnOnce(&mut DbConnection) -> Result<Outcome, Error> + Send + 'static,
-{
-    let id = activity_id.to_string();
-    data.db
-        .write_batched(move |conn| {
-            if !received::mark_received(conn, &id, Timestamp::now())? {
-                return Ok(Outcome::Duplicate);
-            }
-            effect(conn)
-        })
-        .await
 }

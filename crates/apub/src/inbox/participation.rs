@@ -7,7 +7,7 @@ use maillage_db::actors::ActorRow;
 use maillage_db::sessions;
 use maillage_service::sessions::{admit, release};
 
-use super::{apply, Outcome};
+use super::outcome::{apply, Outcome};
 use crate::context::Data;
 use crate::outbound::ApubOutbound;
 use crate::protocol::activity::Envelope;

@@ -11,7 +11,7 @@ use maillage_service::federation::{Outbound, Outgoing};
 use maillage_service::links;
 use serde_json::Value;
 
-use super::{apply, Outcome};
+use super::outcome::{apply, Outcome};
 use crate::context::Data;
 use crate::outbound::ApubOutbound;
 use crate::protocol::activity::Envelope;

@@ -4,74 +4,22 @@
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
+use maillage_core::account::DISPLAY_NAME_MAX_CHARS;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::transaction;
+use maillage_service::actors::PURPOSE_TERRITORY;
 use maillage_service::text::sanitize_html;
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 use super::{parse_time, rfc3339, to_chrono};
 use crate::context::Data;
 use crate::error::ApubError;
-use crate::protocol::actor::ApActor;
-use crate::protocol::context;
-
-/// Remote actors read in the last minute. Every write of a remote actor in
-/// this process goes through [`store_remote_actor`] or the Update handler,
-/// which refresh the entry; another process's writes are seen within a
-/// minute, and a key that no longer verifies is refetched anyway.
-#[derive(Default)]
-pub struct ActorCache {
-    entries: std::sync::Mutex<CacheEntries>,
-}
-
-/// The entries, and the policy version they were read under: a policy
-/// change may have purged actors, so a new version empties the cache.
-#[derive(Default)]
-struct CacheEntries {
-    policy_version: i64,
-    rows: std::collections::HashMap<String, (ActorRow, std::time::Instant)>,
-}
-
-impl CacheEntries {
-    fn at_version(
-        &mut self,
-        version: i64,
-    ) -> &mut std::collections::HashMap<String, (ActorRow, std::time::Instant)> {
-        if self.policy_version != version {
-            self.rows.clear();
-            self.policy_version = version;
-        }
-        &mut self.rows
-    }
-}
-
-const ACTOR_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-const ACTOR_CACHE_MAX: usize = 50_000;
-
-impl ActorCache {
-    pub fn get(&self, ap_id: &str, policy_version: i64) -> Option<ActorRow> {
-        let mut entries = self.entries.lock().ok()?;
-        let entries = entries.at_version(policy_version);
-        entries.get(ap_id).filter(|(_, at)| at.elapsed() < ACTOR_CACHE_TTL).map(|(row, _)| row.clone())
-    }
-
-    pub fn put(&self, row: &ActorRow, policy_version: i64) {
-        if row.local {
-            return;
-        }
-        if let Ok(mut entries) = self.entries.lock() {
-            let entries = entries.at_version(policy_version);
-            if entries.len() >= ACTOR_CACHE_MAX {
-                entries.clear();
-            }
-            entries.insert(row.ap_id.clone(), (row.clone(), std::time::Instant::now()));
-        }
-    }
-}
+use crate::protocol::actor::{ApActor, ApImage, Endpoints, PublicKey, IMAGE};
+use crate::protocol::place::{ApPlace, PLACE};
 
 #[derive(Debug, Clone)]
 pub struct DbActor {
@@ -89,65 +37,97 @@ impl DbActor {
 
 /// Our actor as ActivityPub JSON, with what Mastodon reads.
 pub fn actor_to_ap(row: &ActorRow) -> Value {
-    let mut doc = json!({
-        "@context": context(),
-        "id": row.ap_id,
-        "type": row.kind,
-        "preferredUsername": row.username,
-        "name": if row.display_name.is_empty() { &row.username } else { &row.display_name },
-        "summary": row.summary_html,
-        "inbox": row.inbox_url,
-        "manuallyApprovesFollowers": row.manually_approves_followers,
-        "discoverable": row.purpose.is_none() || row.purpose.as_deref() == Some("territory"),
-        "indexable": false,
-        "published": rfc3339(Timestamp::from_micros(row.published_at)),
-        "publicKey": {
-            "id": format!("{}#main-key", row.ap_id),
-            "owner": row.ap_id,
-            "publicKeyPem": row.public_key_pem,
+    actor_to_wire(row).to_document()
+}
+
+/// Our actor as the wire struct. The row is taken apart field by field,
+/// each either sent or said not to be.
+pub fn actor_to_wire(row: &ActorRow) -> ApActor {
+    let ActorRow {
+        id: _, // our key, not federated
+        ap_id,
+        kind,
+        username,
+        username_lower: _, // for lookups
+        domain: _,         // in the id
+        display_name,
+        summary_html,
+        inbox_url,
+        shared_inbox_url,
+        outbox_url,
+        followers_url,
+        following_url,
+        url,
+        icon_url,
+        public_key_pem,
+        private_key_pem: _, // never leaves the node
+        manually_approves_followers,
+        local: _,
+        purpose,
+        user_id: _, // the account behind a person, not federated
+        published_at,
+        updated_at: _, // an Update is sent instead
+        fetched_at: _,
+        latitude,
+        longitude,
+    } = row;
+    let link = |u: &Option<String>| u.as_deref().and_then(|u| Url::parse(u).ok());
+    let name = if display_name.is_empty() { username.clone() } else { display_name.clone() };
+    let location = match (latitude, longitude) {
+        (Some(lat), Some(lon)) => Some(ApPlace {
+            kind: PLACE.to_owned(),
+            name: Some(name.clone()),
+            latitude: Some(*lat),
+            longitude: Some(*lon),
+            address: None,
+        }),
+        _ => None,
+    };
+    ApActor {
+        id: ap_id.clone(),
+        kind: kind.clone(),
+        preferred_username: username.clone(),
+        name: Some(name),
+        summary: Some(summary_html.clone()),
+        inbox: inbox_url.clone(),
+        outbox: link(outbox_url),
+        followers: link(followers_url),
+        following: link(following_url),
+        endpoints: link(shared_inbox_url).map(|shared| Endpoints { shared_inbox: Some(shared) }),
+        public_key: PublicKey {
+            id: format!("{ap_id}#main-key"),
+            owner: ap_id.clone(),
+            public_key_pem: public_key_pem.clone(),
         },
-    });
-    let optional = [
-        ("outbox", &row.outbox_url),
-        ("followers", &row.followers_url),
-        ("following", &row.following_url),
-        ("url", &row.url),
-    ];
-    for (key, value) in optional {
-        if let Some(v) = value {
-            doc[key] = json!(v);
-        }
+        manually_approves_followers: Some(*manually_approves_followers),
+        discoverable: Some(purpose.is_none() || purpose.as_deref() == Some(PURPOSE_TERRITORY)),
+        indexable: Some(false),
+        url: url.clone(),
+        icon: icon_url.clone().map(|u| ApImage { kind: IMAGE.to_owned(), url: Some(u) }),
+        published: Some(rfc3339(Timestamp::from_micros(*published_at))),
+        location,
     }
-    if let Some(shared) = &row.shared_inbox_url {
-        doc["endpoints"] = json!({ "sharedInbox": shared });
-    }
-    if let Some(icon) = &row.icon_url {
-        doc["icon"] = json!({ "type": "Image", "url": icon });
-    }
-    if let (Some(lat), Some(lon)) = (row.latitude, row.longitude) {
-        doc["location"] = json!({ "type": "Place", "name": doc["name"], "latitude": lat, "longitude": lon });
-    }
-    doc
 }
 
 /// A remote actor's row, from its document. Keeps the id of the row it
 /// replaces, if any.
 pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) -> ActorRow {
-    let domain = match (ap.id.host_str(), ap.id.port()) {
+    let id = ap.id_url().ok();
+    let domain = match (id.as_ref().and_then(Url::host_str), id.as_ref().and_then(Url::port)) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
         _ => String::new(),
     };
     ActorRow {
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
-        ap_id: ap.id.to_string(),
+        ap_id: ap.id.clone(),
         kind: ap.kind.clone(),
         username: ap.preferred_username.clone(),
         username_lower: ap.preferred_username.to_lowercase(),
         domain,
-        display_name: ap.name.clone().unwrap_or_default().chars().take(200).collect(),
+        display_name: ap.name.clone().unwrap_or_default().chars().take(DISPLAY_NAME_MAX_CHARS).collect(),
         summary_html: sanitize_html(ap.summary.as_deref().unwrap_or_default()),
-        inbox_url: ap.inbox.to_string(),
+        inbox_url: ap.inbox.clone(),
         shared_inbox_url: ap.shared_inbox().map(Url::to_string),
         outbox_url: ap.outbox.as_ref().map(Url::to_string),
         followers_url: ap.followers.as_ref().map(Url::to_string),
@@ -239,8 +219,10 @@ impl Object for DbActor {
 
     async fn verify(json: &Value, expected_domain: &Url, _data: &Data) -> Result<(), ApubError> {
         let ap = ApActor::parse(json.clone()).map_err(|m| Error::new(ErrorKind::BadRequest, m))?;
-        verify_domains_match(&ap.id, expected_domain)?;
-        verify_domains_match(&ap.inbox, expected_domain)?;
+        let bad = |m: String| Error::new(ErrorKind::BadRequest, m);
+        verify_domains_match(&ap.id_url().map_err(bad)?, expected_domain)?;
+        let inbox = Url::parse(&ap.inbox).map_err(|e| bad(format!("the actor's inbox is not a URL: {e}")))?;
+        verify_domains_match(&inbox, expected_domain)?;
         Ok(())
     }
 
@@ -267,3 +249,6 @@ impl Actor for DbActor {
         self.row.shared_inbox_url.as_deref().and_then(|u| Url::parse(u).ok())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,194 +1,32 @@
-//! Listings on the wire: a `Note` (so that Mastodon shows it as a readable
-//! post) carrying a FEP-0837 proposal (`purpose`, `publishes`,
-//! `reciprocal`, `location`) plus Maillage's terms for what FEP-0837 lacks.
-//! `listing_to_ap` builds it, `ap_to_listing` reads it back, from Maillage
-//! or from any server that sends FEP-0837 proposals (`Proposal` or `Note`).
+//! Listings as rows and on the wire ([`ApListing`]: a `Note` carrying a
+//! FEP-0837 proposal). `listing_to_ap` builds it, `ap_to_listing` reads it
+//! back, from Maillage or from any server that sends FEP-0837 proposals
+//! (`Proposal` or `Note`). Both go through the one struct, and each names
+//! every field of the row, so a field added to listings fails to compile
+//! until the wire format says what becomes of it.
 
 use maillage_core::id::Id;
-use maillage_core::listing::{expiry, Category, ListingKind, ListingStatus, TermsMode};
+use maillage_core::listing::{
+    expiry, Category, Direction, ListingKind, ListingStatus, ListingVisibility, TermsMode, ADDRESS_MAX,
+    HOURS_MAX, PLACE_NAME_MAX, RADIUS_MAX_KM, TAGS_MAX, TAG_MAX, TITLE_MAX, UNIT_MAX,
+};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::{self, tags_column, ListingRow};
 use maillage_db::DbConnection;
 use maillage_service::text::sanitize_html;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+pub use super::listing_html::listing_html;
 use super::{parse_time, rfc3339};
-use crate::protocol::note::escape;
-use crate::protocol::values::ids_of;
-use crate::protocol::PUBLIC;
-
-/// Namespace of Maillage's extension terms, defined inline in `@context`.
-pub const NS: &str = "https://maillage.org/ns#";
-
-pub fn listing_context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "Hashtag": "as:Hashtag",
-            "sensitive": "as:sensitive",
-            "vf": "https://w3id.org/valueflows/ont/vf#",
-            "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
-            "Proposal": "vf:Proposal",
-            "Intent": "vf:Intent",
-            "purpose": "vf:purpose",
-            "publishes": "vf:publishes",
-            "reciprocal": "vf:reciprocal",
-            "action": "vf:action",
-            "provider": "vf:provider",
-            "receiver": "vf:receiver",
-            "resourceClassifiedAs": "vf:resourceClassifiedAs",
-            "resourceConformsTo": "vf:resourceConformsTo",
-            "resourceQuantity": "vf:resourceQuantity",
-            "availableQuantity": "vf:availableQuantity",
-            "hasUnit": "om2:hasUnit",
-            "hasNumericalValue": "om2:hasNumericalValue",
-            "mlg": NS,
-            "category": "mlg:category",
-            "direction": "mlg:direction",
-            "radiusKm": "mlg:radiusKm",
-            "availableFrom": "mlg:availableFrom",
-            "availableUntil": "mlg:availableUntil",
-            "listingStatus": "mlg:status",
-            "exchange": "mlg:exchange",
-            "description": "mlg:description",
-            "mediatedBy": { "@id": "mlg:mediatedBy", "@type": "@id" }
-        }
-    ])
-}
-
-fn labels(lang: &str, key: &str) -> &'static str {
-    let fr = lang == "fr";
-    match key {
-        "offer" => {
-            if fr {
-                "Offre"
-            } else {
-                "Offer"
-            }
-        }
-        "need" => {
-            if fr {
-                "Besoin"
-            } else {
-                "Need"
-            }
-        }
-        "gift" => {
-            if fr {
-                "don"
-            } else {
-                "gift"
-            }
-        }
-        "loan" => {
-            if fr {
-                "prêt"
-            } else {
-                "loan"
-            }
-        }
-        "barter" => {
-            if fr {
-                "troc"
-            } else {
-                "barter"
-            }
-        }
-        "time_credit" => {
-            if fr {
-                "heures de temps"
-            } else {
-                "time credit"
-            }
-        }
-        "price" => {
-            if fr {
-                "prix"
-            } else {
-                "price"
-            }
-        }
-        "from" => {
-            if fr {
-                "du"
-            } else {
-                "from"
-            }
-        }
-        "until" => {
-            if fr {
-                "au"
-            } else {
-                "until"
-            }
-        }
-        "status" => {
-            if fr {
-                "statut"
-            } else {
-                "status"
-            }
-        }
-        _ => {
-            if fr {
-                "Voir l'annonce"
-            } else {
-                "See the listing"
-            }
-        }
-    }
-}
-
-fn day(micros: i64) -> String {
-    Timestamp::from_micros(micros).to_rfc3339().chars().take(10).collect()
-}
-
-/// The HTML any app shows: kind, title, description, place and reach,
-/// dates, terms, tags and a link.
-pub fn listing_html(row: &ListingRow, lang: &str) -> String {
-    let kind = labels(lang, &row.kind);
-    let mut terms = labels(lang, &row.terms_mode).to_owned();
-    if let Some(h) = row.terms_hours {
-        terms = format!("{terms} ({h} h)");
-    }
-    if let (Some(a), Some(c)) = (&row.terms_amount, &row.terms_currency) {
-        terms = format!("{terms} : {a} {c}");
-    }
-    let mut facts = vec![format!(
-        "📍 {}{}",
-        escape(&row.place_name),
-        if row.radius_km > 0.0 { format!(" (≤ {} km)", row.radius_km) } else { String::new() }
-    )];
-    match (row.available_from, row.available_until) {
-        (Some(f), Some(u)) => {
-            facts.push(format!("📅 {} {} {} {}", labels(lang, "from"), day(f), labels(lang, "until"), day(u)))
-        }
-        (Some(f), None) => facts.push(format!("📅 {} {}", labels(lang, "from"), day(f))),
-        (None, Some(u)) => facts.push(format!("📅 {} {}", labels(lang, "until"), day(u))),
-        _ => {}
-    }
-    if let (Some(a), Some(u)) = (row.quantity_amount, &row.quantity_unit) {
-        facts.push(format!("{a} {}", escape(u)));
-    }
-    facts.push(format!("🤝 {terms}"));
-    if row.status != "open" {
-        facts.push(format!("{} : {}", labels(lang, "status"), row.status));
-    }
-    let tags: Vec<String> = row.tag_list().iter().map(|t| format!("#{t}")).collect();
-    let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
-    format!(
-        "<p><strong>{kind} · {}</strong></p>{}<p>{}</p>{}<p><a href=\"{}\">{}</a></p>",
-        escape(&row.title),
-        row.description_html,
-        facts.join(" · "),
-        if tags.is_empty() { String::new() } else { format!("<p>{}</p>", tags.join(" ")) },
-        escape(&link),
-        labels(lang, "link"),
-    )
-}
+pub use crate::protocol::listing::{is_listing, listing_context};
+use crate::protocol::listing::{
+    ApExchange, ApIntent, ApListing, ApQuantity, ApTag, HASHTAG, HOUR, INTENT, NOTE, PURPOSE_OFFER,
+    PURPOSE_REQUEST, TRANSFER,
+};
+use crate::protocol::place::{ApAddress, ApPlace, PLACE};
+use crate::protocol::{is_public, same_origin, MAILLAGE_NS as NS, PUBLIC};
 
 /// The audience of a listing, from its visibility.
 pub fn listing_audience(
@@ -205,6 +43,15 @@ pub fn listing_audience(
     }
 }
 
+/// The ValueFlows action of a listing's category.
+fn action_of(category: Option<Category>) -> &'static str {
+    match category {
+        Some(Category::Services | Category::SkillsKnowledge) => "deliverService",
+        Some(Category::SpacesMachines | Category::Mobility | Category::Housing) => "use",
+        _ => "transfer",
+    }
+}
+
 /// Our listing as ActivityPub JSON.
 pub fn listing_to_ap(
     row: &ListingRow,
@@ -213,102 +60,135 @@ pub fn listing_to_ap(
     audience: (Vec<String>, Vec<String>),
     mediated_by: Option<&str>,
 ) -> Value {
-    let purpose = if row.kind == "need" { "request" } else { "offer" };
-    let action = match row.category.as_str() {
-        "services" | "skills_knowledge" => "deliverService",
-        "spaces_machines" | "mobility" | "housing" => "use",
-        _ => "transfer",
-    };
-    let party = if row.kind == "need" { "receiver" } else { "provider" };
-    let mut classified = vec![json!(format!("{NS}category/{}", row.category))];
-    classified.extend(row.tag_list().iter().map(|t| json!(format!("{NS}tag/{t}"))));
-    let mut primary = json!({
-        "type": "Intent",
-        "id": format!("{}#primary", row.ap_id),
-        "action": action,
-        "resourceClassifiedAs": classified,
-        party: author.ap_id,
-    });
-    if let (Some(a), Some(u)) = (row.quantity_amount, &row.quantity_unit) {
-        primary["resourceQuantity"] = json!({ "hasUnit": u, "hasNumericalValue": a.to_string() });
-        primary["availableQuantity"] = primary["resourceQuantity"].clone();
-    }
-    let reciprocal = match row.terms_mode.as_str() {
-        "price" => Some(json!({ "hasUnit": row.terms_currency, "hasNumericalValue": row.terms_amount })),
-        "time_credit" => {
-            Some(json!({ "hasUnit": "hour", "hasNumericalValue": row.terms_hours.map(|h| h.to_string()) }))
+    listing_to_wire(row, author, lang, audience, mediated_by).to_document()
+}
+
+/// Our listing as the wire struct. The row is taken apart field by field,
+/// each either sent or said not to be.
+pub fn listing_to_wire(
+    row: &ListingRow,
+    author: &ActorRow,
+    lang: &str,
+    (to, cc): (Vec<String>, Vec<String>),
+    mediated_by: Option<&str>,
+) -> ApListing {
+    let ListingRow {
+        id: _, // our key, not federated
+        ap_id,
+        author_id: _, // sent as attributedTo
+        group_id: _,  // sent as the group's Announce
+        kind,
+        category,
+        direction,
+        title,
+        description_source: _, // the source stays here; its HTML is sent
+        description_html,
+        tags: _, // sent as hashtags (tag_list)
+        place_name,
+        place_address,
+        latitude,
+        longitude,
+        radius_km,
+        available_from,
+        available_until,
+        quantity_amount,
+        quantity_unit,
+        terms_mode,
+        terms_hours,
+        terms_amount,
+        terms_currency,
+        visibility: _, // sent as the audience (to, cc)
+        status,
+        local: _,
+        url,
+        published_at,
+        updated_at,
+        expires_at: _, // the receiver derives it from published and availableUntil
+        deleted_at: _, // a deleted listing is served as a Tombstone
+    } = row;
+    let is_need = kind.as_str() == ListingKind::Need.as_str();
+    let time = |micros: i64| rfc3339(Timestamp::from_micros(micros));
+    let quantity = match (quantity_amount, quantity_unit) {
+        (Some(amount), Some(unit)) => {
+            Some(ApQuantity { has_unit: Some(unit.clone()), has_numerical_value: Some(amount.to_string()) })
         }
         _ => None,
     };
-    let tags: Vec<Value> =
-        row.tag_list().iter().map(|t| json!({ "type": "Hashtag", "name": format!("#{t}") })).collect();
-    let (to, cc) = audience;
-    let mut doc = json!({
-        "@context": listing_context(),
-        "id": row.ap_id,
-        "type": "Note",
-        "attributedTo": author.ap_id,
-        "name": row.title,
-        "content": listing_html(row, lang),
-        "description": row.description_html,
-        "purpose": purpose,
-        "publishes": primary,
-        "category": row.category,
-        "radiusKm": row.radius_km,
-        "listingStatus": row.status,
-        "exchange": { "mode": row.terms_mode, "hours": row.terms_hours, "amount": row.terms_amount, "currency": row.terms_currency },
-        "location": {
-            "type": "Place",
-            "name": row.place_name,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-        },
-        "tag": tags,
-        "to": to,
-        "cc": cc,
-        "published": rfc3339(Timestamp::from_micros(row.published_at)),
-        "url": row.url.clone().unwrap_or_else(|| row.ap_id.clone()),
-    });
-    if let Some(q) = reciprocal {
-        doc["reciprocal"] = json!({
-            "type": "Intent",
-            "id": format!("{}#reciprocal", row.ap_id),
-            "action": "transfer",
-            "resourceConformsTo": format!("{NS}terms/{}", row.terms_mode),
-            "resourceQuantity": q,
-        });
-    }
-    if let Some(d) = &row.direction {
-        doc["direction"] = json!(d);
-    }
-    if let Some(group) = mediated_by {
-        doc["mediatedBy"] = json!(group);
-    }
-    if let Some(address) = &row.place_address {
-        doc["location"]["address"] = json!({ "type": "PostalAddress", "streetAddress": address });
-    }
-    for (key, value) in [("availableFrom", row.available_from), ("availableUntil", row.available_until)] {
-        if let Some(v) = value {
-            doc[key] = json!(rfc3339(Timestamp::from_micros(v)));
+    let mut classified = vec![format!("{NS}category/{category}")];
+    classified.extend(row.tag_list().iter().map(|t| format!("{NS}tag/{t}")));
+    let publishes = ApIntent {
+        kind: INTENT.to_owned(),
+        id: Some(format!("{ap_id}#primary")),
+        action: Some(action_of(category.parse().ok()).to_owned()),
+        resource_classified_as: classified,
+        resource_conforms_to: None,
+        resource_quantity: quantity.clone(),
+        available_quantity: quantity,
+        provider: (!is_need).then(|| author.ap_id.clone()),
+        receiver: is_need.then(|| author.ap_id.clone()),
+    };
+    let in_return = match terms_mode.parse::<TermsMode>() {
+        Ok(TermsMode::Price) => {
+            Some(ApQuantity { has_unit: terms_currency.clone(), has_numerical_value: terms_amount.clone() })
         }
+        Ok(TermsMode::TimeCredit) => Some(ApQuantity {
+            has_unit: Some(HOUR.to_owned()),
+            has_numerical_value: terms_hours.map(|h| h.to_string()),
+        }),
+        _ => None,
+    };
+    let reciprocal = in_return.map(|q| ApIntent {
+        kind: INTENT.to_owned(),
+        id: Some(format!("{ap_id}#reciprocal")),
+        action: Some(TRANSFER.to_owned()),
+        resource_classified_as: Vec::new(),
+        resource_conforms_to: Some(format!("{NS}terms/{terms_mode}")),
+        resource_quantity: Some(q),
+        available_quantity: None,
+        provider: None,
+        receiver: None,
+    });
+    ApListing {
+        id: ap_id.clone(),
+        kind: NOTE.to_owned(),
+        attributed_to: Some(author.ap_id.clone()),
+        name: Some(title.clone()),
+        content: Some(listing_html(row, lang)),
+        description: Some(description_html.clone()),
+        purpose: Some(if is_need { PURPOSE_REQUEST } else { PURPOSE_OFFER }.to_owned()),
+        publishes,
+        reciprocal,
+        category: Some(category.clone()),
+        direction: direction.clone(),
+        radius_km: Some(*radius_km),
+        listing_status: Some(status.clone()),
+        exchange: Some(ApExchange {
+            mode: Some(terms_mode.clone()),
+            hours: *terms_hours,
+            amount: terms_amount.clone(),
+            currency: terms_currency.clone(),
+        }),
+        location: Some(ApPlace {
+            kind: PLACE.to_owned(),
+            name: Some(place_name.clone()),
+            latitude: Some(*latitude),
+            longitude: Some(*longitude),
+            address: place_address.as_deref().map(ApAddress::street),
+        }),
+        tag: row
+            .tag_list()
+            .iter()
+            .map(|t| ApTag { kind: HASHTAG.to_owned(), name: Some(format!("#{t}")) })
+            .collect(),
+        to,
+        cc,
+        published: Some(time(*published_at)),
+        updated: updated_at.map(time),
+        url: Some(url.clone().unwrap_or_else(|| ap_id.clone())),
+        available_from: available_from.map(time),
+        available_until: available_until.map(time),
+        mediated_by: mediated_by.map(str::to_owned),
     }
-    if let Some(u) = row.updated_at {
-        doc["updated"] = json!(rfc3339(Timestamp::from_micros(u)));
-    }
-    doc
-}
-
-/// Whether a received object is a listing (a FEP-0837 proposal).
-pub fn is_listing(object: &Value) -> bool {
-    object.get("publishes").is_some() || object.get("type").and_then(Value::as_str) == Some("Proposal")
-}
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// A received listing's row; `Err` says why the object cannot be one.
@@ -318,55 +198,95 @@ pub fn ap_to_listing(
     existing: Option<&ListingRow>,
     now: Timestamp,
 ) -> Result<ListingRow, String> {
-    let ap_id = text(object, "id").ok_or("a listing needs an id")?;
-    let kind = match text(object, "purpose").as_deref() {
-        Some("offer") => ListingKind::Offer,
-        Some("request") => ListingKind::Need,
+    wire_to_listing(ApListing::parse(object)?, author, existing, now)
+}
+
+/// The row of a parsed listing, within our limits. Every wire field is
+/// named: read, or said not to be.
+pub fn wire_to_listing(
+    ap: ApListing,
+    author: &ActorRow,
+    existing: Option<&ListingRow>,
+    now: Timestamp,
+) -> Result<ListingRow, String> {
+    let ApListing {
+        id: ap_id,
+        kind: _,          // Note, Proposal or another type: the proposal is what counts
+        attributed_to: _, // the sender, checked by the caller
+        name,
+        content,
+        description,
+        purpose,
+        publishes,
+        reciprocal: _, // its quantity is also in `exchange`, which says the mode
+        category,
+        direction,
+        radius_km,
+        listing_status,
+        exchange,
+        location,
+        tag,
+        to,
+        cc,
+        published,
+        updated: _, // our own time of update is kept
+        url,
+        available_from,
+        available_until,
+        mediated_by: _, // stored apart (upsert_remote_listing)
+    } = ap;
+    let kind = match purpose.as_deref() {
+        Some(PURPOSE_OFFER) => ListingKind::Offer,
+        Some(PURPOSE_REQUEST) => ListingKind::Need,
         other => return Err(format!("unknown purpose {other:?}")),
     };
-    let primary = object.get("publishes").ok_or("a listing needs publishes")?;
-    let category = text(object, "category")
+    let category_prefix = format!("{NS}category/");
+    let category = category
         .or_else(|| {
-            ids_of(primary.get("resourceClassifiedAs").unwrap_or(&Value::Null))
+            publishes
+                .resource_classified_as
                 .iter()
-                .find_map(|c| c.strip_prefix(&format!("{NS}category/")).map(str::to_owned))
+                .find_map(|c| c.strip_prefix(&category_prefix).map(str::to_owned))
         })
         .and_then(|c| c.parse::<Category>().ok())
         .unwrap_or(Category::Other);
-    let title: String = text(object, "name").unwrap_or_default().chars().take(200).collect();
+    let title: String = name.unwrap_or_default().chars().take(TITLE_MAX).collect();
     if title.trim().is_empty() {
         return Err("a listing needs a name".into());
     }
-    let description = text(object, "description").or_else(|| text(object, "content")).unwrap_or_default();
-    let tags: Vec<String> = match object.get("tag") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter(|t| t.get("type").and_then(Value::as_str) == Some("Hashtag"))
-            .filter_map(|t| t.get("name").and_then(Value::as_str))
-            .map(|n| n.trim_start_matches('#').to_lowercase())
-            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_'))
-            .take(10)
-            .collect(),
-        _ => Vec::new(),
-    };
-    let location = object.get("location").cloned().unwrap_or(Value::Null);
-    let quantity = primary.get("resourceQuantity").or_else(|| primary.get("availableQuantity"));
-    let exchange = object.get("exchange").cloned().unwrap_or(Value::Null);
+    let description = description.or(content).unwrap_or_default();
+    let tags: Vec<String> = tag
+        .into_iter()
+        .filter(|t| t.kind == HASHTAG)
+        .filter_map(|t| t.name)
+        .map(|n| n.trim_start_matches('#').to_lowercase())
+        .filter(|n| !n.is_empty() && n.chars().count() <= TAG_MAX)
+        .filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .take(TAGS_MAX)
+        .collect();
+    let place = location.unwrap_or_else(|| ApPlace {
+        kind: PLACE.to_owned(),
+        name: None,
+        latitude: None,
+        longitude: None,
+        address: None,
+    });
+    let quantity = publishes.resource_quantity.or(publishes.available_quantity);
+    let exchange = exchange.unwrap_or(ApExchange { mode: None, hours: None, amount: None, currency: None });
     let terms_mode =
-        text(&exchange, "mode").and_then(|m| m.parse::<TermsMode>().ok()).unwrap_or(TermsMode::Gift);
-    let status = text(object, "listingStatus")
+        exchange.mode.as_deref().and_then(|m| m.parse::<TermsMode>().ok()).unwrap_or(TermsMode::Gift);
+    let status = listing_status
+        .as_deref()
         .and_then(|s| s.parse::<ListingStatus>().ok())
         .unwrap_or(ListingStatus::Open);
-    let published = parse_time(object.get("published").and_then(Value::as_str)).unwrap_or(now);
-    let until = parse_time(object.get("availableUntil").and_then(Value::as_str));
-    let to = ids_of(object.get("to").unwrap_or(&Value::Null));
-    let cc = ids_of(object.get("cc").unwrap_or(&Value::Null));
-    let visibility = if to.iter().chain(&cc).any(|a| crate::protocol::is_public(a)) {
-        "public"
+    let published = parse_time(published.as_deref()).unwrap_or(now);
+    let until = parse_time(available_until.as_deref());
+    let visibility = if to.iter().chain(&cc).any(|a| is_public(a)) {
+        ListingVisibility::Public
     } else if author.followers_url.as_ref().is_some_and(|f| to.contains(f)) {
-        "followers"
+        ListingVisibility::Followers
     } else {
-        "territory"
+        ListingVisibility::Territory
     };
     Ok(ListingRow {
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
@@ -375,43 +295,35 @@ pub fn ap_to_listing(
         group_id: existing.and_then(|e| e.group_id),
         kind: kind.as_str().to_owned(),
         category: category.as_str().to_owned(),
-        direction: text(object, "direction").filter(|d| d == "teach" || d == "learn"),
+        direction: direction.filter(|d| d.parse::<Direction>().is_ok()),
         title,
         description_source: None,
         description_html: sanitize_html(&description),
         tags: tags_column(&tags),
-        place_name: text(&location, "name").unwrap_or_default().chars().take(200).collect(),
-        place_address: location
-            .get("address")
-            .and_then(|a| text(a, "streetAddress").or_else(|| a.as_str().map(str::to_owned))),
-        latitude: location
-            .get("latitude")
-            .and_then(number)
-            .filter(|l| (-90.0..=90.0).contains(l))
-            .unwrap_or(0.0),
-        longitude: location
-            .get("longitude")
-            .and_then(number)
-            .filter(|l| (-180.0..=180.0).contains(l))
-            .unwrap_or(0.0),
-        radius_km: object
-            .get("radiusKm")
-            .and_then(number)
-            .filter(|r| (0.0..=500.0).contains(r))
-            .unwrap_or(0.0),
-        available_from: parse_time(object.get("availableFrom").and_then(Value::as_str))
-            .map(Timestamp::as_micros),
+        place_name: place.name.clone().unwrap_or_default().chars().take(PLACE_NAME_MAX).collect(),
+        place_address: place
+            .address
+            .as_ref()
+            .and_then(ApAddress::one_line)
+            .map(|a| a.chars().take(ADDRESS_MAX).collect()),
+        latitude: place.latitude_in_range().unwrap_or(0.0),
+        longitude: place.longitude_in_range().unwrap_or(0.0),
+        radius_km: radius_km.filter(|r| (0.0..=RADIUS_MAX_KM).contains(r)).unwrap_or(0.0),
+        available_from: parse_time(available_from.as_deref()).map(Timestamp::as_micros),
         available_until: until.map(Timestamp::as_micros),
-        quantity_amount: quantity.and_then(|q| q.get("hasNumericalValue")).and_then(number),
-        quantity_unit: quantity.and_then(|q| text(q, "hasUnit")),
+        quantity_amount: quantity
+            .as_ref()
+            .and_then(|q| q.has_numerical_value.as_deref())
+            .and_then(|v| v.trim().parse().ok()),
+        quantity_unit: quantity.and_then(|q| q.has_unit).map(|u| u.chars().take(UNIT_MAX).collect()),
         terms_mode: terms_mode.as_str().to_owned(),
-        terms_hours: exchange.get("hours").and_then(number),
-        terms_amount: text(&exchange, "amount"),
-        terms_currency: text(&exchange, "currency"),
-        visibility: visibility.to_owned(),
+        terms_hours: exchange.hours.filter(|h| (0.0..=HOURS_MAX).contains(h)),
+        terms_amount: exchange.amount,
+        terms_currency: exchange.currency,
+        visibility: visibility.as_str().to_owned(),
         status: status.as_str().to_owned(),
         local: false,
-        url: object.get("url").and_then(crate::protocol::values::url_of),
+        url,
         published_at: published.as_micros(),
         updated_at: existing.map(|_| now.as_micros()),
         expires_at: expiry(published, until).as_micros(),
@@ -426,7 +338,10 @@ pub fn upsert_remote_listing(
     object: &Value,
     author: &ActorRow,
 ) -> Result<ListingRow, Error> {
-    let ap_id = text(object, "id").unwrap_or_default();
+    let ap = ApListing::parse(object).map_err(Error::bad_request)?;
+    let ap_id = ap.id.clone();
+    // A node names only its own groups as reviewers.
+    let mediated_by = ap.mediated_by.clone().filter(|g| same_origin(g, &ap_id));
     let existing = listings::find_by_ap_id(conn, &ap_id)?;
     if let Some(e) = &existing {
         if e.is_deleted() || e.local {
@@ -436,8 +351,7 @@ pub fn upsert_remote_listing(
             return Err(Error::forbidden("only the author can change a listing"));
         }
     }
-    let row =
-        ap_to_listing(object, author, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
+    let row = wire_to_listing(ap, author, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
     match existing {
         Some(_) => listings::update(conn, &row)?,
         None => {
@@ -447,8 +361,6 @@ pub fn upsert_remote_listing(
             }
         }
     }
-    // A node names only its own groups as reviewers.
-    let mediated_by = text(object, "mediatedBy").filter(|g| crate::inbox::same_origin(g, &ap_id));
     maillage_db::matches::set_mediated_by(conn, row.id, mediated_by.as_deref())?;
     Ok(row)
 }
@@ -465,3 +377,6 @@ pub fn listing_document(conn: &mut DbConnection, row: &ListingRow, lang: &str) -
     let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
     Ok(listing_to_ap(row, &author, lang, audience, mediated_by.as_deref()))
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod listing;
+pub mod listing_html;
 pub mod note;
 pub mod session;
 

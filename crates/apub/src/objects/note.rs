@@ -12,7 +12,6 @@ use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{transaction, DbConnection};
 use maillage_service::text::sanitize_html;
 
-use crate::objects::listing::NS;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -21,7 +20,7 @@ use super::{parse_time, rfc3339};
 use crate::context::Data;
 use crate::error::ApubError;
 use crate::protocol::note::ApNote;
-use crate::protocol::{context, is_public, PUBLIC};
+use crate::protocol::{context, is_public, MAILLAGE_NS as NS, PUBLIC};
 
 #[derive(Debug, Clone)]
 pub struct DbPost {

@@ -1,41 +1,26 @@
-//! Sessions on the wire: an `Event` as Mobilizon and FEP-8a8e describe it
-//! (`name`, `content`, `startTime`, `endTime`, `timezone`, `location` as a
-//! `Place` with a `PostalAddress`, capacities, `participantCount`,
-//! `joinMode`), which Mastodon shows with its name, summary and link.
+//! Sessions as rows and on the wire ([`ApEvent`]: an `Event` as Mobilizon
+//! and FEP-8a8e describe it), which Mastodon shows with its name, summary
+//! and link. Both directions go through the one struct and name every
+//! field of the row.
 
 use maillage_core::id::Id;
+use maillage_core::session::{CAPACITY_MAX, PLACE_NAME_MAX, TITLE_MAX};
 use maillage_core::time::Timestamp;
 use maillage_db::actors::ActorRow;
 use maillage_db::sessions::SessionRow;
 use maillage_service::text::sanitize_html;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{parse_time, rfc3339};
+use crate::protocol::event::{ApEvent, EVENT};
 use crate::protocol::note::escape;
-use crate::protocol::values::{first_id, url_of};
+use crate::protocol::place::{ApAddress, ApPlace, PLACE};
+use crate::protocol::values::first_id;
 use crate::protocol::PUBLIC;
 
-pub fn session_context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "sc": "http://schema.org#",
-            "mz": "https://joinmobilizon.org/ns#",
-            "PostalAddress": "sc:PostalAddress",
-            "address": { "@id": "sc:address", "@type": "sc:PostalAddress" },
-            "streetAddress": "sc:streetAddress",
-            "addressLocality": "sc:addressLocality",
-            "postalCode": "sc:postalCode",
-            "addressCountry": "sc:addressCountry",
-            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
-            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
-            "participantCount": { "@id": "mz:participantCount", "@type": "sc:Integer" },
-            "joinMode": { "@id": "mz:joinMode", "@type": "mz:joinModeType" },
-            "timezone": { "@id": "mz:timezone", "@type": "sc:Text" }
-        }
-    ])
-}
+const HTML: &str = "text/html";
+/// The join mode of a session anyone may join (Mobilizon's word).
+const FREE: &str = "free";
 
 fn when(micros: i64) -> String {
     // 2026-12-05T14:00:00Z → 2026-12-05 14:00 UTC
@@ -77,49 +62,78 @@ pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
 
 /// Our session as an Event; `going` is how many have a place.
 pub fn session_to_ap(row: &SessionRow, organizer: &ActorRow, going: i64) -> Value {
-    let followers: Vec<String> = organizer.followers_url.clone().into_iter().collect();
-    let mut doc = json!({
-        "@context": session_context(),
-        "id": row.ap_id,
-        "type": "Event",
-        "name": row.title,
-        "content": row.description_html,
-        "mediaType": "text/html",
-        "attributedTo": organizer.ap_id,
-        "startTime": rfc3339(Timestamp::from_micros(row.starts_at)),
-        "joinMode": row.join_mode,
-        "participantCount": going,
-        "published": rfc3339(Timestamp::from_micros(row.published_at)),
-        "url": row.url.clone().unwrap_or_else(|| row.ap_id.clone()),
-        "to": [PUBLIC],
-        "cc": followers,
-    });
-    if let Some(end) = row.ends_at {
-        doc["endTime"] = json!(rfc3339(Timestamp::from_micros(end)));
-    }
-    if let Some(tz) = &row.timezone {
-        doc["timezone"] = json!(tz);
-    }
-    if let Some(c) = row.capacity {
-        doc["maximumAttendeeCapacity"] = json!(c);
-        doc["remainingAttendeeCapacity"] = json!((i64::from(c) - going).max(0));
-    }
-    if !row.place_name.is_empty() || row.latitude.is_some() {
-        let mut place = json!({ "type": "Place", "name": row.place_name });
-        if let (Some(lat), Some(lon)) = (row.latitude, row.longitude) {
-            place["latitude"] = json!(lat);
-            place["longitude"] = json!(lon);
-        }
-        if let Some(a) = &row.place_address {
-            place["address"] = json!({ "type": "PostalAddress", "streetAddress": a });
-        }
-        doc["location"] = place;
-    }
-    doc
+    session_to_wire(row, organizer, going).to_document()
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
+/// Our session as the wire struct. The row is taken apart field by field,
+/// each either sent or said not to be.
+pub fn session_to_wire(row: &SessionRow, organizer: &ActorRow, going: i64) -> ApEvent {
+    let SessionRow {
+        id: _, // our key, not federated
+        ap_id,
+        organizer_id: _, // sent as attributedTo
+        group_id: _,     // sent as the group's Announce
+        title,
+        description_html,
+        starts_at,
+        ends_at,
+        timezone,
+        place_name,
+        place_address,
+        latitude,
+        longitude,
+        capacity,
+        join_mode,
+        local: _,
+        url,
+        published_at,
+        updated_at: _, // an Update is sent instead
+        deleted_at: _, // a deleted session is served as a Tombstone
+    } = row;
+    let time = |micros: i64| rfc3339(Timestamp::from_micros(micros));
+    let has_place = !place_name.is_empty() || latitude.is_some();
+    let (latitude, longitude) = match (latitude, longitude) {
+        (Some(lat), Some(lon)) => (Some(*lat), Some(*lon)),
+        _ => (None, None),
+    };
+    ApEvent {
+        id: ap_id.clone(),
+        kind: EVENT.to_owned(),
+        name: Some(title.clone()),
+        content: Some(description_html.clone()),
+        media_type: Some(HTML.to_owned()),
+        attributed_to: Some(organizer.ap_id.clone()),
+        actor: None,
+        start_time: Some(time(*starts_at)),
+        end_time: ends_at.map(time),
+        timezone: timezone.clone(),
+        join_mode: Some(join_mode.clone()),
+        participant_count: Some(going),
+        maximum_attendee_capacity: capacity.map(i64::from),
+        remaining_attendee_capacity: capacity.map(|c| (i64::from(c) - going).max(0)),
+        location: has_place.then(|| ApPlace {
+            kind: PLACE.to_owned(),
+            name: Some(place_name.clone()),
+            latitude,
+            longitude,
+            address: place_address.as_deref().map(ApAddress::street),
+        }),
+        published: Some(time(*published_at)),
+        url: Some(url.clone().unwrap_or_else(|| ap_id.clone())),
+        to: vec![PUBLIC.to_owned()],
+        cc: organizer.followers_url.clone().into_iter().collect(),
+    }
+}
+
+/// A date of the Event: `Ok(None)` when absent, an error naming the field
+/// when it is not an RFC 3339 date.
+fn event_time(raw: Option<&str>, field: &str) -> Result<Option<Timestamp>, String> {
+    match raw {
+        None => Ok(None),
+        Some(text) => parse_time(Some(text))
+            .map(Some)
+            .ok_or_else(|| format!("malformed {field} {text:?}: expected an RFC 3339 date")),
+    }
 }
 
 /// A received Event's row; `Err` says why it cannot be a session. The
@@ -131,55 +145,72 @@ pub fn ap_to_session(
     existing: Option<&SessionRow>,
     now: Timestamp,
 ) -> Result<SessionRow, String> {
-    if object.get("type").and_then(Value::as_str) != Some("Event") {
-        return Err("not an Event".into());
-    }
-    let ap_id = text(object, "id").ok_or("an Event needs an id")?;
-    let title: String = text(object, "name").unwrap_or_default().chars().take(200).collect();
+    wire_to_session(ApEvent::parse(object)?, organizer, existing, now)
+}
+
+/// The row of a parsed Event, within our limits. Every wire field is
+/// named: read, or said not to be.
+pub fn wire_to_session(
+    event: ApEvent,
+    organizer: &ActorRow,
+    existing: Option<&SessionRow>,
+    now: Timestamp,
+) -> Result<SessionRow, String> {
+    let ApEvent {
+        id: ap_id,
+        kind: _,
+        name,
+        content,
+        media_type: _,    // content is read as HTML and sanitized
+        attributed_to: _, // the organizer, found by the caller
+        actor: _,
+        start_time,
+        end_time,
+        timezone,
+        join_mode,
+        participant_count: _, // we count our own participants
+        maximum_attendee_capacity,
+        remaining_attendee_capacity: _,
+        location,
+        published,
+        url,
+        to: _, // sessions are public
+        cc: _,
+    } = event;
+    let title: String = name.unwrap_or_default().chars().take(TITLE_MAX).collect();
     if title.trim().is_empty() {
         return Err("an Event needs a name".into());
     }
-    let starts =
-        parse_time(object.get("startTime").and_then(Value::as_str)).ok_or("an Event needs a startTime")?;
-    let location = object.get("location").cloned().unwrap_or(Value::Null);
-    let address = location.get("address").cloned().unwrap_or(Value::Null);
-    let street = [
-        text(&address, "streetAddress"),
-        text(&address, "postalCode"),
-        text(&address, "addressLocality"),
-        text(&address, "addressCountry"),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
-    let number =
-        |v: Option<&Value>| v.and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(|s| s.parse().ok())));
-    let capacity = object
-        .get("maximumAttendeeCapacity")
-        .and_then(Value::as_i64)
-        .filter(|c| *c > 0)
-        .and_then(|c| i32::try_from(c).ok());
+    let starts = event_time(start_time.as_deref(), "startTime")?.ok_or("an Event needs a startTime")?;
+    let ends = event_time(end_time.as_deref(), "endTime")?;
+    let place = location.as_ref();
     Ok(SessionRow {
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
         ap_id,
         organizer_id: organizer.id,
         group_id: existing.and_then(|e| e.group_id),
         title,
-        description_html: sanitize_html(&text(object, "content").unwrap_or_default()),
+        description_html: sanitize_html(&content.unwrap_or_default()),
         starts_at: starts.as_micros(),
-        ends_at: parse_time(object.get("endTime").and_then(Value::as_str)).map(Timestamp::as_micros),
-        timezone: text(object, "timezone"),
-        place_name: text(&location, "name").unwrap_or_default().chars().take(200).collect(),
-        place_address: (!street.is_empty()).then_some(street),
-        latitude: number(location.get("latitude")).filter(|l| (-90.0..=90.0).contains(l)),
-        longitude: number(location.get("longitude")).filter(|l| (-180.0..=180.0).contains(l)),
-        capacity,
-        join_mode: text(object, "joinMode").unwrap_or_else(|| "free".into()),
+        ends_at: ends.map(Timestamp::as_micros),
+        timezone,
+        place_name: place
+            .and_then(|p| p.name.clone())
+            .unwrap_or_default()
+            .chars()
+            .take(PLACE_NAME_MAX)
+            .collect(),
+        place_address: place.and_then(|p| p.address.as_ref()).and_then(ApAddress::one_line),
+        latitude: place.and_then(ApPlace::latitude_in_range),
+        longitude: place.and_then(ApPlace::longitude_in_range),
+        capacity: maximum_attendee_capacity
+            .filter(|c| *c > 0)
+            .and_then(|c| i32::try_from(c).ok())
+            .map(|c| c.min(CAPACITY_MAX)),
+        join_mode: join_mode.unwrap_or_else(|| FREE.to_owned()),
         local: false,
-        url: object.get("url").and_then(url_of),
-        published_at: parse_time(object.get("published").and_then(Value::as_str)).unwrap_or(now).as_micros(),
+        url,
+        published_at: parse_time(published.as_deref()).unwrap_or(now).as_micros(),
         updated_at: existing.map(|_| now.as_micros()),
         deleted_at: None,
     })
@@ -199,7 +230,8 @@ pub fn upsert_remote_session(
 ) -> Result<SessionRow, maillage_core::Error> {
     use maillage_core::Error;
     use maillage_db::sessions;
-    let ap_id = text(object, "id").unwrap_or_default();
+    let event = ApEvent::parse(object).map_err(Error::bad_request)?;
+    let ap_id = event.id.clone();
     let existing = sessions::find_by_ap_id(conn, &ap_id)?;
     if let Some(e) = &existing {
         if e.local || e.deleted_at.is_some() {
@@ -210,7 +242,7 @@ pub fn upsert_remote_session(
         }
     }
     let row =
-        ap_to_session(object, sender, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
+        wire_to_session(event, sender, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
     match existing {
         Some(_) => sessions::update(conn, &row)?,
         None => {
@@ -222,3 +254,6 @@ pub fn upsert_remote_session(
     }
     Ok(row)
 }
+
+#[cfg(test)]
+mod tests;

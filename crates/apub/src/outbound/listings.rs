@@ -99,16 +99,14 @@ impl ApubOutbound {
         let followers: Vec<String> = group.followers_url.clone().into_iter().collect();
         let inboxes = follows::remote_follower_inboxes(conn, group.id())?;
         let published = Timestamp::now().to_rfc3339();
-        let wrapped = build_announce(
+        let wrapped = build_announce_activity(
             &self.new_activity_id(),
             &group.ap_id,
-            "",
+            activity.clone(),
             &[PUBLIC.to_owned()],
             &followers,
             &published,
         );
-        let mut wrapped = wrapped;
-        wrapped["object"] = crate::builders::without_context(activity.clone());
         self.enqueue(conn, &wrapped, &group, inboxes.clone())?;
         if kind == "Create" {
             let bare = build_announce(

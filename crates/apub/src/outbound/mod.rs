@@ -5,7 +5,7 @@
 
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
-use maillage_core::urls::LocalUrls;
+use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
@@ -36,6 +36,11 @@ impl ApubOutbound {
 
     pub(super) fn new_activity_id(&self) -> String {
         self.urls.activity(Id::generate())
+    }
+
+    /// The id of an activity a peer may answer: its kind is in it.
+    fn new_answered_id(&self, kind: AnsweredKind) -> String {
+        self.urls.answered_activity(kind, Id::generate())
     }
 
     pub fn with_language(mut self, language: &str) -> Self {
@@ -293,7 +298,8 @@ impl Outbound for ApubOutbound {
                 Ok(())
             }
             Outgoing::JoinSession { participation, participant, session, organizer } => {
-                let id = participation.ap_id.clone().unwrap_or_else(|| self.new_activity_id());
+                let id =
+                    participation.ap_id.clone().unwrap_or_else(|| self.new_answered_id(AnsweredKind::Rsvp));
                 let activity = build_join(&id, &participant.ap_id, &session.ap_id);
                 self.enqueue(conn, &activity, participant, vec![organizer.inbox_url.clone()])
             }
@@ -319,7 +325,7 @@ impl Outbound for ApubOutbound {
                 self.enqueue(conn, &activity, initiator, vec![responder.inbox_url.clone()])
             }
             Outgoing::Join { membership, member, group } => {
-                let id = membership.ap_id.clone().unwrap_or_else(|| self.new_activity_id());
+                let id = membership.ap_id.clone().unwrap_or_else(|| self.new_answered_id(AnsweredKind::Join));
                 let activity = build_join(&id, &member.ap_id, &group.ap_id);
                 self.enqueue(conn, &activity, member, vec![group.inbox_url.clone()])
             }

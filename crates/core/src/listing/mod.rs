@@ -15,6 +15,8 @@ use crate::time::Timestamp;
 
 pub use validate::{
     validate_draft, CheckedListing, FieldError, ListingDraft, PlaceDraft, QuantityDraft, TermsDraft,
+    ADDRESS_MAX, DESCRIPTION_MAX, HOURS_MAX, PLACE_NAME_MAX, RADIUS_MAX_KM, TAGS_MAX, TAG_MAX, TITLE_MAX,
+    UNIT_MAX,
 };
 
 /// Declares a string enum stored and sent in snake_case.

@@ -13,6 +13,7 @@ pub const TAGS_MAX: usize = 10;
 pub const TAG_MAX: usize = 40;
 pub const RADIUS_MAX_KM: f64 = 500.0;
 pub const PLACE_NAME_MAX: usize = 200;
+pub const ADDRESS_MAX: usize = 500;
 pub const UNIT_MAX: usize = 20;
 pub const HOURS_MAX: f64 = 1000.0;
 
@@ -126,8 +127,8 @@ pub fn validate_draft(draft: &ListingDraft) -> Result<CheckedListing, Vec<FieldE
         if place.name.chars().count() > PLACE_NAME_MAX {
             fail("place.name", format!("must be at most {PLACE_NAME_MAX} characters"));
         }
-        if place.address.as_ref().is_some_and(|a| a.chars().count() > 500) {
-            fail("place.address", "must be at most 500 characters".into());
+        if place.address.as_ref().is_some_and(|a| a.chars().count() > ADDRESS_MAX) {
+            fail("place.address", format!("must be at most {ADDRESS_MAX} characters"));
         }
         match (place.latitude, place.longitude) {
             (Some(lat), Some(lon)) => {

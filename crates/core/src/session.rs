@@ -1,0 +1,6 @@
+//! The limits of a session (an event people sign up for), shared by the
+//! form's checks and by what is read from other servers.
+
+pub const TITLE_MAX: usize = 200;
+pub const PLACE_NAME_MAX: usize = 200;
+pub const CAPACITY_MAX: i32 = 100_000;
