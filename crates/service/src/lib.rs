@@ -32,6 +32,7 @@
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`reports`]: reports to the admins, local and from other servers.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
+//! - [`status_text`]: the text of a listing's or session's status view.
 //! - [`territory_settings`]: the description and registration mode admins
 //!   change from the admin page (the configuration until then).
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
@@ -64,6 +65,7 @@ pub mod policy;
 pub mod posts;
 pub mod reports;
 pub mod sessions;
+pub mod status_text;
 pub mod territory_home;
 pub mod territory_settings;
 pub mod territory_stats;

@@ -95,11 +95,11 @@ pub fn visibility_to_api(visibility: &str) -> &str {
 fn view_content(conn: &mut DbConnection, post: &PostRow, lang: &str) -> Result<Option<String>, Error> {
     Ok(match post.kind.as_str() {
         status_views::LISTING_KIND => listings::find_by_id(conn, post.id())?
-            .map(|l| maillage_apub::objects::listing::listing_html(&l, lang)),
+            .map(|l| maillage_service::status_text::listing_html(&l, lang)),
         status_views::SESSION_KIND => match sessions::find_by_id(conn, post.id())? {
             Some(s) => {
                 let going = sessions::count_in_state(conn, s.id(), "going")?;
-                Some(maillage_apub::objects::session::session_html(&s, going, lang))
+                Some(maillage_service::status_text::session_html(&s, going, lang))
             }
             None => None,
         },

@@ -11,11 +11,11 @@ use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::{self, tags_column, ListingRow};
 use maillage_db::DbConnection;
+use maillage_service::status_text::listing_html;
 use maillage_service::text::sanitize_html;
 use serde_json::{json, Value};
 
 use super::{parse_time, rfc3339};
-use crate::protocol::note::escape;
 use crate::protocol::values::ids_of;
 use crate::protocol::PUBLIC;
 
@@ -57,137 +57,6 @@ pub fn listing_context() -> Value {
             "mediatedBy": { "@id": "mlg:mediatedBy", "@type": "@id" }
         }
     ])
-}
-
-fn labels(lang: &str, key: &str) -> &'static str {
-    let fr = lang == "fr";
-    match key {
-        "offer" => {
-            if fr {
-                "Offre"
-            } else {
-                "Offer"
-            }
-        }
-        "need" => {
-            if fr {
-                "Besoin"
-            } else {
-                "Need"
-            }
-        }
-        "gift" => {
-            if fr {
-                "don"
-            } else {
-                "gift"
-            }
-        }
-        "loan" => {
-            if fr {
-                "prêt"
-            } else {
-                "loan"
-            }
-        }
-        "barter" => {
-            if fr {
-                "troc"
-            } else {
-                "barter"
-            }
-        }
-        "time_credit" => {
-            if fr {
-                "heures de temps"
-            } else {
-                "time credit"
-            }
-        }
-        "price" => {
-            if fr {
-                "prix"
-            } else {
-                "price"
-            }
-        }
-        "from" => {
-            if fr {
-                "du"
-            } else {
-                "from"
-            }
-        }
-        "until" => {
-            if fr {
-                "au"
-            } else {
-                "until"
-            }
-        }
-        "status" => {
-            if fr {
-                "statut"
-            } else {
-                "status"
-            }
-        }
-        _ => {
-            if fr {
-                "Voir l'annonce"
-            } else {
-                "See the listing"
-            }
-        }
-    }
-}
-
-fn day(micros: i64) -> String {
-    Timestamp::from_micros(micros).to_rfc3339().chars().take(10).collect()
-}
-
-/// The HTML any app shows: kind, title, description, place and reach,
-/// dates, terms, tags and a link.
-pub fn listing_html(row: &ListingRow, lang: &str) -> String {
-    let kind = labels(lang, &row.kind);
-    let mut terms = labels(lang, &row.terms_mode).to_owned();
-    if let Some(h) = row.terms_hours {
-        terms = format!("{terms} ({h} h)");
-    }
-    if let (Some(a), Some(c)) = (&row.terms_amount, &row.terms_currency) {
-        terms = format!("{terms} : {a} {c}");
-    }
-    let mut facts = vec![format!(
-        "📍 {}{}",
-        escape(&row.place_name),
-        if row.radius_km > 0.0 { format!(" (≤ {} km)", row.radius_km) } else { String::new() }
-    )];
-    match (row.available_from, row.available_until) {
-        (Some(f), Some(u)) => {
-            facts.push(format!("📅 {} {} {} {}", labels(lang, "from"), day(f), labels(lang, "until"), day(u)))
-        }
-        (Some(f), None) => facts.push(format!("📅 {} {}", labels(lang, "from"), day(f))),
-        (None, Some(u)) => facts.push(format!("📅 {} {}", labels(lang, "until"), day(u))),
-        _ => {}
-    }
-    if let (Some(a), Some(u)) = (row.quantity_amount, &row.quantity_unit) {
-        facts.push(format!("{a} {}", escape(u)));
-    }
-    facts.push(format!("🤝 {terms}"));
-    if row.status != "open" {
-        facts.push(format!("{} : {}", labels(lang, "status"), row.status));
-    }
-    let tags: Vec<String> = row.tag_list().iter().map(|t| format!("#{t}")).collect();
-    let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
-    format!(
-        "<p><strong>{kind} · {}</strong></p>{}<p>{}</p>{}<p><a href=\"{}\">{}</a></p>",
-        escape(&row.title),
-        row.description_html,
-        facts.join(" · "),
-        if tags.is_empty() { String::new() } else { format!("<p>{}</p>", tags.join(" ")) },
-        escape(&link),
-        labels(lang, "link"),
-    )
 }
 
 /// The audience of a listing, from its visibility.
