@@ -26,6 +26,7 @@
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
+//! - [`notifications`]: a person's notifications, read and dismissed.
 //! - [`my_matches`]: a person's matches seen from their side; dismiss, respond.
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
@@ -59,6 +60,7 @@ pub mod matching;
 pub mod mediation;
 pub mod my_matches;
 pub mod notices;
+pub mod notifications;
 pub mod oauth;
 pub mod password;
 pub mod policy;

@@ -181,4 +181,3 @@ pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
         if fr { "Voir et s'inscrire" } else { "See and sign up" },
     )
 }
-
