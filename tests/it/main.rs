@@ -7,6 +7,7 @@
 mod common;
 mod harness;
 
+mod architecture;
 mod browser;
 mod browser_scenarios;
 mod cli;

@@ -10,8 +10,7 @@ use maillage_apub::objects::actor::actor_to_ap;
 use maillage_apub::objects::note::post_to_ap;
 use maillage_core::id::Id;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::posts;
+use maillage_db::actors::ActorRow;
 use maillage_service::actors::{instance_actor, PURPOSE_INSTANCE};
 use serde::Deserialize;
 use serde_json::Value;
@@ -52,7 +51,7 @@ async fn local_actor(state: &AppState, name: String) -> Result<ActorRow, ApiErro
     Ok(state
         .db
         .run(move |conn| {
-            actors::find_local_by_username(conn, &name.to_lowercase())?
+            maillage_service::actors::find_local(conn, &name)?
                 .filter(|a| a.purpose.as_deref() != Some(PURPOSE_INSTANCE))
                 .ok_or_else(|| Error::not_found("Record not found"))
         })
@@ -163,13 +162,8 @@ async fn object(
     let (post, author, tags) = state
         .db
         .run(move |conn| {
-            let post = posts::find_by_id(conn, id)?
-                .filter(|p| p.local && matches!(p.visibility.as_str(), "public" | "unlisted"))
-                .ok_or_else(|| Error::not_found("Record not found"))?;
-            let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
-                .ok_or_else(|| Error::internal("post without author"))?;
-            let tags = posts::tags(conn, post.id())?;
-            Ok((post, author, tags))
+            maillage_service::posts::local_object(conn, id)?
+                .ok_or_else(|| Error::not_found("Record not found"))
         })
         .await?;
     let status =
@@ -196,12 +190,9 @@ async fn listing_object(
     let found = state
         .db
         .run(move |conn| {
-            let Some(row) = maillage_db::listings::find_by_id(conn, id)?.filter(|l| l.local) else {
+            let Some(row) = maillage_service::listings::local_object(conn, id)? else {
                 return Ok(None);
             };
-            if !matches!(row.visibility.as_str(), "public" | "territory") {
-                return Err(Error::not_found("Record not found"));
-            }
             let doc = maillage_apub::objects::listing::listing_document(conn, &row, &lang)?;
             Ok(Some((row, doc)))
         })
@@ -228,14 +219,13 @@ async fn session_object(
     let found = state
         .db
         .run(move |conn| {
-            let Some(row) =
-                maillage_db::sessions::find_by_id(conn, id)?.filter(|s| s.local && s.deleted_at.is_none())
+            let Some(row) = maillage_service::sessions::find_visible(conn, id, None)?.filter(|s| s.local)
             else {
                 return Ok(None);
             };
-            let organizer = actors::find_by_id(conn, Id::from_i64(row.organizer_id))?
+            let organizer = maillage_service::actors::find(conn, Id::from_i64(row.organizer_id))?
                 .ok_or_else(|| Error::internal("session without organizer"))?;
-            let going = maillage_db::sessions::count_in_state(conn, row.id(), "going")?;
+            let going = maillage_service::sessions::attendance(conn, &row)?.going;
             Ok(Some((row.clone(), maillage_apub::objects::session::session_to_ap(&row, &organizer, going))))
         })
         .await?;

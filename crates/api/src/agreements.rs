@@ -7,13 +7,13 @@ use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::agreements::AgreementRow;
-use maillage_db::{actors, listings, DbConnection};
+use maillage_db::DbConnection;
 use maillage_service::agreements as cases;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::listings::listing_to_api;
+use crate::listing_json::listing_to_api;
 use crate::mastodon::auth::require;
 use crate::mastodon::entities::account_to_api;
 use crate::mastodon::params::{body, path_id};
@@ -33,11 +33,11 @@ pub fn agreement_to_api(
     urls: &maillage_core::urls::LocalUrls,
 ) -> Result<Value, Error> {
     let actor = |conn: &mut DbConnection, id: i64| -> Result<Value, Error> {
-        let a = actors::find_by_id(conn, Id::from_i64(id))?
+        let a = maillage_service::actors::find(conn, Id::from_i64(id))?
             .ok_or_else(|| Error::internal("agreement without actor"))?;
         account_to_api(conn, &a, urls)
     };
-    let listing = listings::find_by_id(conn, Id::from_i64(row.listing_id))?
+    let listing = maillage_service::agreements::listing_of(conn, row)?
         .ok_or_else(|| Error::internal("agreement without listing"))?;
     Ok(json!({
         "id": row.id.to_string(),

@@ -7,7 +7,7 @@ use maillage_core::ledger::hours_of_minutes;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::contributions::ContributionRow;
-use maillage_db::{actors, DbConnection};
+use maillage_db::DbConnection;
 use maillage_service::contributions::{self as cases, NewContribution};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -30,7 +30,7 @@ fn contribution_to_api(
     c: &ContributionRow,
     urls: &maillage_core::urls::LocalUrls,
 ) -> Result<Value, Error> {
-    let member = actors::find_by_id(conn, Id::from_i64(c.member_id))?
+    let member = maillage_service::actors::find(conn, Id::from_i64(c.member_id))?
         .ok_or_else(|| Error::internal("contribution without member"))?;
     Ok(json!({
         "id": c.id.to_string(),

@@ -5,11 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors;
-use maillage_db::sessions::{self, ParticipationRow, SessionRow};
+use maillage_db::sessions::{ParticipationRow, SessionRow};
 use maillage_db::DbConnection;
 use maillage_service::sessions::{self as cases, NewSession};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -57,32 +56,82 @@ fn time(field: &str, raw: Option<String>) -> Result<Option<Timestamp>, Error> {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventPlaceJson {
+    pub name: String,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// A session as the API shows it (`Event` in `openapi.json`); built from
+/// the row taken apart without `..`, so that a new column does not compile
+/// until this says what becomes of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventJson {
+    pub id: String,
+    pub uri: String,
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub timezone: Option<String>,
+    pub place: EventPlaceJson,
+    pub capacity: Option<i32>,
+    pub participants_count: i64,
+    pub waiting_count: i64,
+    pub places_left: Option<i64>,
+    pub organizer: Value,
+}
+
 fn event_to_api(
     conn: &mut DbConnection,
     row: &SessionRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
-    let organizer = actors::find_by_id(conn, Id::from_i64(row.organizer_id))?
+) -> Result<EventJson, Error> {
+    let attendance = cases::attendance(conn, row)?;
+    let SessionRow {
+        id,
+        ap_id,
+        organizer_id,
+        group_id: _, // the group announces it; not part of the event's shape
+        title,
+        description_html,
+        starts_at,
+        ends_at,
+        timezone,
+        place_name,
+        place_address,
+        latitude,
+        longitude,
+        capacity,
+        join_mode: _, // places are given first come, first served
+        local: _,
+        url,
+        published_at: _,
+        updated_at: _,
+        deleted_at: _, // deleted sessions answer 404
+    } = row.clone();
+    let organizer = maillage_service::actors::find(conn, Id::from_i64(organizer_id))?
         .ok_or_else(|| Error::internal("session without organizer"))?;
-    let going = sessions::count_in_state(conn, row.id(), "going")?;
-    let waiting = sessions::count_in_state(conn, row.id(), "waiting")?;
-    let at = |m: Option<i64>| m.map(|m| Timestamp::from_micros(m).to_rfc3339());
-    Ok(json!({
-        "id": row.id.to_string(),
-        "uri": row.ap_id,
-        "url": row.url.clone().unwrap_or_else(|| row.ap_id.clone()),
-        "title": row.title,
-        "description": row.description_html,
-        "starts_at": at(Some(row.starts_at)),
-        "ends_at": at(row.ends_at),
-        "timezone": row.timezone,
-        "place": { "name": row.place_name, "address": row.place_address, "lat": row.latitude, "lon": row.longitude },
-        "capacity": row.capacity,
-        "participants_count": going,
-        "waiting_count": waiting,
-        "places_left": row.capacity.map(|c| (i64::from(c) - going).max(0)),
-        "organizer": account_to_api(conn, &organizer, urls)?,
-    }))
+    let at = |m: i64| Timestamp::from_micros(m).to_rfc3339();
+    Ok(EventJson {
+        id: id.to_string(),
+        url: url.unwrap_or_else(|| ap_id.clone()),
+        uri: ap_id,
+        title,
+        description: description_html,
+        starts_at: at(starts_at),
+        ends_at: ends_at.map(at),
+        timezone,
+        place: EventPlaceJson { name: place_name, address: place_address, lat: latitude, lon: longitude },
+        capacity,
+        participants_count: attendance.going,
+        waiting_count: attendance.waiting,
+        places_left: capacity.map(|c| (i64::from(c) - attendance.going).max(0)),
+        organizer: account_to_api(conn, &organizer, urls)?,
+    })
 }
 
 fn participation_to_api(row: &ParticipationRow) -> Value {
@@ -133,9 +182,7 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     let json = state
         .db
         .run(move |conn| {
-            let row = sessions::find_by_id(conn, id)?
-                .filter(|s| s.deleted_at.is_none())
-                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let row = cases::get_visible(conn, id, None)?;
             event_to_api(conn, &row, &urls)
         })
         .await?;
@@ -172,9 +219,10 @@ async fn participants(path: web::Path<String>, state: web::Data<AppState>) -> Re
     let json = state
         .db
         .run(move |conn| {
+            let row = cases::get_visible(conn, id, None)?;
             let mut lists = serde_json::Map::new();
             for state in ["going", "waiting"] {
-                let rows = sessions::participants(conn, id, state)?;
+                let rows = cases::participants(conn, &row, state)?;
                 let accounts =
                     rows.iter()
                         .map(|(_, a)| account_to_api(conn, a, &urls))

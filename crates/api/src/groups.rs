@@ -4,11 +4,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::groups::{self, MembershipRow};
+use maillage_db::actors::ActorRow;
+use maillage_db::groups::{GroupRow, MembershipRow};
 use maillage_db::DbConnection;
 use maillage_service::groups::{self as cases, NewGroup};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -50,22 +50,61 @@ struct GroupParams {
     goals: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupPlaceJson {
+    pub name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// What Maillage adds to a group's Account (`maillage` in `Group`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupDetailsJson {
+    pub kind: String,
+    pub place: GroupPlaceJson,
+    pub website: Option<String>,
+    pub join_policy: String,
+    pub project_status: Option<String>,
+    pub goals: String,
+    pub member_count: usize,
+}
+
+/// Taken apart without `..`: a new column does not compile until this
+/// says what becomes of it.
+fn group_details_to_api(row: GroupRow, member_count: usize) -> GroupDetailsJson {
+    let GroupRow {
+        actor_id: _, // the Account's id
+        kind,
+        place_name,
+        latitude,
+        longitude,
+        website,
+        join_policy,
+        project_status,
+        goals,
+        created_at: _, // the Account's created_at
+    } = row;
+    GroupDetailsJson {
+        kind,
+        place: GroupPlaceJson { name: place_name, lat: latitude, lon: longitude },
+        website,
+        join_policy,
+        project_status,
+        goals,
+        member_count,
+    }
+}
+
 fn group_to_api(
     conn: &mut DbConnection,
     actor: &ActorRow,
     urls: &maillage_core::urls::LocalUrls,
 ) -> Result<Value, Error> {
     let mut json = account_to_api(conn, actor, urls)?;
-    if let Some(g) = groups::find_group(conn, actor.id())? {
-        json["maillage"] = json!({
-            "kind": g.kind,
-            "place": { "name": g.place_name, "lat": g.latitude, "lon": g.longitude },
-            "website": g.website,
-            "join_policy": g.join_policy,
-            "project_status": g.project_status,
-            "goals": g.goals,
-            "member_count": groups::members(conn, actor.id(), false)?.len(),
-        });
+    if let Some(g) = cases::details(conn, actor.id())? {
+        let member_count = cases::member_count(conn, actor.id())?;
+        json["maillage"] = serde_json::to_value(group_details_to_api(g, member_count))
+            .map_err(|e| Error::internal(e.to_string()))?;
     }
     Ok(json)
 }
@@ -75,7 +114,7 @@ fn membership_to_api(
     row: &MembershipRow,
     urls: &maillage_core::urls::LocalUrls,
 ) -> Result<Value, Error> {
-    let member = actors::find_by_id(conn, Id::from_i64(row.member_id))?
+    let member = maillage_service::actors::find(conn, Id::from_i64(row.member_id))?
         .ok_or_else(|| Error::internal("membership without member"))?;
     Ok(json!({ "account": account_to_api(conn, &member, urls)?, "role": row.role, "state": row.state }))
 }
@@ -119,9 +158,7 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     let json = state
         .db
         .run(move |conn| {
-            let actor = actors::find_by_id(conn, id)?
-                .filter(|a| a.kind == "Group")
-                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let actor = cases::get_visible(conn, id, None)?;
             group_to_api(conn, &actor, &urls)
         })
         .await?;
@@ -139,9 +176,7 @@ async fn members(
     let json = state
         .db
         .run(move |conn| {
-            // Pending requests are shown to the group's managers only.
-            let manager = groups::find_membership(conn, id, me.id())?.is_some_and(|m| m.can_manage());
-            let rows = groups::members(conn, id, manager)?;
+            let rows = cases::members_seen_by(conn, id, Some(&me))?;
             rows.iter().map(|(m, _)| membership_to_api(conn, m, &urls)).collect::<Result<Vec<_>, Error>>()
         })
         .await?;

@@ -7,7 +7,7 @@ use maillage_core::id::Id;
 use maillage_core::ledger::{hours_of_minutes, minutes_of_hours};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::ledger::{self, AccountRow, Holder, MovementRow, TransferRow};
+use maillage_db::ledger::{AccountRow, MovementRow, TransferRow};
 use maillage_service::ledger::{self as cases, Limits};
 use maillage_service::territory_stats::{self, TerritoryStats};
 use serde::Deserialize;
@@ -105,7 +105,7 @@ async fn my_account(
         .db
         .run(move |conn| {
             let account = cases::account_of_actor(conn, me.id(), limits)?;
-            let moves = ledger::movements_of(conn, account.id, before, limit)?;
+            let moves = cases::movements(conn, &account, before, limit)?;
             let mut out = account_to_api(&account);
             out["movements"] = moves.iter().map(|(m, t)| movement_to_api(m, t)).collect();
             Ok::<_, Error>(out)
@@ -146,18 +146,8 @@ async fn set_limits(
     let lower = whole_minutes("lower_limit_hours", b.lower_limit_hours, -1.0)?;
     let upper = whole_minutes("upper_limit_hours", b.upper_limit_hours, 1.0)?;
     let limits = limits(&state);
-    let account = state
-        .db
-        .run(move |conn| {
-            maillage_db::actors::find_by_id(conn, actor)?
-                .filter(|a| a.local && a.purpose.is_none())
-                .ok_or_else(|| Error::not_found("Record not found"))?;
-            let account = cases::account_of_actor(conn, actor, limits)?;
-            ledger::set_limits(conn, account.id, lower, upper)?;
-            ledger::find_account(conn, Holder::Actor(actor))?
-                .ok_or_else(|| Error::internal("account vanished"))
-        })
-        .await?;
+    let account =
+        state.db.run(move |conn| cases::set_person_limits(conn, actor, lower, upper, limits)).await?;
     Ok(HttpResponse::Ok().json(account_to_api(&account)))
 }
 
@@ -178,14 +168,7 @@ async fn set_link_limit(
     let b: LinkLimitBody = body(&req, &bytes)?;
     let limit = whole_minutes("limit_hours", b.limit_hours, 1.0)?;
     let limits = limits(&state);
-    let account = state
-        .db
-        .run(move |conn| {
-            let account = cases::account_of_territory(conn, &domain, limits)?;
-            ledger::set_limits(conn, account.id, -limit, limit)?;
-            ledger::account_by_id(conn, account.id)?.ok_or_else(|| Error::internal("account vanished"))
-        })
-        .await?;
+    let account = state.db.run(move |conn| cases::set_link_limit(conn, &domain, limit, limits)).await?;
     Ok(HttpResponse::Ok().json(account_to_api(&account)))
 }
 

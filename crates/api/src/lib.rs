@@ -42,6 +42,7 @@ pub mod groups;
 pub mod health;
 pub mod html;
 pub mod ledger;
+pub mod listing_json;
 pub mod listings;
 pub mod mastodon;
 pub mod matches;

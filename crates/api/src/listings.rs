@@ -7,15 +7,14 @@ use maillage_core::id::Id;
 use maillage_core::listing::{ListingDraft, ListingStatus, PlaceDraft, QuantityDraft, TermsDraft};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::listings::{self, ListingFilter, ListingRow};
-use maillage_service::listings as cases;
+use maillage_db::actors::ActorRow;
+use maillage_db::listings::ListingRow;
+use maillage_service::listings::{self as cases, ListingQuery};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::listing_json::listing_to_api;
 use crate::mastodon::auth::{optional, require};
-use crate::mastodon::entities::account_to_api;
 use crate::mastodon::params::path_id;
 use crate::state::AppState;
 
@@ -142,46 +141,6 @@ fn apply(params: ListingParams, draft: &mut ListingDraft) -> Result<(), Error> {
     Ok(())
 }
 
-fn time(micros: Option<i64>) -> Value {
-    micros.map(|m| json!(Timestamp::from_micros(m).to_rfc3339())).unwrap_or(Value::Null)
-}
-
-/// A listing as the API shows it.
-pub fn listing_to_api(
-    conn: &mut maillage_db::DbConnection,
-    row: &ListingRow,
-    urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
-    let author = actors::find_by_id(conn, Id::from_i64(row.author_id))?
-        .ok_or_else(|| Error::internal("listing without author"))?;
-    Ok(json!({
-        "id": row.id.to_string(),
-        "uri": row.ap_id,
-        "url": row.url.clone().unwrap_or_else(|| row.ap_id.clone()),
-        "kind": row.kind,
-        "category": row.category,
-        "direction": row.direction,
-        "title": row.title,
-        "description": row.description_html,
-        "description_source": row.description_source,
-        "tags": row.tag_list(),
-        "place": { "name": row.place_name, "address": row.place_address, "lat": row.latitude, "lon": row.longitude },
-        "radius_km": row.radius_km,
-        "available_from": time(row.available_from),
-        "available_until": time(row.available_until),
-        "quantity": row.quantity_amount.map(|a| json!({ "amount": a, "unit": row.quantity_unit })),
-        "terms": { "mode": row.terms_mode, "hours": row.terms_hours, "amount": row.terms_amount, "currency": row.terms_currency },
-        "visibility": row.visibility,
-        "status": row.status,
-        "author": account_to_api(conn, &author, urls)?,
-        "origin_domain": author.domain,
-        "created_at": Timestamp::from_micros(row.published_at).to_rfc3339(),
-        "updated_at": time(row.updated_at),
-        "expires_at": Timestamp::from_micros(row.expires_at).to_rfc3339(),
-        "group_id": row.group_id.map(|g| g.to_string()),
-    }))
-}
-
 async fn respond(state: &AppState, row: ListingRow) -> Result<HttpResponse, ApiError> {
     let urls = state.urls.clone();
     Ok(HttpResponse::Ok().json(state.db.run(move |conn| listing_to_api(conn, &row, &urls)).await?))
@@ -275,16 +234,7 @@ async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = optional(&req, &state, &["read:listings"]).await?.map(|(_, a)| a);
     let id = path_id(&path)?;
-    let row = state
-        .db
-        .run(move |conn| {
-            let row = listings::find_by_id(conn, id)?.ok_or_else(|| Error::not_found("Record not found"))?;
-            if !cases::can_see(conn, &row, viewer.as_ref())? {
-                return Err(Error::not_found("Record not found"));
-            }
-            Ok(row)
-        })
-        .await?;
+    let row = state.db.run(move |conn| cases::get_visible(conn, id, viewer.as_ref())).await?;
     respond(&state, row).await
 }
 
@@ -354,12 +304,11 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
             .to_owned()],
         None => vec!["open".to_owned(), "in_progress".to_owned()],
     };
-    let filter = ListingFilter {
+    let query = ListingQuery {
         kind: p.kind,
         category: p.category,
         tag: p.tag.map(|t| t.trim_start_matches('#').to_lowercase()),
         text: p.q,
-        bbox: None,
         statuses,
         local: match p.origin.as_deref() {
             Some("local") => Some(true),
@@ -368,8 +317,8 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         },
         author: None,
         group: p.group_id,
-        visibilities: cases::searchable_visibilities(viewer.as_ref()),
-        hidden_authors: Vec::new(),
+        near,
+        radius_km: radius,
         max_id: p.max_id,
         limit: p.limit.unwrap_or(20).clamp(1, 40),
     };
@@ -378,7 +327,7 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let items = state
         .db
         .run(move |conn| {
-            let rows = cases::search_visible(conn, &policy, filter, near, radius)?;
+            let rows = cases::search(conn, &policy, viewer.as_ref(), &query)?;
             rows.iter()
                 .map(|r| Ok((r.id, listing_to_api(conn, r, &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::agreements::agreement_to_api;
 use crate::error::ApiError;
-use crate::listings::listing_to_api;
+use crate::listing_json::listing_to_api;
 use crate::mastodon::auth::require;
 use crate::mastodon::params::{flexible_bool, path_id};
 use crate::state::AppState;

@@ -5,18 +5,16 @@
 //! `…/reject`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
-use maillage_db::listings;
 use maillage_db::matches::MatchRow;
 use maillage_db::DbConnection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::listings::listing_to_api;
+use crate::listing_json::listing_to_api;
 use crate::mastodon::auth::require;
 use crate::mastodon::params::{flexible_bool, path_id};
 use crate::state::AppState;
@@ -37,10 +35,8 @@ struct MediatorParams {
 }
 
 fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Result<Value, Error> {
-    let load = |conn: &mut DbConnection, id: i64| {
-        listings::find_by_id(conn, Id::from_i64(id))?.ok_or_else(|| Error::not_found("Record not found"))
-    };
-    let (need, offer) = (load(conn, m.need_id)?, load(conn, m.offer_id)?);
+    let (need, offer) = maillage_service::mediation::listings_of(conn, m)?
+        .ok_or_else(|| Error::not_found("Record not found"))?;
     let reasons: Value = serde_json::from_str(&m.reasons).unwrap_or(Value::Array(Vec::new()));
     Ok(json!({
         "id": m.id.to_string(),

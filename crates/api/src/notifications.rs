@@ -6,12 +6,11 @@
 
 use crate::state::Showing;
 use actix_web::{web, HttpRequest, HttpResponse};
-use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::notifications::{self, NotificationRow};
-use maillage_db::{posts, DbConnection};
+use maillage_db::actors::ActorRow;
+use maillage_db::DbConnection;
+use maillage_service::notifications::{self, Notification};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -30,28 +29,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn notification_to_api(
     conn: &mut DbConnection,
-    n: &NotificationRow,
+    n: &Notification,
     viewer: &ActorRow,
     urls: &Showing,
-) -> Result<Option<Value>, Error> {
-    let Some(from) =
-        n.from_actor_id.map(|a| actors::find_by_id(conn, Id::from_i64(a))).transpose()?.flatten()
-    else {
-        return Ok(None);
+) -> Result<Value, Error> {
+    let status = match &n.status {
+        Some(post) => status_to_api(conn, post, Some(viewer), urls)?,
+        None => Value::Null,
     };
-    let status = match n.post_id.map(|p| posts::find_by_id(conn, Id::from_i64(p))).transpose()?.flatten() {
-        Some(post) if !post.is_deleted() => status_to_api(conn, &post, Some(viewer), urls)?,
-        _ => Value::Null,
-    };
-    Ok(Some(json!({
-        "id": n.id.to_string(),
-        "type": n.kind,
-        "created_at": Timestamp::from_micros(n.created_at).to_rfc3339(),
-        "account": account_to_api(conn, &from, urls)?,
+    let row = &n.row;
+    Ok(json!({
+        "id": row.id.to_string(),
+        "type": row.kind,
+        "created_at": Timestamp::from_micros(row.created_at).to_rfc3339(),
+        "account": account_to_api(conn, &n.from, urls)?,
         "status": status,
-        "maillage_reason": n.reason,
-        "maillage_match_id": n.match_id.map(|m| m.to_string()),
-    })))
+        "maillage_reason": row.reason,
+        "maillage_match_id": row.match_id.map(|m| m.to_string()),
+    }))
 }
 
 async fn list(
@@ -65,13 +60,10 @@ async fn list(
     let items = state
         .db
         .run(move |conn| {
-            let mut out = Vec::new();
-            for n in notifications::of_recipient(conn, me.id, page.max_id, page.limit)? {
-                if let Some(v) = notification_to_api(conn, &n, &me, &urls)? {
-                    out.push((n.id, v));
-                }
-            }
-            Ok(out)
+            notifications::of(conn, &me, page.max_id, page.limit)?
+                .iter()
+                .map(|n| Ok((n.row.id, notification_to_api(conn, n, &me, &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
         })
         .await?;
     Ok(paged_response(&req, items))
@@ -88,11 +80,8 @@ async fn get(
     let body = state
         .db
         .run(move |conn| {
-            let n = notifications::find_of(conn, me.id, id.as_i64())?;
-            n.map(|n| notification_to_api(conn, &n, &me, &urls))
-                .transpose()?
-                .flatten()
-                .ok_or_else(|| Error::not_found("Record not found"))
+            let n = notifications::get(conn, &me, id)?;
+            notification_to_api(conn, &n, &me, &urls)
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -105,18 +94,12 @@ async fn dismiss(
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["write:notifications"]).await?;
     let id = path_id(&id)?;
-    let done = state
-        .db
-        .run(move |conn| notifications::dismiss(conn, me.id, Some(id.as_i64()), Timestamp::now().as_micros()))
-        .await?;
-    if done == 0 {
-        return Err(Error::not_found("Record not found").into());
-    }
+    state.db.run(move |conn| notifications::dismiss(conn, &me, Some(id))).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }
 
 async fn clear(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["write:notifications"]).await?;
-    state.db.run(move |conn| notifications::dismiss(conn, me.id, None, Timestamp::now().as_micros())).await?;
+    state.db.run(move |conn| notifications::dismiss(conn, &me, None)).await?;
     Ok(HttpResponse::Ok().json(json!({})))
 }

@@ -154,3 +154,52 @@ pub fn local_by_username(conn: &mut DbConnection, username: &str) -> Result<Acto
     actors::find_local_by_username(conn, &username.to_lowercase())?
         .ok_or_else(|| Error::not_found(format!("no local actor named \"{username}\"")))
 }
+
+/// Actor `id` (local or remote), if known.
+pub fn find(conn: &mut DbConnection, id: Id) -> Result<Option<ActorRow>, Error> {
+    actors::find_by_id(conn, id)
+}
+
+/// The actor `name@domain` (name in any case), if known.
+pub fn find_by_handle(conn: &mut DbConnection, name: &str, domain: &str) -> Result<Option<ActorRow>, Error> {
+    actors::find_by_handle(conn, &name.to_lowercase(), &domain.to_lowercase())
+}
+
+/// The local actor called `name` (any case), if there is one.
+pub fn find_local(conn: &mut DbConnection, name: &str) -> Result<Option<ActorRow>, Error> {
+    actors::find_local_by_username(conn, &name.to_lowercase())
+}
+
+/// Known accounts whose username starts with, or display name holds, `words`.
+pub fn search(conn: &mut DbConnection, words: &str, limit: i64) -> Result<Vec<ActorRow>, Error> {
+    actors::search(conn, words, limit)
+}
+
+/// What an account's profile counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountFacts {
+    pub followers: i64,
+    pub following: i64,
+    /// Public and unlisted posts.
+    pub statuses: i64,
+    /// When the last post was published (microseconds).
+    pub last_status_at: Option<i64>,
+}
+
+pub fn account_facts(conn: &mut DbConnection, actor: &ActorRow) -> Result<AccountFacts, Error> {
+    use maillage_db::{follows, posts};
+    Ok(AccountFacts {
+        followers: follows::count_followers(conn, actor.id())?,
+        following: follows::count_following(conn, actor.id())?,
+        statuses: posts::count_by_author(conn, actor.id(), &["public", "unlisted"])?,
+        last_status_at: posts::last_published(conn, actor.id())?,
+    })
+}
+
+/// The Person of a signed-in visitor, or nobody.
+pub fn of_visitor(
+    conn: &mut DbConnection,
+    user: Option<&maillage_core::account::User>,
+) -> Result<Option<ActorRow>, Error> {
+    user.map(|u| actor_of_user(conn, u.id)).transpose()
+}

@@ -165,3 +165,9 @@ pub fn mine(conn: &mut DbConnection, user: &User) -> Result<Vec<AgreementRow>, E
     let me = actor_of_user(conn, user.id)?;
     agreements::involving(conn, me.id(), 100)
 }
+
+/// The listing an agreement is about, shown to the agreement's two sides
+/// whatever its audience (they saw it to make the agreement).
+pub fn listing_of(conn: &mut DbConnection, row: &AgreementRow) -> Result<Option<ListingRow>, Error> {
+    listings::find_by_id(conn, Id::from_i64(row.listing_id))
+}

@@ -62,3 +62,19 @@ pub fn save_markers(
         parsed.iter().map(|(t, id)| client_state::set_marker(conn, user.id, t, *id, now)).collect()
     })
 }
+
+/// A page of `me`'s bookmarks that `me` may still see, each with the
+/// bookmark's id for paging.
+pub fn bookmarks(
+    conn: &mut DbConnection,
+    me: &maillage_db::actors::ActorRow,
+    page: maillage_db::posts::Page,
+) -> Result<Vec<(i64, PostRow)>, Error> {
+    let mut out = Vec::new();
+    for (mark, post) in client_state::bookmarked(conn, me.id(), page)? {
+        if can_see(conn, &post, Some(me))? {
+            out.push((mark, post));
+        }
+    }
+    Ok(out)
+}

@@ -7,7 +7,8 @@ use maillage_core::time::Timestamp;
 use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
-use maillage_db::follows::{self, FollowRow, ACCEPTED, PENDING};
+use maillage_db::follows::{self, Direction, FollowRow, ACCEPTED, PENDING};
+use maillage_db::posts::Page;
 use maillage_db::{transaction, DbConnection};
 
 use crate::actors::{actor_of_user, PURPOSE_INSTANCE};
@@ -137,4 +138,24 @@ pub fn answer_request(
         }
         relationship(conn, &me, &follower)
     })
+}
+
+/// A page of the accepted followers of `actor` (or of those it follows),
+/// each with the follow's id for paging.
+pub fn relations(
+    conn: &mut DbConnection,
+    actor: Id,
+    direction: Direction,
+    page: Page,
+) -> Result<Vec<(i64, ActorRow)>, Error> {
+    follows::related_page(conn, actor, direction, ACCEPTED, page)
+}
+
+/// A page of the pending requests to follow `actor`.
+pub fn pending_requests(
+    conn: &mut DbConnection,
+    actor: Id,
+    page: Page,
+) -> Result<Vec<(i64, ActorRow)>, Error> {
+    follows::related_page(conn, actor, Direction::Followers, PENDING, page)
 }

@@ -16,6 +16,12 @@ use crate::federation::{Outbound, Outgoing};
 use crate::keys::generate_keypair;
 use crate::text::render_markdown;
 
+mod read;
+pub use read::{
+    can_see, can_see_membership, details, find_local, get_visible, mediators, member_count, members_seen_by,
+    membership, memberships_of,
+};
+
 pub const KINDS: &[&str] = &["collective", "initiative", "project"];
 pub const JOIN_POLICIES: &[&str] = &["open", "approval"];
 pub const PROJECT_STATUSES: &[&str] = &["idea", "active", "done"];

@@ -22,6 +22,9 @@ use maillage_db::{transaction, DbConnection};
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 
+mod accounts;
+pub use accounts::{movements, set_link_limit, set_person_limits};
+
 /// Default limits in minutes, from the configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

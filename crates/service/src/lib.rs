@@ -26,12 +26,14 @@
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
 //! - [`listings`]: offers and needs: create, edit, status, delete, who may
 //!   see one, and automatic expiry.
+//! - [`notifications`]: a person's notifications, read and dismissed.
 //! - [`my_matches`]: a person's matches seen from their side; dismiss, respond.
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
 //! - [`reports`]: reports to the admins, local and from other servers.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
+//! - [`status_text`]: the text of a listing's or session's status view.
 //! - [`territory_settings`]: the description and registration mode admins
 //!   change from the admin page (the configuration until then).
 //! - [`text`]: Markdown rendering, hashtags and mentions, HTML sanitizing.
@@ -58,12 +60,14 @@ pub mod matching;
 pub mod mediation;
 pub mod my_matches;
 pub mod notices;
+pub mod notifications;
 pub mod oauth;
 pub mod password;
 pub mod policy;
 pub mod posts;
 pub mod reports;
 pub mod sessions;
+pub mod status_text;
 pub mod territory_home;
 pub mod territory_settings;
 pub mod territory_stats;

@@ -5,19 +5,20 @@
 use maillage_core::account::User;
 use maillage_core::config::TerritoryConfig;
 use maillage_core::id::Id;
-use maillage_core::listing::{
-    expiry, validate_draft, FieldError, ListingDraft, ListingStatus, ListingVisibility,
-};
+use maillage_core::listing::{expiry, validate_draft, FieldError, ListingDraft, ListingStatus};
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::{self, tags_column, ListingRow};
-use maillage_db::{follows, transaction, DbConnection};
+use maillage_db::{transaction, DbConnection};
 
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
+
+mod read;
+pub use read::{can_see, find_visible, get_visible, local_object, own_listings, search, ListingQuery};
 
 /// 422 with every field problem, as `field: rule; field: rule`.
 pub fn field_errors(errors: Vec<FieldError>) -> Error {
@@ -127,8 +128,8 @@ pub fn create(
     create_in(conn, outbound, urls, territory, user, draft, None)
 }
 
-/// A local listing of `user`'s, or 404.
-fn own(conn: &mut DbConnection, user: &User, id: Id) -> Result<(ListingRow, ActorRow), Error> {
+/// A local listing of `user`'s (with its author), or 404.
+pub fn own(conn: &mut DbConnection, user: &User, id: Id) -> Result<(ListingRow, ActorRow), Error> {
     let author = actor_of_user(conn, user.id)?;
     let row = listings::find_by_id(conn, id)?
         .filter(|l| l.author_id == author.id && !l.is_deleted())
@@ -225,52 +226,6 @@ pub fn delete(
         outbound.publish(conn, Outgoing::DeleteListing { listing: &row, author: &author })?;
         Ok(row)
     })
-}
-
-/// Whether `viewer` may see `row`. Territory visibility means local people
-/// (linked territories come with the territory links).
-pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
-    if row.is_deleted() {
-        return Ok(false);
-    }
-    let visibility: ListingVisibility = row.visibility.parse()?;
-    Ok(match (visibility, viewer) {
-        (ListingVisibility::Public, _) => true,
-        (_, Some(v)) if v.id == row.author_id => true,
-        (ListingVisibility::Territory, Some(v)) => v.local,
-        (ListingVisibility::Followers, Some(v)) => {
-            follows::find(conn, v.id(), Id::from_i64(row.author_id))?.is_some_and(|f| f.is_accepted())
-        }
-        _ => false,
-    })
-}
-
-/// The visibilities a viewer may see in searches (followers-only listings
-/// are shown to their followers through [`can_see`], not in searches).
-pub fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<String> {
-    match viewer {
-        Some(v) if v.local => vec!["public".into(), "territory".into()],
-        _ => vec!["public".into()],
-    }
-}
-
-/// Listings matching `filter` that the federation policy lets through,
-/// within `radius_km` of `near` when given (the filter's box, refined by the
-/// exact distance).
-pub fn search_visible(
-    conn: &mut DbConnection,
-    policy: &maillage_core::policy::FederationPolicy,
-    mut filter: maillage_db::listings::ListingFilter,
-    near: Option<(f64, f64)>,
-    radius_km: f64,
-) -> Result<Vec<ListingRow>, Error> {
-    use maillage_core::geo::{bounding_box, distance_km};
-    filter.hidden_authors = crate::policy::hidden_remote_authors(conn, policy)?;
-    filter.bbox = near.map(|(lat, lon)| bounding_box(lat, lon, radius_km));
-    Ok(listings::search(conn, &filter)?
-        .into_iter()
-        .filter(|r| near.is_none_or(|(lat, lon)| distance_km(lat, lon, r.latitude, r.longitude) <= radius_km))
-        .collect())
 }
 
 /// Expires local listings whose time is up and tells peers; safe when

@@ -315,3 +315,14 @@ pub fn receive_approval(
     }
     Ok(true)
 }
+
+/// The need and the offer of a pairing, shown to the mediators who review
+/// it; `None` when one of them is gone.
+pub fn listings_of(
+    conn: &mut DbConnection,
+    pairing: &MatchRow,
+) -> Result<Option<(ListingRow, ListingRow)>, Error> {
+    let need = listings::find_by_id(conn, Id::from_i64(pairing.need_id))?;
+    let offer = listings::find_by_id(conn, Id::from_i64(pairing.offer_id))?;
+    Ok(need.zip(offer))
+}

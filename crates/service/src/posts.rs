@@ -8,11 +8,17 @@ use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
-use maillage_db::{follows, status_views, transaction, DbConnection};
+use maillage_db::{status_views, transaction, DbConnection};
 
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::{render_markdown, Token};
+
+mod read;
+pub use read::{
+    by_author, can_see, get_visible, hashtags_starting, local_object, status_facts, thread, timeline,
+    StatusFacts,
+};
 
 pub const MAX_POST_CHARS: usize = 5000;
 pub const VISIBILITIES: &[&str] = &["public", "unlisted", "followers", "direct"];
@@ -243,36 +249,4 @@ pub fn delete(
         outbound.publish(conn, Outgoing::DeletePost { post: &deleted, author: &author })?;
         Ok(post)
     })
-}
-
-/// Whether `viewer` (an actor, or nobody) may see `post`; a listing's
-/// status by the listing's own rule.
-pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
-    if post.is_deleted() {
-        return Ok(false);
-    }
-    if post.kind == status_views::LISTING_KIND {
-        return match maillage_db::listings::find_by_id(conn, post.id())? {
-            Some(listing) => crate::listings::can_see(conn, &listing, viewer),
-            None => Ok(false),
-        };
-    }
-    match post.visibility.as_str() {
-        "public" | "unlisted" => Ok(true),
-        _ => {
-            let Some(viewer) = viewer else { return Ok(false) };
-            if viewer.id == post.author_id {
-                return Ok(true);
-            }
-            let mentioned = posts::tags(conn, post.id())?
-                .iter()
-                .any(|t| t.kind == "mention" && t.href.as_deref() == Some(&viewer.ap_id));
-            if mentioned {
-                return Ok(true);
-            }
-            Ok(post.visibility == "followers"
-                && follows::find(conn, viewer.id(), Id::from_i64(post.author_id))?
-                    .is_some_and(|f| f.is_accepted()))
-        }
-    }
 }

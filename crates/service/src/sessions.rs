@@ -16,6 +16,11 @@ use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
 
+mod read;
+pub use read::{
+    attendance, can_see, find_visible, get_visible, participants, place_of, status_html, upcoming, Attendance,
+};
+
 #[derive(Debug, Clone, Default)]
 pub struct NewSession {
     pub title: String,

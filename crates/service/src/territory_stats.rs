@@ -105,3 +105,24 @@ pub fn to_csv(s: &TerritoryStats) -> String {
     }
     out
 }
+
+/// What the Mastodon instance document counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeCounts {
+    /// Active local accounts.
+    pub users: i64,
+    /// Local posts.
+    pub statuses: i64,
+    /// Other servers known.
+    pub domains: i64,
+}
+
+pub fn node_counts(conn: &mut DbConnection) -> Result<NodeCounts, Error> {
+    use maillage_core::account::AccountState;
+    use maillage_db::{instances, posts, users};
+    Ok(NodeCounts {
+        users: users::count_by_state(conn, AccountState::Active)?,
+        statuses: posts::count_local(conn)?,
+        domains: instances::count(conn)?,
+    })
+}

@@ -7,12 +7,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::policy::FederationPolicy;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::listings::{self, ListingFilter};
-use maillage_db::{groups, sessions, DbConnection};
+use maillage_db::actors::ActorRow;
+use maillage_db::groups::MembershipRow;
+use maillage_db::DbConnection;
 use maillage_service::actors::actor_of_user;
+use maillage_service::groups as cases;
+use maillage_service::listings::ListingQuery;
 
 use crate::forms::{self, Form};
 use crate::frame::Frame;
@@ -61,7 +64,7 @@ pub fn display_name(a: &ActorRow) -> String {
     }
 }
 
-fn member_view(m: &groups::MembershipRow, a: &ActorRow, mediators: &[i64]) -> MemberView {
+fn member_view(m: &MembershipRow, a: &ActorRow, mediators: &[i64]) -> MemberView {
     MemberView {
         id: a.id,
         name: display_name(a),
@@ -71,21 +74,23 @@ fn member_view(m: &groups::MembershipRow, a: &ActorRow, mediators: &[i64]) -> Me
     }
 }
 
+/// The open listings of `kind` published in `group` that `viewer` may see.
 fn group_listings(
     conn: &mut DbConnection,
+    (policy, viewer): (&FederationPolicy, Option<&ActorRow>),
     group: i64,
     kind: &str,
     lang: Lang,
 ) -> Result<Vec<ListingCard>, Error> {
-    let filter = ListingFilter {
+    let query = ListingQuery {
         group: Some(group),
         kind: Some(kind.into()),
         statuses: vec!["open".into()],
-        visibilities: vec!["public".into()],
         limit: 40,
-        ..ListingFilter::default()
+        ..ListingQuery::default()
     };
-    Ok(listings::search(conn, &filter)?.iter().map(|l| listing_to_card(l, lang)).collect())
+    let found = maillage_service::listings::search(conn, policy, viewer, &query)?;
+    Ok(found.iter().map(|l| listing_to_card(l, lang)).collect())
 }
 
 /// The page of local group `group` as `visitor` sees it.
@@ -94,17 +99,21 @@ pub fn group_page(
     frame: Frame,
     group: ActorRow,
     visitor: Option<&User>,
+    policy: &FederationPolicy,
 ) -> Result<GroupPage, Error> {
     let lang = frame.lang;
-    let details = groups::find_group(conn, group.id())?;
-    let mediators = groups::mediators(conn, group.id())?;
-    let all = groups::members(conn, group.id(), true)?;
-    let me = visitor.map(|u| actor_of_user(conn, u.id)).transpose()?;
-    let mine = me.as_ref().and_then(|me| all.iter().find(|(_, a)| a.id == me.id)).map(|(m, _)| m.clone());
-    let can_manage = mine.as_ref().is_some_and(groups::MembershipRow::can_manage);
-    let (accepted, pending): (Vec<_>, Vec<_>) = all.iter().partition(|(m, _)| m.is_accepted());
+    let details = cases::details(conn, group.id())?;
+    let mediators = cases::mediators(conn, group.id())?;
+    let me = maillage_service::actors::of_visitor(conn, visitor)?;
+    let seen = cases::members_seen_by(conn, group.id(), me.as_ref())?;
+    let mine = match &me {
+        Some(me) => cases::membership(conn, group.id(), me.id())?,
+        None => None,
+    };
+    let can_manage = mine.as_ref().is_some_and(MembershipRow::can_manage);
+    let (accepted, pending): (Vec<_>, Vec<_>) = seen.iter().partition(|(m, _)| m.is_accepted());
     let now = Timestamp::now().as_micros();
-    let sessions = sessions::upcoming_of(conn, None, Some(group.id), now, 20)?;
+    let sessions = maillage_service::sessions::upcoming(conn, None, Some(group.id), now, 20)?;
     let sessions = sessions.iter().map(|s| session_to_card(conn, s, lang)).collect::<Result<_, _>>()?;
     Ok(GroupPage {
         name: display_name(&group),
@@ -120,8 +129,8 @@ pub fn group_page(
         } else {
             Vec::new()
         },
-        needs: group_listings(conn, group.id, "need", lang)?,
-        offers: group_listings(conn, group.id, "offer", lang)?,
+        needs: group_listings(conn, (policy, me.as_ref()), group.id, "need", lang)?,
+        offers: group_listings(conn, (policy, me.as_ref()), group.id, "offer", lang)?,
         sessions,
         my_state: mine.as_ref().map(|m| m.state.clone()).unwrap_or_default(),
         can_manage,
@@ -133,10 +142,7 @@ pub fn group_page(
 /// The local group named in the path, or 404.
 async fn local_group(state: &WebState, name: &str) -> Result<Option<ActorRow>, Error> {
     let lower = name.to_lowercase();
-    state
-        .db
-        .run(move |conn| Ok(actors::find_local_by_username(conn, &lower)?.filter(|a| a.kind == "Group")))
-        .await
+    state.db.run(move |conn| cases::find_local(conn, &lower)).await
 }
 
 /// Join, leave, or decide on a pending member: `/@{group}/{action}`.
@@ -205,8 +211,7 @@ pub async fn mediation_page(
         .run(move |conn| {
             let mut out = Vec::new();
             for m in maillage_service::mediation::queue(conn, &user, gid)? {
-                let load = |conn: &mut DbConnection, id: i64| listings::find_by_id(conn, Id::from_i64(id));
-                let (Some(need), Some(offer)) = (load(conn, m.need_id)?, load(conn, m.offer_id)?) else {
+                let Some((need, offer)) = maillage_service::mediation::listings_of(conn, &m)? else {
                     continue;
                 };
                 let reasons: serde_json::Value = serde_json::from_str(&m.reasons).unwrap_or_default();
@@ -283,7 +288,7 @@ pub async fn my_groups(req: HttpRequest, state: web::Data<WebState>) -> HttpResp
         .run(move |conn| {
             let me = actor_of_user(conn, user.id)?;
             Ok::<_, Error>(
-                groups::memberships_of(conn, me.id())?
+                cases::memberships_of(conn, me.id())?
                     .into_iter()
                     .map(|(m, g)| MyGroup {
                         name: display_name(&g),

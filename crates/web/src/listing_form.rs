@@ -306,10 +306,8 @@ async fn own(state: &WebState, user: &maillage_core::account::User, id: &str) ->
     state
         .db
         .run(move |conn| {
-            let me = maillage_service::actors::actor_of_user(conn, user.id)?;
             Ok::<_, maillage_core::Error>(
-                maillage_db::listings::find_by_id(conn, id)?
-                    .filter(|l| l.author_id == me.id && l.local && !l.is_deleted()),
+                maillage_service::listings::own(conn, &user, id).ok().map(|(l, _)| l),
             )
         })
         .await

@@ -7,7 +7,9 @@ use askama::Template;
 use maillage_core::geo::distance_km;
 use maillage_core::listing::Category;
 use maillage_core::Error;
-use maillage_db::listings::{ListingFilter, ListingRow};
+use maillage_db::actors::ActorRow;
+use maillage_db::listings::ListingRow;
+use maillage_service::listings::ListingQuery;
 
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::{Lang, RequestLang};
@@ -133,19 +135,24 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
         centre: near.unwrap_or((t.latitude, t.longitude)),
     };
     if page.errors.is_empty() {
-        let filter = ListingFilter {
+        let query = ListingQuery {
             kind: Some(form.kind.clone()).filter(|k| !k.is_empty()),
             category: Some(form.category.clone()).filter(|c| !c.is_empty()),
             text: Some(form.q.clone()).filter(|q| !q.is_empty()),
             statuses: vec!["open".into()],
-            visibilities: vec!["public".into()],
+            near,
+            radius_km: km,
             limit: 100,
-            ..ListingFilter::default()
+            ..ListingQuery::default()
         };
         let policy = state.policy.current();
+        let user = visitor.user.clone();
         let found = state
             .db
-            .run(move |conn| maillage_service::listings::search_visible(conn, &policy, filter, near, km))
+            .run(move |conn| {
+                let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
+                maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)
+            })
             .await;
         match found {
             Ok(rows) => {
@@ -199,7 +206,7 @@ pub struct ListingPage {
 
 fn listing_to_page(
     l: &ListingRow,
-    author: &maillage_db::actors::ActorRow,
+    author: &ActorRow,
     lang: Lang,
     territory: &str,
     visitor: &crate::session::Visitor,
@@ -246,17 +253,17 @@ pub async fn listing_page(
     let (name, id) = path.into_inner();
     let visitor = crate::session::visitor(&req, &state).await;
     let Ok(id) = id.parse() else { return security::not_found(lang) };
+    let user = visitor.user.clone();
     let found = state
         .db
         .run(move |conn| {
-            let Some(l) = maillage_db::listings::find_by_id(conn, id)?.filter(|l| l.local && !l.is_deleted())
+            let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
+            let Some(l) =
+                maillage_service::listings::find_visible(conn, id, viewer.as_ref())?.filter(|l| l.local)
             else {
                 return Ok(None);
             };
-            if l.visibility != "public" {
-                return Ok(None);
-            }
-            let author = maillage_db::actors::find_by_id(conn, maillage_core::id::Id::from_i64(l.author_id))?
+            let author = maillage_service::actors::find(conn, maillage_core::id::Id::from_i64(l.author_id))?
                 .filter(|a| a.username.eq_ignore_ascii_case(&name))
                 .map(|a| (l, a));
             Ok::<_, Error>(author)

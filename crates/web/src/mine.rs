@@ -7,11 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::User;
 use maillage_core::id::Id;
-use maillage_core::listing::{ListingStatus, ListingVisibility};
+use maillage_core::listing::ListingStatus;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
+use maillage_db::actors::ActorRow;
 use maillage_db::agreements::AgreementRow;
-use maillage_db::listings::{self, ListingFilter};
 use maillage_db::DbConnection;
 use maillage_service::actors::actor_of_user;
 
@@ -101,9 +100,10 @@ fn agreement_view(
     me: i64,
     lang: Lang,
 ) -> Result<AgreementView, Error> {
-    let listing = listings::find_by_id(conn, Id::from_i64(a.listing_id))?;
+    let listing = maillage_service::agreements::listing_of(conn, a)?;
     let other_id = if a.initiator_id == me { a.responder_id } else { a.initiator_id };
-    let other = actors::find_by_id(conn, Id::from_i64(other_id))?.map(|o| handle(&o)).unwrap_or_default();
+    let other =
+        maillage_service::actors::find(conn, Id::from_i64(other_id))?.map(|o| handle(&o)).unwrap_or_default();
     Ok(AgreementView {
         id: a.id,
         listing: listing.as_ref().map(|l| l.title.clone()).unwrap_or_default(),
@@ -119,14 +119,7 @@ type MyListingsData = (Vec<MyListing>, Vec<AgreementView>, Vec<AgreementView>);
 
 fn my_listings(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<MyListingsData, Error> {
     let me = actor_of_user(conn, user.id)?;
-    let filter = ListingFilter {
-        author: Some(me.id),
-        local: Some(true),
-        visibilities: ListingVisibility::ALL.iter().map(|v| v.as_str().to_owned()).collect(),
-        limit: 100,
-        ..ListingFilter::default()
-    };
-    let mine = listings::search(conn, &filter)?
+    let mine = maillage_service::listings::own_listings(conn, &me, 100)?
         .iter()
         .map(|l| MyListing {
             id: l.id,
@@ -240,7 +233,8 @@ fn match_views(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<Vec<M
     let mut out = Vec::new();
     for m in found {
         let reasons: serde_json::Value = serde_json::from_str(&m.pair.reasons).unwrap_or_default();
-        let author = actors::find_by_id(conn, Id::from_i64(m.theirs.author_id))?.map(|a| handle(&a));
+        let author =
+            maillage_service::actors::find(conn, Id::from_i64(m.theirs.author_id))?.map(|a| handle(&a));
         out.push(MatchView {
             id: m.pair.id,
             mine: listing_to_card(&m.mine, lang),

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use maillage_db::listings::ListingFilter;
+use maillage_service::listings::ListingQuery;
 
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::{Lang, RequestLang};
@@ -33,23 +33,26 @@ fn wants_activity_json(req: &HttpRequest) -> bool {
 pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
     let lang = state.lang(&req);
     let lower = path.into_inner().to_lowercase();
+    let visitor = crate::session::visitor(&req, &state).await;
+    let user = visitor.user.clone();
+    let policy = state.policy.current();
     let found = state
         .db
         .run(move |conn| {
-            let Some(actor) = maillage_db::actors::find_local_by_username(conn, &lower)?
+            let Some(actor) = maillage_service::actors::find_local(conn, &lower)?
                 .filter(|a| matches!(a.kind.as_str(), "Person" | "Group"))
             else {
                 return Ok(None);
             };
-            let filter = ListingFilter {
+            let query = ListingQuery {
                 author: Some(actor.id).filter(|_| actor.kind == "Person"),
                 group: Some(actor.id).filter(|_| actor.kind == "Group"),
                 statuses: vec!["open".into()],
-                visibilities: vec!["public".into()],
                 limit: 40,
-                ..ListingFilter::default()
+                ..ListingQuery::default()
             };
-            let listings = maillage_db::listings::search(conn, &filter)?;
+            let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
+            let listings = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
             Ok::<_, maillage_core::Error>(Some((actor, listings)))
         })
         .await;
@@ -64,8 +67,11 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
     if actor.kind == "Group" && actor.purpose.is_none() {
         let (frame, visitor) = crate::frame::Frame::of(&req, &state).await;
         let user = visitor.user.clone();
-        let built =
-            state.db.run(move |conn| crate::group_pages::group_page(conn, frame, actor, user.as_ref())).await;
+        let policy = state.policy.current();
+        let built = state
+            .db
+            .run(move |conn| crate::group_pages::group_page(conn, frame, actor, user.as_ref(), &policy))
+            .await;
         return match built {
             Ok(page) => match page.render() {
                 Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
@@ -74,7 +80,6 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
             Err(e) => security::render_failed(&e),
         };
     }
-    let visitor = crate::session::visitor(&req, &state).await;
     let page = ProfilePage {
         lang,
         territory: state.config.territory.name.clone(),

@@ -2,7 +2,6 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
-use maillage_core::Error;
 
 use crate::forms::{self, field, Form};
 use crate::or_respond;
@@ -20,9 +19,8 @@ pub async fn report_listing(
     let done = state
         .db
         .run(move |conn| {
-            let listing = maillage_db::listings::find_by_id(conn, id)?
-                .filter(|l| !l.is_deleted())
-                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let me = maillage_service::actors::actor_of_user(conn, user.id)?;
+            let listing = maillage_service::listings::get_visible(conn, id, Some(&me))?;
             maillage_service::reports::report(
                 conn,
                 &user,

@@ -8,10 +8,10 @@ use askama::Template;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::actors;
-use maillage_db::sessions::{self, SessionRow};
+use maillage_db::sessions::SessionRow;
 use maillage_db::DbConnection;
 use maillage_service::actors::actor_of_user;
+use maillage_service::sessions as cases;
 
 use crate::forms::{self, Form};
 use crate::frame::Frame;
@@ -42,7 +42,7 @@ fn places_text(lang: Lang, capacity: Option<i32>, going: usize) -> String {
 }
 
 fn names(conn: &mut DbConnection, s: &SessionRow, state: &str) -> Result<Vec<String>, Error> {
-    Ok(sessions::participants(conn, s.id(), state)?
+    Ok(cases::participants(conn, s, state)?
         .iter()
         .map(|(_, a)| format!("{} (@{}@{})", display_name(a), a.username, a.domain))
         .collect())
@@ -97,17 +97,14 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
     let found = state
         .db
         .run(move |conn| {
-            let Some(s) = sessions::find_by_id(conn, id)?.filter(|s| s.local && s.deleted_at.is_none())
-            else {
+            let me = maillage_service::actors::of_visitor(conn, user.as_ref())?;
+            let Some(s) = cases::find_visible(conn, id, me.as_ref())?.filter(|s| s.local) else {
                 return Ok(None);
             };
-            let organizer = actors::find_by_id(conn, Id::from_i64(s.organizer_id))?
+            let organizer = maillage_service::actors::find(conn, Id::from_i64(s.organizer_id))?
                 .ok_or_else(|| Error::internal("session without organizer"))?;
-            let me = user.map(|u| actor_of_user(conn, u.id)).transpose()?;
             let my_state = match &me {
-                Some(me) => {
-                    sessions::find_participation(conn, s.id(), me.id())?.map(|p| p.state).unwrap_or_default()
-                }
+                Some(me) => cases::place_of(conn, s.id(), me.id())?,
                 None => String::new(),
             };
             let line = session_to_card(conn, &s, lang)?;
@@ -155,8 +152,8 @@ pub async fn rsvp(
     let done = state
         .db
         .run(move |conn| match action.as_str() {
-            "join" => maillage_service::sessions::join(conn, outbound.as_ref(), &urls, &user, id).map(|_| ()),
-            "leave" => maillage_service::sessions::leave(conn, outbound.as_ref(), &user, id).map(|_| ()),
+            "join" => cases::join(conn, outbound.as_ref(), &urls, &user, id).map(|_| ()),
+            "leave" => cases::leave(conn, outbound.as_ref(), &user, id).map(|_| ()),
             _ => Err(Error::not_found("no such action")),
         })
         .await;
@@ -172,7 +169,7 @@ pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             let me = actor_of_user(conn, user.id)?;
             // Sessions of the last month too, to see who came.
             let from = Timestamp::now().as_micros() - 30 * 86_400 * 1_000_000;
-            let list = sessions::upcoming_of(conn, Some(me.id), None, from, 100)?;
+            let list = cases::upcoming(conn, Some(me.id), None, from, 100)?;
             list.iter().map(|s| session_to_card(conn, s, lang)).collect::<Result<Vec<_>, _>>()
         })
         .await;

@@ -4,8 +4,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::posts::{self, Page, Timeline};
+use maillage_db::actors::ActorRow;
+use maillage_db::posts::{Page, Timeline};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ pub(super) async fn actor_by_id(state: &AppState, id: Id) -> Result<ActorRow, Er
     state
         .db
         .run(move |conn| {
-            actors::find_by_id(conn, id)?
+            maillage_service::actors::find(conn, id)?
                 .filter(|a| a.purpose.as_deref() != Some("instance"))
                 .ok_or_else(|| Error::not_found("Record not found"))
         })
@@ -42,8 +42,9 @@ pub(super) async fn actor_by_id(state: &AppState, id: Id) -> Result<ActorRow, Er
 
 async fn verify_credentials(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (auth, actor) = require(&req, &state, &["read:accounts", "profile"]).await?;
-    let me = actor.id();
-    let follow_requests = state.db.run(move |conn| maillage_db::follows::pending_for(conn, me)).await?.len();
+    let user = auth.user.clone();
+    let follow_requests =
+        state.db.run(move |conn| maillage_service::follows::requests(conn, &user)).await?.len();
     let mut json = account_json(&state, actor).await?;
     json["source"] = serde_json::json!({
         "privacy": "public", "sensitive": false, "language": auth.user.locale, "note": "", "fields": [],
@@ -102,7 +103,7 @@ async fn lookup(q: web::Query<LookupQuery>, state: web::Data<AppState>) -> Resul
                 .split_once('@')
                 .map(|(n, d)| (n.to_owned(), d.to_lowercase()))
                 .unwrap_or((acct.clone(), domain));
-            actors::find_by_handle(conn, &name.to_lowercase(), &host)?
+            maillage_service::actors::find_by_handle(conn, &name, &host)?
                 .ok_or_else(|| Error::not_found("Record not found"))
         })
         .await?;
@@ -122,7 +123,12 @@ async fn statuses(
     let items = state
         .db
         .run(move |conn| {
-            let rows = posts::timeline(conn, Timeline::Author { author: author.id() }, page)?;
+            let rows = maillage_service::posts::timeline(
+                conn,
+                viewer.as_ref(),
+                Timeline::Author { author: author.id() },
+                page,
+            )?;
             rows.iter()
                 .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()

@@ -5,7 +5,7 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::client_state::{self, MarkerRow};
+use maillage_db::client_state::MarkerRow;
 use maillage_service::client_state as cases;
 use serde_json::{json, Map, Value};
 
@@ -36,10 +36,8 @@ async fn bookmarks(
         .db
         .run(move |conn| {
             let mut out = Vec::new();
-            for (mark, post) in client_state::bookmarked(conn, me.id(), page)? {
-                if maillage_service::posts::can_see(conn, &post, Some(&me))? {
-                    out.push((mark, status_to_api(conn, &post, Some(&me), &show)?));
-                }
+            for (mark, post) in cases::bookmarks(conn, &me, page)? {
+                out.push((mark, status_to_api(conn, &post, Some(&me), &show)?));
             }
             Ok::<_, Error>(out)
         })

@@ -2,14 +2,15 @@
 //! rows (`account_to_api`, `status_to_api`): the rows themselves are never
 //! serialized.
 
-use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
-use maillage_db::actors::{self, ActorRow};
-use maillage_db::posts::{self, PostRow};
-use maillage_db::{client_state, follows, interactions, listings, sessions, status_views, DbConnection};
+use maillage_db::actors::ActorRow;
+use maillage_db::posts::PostRow;
+use maillage_db::DbConnection;
+use maillage_service::actors::account_facts;
 use maillage_service::follows::Relationship;
+use maillage_service::posts::status_facts;
 use serde_json::{json, Value};
 
 use crate::state::Showing;
@@ -33,7 +34,9 @@ pub fn acct(actor: &ActorRow) -> String {
 
 pub fn account_to_api(conn: &mut DbConnection, actor: &ActorRow, urls: &LocalUrls) -> Result<Value, Error> {
     let avatar = actor.icon_url.clone().unwrap_or_else(|| avatar_url(urls));
-    let last = posts::last_published(conn, actor.id())?
+    let facts = account_facts(conn, actor)?;
+    let last = facts
+        .last_status_at
         .map(|t| Timestamp::from_micros(t).to_rfc3339().chars().take(10).collect::<String>());
     Ok(json!({
         "id": actor.id.to_string(),
@@ -52,9 +55,9 @@ pub fn account_to_api(conn: &mut DbConnection, actor: &ActorRow, urls: &LocalUrl
         "avatar_static": avatar,
         "header": header_url(urls),
         "header_static": header_url(urls),
-        "followers_count": follows::count_followers(conn, actor.id())?,
-        "following_count": follows::count_following(conn, actor.id())?,
-        "statuses_count": posts::count_by_author(conn, actor.id(), &["public", "unlisted"])?,
+        "followers_count": facts.followers,
+        "following_count": facts.following,
+        "statuses_count": facts.statuses,
         "last_status_at": last,
         "emojis": [],
         "fields": [],
@@ -90,23 +93,6 @@ pub fn visibility_to_api(visibility: &str) -> &str {
     }
 }
 
-/// The text of a listing's or session's status view, rendered now so that
-/// it always says the current status and places left.
-fn view_content(conn: &mut DbConnection, post: &PostRow, lang: &str) -> Result<Option<String>, Error> {
-    Ok(match post.kind.as_str() {
-        status_views::LISTING_KIND => listings::find_by_id(conn, post.id())?
-            .map(|l| maillage_apub::objects::listing::listing_html(&l, lang)),
-        status_views::SESSION_KIND => match sessions::find_by_id(conn, post.id())? {
-            Some(s) => {
-                let going = sessions::count_in_state(conn, s.id(), "going")?;
-                Some(maillage_apub::objects::session::session_html(&s, going, lang))
-            }
-            None => None,
-        },
-        _ => None,
-    })
-}
-
 /// A post as a Status, seen by `viewer` (for `favourited`, `reblogged`,
 /// `bookmarked`). Listings and sessions come through their status views.
 pub fn status_to_api(
@@ -115,44 +101,23 @@ pub fn status_to_api(
     viewer: Option<&ActorRow>,
     urls: &Showing,
 ) -> Result<Value, Error> {
-    let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
-        .ok_or_else(|| Error::internal("post without author"))?;
-    let tags = posts::tags(conn, post.id())?;
-    let mut mentions = Vec::new();
-    for t in tags.iter().filter(|t| t.kind == "mention") {
-        if let Some(a) = t.href.as_deref().map(|h| actors::find_by_ap_id(conn, h)).transpose()?.flatten() {
-            mentions.push(json!({ "id": a.id.to_string(), "username": a.username, "acct": acct(&a), "url": a.url.clone().unwrap_or(a.ap_id.clone()) }));
-        }
-    }
-    let hashtags: Vec<Value> = tags
+    let facts = status_facts(conn, post, viewer, &urls.lang)?;
+    let mentions: Vec<Value> = facts
+        .mentions
         .iter()
-        .filter(|t| t.kind == "hashtag")
-        .map(|t| json!({ "name": t.name, "url": urls.tag(&t.name) }))
+        .map(|a| json!({ "id": a.id.to_string(), "username": a.username, "acct": acct(a), "url": a.url.clone().unwrap_or(a.ap_id.clone()) }))
         .collect();
-    let parent = match &post.in_reply_to {
-        Some(ap) => posts::find_by_ap_id(conn, ap)?,
-        None => None,
-    };
-    let (favourited, reblogged, bookmarked) = match viewer {
-        Some(v) => (
-            interactions::find_like(conn, v.id, post.id)?.is_some(),
-            interactions::find_announce(conn, v.id, post.id)?.is_some(),
-            client_state::is_bookmarked(conn, v.id, post.id)?,
-        ),
-        None => (false, false, false),
-    };
-    let content = match view_content(conn, post, &urls.lang)? {
-        Some(html) => html,
-        None => post.content_html.clone(),
-    };
+    let hashtags: Vec<Value> =
+        facts.hashtags.iter().map(|name| json!({ "name": name, "url": urls.tag(name) })).collect();
+    let parent = facts.parent.as_ref();
     Ok(json!({
         "id": post.id.to_string(),
         "uri": post.ap_id,
         "url": post.url.clone().unwrap_or_else(|| post.ap_id.clone()),
         "created_at": Timestamp::from_micros(post.published_at).to_rfc3339(),
         "edited_at": post.updated_at.map(|t| Timestamp::from_micros(t).to_rfc3339()),
-        "account": account_to_api(conn, &author, urls)?,
-        "content": content,
+        "account": account_to_api(conn, &facts.author, urls)?,
+        "content": facts.content_html,
         "visibility": visibility_to_api(&post.visibility),
         "sensitive": post.sensitive,
         "spoiler_text": post.summary,
@@ -161,20 +126,20 @@ pub fn status_to_api(
         "mentions": mentions,
         "tags": hashtags,
         "emojis": [],
-        "reblogs_count": interactions::count_announces(conn, post.id)?,
-        "favourites_count": interactions::count_likes(conn, post.id)?,
-        "replies_count": posts::count_replies(conn, &post.ap_id)?,
-        "in_reply_to_id": parent.as_ref().map(|p| p.id.to_string()),
-        "in_reply_to_account_id": parent.as_ref().map(|p| p.author_id.to_string()),
+        "reblogs_count": facts.reblogs,
+        "favourites_count": facts.favourites,
+        "replies_count": facts.replies,
+        "in_reply_to_id": parent.map(|p| p.id.to_string()),
+        "in_reply_to_account_id": parent.map(|p| p.author_id.to_string()),
         "reblog": null,
         "poll": null,
         "card": null,
         "language": post.language,
         "text": post.source,
-        "favourited": favourited,
-        "reblogged": reblogged,
+        "favourited": facts.favourited,
+        "reblogged": facts.reblogged,
         "muted": false,
-        "bookmarked": bookmarked,
+        "bookmarked": facts.bookmarked,
         "pinned": false,
         "filtered": [],
     }))

@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::Error;
-use maillage_db::posts::{self, Timeline};
+use maillage_db::posts::Timeline;
 use serde_json::json;
 
 use super::auth::require;
@@ -53,14 +53,15 @@ async fn favourites(
     let items = state
         .db
         .run(move |conn| {
-            let rows = posts::timeline(conn, Timeline::Favourites { viewer: me.id() }, page)?;
-            let mut out = Vec::new();
-            for p in &rows {
-                if maillage_service::posts::can_see(conn, p, Some(&me))? {
-                    out.push((p.id, status_to_api(conn, p, Some(&me), &urls)?));
-                }
-            }
-            Ok::<_, Error>(out)
+            let rows = maillage_service::posts::timeline(
+                conn,
+                Some(&me),
+                Timeline::Favourites { viewer: me.id() },
+                page,
+            )?;
+            rows.iter()
+                .map(|p| Ok((p.id, status_to_api(conn, p, Some(&me), &urls)?)))
+                .collect::<Result<Vec<_>, Error>>()
         })
         .await?;
     Ok(paged_response(&req, items))

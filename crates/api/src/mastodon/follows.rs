@@ -4,8 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::Error;
-use maillage_db::actors;
-use maillage_db::follows::{related_page, Direction, ACCEPTED, PENDING};
+use maillage_db::follows::Direction;
 use maillage_service::follows;
 
 use super::accounts::actor_by_id;
@@ -27,13 +26,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/follow_requests/{id}/reject", web::post().to(reject));
 }
 
+/// Which accounts a list shows.
+#[derive(Clone, Copy)]
+enum Relation {
+    /// Accepted followers, or accepted follows.
+    Accepted(Direction),
+    /// Pending requests to follow.
+    Requests,
+}
+
 /// A page of accounts related to `actor`, with `Link` headers by follow id.
 async fn relation_list(
     req: &HttpRequest,
     state: &AppState,
     actor: Id,
-    direction: Direction,
-    follow_state: &'static str,
+    which: Relation,
     q: &PageParams,
 ) -> Result<HttpResponse, ApiError> {
     let page = q.page();
@@ -41,7 +48,11 @@ async fn relation_list(
     let items = state
         .db
         .run(move |conn| {
-            related_page(conn, actor, direction, follow_state, page)?
+            let related = match which {
+                Relation::Accepted(direction) => follows::relations(conn, actor, direction, page)?,
+                Relation::Requests => follows::pending_requests(conn, actor, page)?,
+            };
+            related
                 .iter()
                 .map(|(follow, a)| Ok((*follow, account_to_api(conn, a, &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()
@@ -60,7 +71,7 @@ async fn relations_of(
 ) -> Result<HttpResponse, ApiError> {
     optional(&req, &state, &["read:accounts"]).await?;
     let actor = actor_by_id(&state, path_id(&path)?).await?;
-    relation_list(&req, &state, actor.id(), direction, ACCEPTED, &q).await
+    relation_list(&req, &state, actor.id(), Relation::Accepted(direction), &q).await
 }
 
 async fn followers(
@@ -87,7 +98,7 @@ async fn follow_requests(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["read:follows", "follow"]).await?;
-    relation_list(&req, &state, me.id(), Direction::Followers, PENDING, &q).await
+    relation_list(&req, &state, me.id(), Relation::Requests, &q).await
 }
 
 async fn relationships(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -103,7 +114,7 @@ async fn relationships(req: HttpRequest, state: web::Data<AppState>) -> Result<H
         .run(move |conn| {
             let mut out = Vec::new();
             for id in ids {
-                if let Some(other) = actors::find_by_id(conn, id)? {
+                if let Some(other) = maillage_service::actors::find(conn, id)? {
                     out.push(relationship_to_api(&other, follows::relationship(conn, &me, &other)?));
                 }
             }

@@ -3,10 +3,10 @@
 //! Mastodon API level apps check, then Maillage's own version.
 
 use actix_web::{web, HttpResponse};
-use maillage_core::account::{AccountState, RegistrationMode};
+use maillage_core::account::RegistrationMode;
 use maillage_core::config::Config;
 use maillage_core::Error;
-use maillage_db::{instances, posts, users, DbConnection};
+use maillage_db::DbConnection;
 use maillage_service::posts::MAX_POST_CHARS;
 use maillage_service::territory_settings::{self, TerritorySettings};
 use serde_json::{json, Value};
@@ -35,11 +35,8 @@ struct Counts {
 }
 
 fn counts(conn: &mut DbConnection) -> Result<Counts, Error> {
-    Ok(Counts {
-        users: users::count_by_state(conn, AccountState::Active)?,
-        statuses: posts::count_local(conn)?,
-        domains: instances::count(conn)?,
-    })
+    let n = maillage_service::territory_stats::node_counts(conn)?;
+    Ok(Counts { users: n.users, statuses: n.statuses, domains: n.domains })
 }
 
 fn limits(config: &Config) -> Value {

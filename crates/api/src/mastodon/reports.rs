@@ -67,17 +67,15 @@ async fn create(
         .run(move |conn| {
             let mut objects = Vec::new();
             for id in &status_ids {
-                let post = maillage_db::posts::find_by_id(conn, *id)?
-                    .filter(|p| p.author_id == target.as_i64())
-                    .ok_or_else(|| {
-                        Error::unprocessable(format!(
-                            "Validation failed: status_ids: {id} is not by this account"
-                        ))
-                    })?;
+                let post = maillage_service::posts::by_author(conn, *id, target)?.ok_or_else(|| {
+                    Error::unprocessable(format!(
+                        "Validation failed: status_ids: {id} is not by this account"
+                    ))
+                })?;
                 objects.push(post.ap_id);
             }
             let row = maillage_service::reports::report(conn, &auth.user, target, &objects, &p.comment)?;
-            let account = maillage_db::actors::find_by_id(conn, target)?
+            let account = maillage_service::actors::find(conn, target)?
                 .ok_or_else(|| Error::not_found("Record not found"))?;
             Ok::<_, Error>(json!({
                 "id": row.id.to_string(),

@@ -5,6 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_apub::resolve::{resolve_actor, resolve_post};
 use maillage_core::Error;
+use maillage_db::actors::ActorRow;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -47,7 +48,7 @@ async fn find_accounts(
     q: &str,
     may_resolve: bool,
     limit: i64,
-) -> Result<Vec<maillage_db::actors::ActorRow>, Error> {
+) -> Result<Vec<ActorRow>, Error> {
     let data = state.federation.data();
     let is_url = q.starts_with("https://") || q.starts_with("http://");
     if is_url || q.trim_start_matches('@').contains('@') {
@@ -57,7 +58,7 @@ async fn find_accounts(
         return Ok(resolve_actor_known_or_remote(&data, q, may_resolve).await.into_iter().collect());
     }
     let words = q.trim_start_matches('@').to_owned();
-    state.db.run(move |conn| maillage_db::actors::search(conn, &words, limit)).await
+    state.db.run(move |conn| maillage_service::actors::search(conn, &words, limit)).await
 }
 
 async fn account_search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -118,8 +119,10 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let mut hashtags = Vec::new();
     if want("hashtags") && !is_url && !q.trim_start_matches('@').contains('@') {
         let prefix = maillage_core::fold::fold(q.trim_start_matches('#'));
-        let names =
-            state.db.run(move |conn| maillage_db::posts::hashtags_starting(conn, &prefix, limit)).await?;
+        let names = state
+            .db
+            .run(move |conn| maillage_service::posts::hashtags_starting(conn, &prefix, limit))
+            .await?;
         hashtags = names
             .iter()
             .map(|n| json!({ "name": n, "url": state.urls.tag(n), "history": [], "following": false }))
@@ -132,7 +135,7 @@ async fn resolve_actor_known_or_remote(
     data: &maillage_apub::Data,
     q: &str,
     may_resolve: bool,
-) -> Result<maillage_db::actors::ActorRow, Error> {
+) -> Result<ActorRow, Error> {
     if may_resolve {
         return resolve_actor(data, q).await;
     }
@@ -145,7 +148,7 @@ async fn resolve_actor_known_or_remote(
                 .split_once('@')
                 .map(|(n, d)| (n.to_owned(), d.to_lowercase()))
                 .unwrap_or((query.clone(), local));
-            maillage_db::actors::find_by_handle(conn, &name.to_lowercase(), &domain)?
+            maillage_service::actors::find_by_handle(conn, &name, &domain)?
                 .ok_or_else(|| Error::not_found("Record not found"))
         })
         .await

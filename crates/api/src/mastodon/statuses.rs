@@ -5,8 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
-use maillage_db::{posts, DbConnection};
-use maillage_service::posts::{can_see, NewPost};
+use maillage_db::posts::PostRow;
+use maillage_db::DbConnection;
+use maillage_service::posts::{get_visible, thread, NewPost};
 use maillage_service::{interactions, posts as post_cases};
 use serde::Deserialize;
 use serde_json::Value;
@@ -56,11 +57,7 @@ impl StatusParams {
     }
 }
 
-async fn status_json(
-    state: &AppState,
-    post: posts::PostRow,
-    viewer: Option<ActorRow>,
-) -> Result<Value, Error> {
+async fn status_json(state: &AppState, post: PostRow, viewer: Option<ActorRow>) -> Result<Value, Error> {
     let urls = state.showing();
     state.db.run(move |conn| status_to_api(conn, &post, viewer.as_ref(), &urls)).await
 }
@@ -85,16 +82,7 @@ async fn get(
     let viewer = optional(&req, &state, &["read:statuses"]).await?.map(|(_, a)| a);
     let id = path_id(&path)?;
     let v = viewer.clone();
-    let post = state
-        .db
-        .run(move |conn| {
-            let post = posts::find_by_id(conn, id)?.ok_or_else(|| Error::not_found("Record not found"))?;
-            if !can_see(conn, &post, v.as_ref())? {
-                return Err(Error::not_found("Record not found"));
-            }
-            Ok(post)
-        })
-        .await?;
+    let post = state.db.run(move |conn| get_visible(conn, id, v.as_ref())).await?;
     Ok(HttpResponse::Ok().json(status_json(&state, post, viewer).await?))
 }
 
@@ -193,36 +181,9 @@ async fn context(
     let body = state
         .db
         .run(move |conn| {
-            let post = posts::find_by_id(conn, id)?
-                .filter(|p| !p.is_deleted())
-                .ok_or_else(|| Error::not_found("Record not found"))?;
-            if !can_see(conn, &post, viewer.as_ref())? {
-                return Err(Error::not_found("Record not found"));
-            }
-            let mut ancestors = Vec::new();
-            let mut parent = post.in_reply_to.clone();
-            while let Some(ap_id) = parent.filter(|_| ancestors.len() < MAX) {
-                let Some(p) = posts::find_by_ap_id(conn, &ap_id)?.filter(|p| !p.is_deleted()) else { break };
-                parent = p.in_reply_to.clone();
-                if can_see(conn, &p, viewer.as_ref())? {
-                    ancestors.push(p);
-                }
-            }
-            ancestors.reverse();
-            let mut descendants = Vec::new();
-            let mut queue = std::collections::VecDeque::from([post.ap_id.clone()]);
-            while let Some(ap_id) = queue.pop_front() {
-                for reply in posts::replies_to(conn, &ap_id, MAX as i64)? {
-                    if descendants.len() >= MAX {
-                        break;
-                    }
-                    queue.push_back(reply.ap_id.clone());
-                    if can_see(conn, &reply, viewer.as_ref())? {
-                        descendants.push(reply);
-                    }
-                }
-            }
-            let to_api = |conn: &mut DbConnection, list: &[posts::PostRow]| {
+            let post = get_visible(conn, id, viewer.as_ref())?;
+            let (ancestors, descendants) = thread(conn, &post, viewer.as_ref(), MAX)?;
+            let to_api = |conn: &mut DbConnection, list: &[PostRow]| {
                 list.iter()
                     .map(|p| status_to_api(conn, p, viewer.as_ref(), &urls))
                     .collect::<Result<Vec<_>, Error>>()

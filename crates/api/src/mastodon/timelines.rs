@@ -3,9 +3,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::Error;
-use maillage_db::posts::{self, Page, Timeline};
+use maillage_db::posts::{Page, Timeline};
+use maillage_service::posts::timeline;
 use serde::Deserialize;
-use serde_json::Value;
 
 use maillage_db::actors::ActorRow;
 
@@ -43,7 +43,7 @@ impl PageParams {
 
 /// The JSON list, with `Link` headers to the next (older) and previous
 /// (newer) pages.
-pub fn paged_response(req: &HttpRequest, items: Vec<(i64, Value)>) -> HttpResponse {
+pub fn paged_response<T: serde::Serialize>(req: &HttpRequest, items: Vec<(i64, T)>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     if let (Some((newest, _)), Some((oldest, _))) = (items.first(), items.last()) {
         let info = req.connection_info();
@@ -82,7 +82,7 @@ async fn home(
     let items = state
         .db
         .run(move |conn| {
-            let rows = posts::timeline(conn, Timeline::Home { viewer: me.id() }, page)?;
+            let rows = timeline(conn, Some(&me), Timeline::Home { viewer: me.id() }, page)?;
             rows.iter()
                 .map(|p| Ok((p.id, status_to_api(conn, p, Some(&me), &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()
@@ -129,7 +129,7 @@ async fn public(
         .db
         .run(move |conn| {
             let hidden = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
-            let rows = posts::timeline(conn, Timeline::Public { local, hidden: &hidden }, page)?;
+            let rows = timeline(conn, viewer.as_ref(), Timeline::Public { local, hidden: &hidden }, page)?;
             rows.iter()
                 .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))
                 .collect::<Result<Vec<_>, Error>>()
@@ -154,7 +154,7 @@ async fn tag(
         .db
         .run(move |conn| {
             let hidden = maillage_service::policy::hidden_remote_authors(conn, &policy)?;
-            let rows = posts::timeline(conn, Timeline::Tag { name: &name }, page)?;
+            let rows = timeline(conn, viewer.as_ref(), Timeline::Tag { name: &name }, page)?;
             rows.iter()
                 .filter(|p| !hidden.contains(&p.author_id))
                 .map(|p| Ok((p.id, status_to_api(conn, p, viewer.as_ref(), &urls)?)))

@@ -18,7 +18,7 @@ use maillage_db::DbConnection;
 use maillage_service::text::sanitize_html;
 use serde_json::Value;
 
-pub use super::listing_html::listing_html;
+pub use maillage_service::status_text::listing_html;
 use super::{parse_time, rfc3339};
 pub use crate::protocol::listing::{is_listing, listing_context};
 use crate::protocol::listing::{

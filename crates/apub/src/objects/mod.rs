@@ -3,7 +3,6 @@
 
 pub mod actor;
 pub mod listing;
-pub mod listing_html;
 pub mod note;
 pub mod session;
 

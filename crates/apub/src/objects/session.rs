@@ -22,44 +22,6 @@ const HTML: &str = "text/html";
 /// The join mode of a session anyone may join (Mobilizon's word).
 const FREE: &str = "free";
 
-fn when(micros: i64) -> String {
-    // 2026-12-05T14:00:00Z → 2026-12-05 14:00 UTC
-    let t = rfc3339(Timestamp::from_micros(micros));
-    format!("{} {} UTC", t.get(..10).unwrap_or_default(), t.get(11..16).unwrap_or_default())
-}
-
-/// The HTML any Mastodon app shows for a session: title, description,
-/// dates, place, places left and a link.
-pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
-    let fr = lang == "fr";
-    let mut facts = vec![match row.ends_at {
-        Some(end) => format!("📅 {} → {}", when(row.starts_at), when(end)),
-        None => format!("📅 {}", when(row.starts_at)),
-    }];
-    if !row.place_name.is_empty() {
-        facts.push(format!("📍 {}", escape(&row.place_name)));
-    }
-    if let Some(capacity) = row.capacity {
-        let left = (i64::from(capacity) - going).max(0);
-        facts.push(match (fr, left) {
-            (true, 0) => "complet, liste d'attente".to_owned(),
-            (false, 0) => "full, waiting list".to_owned(),
-            (true, n) => format!("{n} place(s) libre(s) sur {capacity}"),
-            (false, n) => format!("{n} place(s) left of {capacity}"),
-        });
-    }
-    let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
-    format!(
-        "<p><strong>{} · {}</strong></p>{}<p>{}</p><p><a href=\"{}\">{}</a></p>",
-        if fr { "Séance" } else { "Session" },
-        escape(&row.title),
-        row.description_html,
-        facts.join(" · "),
-        escape(&link),
-        if fr { "Voir et s'inscrire" } else { "See and sign up" },
-    )
-}
-
 /// Our session as an Event; `going` is how many have a place.
 pub fn session_to_ap(row: &SessionRow, organizer: &ActorRow, going: i64) -> Value {
     session_to_wire(row, organizer, going).to_document()

@@ -1,0 +1,151 @@
+//! Reading listings: the one rule of who may see a listing ([`can_see`]),
+//! a listing by id ([`get_visible`]) and searches ([`search`]) that follow
+//! it, whoever asks (pages, the native API, Mastodon apps, matching).
+
+use maillage_core::geo::{bounding_box, distance_km};
+use maillage_core::id::Id;
+use maillage_core::listing::ListingVisibility;
+use maillage_core::policy::FederationPolicy;
+use maillage_core::Error;
+use maillage_db::actors::ActorRow;
+use maillage_db::listings::{self, ListingFilter, ListingRow};
+use maillage_db::{follows, DbConnection};
+
+/// Whether `viewer` (an actor, or nobody) may see `row`: public listings
+/// everyone; territory listings local people (linked territories come with
+/// the territory links); followers-only listings accepted followers;
+/// private ones their author only. Deleted listings nobody.
+pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
+    if row.is_deleted() {
+        return Ok(false);
+    }
+    let visibility: ListingVisibility = row.visibility.parse()?;
+    Ok(match (visibility, viewer) {
+        (ListingVisibility::Public, _) => true,
+        (_, Some(v)) if v.id == row.author_id => true,
+        (ListingVisibility::Territory, Some(v)) => v.local,
+        (ListingVisibility::Followers, Some(v)) => {
+            follows::find(conn, v.id(), Id::from_i64(row.author_id))?.is_some_and(|f| f.is_accepted())
+        }
+        _ => false,
+    })
+}
+
+/// Listing `id` if `viewer` may see it.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    id: Id,
+    viewer: Option<&ActorRow>,
+) -> Result<Option<ListingRow>, Error> {
+    match listings::find_by_id(conn, id)? {
+        Some(row) if can_see(conn, &row, viewer)? => Ok(Some(row)),
+        _ => Ok(None),
+    }
+}
+
+/// Listing `id` if `viewer` may see it; 404 otherwise (whether it does not
+/// exist or is hidden from this viewer).
+pub fn get_visible(conn: &mut DbConnection, id: Id, viewer: Option<&ActorRow>) -> Result<ListingRow, Error> {
+    find_visible(conn, id, viewer)?.ok_or_else(|| Error::not_found("Record not found"))
+}
+
+/// The visibilities a viewer may find in searches of other people's
+/// listings (followers-only listings are shown to their followers one by
+/// one through [`can_see`], not in searches).
+fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<String> {
+    match viewer {
+        Some(v) if v.local => vec!["public".into(), "territory".into()],
+        _ => vec!["public".into()],
+    }
+}
+
+/// What a search asks for; who may see what is [`search`]'s business.
+#[derive(Debug, Clone, Default)]
+pub struct ListingQuery {
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    /// A hashtag, folded.
+    pub tag: Option<String>,
+    /// Words that must all appear in the title, description or tags.
+    pub text: Option<String>,
+    /// Statuses wanted; none means every status.
+    pub statuses: Vec<String>,
+    /// Local listings only (`Some(true)`), remote only, or both.
+    pub local: Option<bool>,
+    pub author: Option<i64>,
+    /// Listings published in this group.
+    pub group: Option<i64>,
+    /// Within `radius_km` of this (latitude, longitude).
+    pub near: Option<(f64, f64)>,
+    pub radius_km: f64,
+    pub max_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// Listings matching `query` that `viewer` may see and the federation
+/// policy lets through, newest first. A person searching their own
+/// listings finds all of them.
+pub fn search(
+    conn: &mut DbConnection,
+    policy: &FederationPolicy,
+    viewer: Option<&ActorRow>,
+    query: &ListingQuery,
+) -> Result<Vec<ListingRow>, Error> {
+    let own = matches!((viewer, query.author), (Some(v), Some(a)) if v.id == a);
+    let visibilities = if own {
+        ListingVisibility::ALL.iter().map(|v| v.as_str().to_owned()).collect()
+    } else {
+        searchable_visibilities(viewer)
+    };
+    let filter = ListingFilter {
+        kind: query.kind.clone(),
+        category: query.category.clone(),
+        tag: query.tag.clone(),
+        text: query.text.clone(),
+        bbox: query.near.map(|(lat, lon)| bounding_box(lat, lon, query.radius_km)),
+        statuses: query.statuses.clone(),
+        local: query.local,
+        author: query.author,
+        group: query.group,
+        visibilities,
+        hidden_authors: crate::policy::hidden_remote_authors(conn, policy)?,
+        max_id: query.max_id,
+        limit: query.limit,
+    };
+    let mut found = Vec::new();
+    for row in listings::search(conn, &filter)? {
+        let near = query
+            .near
+            .is_none_or(|(lat, lon)| distance_km(lat, lon, row.latitude, row.longitude) <= query.radius_km);
+        if near && can_see(conn, &row, viewer)? {
+            found.push(row);
+        }
+    }
+    Ok(found)
+}
+
+/// A local listing served at its object URL to other servers: `None` when
+/// `id` is no local listing; 404 when its audience keeps it off the wire
+/// (followers-only and private listings go to their audience only);
+/// deleted ones too (they answer 410 with a Tombstone).
+pub fn local_object(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow>, Error> {
+    let Some(row) = listings::find_by_id(conn, id)?.filter(|l| l.local) else {
+        return Ok(None);
+    };
+    if !matches!(row.visibility.as_str(), "public" | "territory") {
+        return Err(Error::not_found("Record not found"));
+    }
+    Ok(Some(row))
+}
+
+/// All of `me`'s own local listings, every status and audience, newest first.
+pub fn own_listings(conn: &mut DbConnection, me: &ActorRow, limit: i64) -> Result<Vec<ListingRow>, Error> {
+    let filter = ListingFilter {
+        author: Some(me.id),
+        local: Some(true),
+        visibilities: ListingVisibility::ALL.iter().map(|v| v.as_str().to_owned()).collect(),
+        limit,
+        ..ListingFilter::default()
+    };
+    listings::search(conn, &filter)
+}
