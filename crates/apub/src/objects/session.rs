@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use super::{parse_time, rfc3339};
 use crate::protocol::event::{ApEvent, EVENT};
-use crate::protocol::note::escape;
 use crate::protocol::place::{ApAddress, ApPlace, PLACE};
 use crate::protocol::values::first_id;
 use crate::protocol::PUBLIC;
