@@ -3,6 +3,7 @@
 //! carries it), rendered when read so that it always says the current
 //! status and places left.
 
+use maillage_core::i18n::Lang;
 use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 use maillage_db::sessions::SessionRow;
@@ -13,89 +14,6 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn labels(lang: &str, key: &str) -> &'static str {
-    let fr = lang == "fr";
-    match key {
-        "offer" => {
-            if fr {
-                "Offre"
-            } else {
-                "Offer"
-            }
-        }
-        "need" => {
-            if fr {
-                "Besoin"
-            } else {
-                "Need"
-            }
-        }
-        "gift" => {
-            if fr {
-                "don"
-            } else {
-                "gift"
-            }
-        }
-        "loan" => {
-            if fr {
-                "prêt"
-            } else {
-                "loan"
-            }
-        }
-        "barter" => {
-            if fr {
-                "troc"
-            } else {
-                "barter"
-            }
-        }
-        "time_credit" => {
-            if fr {
-                "heures de temps"
-            } else {
-                "time credit"
-            }
-        }
-        "price" => {
-            if fr {
-                "prix"
-            } else {
-                "price"
-            }
-        }
-        "from" => {
-            if fr {
-                "du"
-            } else {
-                "from"
-            }
-        }
-        "until" => {
-            if fr {
-                "au"
-            } else {
-                "until"
-            }
-        }
-        "status" => {
-            if fr {
-                "statut"
-            } else {
-                "status"
-            }
-        }
-        _ => {
-            if fr {
-                "Voir l'annonce"
-            } else {
-                "See the listing"
-            }
-        }
-    }
-}
-
 fn day(micros: i64) -> String {
     Timestamp::from_micros(micros).to_rfc3339().chars().take(10).collect()
 }
@@ -103,8 +21,9 @@ fn day(micros: i64) -> String {
 /// The HTML any app shows: kind, title, description, place and reach,
 /// dates, terms, tags and a link.
 pub fn listing_html(row: &ListingRow, lang: &str) -> String {
-    let kind = labels(lang, &row.kind);
-    let mut terms = labels(lang, &row.terms_mode).to_owned();
+    let lang = Lang::of_tag(lang);
+    let kind = lang.t(if row.kind == "need" { "text_need" } else { "text_offer" });
+    let mut terms = lang.t(&format!("text_terms_{}", row.terms_mode)).to_owned();
     if let Some(h) = row.terms_hours {
         terms = format!("{terms} ({h} h)");
     }
@@ -118,10 +37,10 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     )];
     match (row.available_from, row.available_until) {
         (Some(f), Some(u)) => {
-            facts.push(format!("📅 {} {} {} {}", labels(lang, "from"), day(f), labels(lang, "until"), day(u)))
+            facts.push(format!("📅 {} {} {} {}", lang.t("text_from"), day(f), lang.t("text_until"), day(u)))
         }
-        (Some(f), None) => facts.push(format!("📅 {} {}", labels(lang, "from"), day(f))),
-        (None, Some(u)) => facts.push(format!("📅 {} {}", labels(lang, "until"), day(u))),
+        (Some(f), None) => facts.push(format!("📅 {} {}", lang.t("text_from"), day(f))),
+        (None, Some(u)) => facts.push(format!("📅 {} {}", lang.t("text_until"), day(u))),
         _ => {}
     }
     if let (Some(a), Some(u)) = (row.quantity_amount, &row.quantity_unit) {
@@ -129,7 +48,7 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     }
     facts.push(format!("🤝 {terms}"));
     if row.status != "open" {
-        facts.push(format!("{} : {}", labels(lang, "status"), row.status));
+        facts.push(format!("{} : {}", lang.t("text_status"), row.status));
     }
     let tags: Vec<String> = row.tag_list().iter().map(|t| format!("#{t}")).collect();
     let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
@@ -140,7 +59,7 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
         facts.join(" · "),
         if tags.is_empty() { String::new() } else { format!("<p>{}</p>", tags.join(" ")) },
         escape(&link),
-        labels(lang, "link"),
+        lang.t("text_see_listing"),
     )
 }
 
@@ -153,7 +72,7 @@ fn when(micros: i64) -> String {
 /// The HTML any Mastodon app shows for a session: title, description,
 /// dates, place, places left and a link.
 pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
-    let fr = lang == "fr";
+    let lang = Lang::of_tag(lang);
     let mut facts = vec![match row.ends_at {
         Some(end) => format!("📅 {} → {}", when(row.starts_at), when(end)),
         None => format!("📅 {}", when(row.starts_at)),
@@ -163,21 +82,19 @@ pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
     }
     if let Some(capacity) = row.capacity {
         let left = (i64::from(capacity) - going).max(0);
-        facts.push(match (fr, left) {
-            (true, 0) => "complet, liste d'attente".to_owned(),
-            (false, 0) => "full, waiting list".to_owned(),
-            (true, n) => format!("{n} place(s) libre(s) sur {capacity}"),
-            (false, n) => format!("{n} place(s) left of {capacity}"),
+        facts.push(match left {
+            0 => lang.t("text_session_full").to_owned(),
+            n => lang.fill("text_places_left", &[&n.to_string(), &capacity.to_string()]),
         });
     }
     let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
     format!(
         "<p><strong>{} · {}</strong></p>{}<p>{}</p><p><a href=\"{}\">{}</a></p>",
-        if fr { "Séance" } else { "Session" },
+        lang.t("text_session"),
         escape(&row.title),
         row.description_html,
         facts.join(" · "),
         escape(&link),
-        if fr { "Voir et s'inscrire" } else { "See and sign up" },
+        lang.t("text_see_session"),
     )
 }

@@ -124,10 +124,12 @@ mod admin;
 mod matching;
 mod notices;
 mod public;
+mod status_text;
 
 /// Every string, by area: key, French, English. Pages (public, account,
-/// admin), the reasons of a match, what people are told.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES];
+/// admin), the reasons of a match, what people are told, a listing's or
+/// session's text as a status.
+pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES, status_text::STATUS_TEXT];
 
 /// Every string, one after the other.
 pub fn strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
