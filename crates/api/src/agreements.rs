@@ -57,12 +57,30 @@ async fn respond(state: &AppState, row: AgreementRow) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(state.db.run(move |conn| agreement_to_api(conn, &row, &urls)).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = InterestInput)]
 #[serde(default)]
 struct InterestParams {
     message: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/listings/{id}/interest",
+    summary = "I'm interested: offer an agreement to the author",
+    request_body = crate::agreements::InterestParams,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn interest(
     req: HttpRequest,
     path: web::Path<String>,
@@ -81,6 +99,17 @@ async fn interest(
     respond(&state, row).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements",
+    summary = "My agreements, as initiator or author",
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read:listings"])),
+)]
 async fn mine(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["read:listings"]).await?;
     let urls = state.urls.clone();
@@ -114,6 +143,22 @@ async fn decide(
     respond(state, row).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/accept",
+    summary = "Accept an agreement (the listing goes in progress)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn accept(
     req: HttpRequest,
     path: web::Path<String>,
@@ -121,6 +166,22 @@ async fn accept(
 ) -> Result<HttpResponse, ApiError> {
     decide(req, &path, &state, "accept").await
 }
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/reject",
+    summary = "Refuse an agreement",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn reject(
     req: HttpRequest,
     path: web::Path<String>,
@@ -128,6 +189,22 @@ async fn reject(
 ) -> Result<HttpResponse, ApiError> {
     decide(req, &path, &state, "reject").await
 }
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/fulfil",
+    summary = "Mark an accepted agreement fulfilled",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn fulfil(
     req: HttpRequest,
     path: web::Path<String>,

@@ -127,13 +127,13 @@ mod public;
 
 /// Every string, by area: key, French, English. Pages (public, account,
 /// admin), the reasons of a match, what people are told.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES];
+pub const TABLES: &[&[(&str, &str, &str)]] =
+    &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES];
 
 /// Every string, one after the other.
 pub fn strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLES.iter().flat_map(|t| t.iter())
 }
-
 
 #[cfg(test)]
 mod tests;
