@@ -10,10 +10,10 @@ use maillage_db::agreements::AgreementRow;
 use maillage_db::DbConnection;
 use maillage_service::agreements as cases;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::listing_json::listing_to_api;
+use crate::listing_json::{listing_to_api, ListingJson};
 use crate::mastodon::auth::require;
 use crate::mastodon::entities::account_to_api;
 use crate::mastodon::params::{body, path_id};
@@ -27,11 +27,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/agreements/{id}/fulfil", web::post().to(fulfil));
 }
 
+/// An agreement as the API shows it (`Agreement` in the OpenAPI document).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Agreement)]
+pub struct AgreementJson {
+    pub id: String,
+    pub uri: String,
+    /// `proposed`, `accepted`, `rejected` or `fulfilled`.
+    pub state: String,
+    pub message: String,
+    /// The person who said "I'm interested", as a Mastodon Account.
+    #[schema(value_type = Object)]
+    pub initiator: Value,
+    /// The listing's author, as a Mastodon Account.
+    #[schema(value_type = Object)]
+    pub responder: Value,
+    pub listing: ListingJson,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 pub fn agreement_to_api(
     conn: &mut DbConnection,
     row: &AgreementRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
+) -> Result<AgreementJson, Error> {
     let actor = |conn: &mut DbConnection, id: i64| -> Result<Value, Error> {
         let a = maillage_service::actors::find(conn, Id::from_i64(id))?
             .ok_or_else(|| Error::internal("agreement without actor"))?;
@@ -39,17 +59,17 @@ pub fn agreement_to_api(
     };
     let listing = maillage_service::agreements::listing_of(conn, row)?
         .ok_or_else(|| Error::internal("agreement without listing"))?;
-    Ok(json!({
-        "id": row.id.to_string(),
-        "uri": row.ap_id,
-        "state": row.state,
-        "message": row.message,
-        "initiator": actor(conn, row.initiator_id)?,
-        "responder": actor(conn, row.responder_id)?,
-        "listing": listing_to_api(conn, &listing, urls)?,
-        "created_at": Timestamp::from_micros(row.created_at).to_rfc3339(),
-        "updated_at": Timestamp::from_micros(row.updated_at).to_rfc3339(),
-    }))
+    Ok(AgreementJson {
+        id: row.id.to_string(),
+        uri: row.ap_id.clone(),
+        state: row.state.clone(),
+        message: row.message.clone(),
+        initiator: actor(conn, row.initiator_id)?,
+        responder: actor(conn, row.responder_id)?,
+        listing: listing_to_api(conn, &listing, urls)?,
+        created_at: Timestamp::from_micros(row.created_at).to_rfc3339(),
+        updated_at: Timestamp::from_micros(row.updated_at).to_rfc3339(),
+    })
 }
 
 async fn respond(state: &AppState, row: AgreementRow) -> Result<HttpResponse, ApiError> {
@@ -73,7 +93,7 @@ struct InterestParams {
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = AgreementJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -104,7 +124,7 @@ async fn interest(
     path = "/api/v1/agreements",
     summary = "My agreements, as initiator or author",
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<AgreementJson>),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
     ),
@@ -151,7 +171,7 @@ async fn decide(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = AgreementJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -174,7 +194,7 @@ async fn accept(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = AgreementJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -197,7 +217,7 @@ async fn reject(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = AgreementJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),

@@ -93,7 +93,8 @@ async fn confirm(
         .db
         .run(move |conn| {
             let done = cases::confirm(conn, &outbound, limits, &auth.user, id)?;
-            let mut out = agreement_to_api(conn, &done.agreement, &urls)?;
+            let agreement = agreement_to_api(conn, &done.agreement, &urls)?;
+            let mut out = serde_json::to_value(agreement).map_err(|e| Error::internal(e.to_string()))?;
             out["hours"] = json!(hours_of_minutes(done.minutes));
             out["transfer"] = done.transfer.as_ref().map(transfer_to_api).unwrap_or(Value::Null);
             Ok::<_, Error>(out)

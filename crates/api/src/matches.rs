@@ -144,7 +144,7 @@ async fn dismiss(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::agreements::AgreementJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
