@@ -10,10 +10,10 @@ use maillage_db::agreements::AgreementRow;
 use maillage_db::DbConnection;
 use maillage_service::agreements as cases;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::listing_json::listing_to_api;
+use crate::listing_json::{listing_to_api, ListingJson};
 use crate::mastodon::auth::require;
 use crate::mastodon::entities::account_to_api;
 use crate::mastodon::params::{body, path_id};
@@ -27,11 +27,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/agreements/{id}/fulfil", web::post().to(fulfil));
 }
 
+/// An agreement as the API shows it (`Agreement` in the OpenAPI document).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Agreement)]
+pub struct AgreementJson {
+    pub id: String,
+    pub uri: String,
+    /// `proposed`, `accepted`, `rejected` or `fulfilled`.
+    pub state: String,
+    pub message: String,
+    /// The person who said "I'm interested", as a Mastodon Account.
+    #[schema(value_type = Object)]
+    pub initiator: Value,
+    /// The listing's author, as a Mastodon Account.
+    #[schema(value_type = Object)]
+    pub responder: Value,
+    pub listing: ListingJson,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 pub fn agreement_to_api(
     conn: &mut DbConnection,
     row: &AgreementRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
+) -> Result<AgreementJson, Error> {
     let actor = |conn: &mut DbConnection, id: i64| -> Result<Value, Error> {
         let a = maillage_service::actors::find(conn, Id::from_i64(id))?
             .ok_or_else(|| Error::internal("agreement without actor"))?;
@@ -39,17 +59,17 @@ pub fn agreement_to_api(
     };
     let listing = maillage_service::agreements::listing_of(conn, row)?
         .ok_or_else(|| Error::internal("agreement without listing"))?;
-    Ok(json!({
-        "id": row.id.to_string(),
-        "uri": row.ap_id,
-        "state": row.state,
-        "message": row.message,
-        "initiator": actor(conn, row.initiator_id)?,
-        "responder": actor(conn, row.responder_id)?,
-        "listing": listing_to_api(conn, &listing, urls)?,
-        "created_at": Timestamp::from_micros(row.created_at).to_rfc3339(),
-        "updated_at": Timestamp::from_micros(row.updated_at).to_rfc3339(),
-    }))
+    Ok(AgreementJson {
+        id: row.id.to_string(),
+        uri: row.ap_id.clone(),
+        state: row.state.clone(),
+        message: row.message.clone(),
+        initiator: actor(conn, row.initiator_id)?,
+        responder: actor(conn, row.responder_id)?,
+        listing: listing_to_api(conn, &listing, urls)?,
+        created_at: Timestamp::from_micros(row.created_at).to_rfc3339(),
+        updated_at: Timestamp::from_micros(row.updated_at).to_rfc3339(),
+    })
 }
 
 async fn respond(state: &AppState, row: AgreementRow) -> Result<HttpResponse, ApiError> {
@@ -57,12 +77,30 @@ async fn respond(state: &AppState, row: AgreementRow) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(state.db.run(move |conn| agreement_to_api(conn, &row, &urls)).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = InterestInput)]
 #[serde(default)]
 struct InterestParams {
     message: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/listings/{id}/interest",
+    summary = "I'm interested: offer an agreement to the author",
+    request_body = crate::agreements::InterestParams,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = AgreementJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn interest(
     req: HttpRequest,
     path: web::Path<String>,
@@ -81,6 +119,17 @@ async fn interest(
     respond(&state, row).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements",
+    summary = "My agreements, as initiator or author",
+    responses(
+        (status = 200, description = "OK", body = Vec<AgreementJson>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read:listings"])),
+)]
 async fn mine(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["read:listings"]).await?;
     let urls = state.urls.clone();
@@ -114,6 +163,22 @@ async fn decide(
     respond(state, row).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/accept",
+    summary = "Accept an agreement (the listing goes in progress)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = AgreementJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn accept(
     req: HttpRequest,
     path: web::Path<String>,
@@ -121,6 +186,22 @@ async fn accept(
 ) -> Result<HttpResponse, ApiError> {
     decide(req, &path, &state, "accept").await
 }
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/reject",
+    summary = "Refuse an agreement",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = AgreementJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn reject(
     req: HttpRequest,
     path: web::Path<String>,
@@ -128,6 +209,22 @@ async fn reject(
 ) -> Result<HttpResponse, ApiError> {
     decide(req, &path, &state, "reject").await
 }
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/fulfil",
+    summary = "Mark an accepted agreement fulfilled",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = AgreementJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn fulfil(
     req: HttpRequest,
     path: web::Path<String>,

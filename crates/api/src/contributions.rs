@@ -44,6 +44,18 @@ fn contribution_to_api(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}/contributions",
+    summary = "A project's contributions (confirmed ones; pending ones too for its admins and their authors) and the confirmed hours per member and form of work",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+)]
 async fn list(
     req: HttpRequest,
     path: web::Path<String>,
@@ -70,7 +82,8 @@ async fn list(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = ContributionInput)]
 #[serde(deny_unknown_fields)]
 struct RecordBody {
     hours: f64,
@@ -81,6 +94,23 @@ struct RecordBody {
     worked_on: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/contributions",
+    summary = "Record hours given to the project (members)",
+    request_body = crate::contributions::RecordBody,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:ledger"])),
+)]
 async fn record(
     req: HttpRequest,
     path: web::Path<String>,
@@ -127,6 +157,23 @@ async fn decide(
     Ok(HttpResponse::Ok().json(out))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/contributions/{cid}/confirm",
+    summary = "Confirm a pending contribution (another admin of the project)",
+    params(
+        ("id" = String, Path),
+        ("cid" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:ledger"])),
+)]
 async fn confirm(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -135,6 +182,23 @@ async fn confirm(
     decide(req, path.into_inner(), &state, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/contributions/{cid}/reject",
+    summary = "Reject a pending contribution (another admin of the project)",
+    params(
+        ("id" = String, Path),
+        ("cid" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:ledger"])),
+)]
 async fn reject(
     req: HttpRequest,
     path: web::Path<(String, String)>,

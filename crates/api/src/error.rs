@@ -8,6 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use maillage_core::{Error, ErrorKind};
 
+/// The body of every error answer (`Error` in the OpenAPI document).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorJson {
+    /// What is wrong, safe to show; a 422 names each field with its rule.
+    pub error: String,
+}
+
 /// Our [`Error`], answerable by actix-web.
 pub struct ApiError(pub Error);
 
@@ -40,7 +48,7 @@ impl ResponseError for ApiError {
         } else {
             tracing::error!(error = %self.0, "request failed");
         }
-        HttpResponse::build(self.status_code()).json(serde_json::json!({ "error": self.0.message() }))
+        HttpResponse::build(self.status_code()).json(ErrorJson { error: self.0.message().to_string() })
     }
 }
 

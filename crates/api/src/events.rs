@@ -25,7 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/events/{id}/participants", web::get().to(participants));
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = EventPlaceInput)]
 #[serde(default)]
 struct PlaceParams {
     name: String,
@@ -34,7 +35,8 @@ struct PlaceParams {
     lon: Option<f64>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = EventInput)]
 #[serde(default)]
 struct EventParams {
     title: String,
@@ -56,7 +58,8 @@ fn time(field: &str, raw: Option<String>) -> Result<Option<Timestamp>, Error> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = EventPlace)]
 pub struct EventPlaceJson {
     pub name: String,
     pub address: Option<String>,
@@ -64,10 +67,11 @@ pub struct EventPlaceJson {
     pub lon: Option<f64>,
 }
 
-/// A session as the API shows it (`Event` in `openapi.json`); built from
+/// A session as the API shows it (`Event` in the OpenAPI document); built from
 /// the row taken apart without `..`, so that a new column does not compile
 /// until this says what becomes of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Event)]
 pub struct EventJson {
     pub id: String,
     pub uri: String,
@@ -82,6 +86,7 @@ pub struct EventJson {
     pub participants_count: i64,
     pub waiting_count: i64,
     pub places_left: Option<i64>,
+    #[schema(value_type = Object)]
     pub organizer: Value,
 }
 
@@ -138,6 +143,20 @@ fn participation_to_api(row: &ParticipationRow) -> Value {
     json!({ "event_id": row.session_id.to_string(), "state": row.state })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    summary = "Create a session",
+    request_body = crate::events::EventParams,
+    responses(
+        (status = 200, description = "OK", body = crate::events::EventJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn create(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -176,6 +195,18 @@ async fn create(
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    summary = "Show a session",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::events::EventJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+)]
 async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let urls = state.urls.clone();
@@ -189,6 +220,22 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/join",
+    summary = "Take part: a place, or the waiting list",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn join(
     req: HttpRequest,
     path: web::Path<String>,
@@ -201,6 +248,22 @@ async fn join(
     Ok(HttpResponse::Ok().json(participation_to_api(&row)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/leave",
+    summary = "No longer take part (the first waiting gets the place)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn leave(
     req: HttpRequest,
     path: web::Path<String>,
@@ -213,6 +276,18 @@ async fn leave(
     Ok(HttpResponse::Ok().json(json!({ "promoted": promoted.map(|p| p.participant_id.to_string()) })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}/participants",
+    summary = "Who comes, and who waits",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+)]
 async fn participants(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let urls = state.urls.clone();

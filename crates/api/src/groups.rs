@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/groups/{id}/members/{member}/role", web::post().to(set_role));
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = GroupPlaceInput)]
 #[serde(default)]
 struct PlaceParams {
     name: String,
@@ -36,7 +37,8 @@ struct PlaceParams {
     lon: Option<f64>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = GroupInput)]
 #[serde(default)]
 struct GroupParams {
     username: String,
@@ -50,7 +52,8 @@ struct GroupParams {
     goals: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = GroupPlace)]
 pub struct GroupPlaceJson {
     pub name: String,
     pub lat: Option<f64>,
@@ -58,7 +61,8 @@ pub struct GroupPlaceJson {
 }
 
 /// What Maillage adds to a group's Account (`maillage` in `Group`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = GroupDetails)]
 pub struct GroupDetailsJson {
     pub kind: String,
     pub place: GroupPlaceJson,
@@ -119,6 +123,20 @@ fn membership_to_api(
     Ok(json!({ "account": account_to_api(conn, &member, urls)?, "role": row.role, "state": row.state }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups",
+    summary = "Create a collective, initiative or project",
+    request_body = crate::groups::GroupParams,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn create(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -152,6 +170,18 @@ async fn create(
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}",
+    summary = "Show a group",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+)]
 async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let urls = state.urls.clone();
@@ -165,6 +195,22 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}/members",
+    summary = "Members (and pending requests, for managers)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read"])),
+)]
 async fn members(
     req: HttpRequest,
     path: web::Path<String>,
@@ -183,6 +229,22 @@ async fn members(
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/join",
+    summary = "Join a group (local or remote)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn join(
     req: HttpRequest,
     path: web::Path<String>,
@@ -201,6 +263,22 @@ async fn join(
     Ok(HttpResponse::Ok().json(json))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/leave",
+    summary = "Leave a group",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn leave(
     req: HttpRequest,
     path: web::Path<String>,
@@ -233,6 +311,23 @@ async fn decide(
     Ok(HttpResponse::Ok().json(json.unwrap_or_else(|| json!({}))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/members/{member}/approve",
+    summary = "Approve a pending member",
+    params(
+        ("id" = String, Path),
+        ("member" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn approve(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -241,6 +336,23 @@ async fn approve(
     decide(req, path, &state, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/members/{member}/reject",
+    summary = "Refuse a pending member",
+    params(
+        ("id" = String, Path),
+        ("member" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn reject(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -249,11 +361,29 @@ async fn reject(
     decide(req, path, &state, false).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = RoleInput)]
 struct RoleParams {
     role: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/members/{member}/role",
+    summary = "Change a member's role (admins only; a group keeps one admin)",
+    request_body = crate::groups::RoleParams,
+    params(
+        ("id" = String, Path),
+        ("member" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn set_role(
     req: HttpRequest,
     path: web::Path<(String, String)>,

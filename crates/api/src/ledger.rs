@@ -65,6 +65,22 @@ fn movement_to_api(m: &MovementRow, t: &TransferRow) -> Value {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{id}/confirm",
+    summary = "Confirm, as one party, that the agreement was fulfilled. Time credits move once both parties confirmed (across linked territories, each node moves its own person's side; the first side to confirm reserves the hours).",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The agreement, with `hours` and `transfer` (null until both confirmed)", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:ledger"])),
+)]
 async fn confirm(
     req: HttpRequest,
     path: web::Path<String>,
@@ -77,7 +93,8 @@ async fn confirm(
         .db
         .run(move |conn| {
             let done = cases::confirm(conn, &outbound, limits, &auth.user, id)?;
-            let mut out = agreement_to_api(conn, &done.agreement, &urls)?;
+            let agreement = agreement_to_api(conn, &done.agreement, &urls)?;
+            let mut out = serde_json::to_value(agreement).map_err(|e| Error::internal(e.to_string()))?;
             out["hours"] = json!(hours_of_minutes(done.minutes));
             out["transfer"] = done.transfer.as_ref().map(transfer_to_api).unwrap_or(Value::Null);
             Ok::<_, Error>(out)
@@ -92,6 +109,18 @@ struct MovementsQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/ledger/account",
+    summary = "The caller's time-credit account: balance, limits, reserved hours and movements (newest first; `max_id`, `limit`)",
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read:ledger"])),
+)]
 async fn my_account(
     req: HttpRequest,
     q: web::Query<MovementsQuery>,
@@ -114,7 +143,8 @@ async fn my_account(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = LimitsInput)]
 #[serde(deny_unknown_fields)]
 struct LimitsBody {
     lower_limit_hours: f64,
@@ -134,6 +164,23 @@ fn whole_minutes(field: &str, hours: f64, sign: f64) -> Result<i64, Error> {
     Ok(minutes_of_hours(field, hours.abs())? * sign as i64)
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/ledger/accounts/{actor}",
+    summary = "Set a local person's or group's limits (admin)",
+    request_body = crate::ledger::LimitsBody,
+    params(
+        ("actor" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:accounts"])),
+)]
 async fn set_limits(
     req: HttpRequest,
     path: web::Path<String>,
@@ -151,12 +198,30 @@ async fn set_limits(
     Ok(HttpResponse::Ok().json(account_to_api(&account)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = LinkLimitInput)]
 #[serde(deny_unknown_fields)]
 struct LinkLimitBody {
     limit_hours: f64,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/ledger/territories/{domain}",
+    summary = "Set how far the running balance with a linked territory may go, either way (admin)",
+    request_body = crate::ledger::LinkLimitBody,
+    params(
+        ("domain" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:territory_links"])),
+)]
 async fn set_link_limit(
     req: HttpRequest,
     path: web::Path<String>,
@@ -172,17 +237,34 @@ async fn set_link_limit(
     Ok(HttpResponse::Ok().json(account_to_api(&account)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = CorrectionInput)]
 #[serde(deny_unknown_fields)]
 struct CorrectionBody {
     #[serde(deserialize_with = "crate::mastodon::params::required_id")]
+    #[schema(value_type = String)]
     from: Id,
     #[serde(deserialize_with = "crate::mastodon::params::required_id")]
+    #[schema(value_type = String)]
     to: Id,
     hours: f64,
     memo: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/ledger/transfers",
+    summary = "Record a correction: a new transfer between two local accounts, never an edit (admin)",
+    request_body = crate::ledger::CorrectionBody,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:accounts"])),
+)]
 async fn correct(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -248,6 +330,16 @@ fn stats_to_api(s: &TerritoryStats, territory: &str) -> Value {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territory/stats",
+    summary = "The territory's dashboard: exchanges and hours per month by category and form of work, the share inside the territory and with each linked territory, balances between territories (`since=YYYY-MM-DD`, a year by default)",
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+)]
 async fn stats(
     req: HttpRequest,
     q: web::Query<StatsQuery>,
@@ -257,6 +349,15 @@ async fn stats(
     Ok(HttpResponse::Ok().json(stats_to_api(&s, &state.config.territory.name)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territory/stats.csv",
+    summary = "The same figures as CSV (`month,dimension,key,exchanges,hours`)",
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv"),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+)]
 async fn stats_csv(
     req: HttpRequest,
     q: web::Query<StatsQuery>,

@@ -28,6 +28,8 @@
 //! - [`admin`]: federation policies for admins (Mastodon's
 //!   `domain_blocks` and `domain_allows`, the mode, content filters, CSV).
 //! - [`territory`]: territory links (public list, admin proposals).
+//! - [`openapi`]: the native API's OpenAPI document, generated from the
+//!   handlers' annotations and their request and response structs.
 //! - [`html`]: the minimal pages shown to browsers.
 //!
 //! Invariant: with `maillage-web`, the only crate that imports actix-web.
@@ -50,6 +52,7 @@ pub mod mediation;
 pub mod middleware;
 pub mod notifications;
 pub mod oauth;
+pub mod openapi;
 pub mod state;
 pub mod territory;
 pub mod wellknown;
@@ -98,7 +101,7 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig, max_body_bytes: usize)
 
 /// The OpenAPI document of the native API.
 async fn openapi() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok().content_type("application/json").body(include_str!("../openapi.json"))
+    actix_web::HttpResponse::Ok().content_type("application/json").body(openapi::document())
 }
 
 /// The picture apps show for accounts without one.

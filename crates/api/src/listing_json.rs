@@ -1,4 +1,5 @@
-//! A listing as the native API shows it (`Listing` in `openapi.json`).
+//! A listing as the native API shows it (`Listing` in the OpenAPI document,
+//! generated from this struct).
 //! [`listing_to_api`] takes the row apart field by field, without `..`,
 //! and builds [`ListingJson`] with a struct literal: a column added to
 //! listings, or a field added to the response, does not compile until
@@ -15,7 +16,8 @@ use serde_json::Value;
 
 use crate::mastodon::entities::account_to_api;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Place)]
 pub struct PlaceJson {
     pub name: String,
     pub address: Option<String>,
@@ -23,13 +25,15 @@ pub struct PlaceJson {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Quantity)]
 pub struct QuantityJson {
     pub amount: f64,
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Terms)]
 pub struct TermsJson {
     pub mode: String,
     pub hours: Option<f64>,
@@ -38,7 +42,8 @@ pub struct TermsJson {
 }
 
 /// Every field is always present (`null` when empty), as clients expect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Listing)]
 pub struct ListingJson {
     pub id: String,
     pub uri: String,
@@ -61,6 +66,7 @@ pub struct ListingJson {
     pub visibility: String,
     pub status: String,
     /// The author as a Mastodon Account.
+    #[schema(value_type = Object)]
     pub author: Value,
     pub origin_domain: String,
     pub created_at: String,
@@ -189,7 +195,7 @@ mod tests {
     /// be sent (serde never leaves a field out here: no `skip`).
     #[test]
     fn the_response_has_every_field_of_the_documented_listing() {
-        let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let doc: Value = serde_json::from_str(crate::openapi::document()).unwrap();
         let mut documented: Vec<String> = doc["components"]["schemas"]["Listing"]["properties"]
             .as_object()
             .unwrap()

@@ -27,7 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/listings/{id}/status", web::post().to(set_status));
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = ListingPlaceInput)]
 #[serde(default)]
 struct PlaceParams {
     name: Option<String>,
@@ -36,14 +37,16 @@ struct PlaceParams {
     lon: Option<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = QuantityInput)]
 #[serde(default)]
 struct QuantityParams {
     amount: Option<f64>,
     unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = TermsInput)]
 #[serde(default)]
 struct TermsParams {
     mode: Option<String>,
@@ -53,7 +56,8 @@ struct TermsParams {
 }
 
 /// A listing as a client sends it; absent fields keep their value on edit.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = ListingInput)]
 #[serde(default)]
 struct ListingParams {
     kind: Option<String>,
@@ -146,6 +150,20 @@ async fn respond(state: &AppState, row: ListingRow) -> Result<HttpResponse, ApiE
     Ok(HttpResponse::Ok().json(state.db.run(move |conn| listing_to_api(conn, &row, &urls)).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/listings",
+    summary = "Create a listing",
+    request_body = crate::listings::ListingParams,
+    responses(
+        (status = 200, description = "OK", body = crate::listing_json::ListingJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn create(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -171,6 +189,23 @@ async fn create(
     respond(&state, row).await
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/listings/{id}",
+    summary = "Edit a listing (absent fields keep their value)",
+    request_body = crate::listings::ListingParams,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::listing_json::ListingJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn update(
     req: HttpRequest,
     path: web::Path<String>,
@@ -192,6 +227,22 @@ async fn update(
     respond(&state, row).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/listings/{id}",
+    summary = "Delete a listing (its URL then answers 410)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::listing_json::ListingJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn delete(
     req: HttpRequest,
     path: web::Path<String>,
@@ -204,11 +255,29 @@ async fn delete(
     respond(&state, row).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = StatusInput)]
 struct StatusParams {
     status: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/listings/{id}/status",
+    summary = "Change a listing's status",
+    request_body = crate::listings::StatusParams,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::listing_json::ListingJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:listings"])),
+)]
 async fn set_status(
     req: HttpRequest,
     path: web::Path<String>,
@@ -227,6 +296,18 @@ async fn set_status(
     respond(&state, row).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/listings/{id}",
+    summary = "Show a listing",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::listing_json::ListingJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+)]
 async fn get(
     req: HttpRequest,
     path: web::Path<String>,
@@ -254,6 +335,28 @@ struct SearchParams {
     group_id: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/listings",
+    summary = "Search listings (newest first; Link header for pages)",
+    params(
+        ("kind" = Option<String>, Query),
+        ("category" = Option<String>, Query),
+        ("tag" = Option<String>, Query),
+        ("q" = Option<String>, Query, description = "Words in title, description or tags"),
+        ("near" = Option<String>, Query, description = "lat,lon"),
+        ("radius_km" = Option<f64>, Query),
+        ("status" = Option<String>, Query),
+        ("origin" = Option<String>, Query, description = "local, remote or all"),
+        ("max_id" = Option<String>, Query),
+        ("limit" = Option<i64>, Query),
+        ("group_id" = Option<String>, Query, description = "Listings published in this group (a project's needs and offers)."),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Vec<crate::listing_json::ListingJson>),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+)]
 async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let viewer: Option<ActorRow> = optional(&req, &state, &["read:listings"]).await?.map(|(_, a)| a);
     let p: SearchParams = serde_urlencoded::from_str(req.query_string())

@@ -62,6 +62,22 @@ fn match_to_api(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/matches",
+    summary = "The caller's matches, best first",
+    params(
+        ("lang" = Option<String>, Query),
+        ("include_dismissed" = Option<bool>, Query),
+        ("limit" = Option<i64>, Query),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read:matches"])),
+)]
 async fn list(
     req: HttpRequest,
     q: web::Query<ListParams>,
@@ -85,6 +101,21 @@ async fn list(
     Ok(HttpResponse::Ok().json(items))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/dismiss",
+    summary = "Dismiss a match (for the caller only)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:matches"])),
+)]
 async fn dismiss(
     req: HttpRequest,
     id: web::Path<String>,
@@ -105,6 +136,22 @@ async fn dismiss(
 
 /// "I'm interested" in the other listing of the match, as
 /// `POST /api/v1/listings/{id}/interest` does.
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches/{id}/respond",
+    summary = "I'm interested in the other listing of the match",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = crate::agreements::AgreementJson),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:matches"])),
+)]
 async fn respond(
     req: HttpRequest,
     id: web::Path<String>,
@@ -123,13 +170,25 @@ async fn respond(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = MatchPreferencesInput)]
 struct PreferenceParams {
     /// `instant`, `digest` or `none`.
     notify: String,
 }
 
 /// How the caller hears of new matches.
+#[utoipa::path(
+    get,
+    path = "/api/v1/matches/preferences",
+    summary = "How the caller hears of new matches",
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read:matches"])),
+)]
 async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["read:matches"]).await?;
     let user = auth.user.id;
@@ -137,6 +196,19 @@ async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
 }
 
+#[utoipa::path(
+    method(put, patch, post),
+    path = "/api/v1/matches/preferences",
+    summary = "Choose how to hear of new matches (PATCH and POST do the same; JSON or form body)",
+    request_body = crate::matches::PreferenceParams,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write:matches"])),
+)]
 async fn set_preferences(
     req: HttpRequest,
     bytes: web::Bytes,

@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/groups/{id}/pairings/{pairing}/reject", web::post().to(reject));
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = MediatorInput)]
 struct MediatorParams {
     #[serde(deserialize_with = "flexible_bool")]
     mediator: bool,
@@ -49,6 +50,24 @@ fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Re
     }))
 }
 
+#[utoipa::path(
+    method(put, post),
+    path = "/api/v1/groups/{id}/members/{member}/mediator",
+    summary = "Name a member one of the group's mediators, or take it back (group admins)",
+    request_body = crate::mediation::MediatorParams,
+    params(
+        ("id" = String, Path),
+        ("member" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn set_mediator(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -71,6 +90,21 @@ async fn set_mediator(
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}/pairings",
+    summary = "Knowledge-exchange pairings waiting for the group's mediators, oldest first (mediators only)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["read"])),
+)]
 async fn queue(
     req: HttpRequest,
     id: web::Path<String>,
@@ -109,6 +143,23 @@ async fn decide(
     Ok(HttpResponse::Ok().json(body))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/pairings/{pairing}/approve",
+    summary = "Approve a pairing: both people are told, on both nodes",
+    params(
+        ("id" = String, Path),
+        ("pairing" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn approve(
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -117,6 +168,23 @@ async fn approve(
     decide(req, path, state, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups/{id}/pairings/{pairing}/reject",
+    summary = "Reject a pairing: nobody is told",
+    params(
+        ("id" = String, Path),
+        ("pairing" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["write"])),
+)]
 async fn reject(
     req: HttpRequest,
     path: web::Path<(String, String)>,

@@ -54,6 +54,17 @@ struct ListParams {
     state: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territory/links",
+    summary = "This territory's links with others, with their state (public)",
+    params(
+        ("state" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+    ),
+)]
 async fn list(q: web::Query<ListParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let wanted = q.into_inner().state;
     let links = state.db.run(cases::list).await?;
@@ -65,7 +76,8 @@ async fn list(q: web::Query<ListParams>, state: web::Data<AppState>) -> Result<H
     Ok(HttpResponse::Ok().json(items))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = TerritoryLinkInput)]
 #[serde(default)]
 struct ProposeParams {
     /// The other territory: a domain, a handle or an actor URL.
@@ -79,6 +91,20 @@ async fn linked(state: &AppState, partner: &str) -> Result<Link, Error> {
 }
 
 /// Proposes a link (or approves the one the other side proposed).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/territory/links",
+    summary = "Propose a link to another territory (or approve the one it proposed)",
+    request_body = crate::territory::ProposeParams,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:territory_links"])),
+)]
 async fn propose(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -101,6 +127,21 @@ async fn propose(
     Ok(HttpResponse::Ok().json(link_to_api(&row)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/territory/links/{partner}/approve",
+    summary = "Approve the link the partner territory asked for",
+    params(
+        ("partner" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:territory_links"])),
+)]
 async fn approve(
     req: HttpRequest,
     partner: web::Path<String>,
@@ -118,6 +159,21 @@ async fn approve(
     Ok(HttpResponse::Ok().json(link_to_api(&row)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/admin/territory/links/{partner}",
+    summary = "End the link with the partner territory",
+    params(
+        ("partner" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:territory_links"])),
+)]
 async fn end(
     req: HttpRequest,
     partner: web::Path<String>,

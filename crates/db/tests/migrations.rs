@@ -77,7 +77,8 @@ fn released_migrations_never_change() {
     let listed = std::fs::read_to_string(root.join("RELEASED.sha256")).unwrap();
     let mut expected = std::collections::BTreeMap::new();
     for line in listed.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let (sum, path) = line.split_once("  ").unwrap_or_else(|| panic!("bad line in RELEASED.sha256: {line}"));
+        let (sum, path) =
+            line.split_once("  ").unwrap_or_else(|| panic!("bad line in RELEASED.sha256: {line}"));
         expected.insert(path.to_string(), sum.to_string());
     }
     let mut found = std::collections::BTreeMap::new();
@@ -96,7 +97,9 @@ fn released_migrations_never_change() {
     for (path, sum) in &expected {
         match found.get(path) {
             None => problems.push(format!("{path}: released, but gone")),
-            Some(now) if now != sum => problems.push(format!("{path}: released, but edited (write a new migration)")),
+            Some(now) if now != sum => {
+                problems.push(format!("{path}: released, but edited (write a new migration)"))
+            }
             Some(_) => {}
         }
     }

@@ -24,6 +24,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/content_filters/{id}", web::delete().to(remove_filter));
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/federation",
+    summary = "The federation mode and how many blocks, allows and filters",
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:read"])),
+)]
 async fn show_mode(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_admin(&req, &state, &["admin:read"]).await?;
     let (mode, blocks, allows, filters) = state
@@ -45,12 +56,26 @@ async fn show_mode(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     })))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = FederationModeInput)]
 #[serde(default)]
 struct ModeParams {
     mode: Option<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/federation",
+    summary = "Set the federation mode",
+    request_body = crate::admin::federation::ModeParams,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write"])),
+)]
 async fn set_mode(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -76,13 +101,25 @@ fn filter_to_api(row: &ContentFilterRow) -> Value {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/content_filters",
+    summary = "Content filters",
+    responses(
+        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:read"])),
+)]
 async fn list_filters(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_admin(&req, &state, &["admin:read"]).await?;
     let rows = state.db.run(cases::list_filters).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(filter_to_api).collect::<Vec<_>>()))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
+#[schema(as = ContentFilterInput)]
 #[serde(default)]
 struct FilterParams {
     kind: Option<String>,
@@ -91,6 +128,19 @@ struct FilterParams {
     action: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/content_filters",
+    summary = "Add a content filter",
+    request_body = crate::admin::federation::FilterParams,
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write"])),
+)]
 async fn add_filter(
     req: HttpRequest,
     bytes: web::Bytes,
@@ -108,6 +158,21 @@ async fn add_filter(
     Ok(HttpResponse::Ok().json(filter_to_api(&row)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/admin/content_filters/{id}",
+    summary = "Remove a content filter",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write"])),
+)]
 async fn remove_filter(
     req: HttpRequest,
     id: web::Path<String>,
@@ -120,6 +185,17 @@ async fn remove_filter(
 }
 
 /// Every block, in Mastodon's CSV format.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/domain_blocks/export",
+    summary = "Every domain block, as Mastodon's CSV",
+    responses(
+        (status = 200, description = "OK", body = String, content_type = "text/csv"),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:read:domain_blocks"])),
+)]
 pub async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_admin(&req, &state, &["admin:read:domain_blocks"]).await?;
     let csv = state.db.run(cases::export_blocks).await?;
@@ -131,6 +207,19 @@ pub async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> Result<
 
 /// A Mastodon CSV as the request body: applied whole, or refused whole
 /// (422 naming every bad line) with nothing changed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/domain_blocks/import",
+    summary = "Import a Mastodon CSV blocklist: all of it, or nothing (422 naming every bad line)",
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
+        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+    ),
+    security(("bearer" = ["admin:write:domain_blocks"])),
+)]
 pub async fn import_csv(
     req: HttpRequest,
     bytes: web::Bytes,

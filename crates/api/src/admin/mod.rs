@@ -10,7 +10,7 @@
 
 mod domain_allows;
 mod domain_blocks;
-mod federation;
+pub(crate) mod federation;
 
 use actix_web::{web, HttpRequest};
 use maillage_core::Error;

@@ -18,7 +18,6 @@ use maillage_db::DbConnection;
 use maillage_service::text::sanitize_html;
 use serde_json::Value;
 
-pub use maillage_service::status_text::listing_html;
 use super::{parse_time, rfc3339};
 pub use crate::protocol::listing::{is_listing, listing_context};
 use crate::protocol::listing::{
@@ -27,6 +26,7 @@ use crate::protocol::listing::{
 };
 use crate::protocol::place::{ApAddress, ApPlace, PLACE};
 use crate::protocol::{is_public, same_origin, MAILLAGE_NS as NS, PUBLIC};
+pub use maillage_service::status_text::listing_html;
 
 /// The audience of a listing, from its visibility.
 pub fn listing_audience(

@@ -129,13 +129,19 @@ mod status_text;
 /// Every string, by area: key, French, English. Pages (public, account,
 /// admin), the reasons of a match, what people are told, a listing's or
 /// session's text as a status.
-pub const TABLES: &[&[(&str, &str, &str)]] = &[public::PUBLIC, account::ACCOUNT, admin::ADMIN, matching::MATCHING, notices::NOTICES, status_text::STATUS_TEXT];
+pub const TABLES: &[&[(&str, &str, &str)]] = &[
+    public::PUBLIC,
+    account::ACCOUNT,
+    admin::ADMIN,
+    matching::MATCHING,
+    notices::NOTICES,
+    status_text::STATUS_TEXT,
+];
 
 /// Every string, one after the other.
 pub fn strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLES.iter().flat_map(|t| t.iter())
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -66,7 +66,10 @@ fn every_category_terms_and_status_is_translated() {
 
 #[test]
 fn blanks_are_filled_in_order() {
-    assert_eq!(Lang::Fr.fill("reason_related_categories", &["objets", "services"]), "catégories voisines (objets, services)");
+    assert_eq!(
+        Lang::Fr.fill("reason_related_categories", &["objets", "services"]),
+        "catégories voisines (objets, services)"
+    );
     assert_eq!(Lang::En.fill("reason_same_category", &["food"]), "same category (food)");
     assert_eq!(Lang::En.fill("reason_same_category", &[]), "same category ()");
 }
