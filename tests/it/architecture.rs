@@ -102,32 +102,29 @@ fn leaves(tokens: &[(usize, String)], at: usize, prefix: &str, out: &mut Vec<Nam
     let mut i = at;
     let mut last = tokens[at].clone();
     let mut path = format!("{prefix}{}", last.1);
-    loop {
-        match tokens.get(i + 1).map(|t| t.1.as_str()) {
-            Some("::") => match tokens.get(i + 2) {
-                Some((_, open)) if open == "{" => {
-                    let inner = format!("{path}::");
-                    let mut j = i + 3;
-                    while let Some((_, t)) = tokens.get(j) {
-                        if t == "}" {
-                            break;
-                        }
-                        if t == "," {
-                            j += 1;
-                            continue;
-                        }
-                        j = leaves(tokens, j, &inner, out) + 1;
+    while let Some("::") = tokens.get(i + 1).map(|t| t.1.as_str()) {
+        match tokens.get(i + 2) {
+            Some((_, open)) if open == "{" => {
+                let inner = format!("{path}::");
+                let mut j = i + 3;
+                while let Some((_, t)) = tokens.get(j) {
+                    if t == "}" {
+                        break;
                     }
-                    return j;
+                    if t == "," {
+                        j += 1;
+                        continue;
+                    }
+                    j = leaves(tokens, j, &inner, out) + 1;
                 }
-                Some(next) => {
-                    last = next.clone();
-                    path = format!("{path}::{}", next.1);
-                    i += 2;
-                }
-                None => break,
-            },
-            _ => break,
+                return j;
+            }
+            Some(next) => {
+                last = next.clone();
+                path = format!("{path}::{}", next.1);
+                i += 2;
+            }
+            None => break,
         }
     }
     out.push(Named { line: last.0, name: last.1, path });
