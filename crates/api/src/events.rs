@@ -9,7 +9,7 @@ use maillage_db::sessions::{ParticipationRow, SessionRow};
 use maillage_db::DbConnection;
 use maillage_service::sessions::{self as cases, NewSession};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::mastodon::auth::require;
@@ -139,8 +139,35 @@ fn event_to_api(
     })
 }
 
-fn participation_to_api(row: &ParticipationRow) -> Value {
-    json!({ "event_id": row.session_id.to_string(), "state": row.state })
+/// The caller's place in a session.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Participation)]
+pub struct ParticipationJson {
+    pub event_id: String,
+    /// `going` or `waiting`.
+    pub state: String,
+}
+
+fn participation_to_api(row: &ParticipationRow) -> ParticipationJson {
+    let ParticipationRow { id: _, session_id, participant_id: _, state, ap_id: _, created_at: _ } = row;
+    ParticipationJson { event_id: session_id.to_string(), state: state.clone() }
+}
+
+/// What leaving did: the participant moved from the waiting list, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = LeaveResult)]
+pub struct LeaveJson {
+    pub promoted: Option<String>,
+}
+
+/// Who comes, and who waits.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Participants)]
+pub struct ParticipantsJson {
+    #[schema(value_type = Vec<crate::openapi::AccountSchema>)]
+    pub going: Vec<Value>,
+    #[schema(value_type = Vec<crate::openapi::AccountSchema>)]
+    pub waiting: Vec<Value>,
 }
 
 #[utoipa::path(
@@ -228,7 +255,7 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::events::ParticipationJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -256,7 +283,7 @@ async fn join(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::events::LeaveJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -273,7 +300,7 @@ async fn leave(
     let id = path_id(&path)?;
     let outbound = state.outbound();
     let promoted = state.db.run(move |conn| cases::leave(conn, &outbound, &auth.user, id)).await?;
-    Ok(HttpResponse::Ok().json(json!({ "promoted": promoted.map(|p| p.participant_id.to_string()) })))
+    Ok(HttpResponse::Ok().json(LeaveJson { promoted: promoted.map(|p| p.participant_id.to_string()) }))
 }
 
 #[utoipa::path(
@@ -284,7 +311,7 @@ async fn leave(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::events::ParticipantsJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
     ),
 )]
@@ -295,16 +322,11 @@ async fn participants(path: web::Path<String>, state: web::Data<AppState>) -> Re
         .db
         .run(move |conn| {
             let row = cases::get_visible(conn, id, None)?;
-            let mut lists = serde_json::Map::new();
-            for state in ["going", "waiting"] {
+            let mut accounts_in = |state: &str| -> Result<Vec<Value>, Error> {
                 let rows = cases::participants(conn, &row, state)?;
-                let accounts =
-                    rows.iter()
-                        .map(|(_, a)| account_to_api(conn, a, &urls))
-                        .collect::<Result<Vec<_>, Error>>()?;
-                lists.insert(state.to_owned(), Value::Array(accounts));
-            }
-            Ok(Value::Object(lists))
+                rows.iter().map(|(_, a)| account_to_api(conn, a, &urls)).collect()
+            };
+            Ok(ParticipantsJson { going: accounts_in("going")?, waiting: accounts_in("waiting")? })
         })
         .await?;
     Ok(HttpResponse::Ok().json(json))

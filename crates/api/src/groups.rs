@@ -99,28 +99,67 @@ fn group_details_to_api(row: GroupRow, member_count: usize) -> GroupDetailsJson 
     }
 }
 
+/// A group: its Mastodon Account, with what Maillage adds under `maillage`.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Group)]
+pub struct GroupJson {
+    #[serde(flatten)]
+    #[schema(value_type = crate::openapi::AccountSchema)]
+    pub account: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maillage: Option<GroupDetailsJson>,
+}
+
 fn group_to_api(
     conn: &mut DbConnection,
     actor: &ActorRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
-    let mut json = account_to_api(conn, actor, urls)?;
-    if let Some(g) = cases::details(conn, actor.id())? {
-        let member_count = cases::member_count(conn, actor.id())?;
-        json["maillage"] = serde_json::to_value(group_details_to_api(g, member_count))
-            .map_err(|e| Error::internal(e.to_string()))?;
-    }
-    Ok(json)
+) -> Result<GroupJson, Error> {
+    let account = account_to_api(conn, actor, urls)?;
+    let maillage = match cases::details(conn, actor.id())? {
+        Some(g) => {
+            let member_count = cases::member_count(conn, actor.id())?;
+            Some(group_details_to_api(g, member_count))
+        }
+        None => None,
+    };
+    Ok(GroupJson { account, maillage })
+}
+
+/// One member of a group, or a pending request.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Membership)]
+pub struct MembershipJson {
+    #[schema(value_type = crate::openapi::AccountSchema)]
+    pub account: Value,
+    /// `admin`, `moderator` or `member`.
+    pub role: String,
+    /// `pending` or `accepted`.
+    pub state: String,
 }
 
 fn membership_to_api(
     conn: &mut DbConnection,
     row: &MembershipRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
-    let member = maillage_service::actors::find(conn, Id::from_i64(row.member_id))?
+) -> Result<MembershipJson, Error> {
+    let MembershipRow {
+        id: _,
+        group_id: _, // the path's group
+        member_id,
+        role,
+        state,
+        ap_id: _,
+        created_at: _,
+        updated_at: _,
+    } = row;
+    let member = maillage_service::actors::find(conn, Id::from_i64(*member_id))?
         .ok_or_else(|| Error::internal("membership without member"))?;
-    Ok(json!({ "account": account_to_api(conn, &member, urls)?, "role": row.role, "state": row.state }))
+    Ok(MembershipJson {
+        account: account_to_api(conn, &member, urls)?,
+        role: role.clone(),
+        state: state.clone(),
+    })
 }
 
 #[utoipa::path(
@@ -129,7 +168,7 @@ fn membership_to_api(
     summary = "Create a collective, initiative or project",
     request_body = crate::groups::GroupParams,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::groups::GroupJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -178,7 +217,7 @@ async fn create(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::groups::GroupJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
     ),
 )]
@@ -203,7 +242,7 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<crate::groups::MembershipJson>),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -237,7 +276,7 @@ async fn members(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::groups::MembershipJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -308,7 +347,10 @@ async fn decide(
             row.map(|r| membership_to_api(conn, &r, &urls)).transpose()
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json.unwrap_or_else(|| json!({}))))
+    Ok(match json {
+        Some(membership) => HttpResponse::Ok().json(membership),
+        None => HttpResponse::Ok().json(json!({})),
+    })
 }
 
 #[utoipa::path(
@@ -377,7 +419,7 @@ struct RoleParams {
         ("member" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::groups::MembershipJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
         (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),

@@ -7,12 +7,12 @@ use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::DbConnection;
 use maillage_service::my_matches::{self, MyMatch};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::agreements::agreement_to_api;
 use crate::error::ApiError;
-use crate::listing_json::listing_to_api;
+use crate::listing_json::{listing_to_api, ListingJson};
 use crate::mastodon::auth::require;
 use crate::mastodon::params::{flexible_bool, path_id};
 use crate::state::AppState;
@@ -40,26 +40,57 @@ struct ListParams {
     limit: Option<i64>,
 }
 
+/// A match as its person sees it: their own listing and the other's.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Match)]
+pub struct MatchJson {
+    pub id: String,
+    /// Between 0 and 1, rounded to three decimals.
+    pub score: f64,
+    /// The caller's side: `new`, `dismissed` or `responded`.
+    pub state: String,
+    /// In the caller's language (lang=fr|en).
+    #[schema(value_type = Vec<String>)]
+    pub reasons: Vec<Value>,
+    #[schema(value_type = Vec<String>)]
+    pub reason_codes: Vec<Value>,
+    pub summary: String,
+    pub my_listing: ListingJson,
+    pub their_listing: ListingJson,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// How a person hears of new matches.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = MatchPreferences)]
+pub struct MatchPreferencesJson {
+    /// instant: a direct message from the territory for each new match;
+    /// digest: one message gathering the new matches every
+    /// matching.digest_interval_secs; none: matches are only listed.
+    pub notify: String,
+}
+
 fn match_to_api(
     conn: &mut DbConnection,
     m: &MyMatch,
     lang: &str,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
+) -> Result<MatchJson, Error> {
     let reasons: Value = serde_json::from_str(&m.pair.reasons).unwrap_or(Value::Array(Vec::new()));
     let text: Vec<Value> = reasons.as_array().into_iter().flatten().map(|r| r[lang].clone()).collect();
-    Ok(json!({
-        "id": m.pair.id.to_string(),
-        "score": (m.pair.score * 1000.0).round() / 1000.0,
-        "state": m.state(),
-        "reasons": text,
-        "reason_codes": reasons.as_array().into_iter().flatten().map(|r| r["code"].clone()).collect::<Vec<_>>(),
-        "summary": text.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
-        "my_listing": listing_to_api(conn, &m.mine, urls)?,
-        "their_listing": listing_to_api(conn, &m.theirs, urls)?,
-        "created_at": Timestamp::from_micros(m.pair.created_at).to_rfc3339(),
-        "updated_at": Timestamp::from_micros(m.pair.updated_at).to_rfc3339(),
-    }))
+    Ok(MatchJson {
+        id: m.pair.id.to_string(),
+        score: (m.pair.score * 1000.0).round() / 1000.0,
+        state: m.state().to_owned(),
+        reason_codes: reasons.as_array().into_iter().flatten().map(|r| r["code"].clone()).collect(),
+        summary: text.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
+        reasons: text,
+        my_listing: listing_to_api(conn, &m.mine, urls)?,
+        their_listing: listing_to_api(conn, &m.theirs, urls)?,
+        created_at: Timestamp::from_micros(m.pair.created_at).to_rfc3339(),
+        updated_at: Timestamp::from_micros(m.pair.updated_at).to_rfc3339(),
+    })
 }
 
 #[utoipa::path(
@@ -72,7 +103,7 @@ fn match_to_api(
         ("limit" = Option<i64>, Query),
     ),
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<crate::matches::MatchJson>),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
     ),
@@ -109,7 +140,7 @@ async fn list(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::matches::MatchJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -183,7 +214,7 @@ struct PreferenceParams {
     path = "/api/v1/matches/preferences",
     summary = "How the caller hears of new matches",
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::matches::MatchPreferencesJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
     ),
@@ -193,7 +224,7 @@ async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     let (auth, _) = require(&req, &state, &["read:matches"]).await?;
     let user = auth.user.id;
     let notify = state.db.run(move |conn| maillage_service::notices::preference(conn, user)).await?;
-    Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
+    Ok(HttpResponse::Ok().json(MatchPreferencesJson { notify }))
 }
 
 #[utoipa::path(
@@ -202,7 +233,7 @@ async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     summary = "Choose how to hear of new matches (PATCH and POST do the same; JSON or form body)",
     request_body = crate::matches::PreferenceParams,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::matches::MatchPreferencesJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
@@ -224,5 +255,5 @@ async fn set_preferences(
             maillage_service::notices::preference(conn, user)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "notify": notify })))
+    Ok(HttpResponse::Ok().json(MatchPreferencesJson { notify }))
 }

@@ -10,11 +10,11 @@ use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::matches::MatchRow;
 use maillage_db::DbConnection;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::listing_json::listing_to_api;
+use crate::listing_json::{listing_to_api, ListingJson};
 use crate::mastodon::auth::require;
 use crate::mastodon::params::{flexible_bool, path_id};
 use crate::state::AppState;
@@ -35,19 +35,44 @@ struct MediatorParams {
     mediator: bool,
 }
 
-fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Result<Value, Error> {
+/// A knowledge-exchange pairing as its group's mediators review it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Pairing)]
+pub struct PairingJson {
+    pub id: String,
+    pub score: f64,
+    /// `pending`, `approved` or `rejected`.
+    pub review: String,
+    /// Each reason with its `code` and its `en` and `fr` texts.
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: Value,
+    pub need: ListingJson,
+    pub offer: ListingJson,
+    pub created_at: String,
+}
+
+/// A member's mediator flag, as just set.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Mediator)]
+pub struct MediatorJson {
+    pub member_id: String,
+    pub role: String,
+    pub mediator: bool,
+}
+
+fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Result<PairingJson, Error> {
     let (need, offer) = maillage_service::mediation::listings_of(conn, m)?
         .ok_or_else(|| Error::not_found("Record not found"))?;
     let reasons: Value = serde_json::from_str(&m.reasons).unwrap_or(Value::Array(Vec::new()));
-    Ok(json!({
-        "id": m.id.to_string(),
-        "score": (m.score * 1000.0).round() / 1000.0,
-        "review": m.review,
-        "reasons": reasons,
-        "need": listing_to_api(conn, &need, urls)?,
-        "offer": listing_to_api(conn, &offer, urls)?,
-        "created_at": Timestamp::from_micros(m.created_at).to_rfc3339(),
-    }))
+    Ok(PairingJson {
+        id: m.id.to_string(),
+        score: (m.score * 1000.0).round() / 1000.0,
+        review: m.review.clone(),
+        reasons,
+        need: listing_to_api(conn, &need, urls)?,
+        offer: listing_to_api(conn, &offer, urls)?,
+        created_at: Timestamp::from_micros(m.created_at).to_rfc3339(),
+    })
 }
 
 #[utoipa::path(
@@ -60,7 +85,7 @@ fn pairing_to_api(conn: &mut DbConnection, m: &MatchRow, urls: &LocalUrls) -> Re
         ("member" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::mediation::MediatorJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -83,11 +108,11 @@ async fn set_mediator(
         .db
         .run(move |conn| cases::set_mediator(conn, &outbound, &auth.user, group, member, params.mediator))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "member_id": row.member_id.to_string(),
-        "role": row.role,
-        "mediator": params.mediator,
-    })))
+    Ok(HttpResponse::Ok().json(MediatorJson {
+        member_id: row.member_id.to_string(),
+        role: row.role,
+        mediator: params.mediator,
+    }))
 }
 
 #[utoipa::path(
@@ -98,7 +123,7 @@ async fn set_mediator(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<crate::mediation::PairingJson>),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -152,7 +177,7 @@ async fn decide(
         ("pairing" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::mediation::PairingJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -177,7 +202,7 @@ async fn approve(
         ("pairing" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::mediation::PairingJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),

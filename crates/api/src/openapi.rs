@@ -5,9 +5,12 @@
 //! The Mastodon client API is not described here: it follows Mastodon's
 //! own documentation.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -89,6 +92,31 @@ impl Modify for BearerToken {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Mastodon's Account entity as it appears inside native responses. The
+/// Mastodon module renders it as an untyped value, so its schema is kept
+/// here by hand with the fields native clients rely on.
+pub struct AccountSchema;
+
+impl utoipa::PartialSchema for AccountSchema {
+    fn schema() -> RefOr<Schema> {
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        ObjectBuilder::new()
+            .description(Some("Mastodon's Account entity."))
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+            .property("id", string())
+            .property("username", string())
+            .property("acct", string())
+            .property("group", ObjectBuilder::new().schema_type(Type::Boolean))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AccountSchema {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Account")
     }
 }
 

@@ -6,9 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_apub::resolve::resolve_territory;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
+use maillage_db::links::LinkRow;
 use maillage_service::links::{self as cases, Link};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::admin::require_admin;
 use crate::error::ApiError;
@@ -24,28 +24,65 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/territory/links/{partner}", web::delete().to(end));
 }
 
-pub fn link_to_api(link: &Link) -> Value {
+/// Where a linked territory is centred.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = TerritoryCentre)]
+pub struct CentreJson {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The other territory of a link.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = TerritoryPartner)]
+pub struct PartnerJson {
+    pub uri: String,
+    pub domain: String,
+    pub acct: String,
+    pub name: String,
+    pub centre: Option<CentreJson>,
+}
+
+/// A link between this territory and another.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = TerritoryLink)]
+pub struct TerritoryLinkJson {
+    pub id: String,
+    /// `proposed`, `requested`, `active` or `ended`.
+    pub state: String,
+    /// `full` or `listings`.
+    pub level: String,
+    pub initiated_here: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub ended_at: Option<String>,
+    pub partner: PartnerJson,
+}
+
+pub fn link_to_api(link: &Link) -> TerritoryLinkJson {
     let p = &link.partner;
     let time = |t: i64| Timestamp::from_micros(t).to_rfc3339();
-    json!({
-        "id": link.row.id.to_string(),
-        "state": link.row.state,
-        "level": link.row.level,
-        "initiated_here": link.row.initiated_here,
-        "created_at": time(link.row.created_at),
-        "updated_at": time(link.row.updated_at),
-        "ended_at": link.row.ended_at.map(time),
-        "partner": {
-            "uri": p.ap_id,
-            "domain": p.domain,
-            "acct": format!("{}@{}", p.username, p.domain),
-            "name": if p.display_name.is_empty() { &p.username } else { &p.display_name },
-            "centre": match (p.latitude, p.longitude) {
-                (Some(lat), Some(lon)) => json!({ "lat": lat, "lon": lon }),
-                _ => Value::Null,
+    let LinkRow { id, partner_id: _, level, state, initiated_here, created_at, updated_at, ended_at } =
+        &link.row;
+    TerritoryLinkJson {
+        id: id.to_string(),
+        state: state.clone(),
+        level: level.clone(),
+        initiated_here: *initiated_here,
+        created_at: time(*created_at),
+        updated_at: time(*updated_at),
+        ended_at: ended_at.map(time),
+        partner: PartnerJson {
+            uri: p.ap_id.clone(),
+            domain: p.domain.clone(),
+            acct: format!("{}@{}", p.username, p.domain),
+            name: if p.display_name.is_empty() { p.username.clone() } else { p.display_name.clone() },
+            centre: match (p.latitude, p.longitude) {
+                (Some(lat), Some(lon)) => Some(CentreJson { lat, lon }),
+                _ => None,
             },
         },
-    })
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -62,13 +99,13 @@ struct ListParams {
         ("state" = Option<String>, Query),
     ),
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<crate::territory::TerritoryLinkJson>),
     ),
 )]
 async fn list(q: web::Query<ListParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let wanted = q.into_inner().state;
     let links = state.db.run(cases::list).await?;
-    let items: Vec<Value> = links
+    let items: Vec<TerritoryLinkJson> = links
         .iter()
         .filter(|l| wanted.as_deref().is_none_or(|s| l.row.state == s))
         .map(link_to_api)
@@ -97,7 +134,7 @@ async fn linked(state: &AppState, partner: &str) -> Result<Link, Error> {
     summary = "Propose a link to another territory (or approve the one it proposed)",
     request_body = crate::territory::ProposeParams,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -135,7 +172,7 @@ async fn propose(
         ("partner" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),
@@ -167,7 +204,7 @@ async fn approve(
         ("partner" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 404, description = "No such thing", body = crate::error::ErrorJson),

@@ -8,8 +8,8 @@ use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::policies::ContentFilterRow;
 use maillage_service::policy as cases;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{change_policy, require_admin};
 use crate::error::ApiError;
@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     path = "/api/v1/admin/federation",
     summary = "The federation mode and how many blocks, allows and filters",
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::admin::federation::FederationModeJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
     ),
@@ -48,12 +48,26 @@ async fn show_mode(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
             ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "mode": mode.as_str(),
-        "domain_blocks": blocks,
-        "domain_allows": allows,
-        "content_filters": filters,
-    })))
+    Ok(HttpResponse::Ok().json(FederationModeJson {
+        mode: mode.as_str().to_owned(),
+        domain_blocks: Some(blocks),
+        domain_allows: Some(allows),
+        content_filters: Some(filters),
+    }))
+}
+
+/// The federation mode; the counts only when it is shown, not when set.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = FederationMode)]
+pub struct FederationModeJson {
+    /// `open`, `blocklist` or `allowlist`.
+    pub mode: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_blocks: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_allows: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_filters: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
@@ -69,7 +83,7 @@ struct ModeParams {
     summary = "Set the federation mode",
     request_body = crate::admin::federation::ModeParams,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::admin::federation::FederationModeJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
@@ -87,18 +101,38 @@ async fn set_mode(
         params.mode.ok_or_else(|| Error::unprocessable("mode: expected open, blocklist or allowlist"))?;
     let mode: maillage_core::policy::FederationMode = mode.parse()?;
     change_policy(&state, move |conn| cases::set_mode(conn, mode)).await?;
-    Ok(HttpResponse::Ok().json(json!({ "mode": mode.as_str() })))
+    Ok(HttpResponse::Ok().json(FederationModeJson {
+        mode: mode.as_str().to_owned(),
+        domain_blocks: None,
+        domain_allows: None,
+        content_filters: None,
+    }))
 }
 
-fn filter_to_api(row: &ContentFilterRow) -> Value {
-    json!({
-        "id": row.id.to_string(),
-        "kind": row.kind,
-        "value": row.value,
-        "domain": row.domain,
-        "action": row.action,
-        "created_at": Timestamp::from_micros(row.created_at).to_rfc3339(),
-    })
+/// A content filter on incoming objects.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ContentFilter)]
+pub struct ContentFilterJson {
+    pub id: String,
+    /// `keyword`, `hashtag`, `object_types`, `max_distance_km` or `max_age_days`.
+    pub kind: String,
+    pub value: String,
+    pub domain: Option<String>,
+    /// `reject` or `flag`.
+    pub action: String,
+    pub created_at: String,
+}
+
+fn filter_to_api(row: &ContentFilterRow) -> ContentFilterJson {
+    let ContentFilterRow { id, kind, value, domain, action, created_at } = row;
+    ContentFilterJson {
+        id: id.to_string(),
+        kind: kind.clone(),
+        value: value.clone(),
+        domain: domain.clone(),
+        action: action.clone(),
+        created_at: Timestamp::from_micros(*created_at).to_rfc3339(),
+    }
 }
 
 #[utoipa::path(
@@ -106,7 +140,7 @@ fn filter_to_api(row: &ContentFilterRow) -> Value {
     path = "/api/v1/admin/content_filters",
     summary = "Content filters",
     responses(
-        (status = 200, description = "OK", body = Vec<serde_json::Value>),
+        (status = 200, description = "OK", body = Vec<crate::admin::federation::ContentFilterJson>),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
     ),
@@ -134,7 +168,7 @@ struct FilterParams {
     summary = "Add a content filter",
     request_body = crate::admin::federation::FilterParams,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 200, description = "OK", body = crate::admin::federation::ContentFilterJson),
         (status = 401, description = "No valid token", body = crate::error::ErrorJson),
         (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
         (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
