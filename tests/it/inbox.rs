@@ -249,11 +249,11 @@ async fn a_fep_0837_proposal_from_another_marketplace_becomes_a_listing() {
         .with_db(move |c| maillage_db::listings::find_by_ap_id(c, &id).unwrap())
         .await
         .expect("stored as a listing");
-    assert_eq!(stored.kind, "offer");
+    assert_eq!(stored.kind.as_str(), "offer");
     assert_eq!(stored.title, "Vends des œufs");
-    assert_eq!(stored.category, "other", "without our extension terms");
+    assert_eq!(stored.category.as_str(), "other", "without our extension terms");
     assert_eq!(stored.quantity_amount, Some(12.0));
-    assert_eq!(stored.visibility, "public");
+    assert_eq!(stored.visibility.as_str(), "public");
 }
 
 /// An actor without `preferredUsername` (optional in ActivityStreams) is

@@ -304,7 +304,7 @@ async fn interest_from_another_territory_is_accepted_and_both_see_in_progress() 
         b.with_db(move |c| {
             maillage_db::listings::find_by_ap_id(c, &uri)
                 .unwrap()
-                .filter(|l| l.status == "fulfilled")
+                .filter(|l| l.status.as_str() == "fulfilled")
                 .map(|_| ())
         })
         .await

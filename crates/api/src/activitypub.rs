@@ -9,6 +9,7 @@ use maillage_apub::inbox::{self, InboxRequest, Outcome};
 use maillage_apub::objects::actor::actor_to_ap;
 use maillage_apub::objects::note::post_to_ap;
 use maillage_core::id::Id;
+use maillage_core::listing::ListingVisibility;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_service::actors::{instance_actor, PURPOSE_INSTANCE};
@@ -203,7 +204,7 @@ async fn listing_object(
     if wants_activity_json(req) || row.is_deleted() {
         return Ok(Some(activity_json(status, &doc)));
     }
-    if let Some(url) = row.url.as_deref().filter(|_| row.visibility == "public") {
+    if let Some(url) = row.url.as_deref().filter(|_| row.visibility == ListingVisibility::Public) {
         return Ok(Some(see_page(url)));
     }
     let html = doc.get("content").and_then(Value::as_str).unwrap_or_default().to_owned();

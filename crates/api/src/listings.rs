@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
-use maillage_core::listing::{ListingDraft, ListingStatus, PlaceDraft, QuantityDraft, TermsDraft};
+use maillage_core::listing::{Category, ListingDraft, ListingStatus, PlaceDraft, QuantityDraft, TermsDraft};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
@@ -402,14 +402,18 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let statuses = match &p.status {
         Some(s) => vec![s
             .parse::<ListingStatus>()
-            .map_err(|e| Error::unprocessable(format!("Validation failed: status: {}", e.message())))?
-            .as_str()
-            .to_owned()],
-        None => vec!["open".to_owned(), "in_progress".to_owned()],
+            .map_err(|e| Error::unprocessable(format!("Validation failed: status: {}", e.message())))?],
+        None => vec![ListingStatus::Open, ListingStatus::InProgress],
     };
+    let category = p
+        .category
+        .as_deref()
+        .map(str::parse::<Category>)
+        .transpose()
+        .map_err(|e| Error::unprocessable(format!("Validation failed: category: {}", e.message())))?;
     let query = ListingQuery {
-        kind: p.kind,
-        category: p.category,
+        kind: p.kind.as_deref().and_then(|k| k.parse().ok()),
+        category,
         tag: p.tag.map(|t| t.trim_start_matches('#').to_lowercase()),
         text: p.q,
         statuses,

@@ -3,6 +3,7 @@
 //! or `min_id` cursors).
 
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::{follows, posts, DbConnection};
@@ -13,7 +14,7 @@ use crate::objects::note::post_to_ap;
 use crate::protocol::context;
 
 pub const PAGE_SIZE: i64 = 20;
-const PUBLIC_VISIBILITIES: &[&str] = &["public", "unlisted"];
+const PUBLIC_VISIBILITIES: &[PostVisibility] = &[PostVisibility::Public, PostVisibility::Unlisted];
 
 fn collection(id: &str, total: i64) -> Value {
     json!({ "@context": context(), "id": id, "type": "OrderedCollection", "totalItems": total, "first": format!("{id}?page=true") })

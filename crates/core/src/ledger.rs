@@ -3,6 +3,7 @@
 //! what `ledger verify` checks.
 
 use crate::error::Error;
+use crate::listing::ListingKind;
 
 /// The most one transfer or contribution may carry: a year of full days.
 pub const MAX_MINUTES: i64 = 366 * 24 * 60;
@@ -32,8 +33,8 @@ pub fn hours_of_minutes(minutes: i64) -> f64 {
 /// In an agreement on a listing, who provides the service: the author of
 /// an offer, or whoever answers a need. Returns `(provider, receiver)`
 /// among `(author, initiator)`.
-pub fn provider_and_receiver<T>(listing_kind: &str, author: T, initiator: T) -> (T, T) {
-    if listing_kind == "need" {
+pub fn provider_and_receiver<T>(listing_kind: ListingKind, author: T, initiator: T) -> (T, T) {
+    if listing_kind == ListingKind::Need {
         (initiator, author)
     } else {
         (author, initiator)
@@ -111,8 +112,8 @@ mod tests {
 
     #[test]
     fn the_offer_author_provides_and_the_need_author_receives() {
-        assert_eq!(provider_and_receiver("offer", "author", "initiator"), ("author", "initiator"));
-        assert_eq!(provider_and_receiver("need", "author", "initiator"), ("initiator", "author"));
+        assert_eq!(provider_and_receiver(ListingKind::Offer, "author", "initiator"), ("author", "initiator"));
+        assert_eq!(provider_and_receiver(ListingKind::Need, "author", "initiator"), ("initiator", "author"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
 //! - [`fold`]: case and accent folding of words.
+//! - [`post`]: who sees a post.
 //! - [`policy`]: federation policies (mode, domain blocks and allows,
 //!   content filters) as pure functions over an admin's settings.
 //! - [`geo`]: great-circle distances and bounding boxes.
@@ -28,6 +29,8 @@
 //! - [`scope`]: OAuth scopes as Mastodon defines them, and which scope grants
 //!   which.
 
+mod text_enum;
+
 pub mod account;
 pub mod config;
 pub mod database_url;
@@ -39,6 +42,7 @@ pub mod id;
 pub mod ledger;
 pub mod listing;
 pub mod policy;
+pub mod post;
 pub mod scope;
 pub mod session;
 pub mod time;

@@ -94,7 +94,7 @@ pub fn involving(conn: &mut DbConnection, actor: Id, limit: i64) -> Result<Vec<A
 #[derive(Debug, Clone)]
 pub struct FulfilledRow {
     pub agreement: AgreementRow,
-    pub category: String,
+    pub category: maillage_core::listing::Category,
     /// The domain of each party not of this node (none when both are).
     pub remote_domain: Option<String>,
 }
@@ -102,7 +102,7 @@ pub struct FulfilledRow {
 /// Agreements fulfilled (last changed) from `since`.
 pub fn fulfilled_since(conn: &mut DbConnection, since: i64) -> Result<Vec<FulfilledRow>, Error> {
     use crate::schema::{actors, listings};
-    let rows: Vec<(AgreementRow, String)> = agreements::table
+    let rows: Vec<(AgreementRow, maillage_core::listing::Category)> = agreements::table
         .inner_join(listings::table.on(listings::id.eq(agreements::listing_id)))
         .filter(agreements::state.eq("fulfilled"))
         .filter(agreements::updated_at.ge(since))

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use maillage_core::id::Id;
+use maillage_core::listing::{Category, Direction, ListingKind, ListingStatus, ListingVisibility, TermsMode};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 
@@ -18,9 +19,9 @@ pub struct ListingRow {
     pub ap_id: String,
     pub author_id: i64,
     pub group_id: Option<i64>,
-    pub kind: String,
-    pub category: String,
-    pub direction: Option<String>,
+    pub kind: ListingKind,
+    pub category: Category,
+    pub direction: Option<Direction>,
     pub title: String,
     pub description_source: Option<String>,
     pub description_html: String,
@@ -35,12 +36,12 @@ pub struct ListingRow {
     pub available_until: Option<i64>,
     pub quantity_amount: Option<f64>,
     pub quantity_unit: Option<String>,
-    pub terms_mode: String,
+    pub terms_mode: TermsMode,
     pub terms_hours: Option<f64>,
     pub terms_amount: Option<String>,
     pub terms_currency: Option<String>,
-    pub visibility: String,
-    pub status: String,
+    pub visibility: ListingVisibility,
+    pub status: ListingStatus,
     pub local: bool,
     pub url: Option<String>,
     pub published_at: i64,
@@ -112,8 +113,8 @@ pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<List
 pub fn set_status(
     conn: &mut DbConnection,
     id: Id,
-    from: &str,
-    to: &str,
+    from: ListingStatus,
+    to: ListingStatus,
     now: Timestamp,
 ) -> Result<bool, Error> {
     let moved = diesel::update(listings::table.find(id.as_i64()).filter(listings::status.eq(from)))
@@ -129,7 +130,7 @@ pub fn set_status(
 
 pub fn mark_deleted(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<(), Error> {
     diesel::update(listings::table.find(id.as_i64()))
-        .set((listings::deleted_at.eq(Some(now.as_micros())), listings::status.eq("withdrawn")))
+        .set((listings::deleted_at.eq(Some(now.as_micros())), listings::status.eq(ListingStatus::Withdrawn)))
         .execute(conn)
         .map_err(db_error)?;
     crate::posts::mark_deleted(conn, id, now)
@@ -140,7 +141,7 @@ pub fn due_for_expiry(conn: &mut DbConnection, now: Timestamp, limit: i64) -> Re
     listings::table
         .filter(listings::local.eq(true))
         .filter(listings::deleted_at.is_null())
-        .filter(listings::status.eq_any(["open", "in_progress"]))
+        .filter(listings::status.eq_any([ListingStatus::Open, ListingStatus::InProgress]))
         .filter(listings::expires_at.le(now.as_micros()))
         .select(ListingRow::as_select())
         .order(listings::expires_at.asc())
@@ -152,21 +153,21 @@ pub fn due_for_expiry(conn: &mut DbConnection, now: Timestamp, limit: i64) -> Re
 /// What a search asks for; every part optional.
 #[derive(Debug, Clone, Default)]
 pub struct ListingFilter {
-    pub kind: Option<String>,
-    pub category: Option<String>,
+    pub kind: Option<ListingKind>,
+    pub category: Option<Category>,
     pub tag: Option<String>,
     /// Words that must all appear in the title, description or tags.
     pub text: Option<String>,
     /// A bounding box (south, west, north, east) that the caller refines
     /// with the exact distance.
     pub bbox: Option<(f64, f64, f64, f64)>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ListingStatus>,
     pub local: Option<bool>,
     pub author: Option<i64>,
     /// Listings published in this group.
     pub group: Option<i64>,
     /// Visibilities the viewer may see.
-    pub visibilities: Vec<String>,
+    pub visibilities: Vec<ListingVisibility>,
     /// Authors left out (limited by the federation policy).
     pub hidden_authors: Vec<i64>,
     pub max_id: Option<i64>,
@@ -177,11 +178,11 @@ pub struct ListingFilter {
 pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingRow>, Error> {
     let mut q =
         listings::table.select(ListingRow::as_select()).filter(listings::deleted_at.is_null()).into_boxed();
-    if let Some(kind) = &f.kind {
-        q = q.filter(listings::kind.eq(kind.clone()));
+    if let Some(kind) = f.kind {
+        q = q.filter(listings::kind.eq(kind));
     }
-    if let Some(category) = &f.category {
-        q = q.filter(listings::category.eq(category.clone()));
+    if let Some(category) = f.category {
+        q = q.filter(listings::category.eq(category));
     }
     if let Some(tag) = &f.tag {
         q = q.filter(listings::tags.like(format!("% {} %", escape_like(tag))).escape('\\'));

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 
@@ -23,7 +24,7 @@ pub struct PostRow {
     pub source: Option<String>,
     pub summary: String,
     pub sensitive: bool,
-    pub visibility: String,
+    pub visibility: PostVisibility,
     pub in_reply_to: Option<String>,
     pub url: Option<String>,
     pub language: Option<String>,
@@ -139,14 +140,14 @@ pub fn tags(conn: &mut DbConnection, post: Id) -> Result<Vec<PostTagRow>, Error>
 pub fn by_author(
     conn: &mut DbConnection,
     author: Id,
-    visibilities: &[&str],
+    visibilities: &[PostVisibility],
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<PostRow>, Error> {
     let mut q = posts::table
         .filter(posts::author_id.eq(author.as_i64()))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .filter(posts::visibility.eq_any(visibilities.to_vec()))
         .filter(posts::kind.ne_all(VIEW_KINDS))
         .select(PostRow::as_select())
         .order(posts::id.desc())
@@ -162,23 +163,27 @@ pub fn by_author(
 pub fn count_notes_by_author(
     conn: &mut DbConnection,
     author: Id,
-    visibilities: &[&str],
+    visibilities: &[PostVisibility],
 ) -> Result<i64, Error> {
     posts::table
         .filter(posts::author_id.eq(author.as_i64()))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .filter(posts::visibility.eq_any(visibilities.to_vec()))
         .filter(posts::kind.ne_all(VIEW_KINDS))
         .count()
         .get_result(conn)
         .map_err(db_error)
 }
 
-pub fn count_by_author(conn: &mut DbConnection, author: Id, visibilities: &[&str]) -> Result<i64, Error> {
+pub fn count_by_author(
+    conn: &mut DbConnection,
+    author: Id,
+    visibilities: &[PostVisibility],
+) -> Result<i64, Error> {
     posts::table
         .filter(posts::author_id.eq(author.as_i64()))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::visibility.eq_any(visibilities.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>()))
+        .filter(posts::visibility.eq_any(visibilities.to_vec()))
         .count()
         .get_result(conn)
         .map_err(db_error)
@@ -265,14 +270,16 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
                 posts::author_id
                     .eq_any(followed)
                     .or(posts::author_id.eq(viewer.as_i64()))
-                    .or(posts::id.eq_any(shared).and(posts::visibility.eq_any(["public", "unlisted"])))
+                    .or(posts::id
+                        .eq_any(shared)
+                        .and(posts::visibility.eq_any([PostVisibility::Public, PostVisibility::Unlisted])))
                     .or(posts::id.eq_any(in_groups))
                     .or(posts::id.eq_any(sessions_in_groups)),
             )
-            .filter(posts::visibility.ne("direct"))
+            .filter(posts::visibility.ne(PostVisibility::Direct))
         }
         Timeline::Public { local, hidden } => {
-            let mut q = q.filter(posts::visibility.eq("public"));
+            let mut q = q.filter(posts::visibility.eq(PostVisibility::Public));
             if !hidden.is_empty() {
                 q = q.filter(posts::author_id.ne_all(hidden.to_vec()));
             }
@@ -283,13 +290,13 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
         }
         Timeline::Author { author } => q
             .filter(posts::author_id.eq(author.as_i64()))
-            .filter(posts::visibility.eq_any(["public", "unlisted"])),
+            .filter(posts::visibility.eq_any([PostVisibility::Public, PostVisibility::Unlisted])),
         Timeline::Tag { name } => {
             let tagged = post_tags::table
                 .filter(post_tags::kind.eq("hashtag"))
                 .filter(post_tags::name.eq(name.to_owned()))
                 .select(post_tags::post_id);
-            q.filter(posts::id.eq_any(tagged)).filter(posts::visibility.eq("public"))
+            q.filter(posts::id.eq_any(tagged)).filter(posts::visibility.eq(PostVisibility::Public))
         }
         Timeline::Favourites { viewer } => {
             use crate::schema::likes;

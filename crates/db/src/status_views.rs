@@ -9,6 +9,7 @@
 
 use diesel::prelude::*;
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 
@@ -27,18 +28,6 @@ pub fn is_view(post: &PostRow) -> bool {
     matches!(post.kind.as_str(), LISTING_KIND | SESSION_KIND)
 }
 
-/// A listing's audience as a post visibility, for timelines: `private`
-/// listings are seen by their author only, which posts call `direct`;
-/// `territory` ones stay out of public timelines as `followers` posts do.
-/// Who may see a view is decided by the listing's own rule, not by this.
-pub fn listing_visibility(listing_visibility: &str) -> &str {
-    match listing_visibility {
-        "private" => "direct",
-        "territory" => "followers",
-        other => other,
-    }
-}
-
 /// A view with everything but identity, audience and dates left empty.
 fn view_row(kind: &str, id: i64, ap_id: &str, author_id: i64) -> PostRow {
     PostRow {
@@ -50,7 +39,7 @@ fn view_row(kind: &str, id: i64, ap_id: &str, author_id: i64) -> PostRow {
         source: None,
         summary: String::new(),
         sensitive: false,
-        visibility: "public".into(),
+        visibility: PostVisibility::Public,
         in_reply_to: None,
         url: None,
         language: None,
@@ -66,7 +55,7 @@ fn view_row(kind: &str, id: i64, ap_id: &str, author_id: i64) -> PostRow {
 /// Writes the view of `row` (and its hashtags, so tag timelines show it).
 pub fn mirror_listing(conn: &mut DbConnection, row: &ListingRow) -> Result<(), Error> {
     let view = PostRow {
-        visibility: listing_visibility(&row.visibility).to_owned(),
+        visibility: PostVisibility::of_listing(row.visibility),
         url: row.url.clone(),
         local: row.local,
         published_at: row.published_at,

@@ -4,6 +4,7 @@
 
 use maillage_core::config::Config;
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
@@ -191,7 +192,11 @@ pub fn account_facts(conn: &mut DbConnection, actor: &ActorRow) -> Result<Accoun
     Ok(AccountFacts {
         followers: follows::count_followers(conn, actor.id())?,
         following: follows::count_following(conn, actor.id())?,
-        statuses: posts::count_by_author(conn, actor.id(), &["public", "unlisted"])?,
+        statuses: posts::count_by_author(
+            conn,
+            actor.id(),
+            &[PostVisibility::Public, PostVisibility::Unlisted],
+        )?,
         last_status_at: posts::last_published(conn, actor.id())?,
     })
 }

@@ -4,6 +4,7 @@
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::listing::ListingStatus;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
@@ -48,7 +49,7 @@ pub fn express_interest(
         if row.author_id == me.id {
             return Err(Error::unprocessable("Validation failed: listing: this is your own listing"));
         }
-        if row.status != "open" {
+        if row.status != ListingStatus::Open {
             return Err(Error::unprocessable(format!(
                 "Validation failed: listing: it is {}, not open",
                 row.status
@@ -108,7 +109,13 @@ pub fn answer(
         }
         if accept {
             let row = listing(conn, agreement.listing_id)?;
-            if listings::set_status(conn, row.id(), "open", "in_progress", Timestamp::now())? {
+            if listings::set_status(
+                conn,
+                row.id(),
+                ListingStatus::Open,
+                ListingStatus::InProgress,
+                Timestamp::now(),
+            )? {
                 let row = listing(conn, row.id)?;
                 outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &me })?;
             }
@@ -151,7 +158,15 @@ pub fn fulfil(
             )));
         }
         let row = listing(conn, agreement.listing_id)?;
-        if row.local && listings::set_status(conn, row.id(), "in_progress", "fulfilled", Timestamp::now())? {
+        if row.local
+            && listings::set_status(
+                conn,
+                row.id(),
+                ListingStatus::InProgress,
+                ListingStatus::Fulfilled,
+                Timestamp::now(),
+            )?
+        {
             let author = actor(conn, row.author_id)?;
             let row = listing(conn, row.id)?;
             outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &author })?;

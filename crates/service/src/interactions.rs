@@ -83,7 +83,7 @@ pub fn reblog(
     transaction::write(conn, |conn| {
         let me = actor_of_user(conn, user.id)?;
         let (post, author) = visible_post(conn, &me, id)?;
-        if on && !matches!(post.visibility.as_str(), "public" | "unlisted") {
+        if on && !post.visibility.is_public() {
             return Err(Error::unprocessable("Validation failed: this post cannot be boosted"));
         }
         let existing = interactions::find_announce(conn, me.id, post.id)?;

@@ -10,6 +10,7 @@ use maillage_core::account::User;
 use maillage_core::config::LedgerConfig;
 use maillage_core::id::Id;
 use maillage_core::ledger::{minutes_of_hours, provider_and_receiver, LedgerProblem};
+use maillage_core::listing::ListingStatus;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
@@ -134,7 +135,7 @@ fn parties(conn: &mut DbConnection, agreement: AgreementRow) -> Result<Parties, 
     };
     let author = find(conn, agreement.responder_id)?;
     let initiator = find(conn, agreement.initiator_id)?;
-    let (provider, receiver) = provider_and_receiver(&listing.kind, author, initiator);
+    let (provider, receiver) = provider_and_receiver(listing.kind, author, initiator);
     Ok(Parties { agreement, listing, provider, receiver })
 }
 
@@ -241,7 +242,13 @@ pub fn confirm(
         agreements::set_state(conn, p.agreement.id(), "accepted", "fulfilled", Timestamp::now())?;
         if p.listing.local {
             let now = Timestamp::now();
-            if listings::set_status(conn, p.listing.id(), "in_progress", "fulfilled", now)? {
+            if listings::set_status(
+                conn,
+                p.listing.id(),
+                ListingStatus::InProgress,
+                ListingStatus::Fulfilled,
+                now,
+            )? {
                 let author = if p.provider.id == p.listing.author_id { &p.provider } else { &p.receiver };
                 let listing = listings::find_by_id(conn, p.listing.id())?
                     .ok_or_else(|| Error::internal("listing vanished"))?;

@@ -5,7 +5,7 @@
 use maillage_core::account::User;
 use maillage_core::config::TerritoryConfig;
 use maillage_core::id::Id;
-use maillage_core::listing::{expiry, validate_draft, FieldError, ListingDraft, ListingStatus};
+use maillage_core::listing::{expiry, validate_draft, FieldError, ListingDraft, ListingStatus, TermsMode};
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
@@ -53,9 +53,9 @@ fn build_row(
         ap_id: existing.map(|e| e.ap_id.clone()).unwrap_or_else(|| urls.object(Id::from_i64(id))),
         author_id: author.id,
         group_id: existing.and_then(|e| e.group_id),
-        kind: checked.kind.as_str().to_owned(),
-        category: checked.category.as_str().to_owned(),
-        direction: checked.direction.map(|d| d.as_str().to_owned()),
+        kind: checked.kind,
+        category: checked.category,
+        direction: checked.direction,
         title: draft.title.trim().to_owned(),
         description_source: Some(draft.description.clone()),
         description_html: render_markdown(&draft.description, &|_| None),
@@ -69,12 +69,12 @@ fn build_row(
         available_until: draft.available_until.map(Timestamp::as_micros),
         quantity_amount: draft.quantity.as_ref().map(|q| q.amount),
         quantity_unit: draft.quantity.as_ref().map(|q| q.unit.trim().to_owned()),
-        terms_mode: checked.terms_mode.as_str().to_owned(),
-        terms_hours: draft.terms.hours.filter(|_| checked.terms_mode.as_str() == "time_credit"),
-        terms_amount: draft.terms.amount.clone().filter(|_| checked.terms_mode.as_str() == "price"),
-        terms_currency: draft.terms.currency.clone().filter(|_| checked.terms_mode.as_str() == "price"),
-        visibility: checked.visibility.as_str().to_owned(),
-        status: existing.map(|e| e.status.clone()).unwrap_or_else(|| "open".to_owned()),
+        terms_mode: checked.terms_mode,
+        terms_hours: draft.terms.hours.filter(|_| checked.terms_mode == TermsMode::TimeCredit),
+        terms_amount: draft.terms.amount.clone().filter(|_| checked.terms_mode == TermsMode::Price),
+        terms_currency: draft.terms.currency.clone().filter(|_| checked.terms_mode == TermsMode::Price),
+        visibility: checked.visibility,
+        status: existing.map_or(ListingStatus::Open, |e| e.status),
         local: true,
         url: author.url.as_ref().map(|u| format!("{u}/listings/{id}")),
         published_at: published.as_micros(),
@@ -141,9 +141,9 @@ pub fn own(conn: &mut DbConnection, user: &User, id: Id) -> Result<(ListingRow, 
 pub fn draft_of(row: &ListingRow) -> ListingDraft {
     use maillage_core::listing::{PlaceDraft, QuantityDraft, TermsDraft};
     ListingDraft {
-        kind: row.kind.clone(),
-        category: row.category.clone(),
-        direction: row.direction.clone(),
+        kind: row.kind.to_string(),
+        category: row.category.to_string(),
+        direction: row.direction.map(|d| d.to_string()),
         title: row.title.clone(),
         description: row.description_source.clone().unwrap_or_default(),
         tags: row.tag_list(),
@@ -161,12 +161,12 @@ pub fn draft_of(row: &ListingRow) -> ListingDraft {
             .zip(row.quantity_unit.clone())
             .map(|(amount, unit)| QuantityDraft { amount, unit }),
         terms: TermsDraft {
-            mode: row.terms_mode.clone(),
+            mode: row.terms_mode.to_string(),
             hours: row.terms_hours,
             amount: row.terms_amount.clone(),
             currency: row.terms_currency.clone(),
         },
-        visibility: Some(row.visibility.clone()),
+        visibility: Some(row.visibility.to_string()),
     }
 }
 
@@ -201,13 +201,13 @@ pub fn set_status(
 ) -> Result<ListingRow, Error> {
     transaction::write(conn, |conn| {
         let (row, author) = own(conn, user, id)?;
-        let from: ListingStatus = row.status.parse()?;
+        let from = row.status;
         if !from.can_move_to(to) {
             return Err(Error::unprocessable(format!(
                 "Validation failed: status: cannot go from {from} to {to}"
             )));
         }
-        listings::set_status(conn, row.id(), from.as_str(), to.as_str(), Timestamp::now())?;
+        listings::set_status(conn, row.id(), from, to, Timestamp::now())?;
         let row = listings::find_by_id(conn, row.id())?.ok_or_else(|| Error::internal("listing vanished"))?;
         outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &author })?;
         Ok(row)
@@ -235,7 +235,7 @@ pub fn expire_due(conn: &mut DbConnection, outbound: &dyn Outbound, now: Timesta
     let mut expired = 0;
     for row in due {
         let moved = transaction::write(conn, |conn| {
-            if !listings::set_status(conn, row.id(), &row.status, "expired", now)? {
+            if !listings::set_status(conn, row.id(), row.status, ListingStatus::Expired, now)? {
                 return Ok(false);
             }
             let author = maillage_db::actors::find_by_id(conn, Id::from_i64(row.author_id))?

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use maillage_core::id::Id;
-use maillage_core::listing::ListingStatus;
+use maillage_core::listing::{ListingKind, ListingStatus};
 use maillage_core::policy::FederationPolicy;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
@@ -36,9 +36,9 @@ const BATCH: i64 = 5_000;
 pub fn to_match_listing(row: &ListingRow, domain: &str) -> Option<MatchListing> {
     Some(MatchListing {
         id: row.id,
-        kind: row.kind.parse().ok()?,
-        direction: row.direction.as_deref().and_then(|d| d.parse().ok()),
-        category: row.category.parse().ok()?,
+        kind: row.kind,
+        direction: row.direction,
+        category: row.category,
         title: row.title.clone(),
         description: crate::text::strip_tags(&row.description_html),
         tags: row.tag_list(),
@@ -47,7 +47,7 @@ pub fn to_match_listing(row: &ListingRow, domain: &str) -> Option<MatchListing> 
         radius_km: row.radius_km,
         available_from: row.available_from,
         available_until: row.available_until,
-        terms: row.terms_mode.parse().ok()?,
+        terms: row.terms_mode,
         origin: domain.to_owned(),
         published_at: row.published_at,
         author_id: row.author_id,
@@ -85,8 +85,7 @@ impl Matcher {
             let batch = matches::listings_after(conn, after, BATCH)?;
             let Some((last, _)) = batch.last() else { break };
             after = last.id;
-            let open =
-                batch.iter().filter(|(r, _)| r.status == ListingStatus::Open.as_str() && !r.is_deleted());
+            let open = batch.iter().filter(|(r, _)| r.status == ListingStatus::Open && !r.is_deleted());
             for (row, domain) in open {
                 if let Some(l) = to_match_listing(row, domain) {
                     index.upsert(l);
@@ -128,7 +127,7 @@ impl Matcher {
 
     fn apply(&mut self, conn: &mut DbConnection, id: i64, hidden: &HashSet<i64>) -> Result<(), Error> {
         let row = listings::find_by_id(conn, Id::from_i64(id))?;
-        let open = row.as_ref().is_some_and(|r| !r.is_deleted() && r.status == ListingStatus::Open.as_str());
+        let open = row.as_ref().is_some_and(|r| !r.is_deleted() && r.status == ListingStatus::Open);
         let (Some(row), true) = (row, open) else {
             self.index.remove(id);
             transaction::write(conn, |conn| matches::delete_of_listing(conn, id))?;
@@ -186,7 +185,7 @@ fn store(
     row: &ListingRow,
     kept: Vec<(ListingRow, Match)>,
 ) -> Result<(), Error> {
-    let is_need = row.kind == "need";
+    let is_need = row.kind == ListingKind::Need;
     transaction::write(conn, |conn| {
         let existing: HashMap<i64, MatchRow> = matches::of_listing(conn, row.id)?
             .into_iter()

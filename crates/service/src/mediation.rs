@@ -11,6 +11,8 @@
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::listing::{Category, ListingStatus, ListingVisibility};
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
@@ -39,7 +41,7 @@ pub enum Reviewer {
 }
 
 pub fn is_knowledge_exchange(l: &ListingRow) -> bool {
-    l.direction.is_some() || l.category == "skills_knowledge"
+    l.direction.is_some() || l.category == Category::SkillsKnowledge
 }
 
 fn local_group(conn: &mut DbConnection, id: i64) -> Result<Option<ActorRow>, Error> {
@@ -116,13 +118,12 @@ pub fn set_mediator(
         if had_mediators != has_mediators {
             let filter = ListingFilter {
                 group: Some(group.id),
-                statuses: vec!["open".into()],
+                statuses: vec![ListingStatus::Open],
                 local: Some(true),
                 visibilities: vec![
-                    "public".into(),
-                    "unlisted".into(),
-                    "territory".into(),
-                    "followers".into(),
+                    ListingVisibility::Public,
+                    ListingVisibility::Territory,
+                    ListingVisibility::Followers,
                 ],
                 limit: 100,
                 ..ListingFilter::default()
@@ -256,7 +257,7 @@ fn tell_remote_sides(
         source: None,
         summary: String::new(),
         sensitive: false,
-        visibility: "direct".into(),
+        visibility: PostVisibility::Direct,
         in_reply_to: None,
         url: group.url.as_ref().map(|u| format!("{u}/{id}")),
         language: Some("en".into()),

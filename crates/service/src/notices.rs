@@ -7,6 +7,8 @@
 
 use maillage_core::i18n::Lang;
 use maillage_core::id::Id;
+use maillage_core::listing::ListingKind;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
@@ -104,7 +106,8 @@ fn match_line(
         .flatten()
         .filter_map(|r| r[lang.code()].as_str().map(str::to_owned))
         .collect();
-    let kind = |l: &ListingRow| lang.t(if l.kind == "need" { "notice_need" } else { "notice_offer" });
+    let kind =
+        |l: &ListingRow| lang.t(if l.kind == ListingKind::Need { "notice_need" } else { "notice_offer" });
     let link = theirs.url.clone().unwrap_or_else(|| theirs.ap_id.clone());
     let text = lang.fill(
         "notice_match_line",
@@ -150,7 +153,7 @@ pub fn direct_message(
         source: None,
         summary: String::new(),
         sensitive: false,
-        visibility: "direct".into(),
+        visibility: PostVisibility::Direct,
         in_reply_to: None,
         url: from.url.as_ref().map(|u| format!("{u}/{id}")),
         language: Some(if fr { "fr" } else { "en" }.into()),

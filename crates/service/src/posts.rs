@@ -3,6 +3,7 @@
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
@@ -21,7 +22,6 @@ pub use read::{
 };
 
 pub const MAX_POST_CHARS: usize = 5000;
-pub const VISIBILITIES: &[&str] = &["public", "unlisted", "followers", "direct"];
 const PUBLIC_URI: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 #[derive(Debug, Clone, Default)]
@@ -34,7 +34,7 @@ pub struct NewPost {
     pub language: Option<String>,
 }
 
-fn check(new: &NewPost) -> Result<&str, Error> {
+fn check(new: &NewPost) -> Result<PostVisibility, Error> {
     if new.text.trim().is_empty() {
         return Err(Error::unprocessable("Validation failed: Text can't be blank"));
     }
@@ -43,10 +43,10 @@ fn check(new: &NewPost) -> Result<&str, Error> {
             "Validation failed: Text is longer than {MAX_POST_CHARS} characters"
         )));
     }
-    let visibility = new.visibility.as_deref().unwrap_or("public");
-    if !VISIBILITIES.contains(&visibility) {
-        return Err(Error::unprocessable(format!("Validation failed: unknown visibility \"{visibility}\"")));
-    }
+    let name = new.visibility.as_deref().unwrap_or("public");
+    let visibility: PostVisibility = name
+        .parse()
+        .map_err(|_| Error::unprocessable(format!("Validation failed: unknown visibility \"{name}\"")))?;
     if let Some(lang) = &new.language {
         if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_lowercase()) {
             return Err(Error::unprocessable("Validation failed: language must be an ISO 639 code"));
@@ -114,9 +114,9 @@ pub fn create(
     user: &User,
     new: &NewPost,
 ) -> Result<PostRow, Error> {
-    let visibility = check(new)?.to_owned();
+    let visibility = check(new)?;
     let author = actor_of_user(conn, user.id)?;
-    create_as(conn, outbound, urls, &author, new, &visibility)
+    create_as(conn, outbound, urls, &author, new, visibility)
 }
 
 fn create_as(
@@ -125,7 +125,7 @@ fn create_as(
     urls: &LocalUrls,
     author: &ActorRow,
     new: &NewPost,
-    visibility: &str,
+    visibility: PostVisibility,
 ) -> Result<PostRow, Error> {
     let now = Timestamp::now();
     let id = Id::generate_at(now);
@@ -143,10 +143,10 @@ fn create_as(
         let mention_ids: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
         let followers = author.followers_url.clone().into_iter().collect::<Vec<_>>();
         let (to, cc): (Vec<String>, Vec<String>) = match visibility {
-            "public" => (vec![PUBLIC_URI.into()], [followers, mention_ids].concat()),
-            "unlisted" => (followers, [vec![PUBLIC_URI.into()], mention_ids].concat()),
-            "followers" => (followers, mention_ids),
-            _ => (mention_ids, Vec::new()),
+            PostVisibility::Public => (vec![PUBLIC_URI.into()], [followers, mention_ids].concat()),
+            PostVisibility::Unlisted => (followers, [vec![PUBLIC_URI.into()], mention_ids].concat()),
+            PostVisibility::Followers => (followers, mention_ids),
+            PostVisibility::Direct => (mention_ids, Vec::new()),
         };
         let row = PostRow {
             id: id.as_i64(),
@@ -157,7 +157,7 @@ fn create_as(
             source: Some(new.text.clone()),
             summary: crate::text::sanitize_html(new.spoiler_text.trim()),
             sensitive: new.sensitive || !new.spoiler_text.trim().is_empty(),
-            visibility: visibility.to_owned(),
+            visibility,
             in_reply_to,
             url: author.url.as_ref().map(|u| format!("{u}/{id}")),
             language: new.language.clone(),

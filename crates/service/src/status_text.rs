@@ -4,6 +4,7 @@
 //! status and places left.
 
 use maillage_core::i18n::Lang;
+use maillage_core::listing::{ListingKind, ListingStatus};
 use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 use maillage_db::sessions::SessionRow;
@@ -22,7 +23,7 @@ fn day(micros: i64) -> String {
 /// dates, terms, tags and a link.
 pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     let lang = Lang::of_tag(lang);
-    let kind = lang.t(if row.kind == "need" { "text_need" } else { "text_offer" });
+    let kind = lang.t(if row.kind == ListingKind::Need { "text_need" } else { "text_offer" });
     let mut terms = lang.t(&format!("text_terms_{}", row.terms_mode)).to_owned();
     if let Some(h) = row.terms_hours {
         terms = format!("{terms} ({h} h)");
@@ -47,7 +48,7 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
         facts.push(format!("{a} {}", escape(u)));
     }
     facts.push(format!("🤝 {terms}"));
-    if row.status != "open" {
+    if row.status != ListingStatus::Open {
         facts.push(format!("{} : {}", lang.t("text_status"), row.status));
     }
     let tags: Vec<String> = row.tag_list().iter().map(|t| format!("#{t}")).collect();

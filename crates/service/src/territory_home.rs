@@ -1,6 +1,7 @@
 //! What the territory's home page shows: its latest public offers and
 //! needs, upcoming sessions, its groups and the territories linked with it.
 
+use maillage_core::listing::{ListingKind, ListingStatus, ListingVisibility};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
@@ -22,14 +23,14 @@ pub struct Home {
 
 const SHOWN: i64 = 8;
 
-fn open_public(conn: &mut DbConnection, kind: &str) -> Result<Vec<ListingRow>, Error> {
+fn open_public(conn: &mut DbConnection, kind: ListingKind) -> Result<Vec<ListingRow>, Error> {
     listings::search(
         conn,
         &ListingFilter {
-            kind: Some(kind.to_owned()),
-            statuses: vec!["open".into()],
+            kind: Some(kind),
+            statuses: vec![ListingStatus::Open],
             local: Some(true),
-            visibilities: vec!["public".into()],
+            visibilities: vec![ListingVisibility::Public],
             limit: SHOWN,
             ..ListingFilter::default()
         },
@@ -43,8 +44,8 @@ pub fn home(conn: &mut DbConnection, now: Timestamp) -> Result<Home, Error> {
         .map(|(_, partner)| partner)
         .collect();
     Ok(Home {
-        offers: open_public(conn, "offer")?,
-        needs: open_public(conn, "need")?,
+        offers: open_public(conn, ListingKind::Offer)?,
+        needs: open_public(conn, ListingKind::Need)?,
         sessions: sessions::upcoming(conn, now.as_micros(), SHOWN)?
             .into_iter()
             .map(|s| Ok((sessions::count_in_state(conn, s.id(), "going")?, s)))

@@ -56,7 +56,7 @@ pub fn stats(conn: &mut DbConnection, since: Timestamp) -> Result<TerritoryStats
         let month = out.months.entry(month_of(f.agreement.updated_at)).or_default();
         month.exchanges += 1;
         month.minutes += minutes;
-        let cat = month.by_category.entry(f.category.clone()).or_default();
+        let cat = month.by_category.entry(f.category.to_string()).or_default();
         cat.exchanges += 1;
         cat.minutes += minutes;
         if minutes > 0 {

@@ -52,9 +52,9 @@ fn listings_default_to_the_territory_centre_and_expire_on_time() {
     assert_eq!(listings::expire_due(&mut conn, &NoFederation, later).unwrap(), 1);
     assert_eq!(listings::expire_due(&mut conn, &NoFederation, later).unwrap(), 0, "once only");
     let expired = maillage_db::listings::find_by_id(&mut conn, row.id()).unwrap().unwrap();
-    assert_eq!(expired.status, "expired");
+    assert_eq!(expired.status.as_str(), "expired");
     let kept = maillage_db::listings::find_by_id(&mut conn, lasting.id()).unwrap().unwrap();
-    assert_eq!(kept.status, "open");
+    assert_eq!(kept.status.as_str(), "open");
 
     let err =
         listings::set_status(&mut conn, &NoFederation, &user, row.id(), ListingStatus::Open).unwrap_err();

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::User;
 use maillage_core::id::Id;
+use maillage_core::listing::{ListingKind, ListingStatus};
 use maillage_core::policy::FederationPolicy;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
@@ -79,13 +80,13 @@ fn group_listings(
     conn: &mut DbConnection,
     (policy, viewer): (&FederationPolicy, Option<&ActorRow>),
     group: i64,
-    kind: &str,
+    kind: ListingKind,
     lang: Lang,
 ) -> Result<Vec<ListingCard>, Error> {
     let query = ListingQuery {
         group: Some(group),
-        kind: Some(kind.into()),
-        statuses: vec!["open".into()],
+        kind: Some(kind),
+        statuses: vec![ListingStatus::Open],
         limit: 40,
         ..ListingQuery::default()
     };
@@ -129,8 +130,8 @@ pub fn group_page(
         } else {
             Vec::new()
         },
-        needs: group_listings(conn, (policy, me.as_ref()), group.id, "need", lang)?,
-        offers: group_listings(conn, (policy, me.as_ref()), group.id, "offer", lang)?,
+        needs: group_listings(conn, (policy, me.as_ref()), group.id, ListingKind::Need, lang)?,
+        offers: group_listings(conn, (policy, me.as_ref()), group.id, ListingKind::Offer, lang)?,
         sessions,
         my_state: mine.as_ref().map(|m| m.state.clone()).unwrap_or_default(),
         can_manage,

@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use maillage_core::listing::ListingKind;
 use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 use maillage_service::territory_home::{self, Home};
@@ -55,7 +56,7 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
     ListingCard {
         link: l.url.clone().unwrap_or_else(|| l.ap_id.clone()),
         title: l.title.clone(),
-        kind: lang.t(if l.kind == "need" { "kind_need" } else { "kind_offer" }),
+        kind: lang.t(if l.kind == ListingKind::Need { "kind_need" } else { "kind_offer" }),
         category: lang.t(&format!("cat_{}", l.category)).to_owned(),
         place: l.place_name.clone(),
         reach: if l.radius_km > 0.0 { lang.km(l.radius_km) } else { String::new() },

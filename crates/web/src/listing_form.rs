@@ -234,9 +234,9 @@ fn form_of_row(l: &ListingRow) -> ListingForm {
     };
     let num = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
     ListingForm {
-        kind: l.kind.clone(),
-        category: l.category.clone(),
-        direction: l.direction.clone().unwrap_or_default(),
+        kind: l.kind.to_string(),
+        category: l.category.to_string(),
+        direction: l.direction.map(|d| d.to_string()).unwrap_or_default(),
         title: l.title.clone(),
         description: l.description_source.clone().unwrap_or_default(),
         tags: l.tag_list().join(" "),
@@ -248,11 +248,11 @@ fn form_of_row(l: &ListingRow) -> ListingForm {
         available_until: date(l.available_until),
         quantity_amount: num(l.quantity_amount),
         quantity_unit: l.quantity_unit.clone().unwrap_or_default(),
-        terms_mode: l.terms_mode.clone(),
+        terms_mode: l.terms_mode.to_string(),
         terms_hours: num(l.terms_hours),
         terms_amount: l.terms_amount.clone().unwrap_or_default(),
         terms_currency: l.terms_currency.clone().unwrap_or_default(),
-        visibility: l.visibility.clone(),
+        visibility: l.visibility.to_string(),
     }
 }
 

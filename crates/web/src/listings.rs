@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::geo::distance_km;
-use maillage_core::listing::Category;
+use maillage_core::listing::{Category, ListingStatus};
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::ListingRow;
@@ -136,10 +136,10 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     };
     if page.errors.is_empty() {
         let query = ListingQuery {
-            kind: Some(form.kind.clone()).filter(|k| !k.is_empty()),
-            category: Some(form.category.clone()).filter(|c| !c.is_empty()),
+            kind: form.kind.parse().ok(),
+            category: form.category.parse().ok(),
             text: Some(form.q.clone()).filter(|q| !q.is_empty()),
-            statuses: vec!["open".into()],
+            statuses: vec![ListingStatus::Open],
             near,
             radius_km: km,
             limit: 100,
@@ -236,7 +236,7 @@ fn listing_to_page(
         status: lang.t(&format!("status_{}", l.status)).to_owned(),
         uri: l.ap_id.clone(),
         own: visitor.user.as_ref().is_some_and(|u| author.user_id == Some(u.id.as_i64())),
-        open: l.status == "open",
+        open: l.status == ListingStatus::Open,
         edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
         interest_action: format!("/@{}/listings/{}/interest", author.username, l.id),
         report_action: format!("/@{}/listings/{}/report", author.username, l.id),

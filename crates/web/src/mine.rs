@@ -124,7 +124,7 @@ fn my_listings(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<MyLis
         .map(|l| MyListing {
             id: l.id,
             card: listing_to_card(l, lang),
-            status: l.status.clone(),
+            status: l.status.to_string(),
             status_label: lang.t(&format!("status_{}", l.status)),
             edit_link: format!("/@{}/listings/{}/edit", me.username, l.id),
         })

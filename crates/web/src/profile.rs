@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use maillage_core::listing::ListingStatus;
 use maillage_service::listings::ListingQuery;
 
 use crate::home::{listing_to_card, ListingCard};
@@ -47,7 +48,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
             let query = ListingQuery {
                 author: Some(actor.id).filter(|_| actor.kind == "Person"),
                 group: Some(actor.id).filter(|_| actor.kind == "Group"),
-                statuses: vec!["open".into()],
+                statuses: vec![ListingStatus::Open],
                 limit: 40,
                 ..ListingQuery::default()
             };

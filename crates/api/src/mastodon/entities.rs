@@ -84,15 +84,6 @@ pub fn relationship_to_api(target: &ActorRow, rel: Relationship) -> Value {
     })
 }
 
-/// Our visibilities in Mastodon's words: followers-only and territory-only
-/// are both `private` (a limited audience).
-pub fn visibility_to_api(visibility: &str) -> &str {
-    match visibility {
-        "followers" | "territory" => "private",
-        other => other,
-    }
-}
-
 /// A post as a Status, seen by `viewer` (for `favourited`, `reblogged`,
 /// `bookmarked`). Listings and sessions come through their status views.
 pub fn status_to_api(
@@ -118,7 +109,7 @@ pub fn status_to_api(
         "edited_at": post.updated_at.map(|t| Timestamp::from_micros(t).to_rfc3339()),
         "account": account_to_api(conn, &facts.author, urls)?,
         "content": facts.content_html,
-        "visibility": visibility_to_api(&post.visibility),
+        "visibility": post.visibility.mastodon_name(),
         "sensitive": post.sensitive,
         "spoiler_text": post.summary,
         "media_attachments": [],

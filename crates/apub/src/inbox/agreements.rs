@@ -2,6 +2,7 @@
 //! listings, and the `Accept` or `Reject` of one we offered.
 
 use maillage_core::id::Id;
+use maillage_core::listing::ListingStatus;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
@@ -37,7 +38,7 @@ pub async fn offer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcom
         else {
             return Ok(Outcome::Ignored("offer on a listing that is not ours".into()));
         };
-        if listing.status != "open" {
+        if listing.status != ListingStatus::Open {
             return Ok(Outcome::Ignored(format!("offer on a listing that is {}", listing.status)));
         }
         let now = Timestamp::now();
@@ -88,7 +89,13 @@ pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
         let now = Timestamp::now();
         let to = if accepted { "accepted" } else { "rejected" };
         if agreements::set_state(conn, agreement.id(), "proposed", to, now)? && accepted {
-            listings::set_status(conn, Id::from_i64(agreement.listing_id), "open", "in_progress", now)?;
+            listings::set_status(
+                conn,
+                Id::from_i64(agreement.listing_id),
+                ListingStatus::Open,
+                ListingStatus::InProgress,
+                now,
+            )?;
         }
         Ok(Outcome::Applied)
     })

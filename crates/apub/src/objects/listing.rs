@@ -35,11 +35,13 @@ pub fn listing_audience(
     territory_followers: Option<&str>,
 ) -> (Vec<String>, Vec<String>) {
     let followers: Vec<String> = author.followers_url.clone().into_iter().collect();
-    match row.visibility.as_str() {
-        "public" => (vec![PUBLIC.to_owned()], followers),
-        "territory" => (territory_followers.map(str::to_owned).into_iter().collect(), followers),
-        "followers" => (followers, Vec::new()),
-        _ => (Vec::new(), Vec::new()),
+    match row.visibility {
+        ListingVisibility::Public => (vec![PUBLIC.to_owned()], followers),
+        ListingVisibility::Territory => {
+            (territory_followers.map(str::to_owned).into_iter().collect(), followers)
+        }
+        ListingVisibility::Followers => (followers, Vec::new()),
+        ListingVisibility::Private => (Vec::new(), Vec::new()),
     }
 }
 
@@ -106,7 +108,7 @@ pub fn listing_to_wire(
         expires_at: _, // the receiver derives it from published and availableUntil
         deleted_at: _, // a deleted listing is served as a Tombstone
     } = row;
-    let is_need = kind.as_str() == ListingKind::Need.as_str();
+    let is_need = *kind == ListingKind::Need;
     let time = |micros: i64| rfc3339(Timestamp::from_micros(micros));
     let quantity = match (quantity_amount, quantity_unit) {
         (Some(amount), Some(unit)) => {
@@ -119,7 +121,7 @@ pub fn listing_to_wire(
     let publishes = ApIntent {
         kind: INTENT.to_owned(),
         id: Some(format!("{ap_id}#primary")),
-        action: Some(action_of(category.parse().ok()).to_owned()),
+        action: Some(action_of(Some(*category)).to_owned()),
         resource_classified_as: classified,
         resource_conforms_to: None,
         resource_quantity: quantity.clone(),
@@ -127,11 +129,11 @@ pub fn listing_to_wire(
         provider: (!is_need).then(|| author.ap_id.clone()),
         receiver: is_need.then(|| author.ap_id.clone()),
     };
-    let in_return = match terms_mode.parse::<TermsMode>() {
-        Ok(TermsMode::Price) => {
+    let in_return = match terms_mode {
+        TermsMode::Price => {
             Some(ApQuantity { has_unit: terms_currency.clone(), has_numerical_value: terms_amount.clone() })
         }
-        Ok(TermsMode::TimeCredit) => Some(ApQuantity {
+        TermsMode::TimeCredit => Some(ApQuantity {
             has_unit: Some(HOUR.to_owned()),
             has_numerical_value: terms_hours.map(|h| h.to_string()),
         }),
@@ -158,12 +160,12 @@ pub fn listing_to_wire(
         purpose: Some(if is_need { PURPOSE_REQUEST } else { PURPOSE_OFFER }.to_owned()),
         publishes,
         reciprocal,
-        category: Some(category.clone()),
-        direction: direction.clone(),
+        category: Some(category.to_string()),
+        direction: direction.map(|d| d.to_string()),
         radius_km: Some(*radius_km),
-        listing_status: Some(status.clone()),
+        listing_status: Some(status.to_string()),
         exchange: Some(ApExchange {
-            mode: Some(terms_mode.clone()),
+            mode: Some(terms_mode.to_string()),
             hours: *terms_hours,
             amount: terms_amount.clone(),
             currency: terms_currency.clone(),
@@ -293,9 +295,9 @@ pub fn wire_to_listing(
         ap_id,
         author_id: author.id,
         group_id: existing.and_then(|e| e.group_id),
-        kind: kind.as_str().to_owned(),
-        category: category.as_str().to_owned(),
-        direction: direction.filter(|d| d.parse::<Direction>().is_ok()),
+        kind,
+        category,
+        direction: direction.and_then(|d| d.parse::<Direction>().ok()),
         title,
         description_source: None,
         description_html: sanitize_html(&description),
@@ -316,12 +318,12 @@ pub fn wire_to_listing(
             .and_then(|q| q.has_numerical_value.as_deref())
             .and_then(|v| v.trim().parse().ok()),
         quantity_unit: quantity.and_then(|q| q.has_unit).map(|u| u.chars().take(UNIT_MAX).collect()),
-        terms_mode: terms_mode.as_str().to_owned(),
+        terms_mode,
         terms_hours: exchange.hours.filter(|h| (0.0..=HOURS_MAX).contains(h)),
         terms_amount: exchange.amount,
         terms_currency: exchange.currency,
-        visibility: visibility.as_str().to_owned(),
-        status: status.as_str().to_owned(),
+        visibility,
+        status,
         local: false,
         url,
         published_at: published.as_micros(),

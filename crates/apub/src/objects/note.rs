@@ -5,6 +5,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::Object;
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::{self, ActorRow};
@@ -38,30 +39,30 @@ impl DbPost {
 
 /// The audience of a post, from its visibility (Mastodon's mapping).
 pub fn audience(
-    visibility: &str,
+    visibility: PostVisibility,
     followers: Option<&str>,
     mentioned: &[String],
 ) -> (Vec<String>, Vec<String>) {
     let followers: Vec<String> = followers.map(str::to_owned).into_iter().collect();
     let mentioned = mentioned.to_vec();
     match visibility {
-        "public" => (vec![PUBLIC.to_owned()], [followers, mentioned].concat()),
-        "unlisted" => (followers, [vec![PUBLIC.to_owned()], mentioned].concat()),
-        "followers" => (followers, mentioned),
-        _ => (mentioned, Vec::new()),
+        PostVisibility::Public => (vec![PUBLIC.to_owned()], [followers, mentioned].concat()),
+        PostVisibility::Unlisted => (followers, [vec![PUBLIC.to_owned()], mentioned].concat()),
+        PostVisibility::Followers => (followers, mentioned),
+        PostVisibility::Direct => (mentioned, Vec::new()),
     }
 }
 
 /// The visibility a received post has, from its audience.
-pub fn visibility_of(to: &[String], cc: &[String], author_followers: Option<&str>) -> &'static str {
+pub fn visibility_of(to: &[String], cc: &[String], author_followers: Option<&str>) -> PostVisibility {
     if to.iter().any(|a| is_public(a)) {
-        "public"
+        PostVisibility::Public
     } else if cc.iter().any(|a| is_public(a)) {
-        "unlisted"
+        PostVisibility::Unlisted
     } else if author_followers.is_some_and(|f| to.iter().chain(cc).any(|a| a == f)) {
-        "followers"
+        PostVisibility::Followers
     } else {
-        "direct"
+        PostVisibility::Direct
     }
 }
 
@@ -159,7 +160,7 @@ pub fn ap_to_post(
         source: None,
         summary: ap.summary.clone().map(|s| sanitize_html(&s)).unwrap_or_default(),
         sensitive: ap.sensitive.unwrap_or(false),
-        visibility: visibility_of(&ap.to, &ap.cc, author.followers_url.as_deref()).to_owned(),
+        visibility: visibility_of(&ap.to, &ap.cc, author.followers_url.as_deref()),
         in_reply_to: ap.in_reply_to_id(),
         url: ap.url(),
         language: ap.language(),
@@ -296,7 +297,7 @@ mod tests {
             source: None,
             summary: String::new(),
             sensitive: false,
-            visibility: "direct".into(),
+            visibility: PostVisibility::Direct,
             in_reply_to: None,
             url: None,
             language: None,

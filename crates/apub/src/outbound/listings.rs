@@ -2,6 +2,7 @@
 //! outbound side to keep each file readable.
 
 use maillage_core::id::Id;
+use maillage_core::listing::ListingVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
@@ -27,11 +28,11 @@ impl ApubOutbound {
         author: &ActorRow,
         kind: &str,
     ) -> Result<(), Error> {
-        if row.visibility == "private" {
+        if row.visibility == ListingVisibility::Private {
             return Ok(());
         }
-        let territory = match row.visibility.as_str() {
-            "public" | "territory" if author.purpose.is_none() => {
+        let territory = match row.visibility {
+            ListingVisibility::Public | ListingVisibility::Territory if author.purpose.is_none() => {
                 actors::find_by_purpose(conn, PURPOSE_TERRITORY)?
             }
             _ => None,
@@ -74,7 +75,11 @@ impl ApubOutbound {
         }
         if let (Some(t), "Create") = (territory, kind) {
             let followers: Vec<String> = t.followers_url.clone().into_iter().collect();
-            let to = if row.visibility == "public" { vec![PUBLIC.to_owned()] } else { followers.clone() };
+            let to = if row.visibility == ListingVisibility::Public {
+                vec![PUBLIC.to_owned()]
+            } else {
+                followers.clone()
+            };
             let published = Timestamp::from_micros(row.published_at).to_rfc3339();
             let announce =
                 build_announce(&self.new_activity_id(), &t.ap_id, &row.ap_id, &to, &followers, &published);

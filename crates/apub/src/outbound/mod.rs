@@ -4,6 +4,7 @@
 //! they commit with the change itself.
 
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
@@ -79,7 +80,7 @@ impl ApubOutbound {
         tags: &[PostTagRow],
     ) -> Result<Vec<String>, Error> {
         let mut inboxes = Vec::new();
-        if post.visibility != "direct" {
+        if post.visibility != PostVisibility::Direct {
             inboxes.extend(follows::remote_follower_inboxes(conn, author.id())?);
         }
         for href in tags.iter().filter(|t| t.kind == "mention").filter_map(|t| t.href.as_deref()) {
@@ -121,7 +122,7 @@ impl ApubOutbound {
                 &[],
             ),
             _ => {
-                let (to, cc) = audience(&post.visibility, author.followers_url.as_deref(), &[]);
+                let (to, cc) = audience(post.visibility, author.followers_url.as_deref(), &[]);
                 // Nodes that received the post through the territory must
                 // hear of its deletion too.
                 if let Some(t) = &territory {
@@ -141,7 +142,7 @@ impl ApubOutbound {
             self.territory_announce(conn, post, &territory)?;
         }
         // A member mentioning a local group posts in it: the group relays.
-        if kind == "Create" && matches!(post.visibility.as_str(), "public" | "unlisted") {
+        if kind == "Create" && post.visibility.is_public() {
             for href in tags.iter().filter(|t| t.kind == "mention").filter_map(|t| t.href.as_deref()) {
                 let Some(group) = actors::find_by_ap_id(conn, href)?
                     .filter(|g| g.local && g.kind == "Group" && g.purpose.is_none())
@@ -167,7 +168,7 @@ impl ApubOutbound {
         author: &ActorRow,
     ) -> Result<Option<ActorRow>, Error> {
         if !post.local
-            || post.visibility != "public"
+            || post.visibility != PostVisibility::Public
             || author.purpose.is_some()
             || post.in_reply_to.is_some()
         {

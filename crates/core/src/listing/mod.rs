@@ -5,12 +5,7 @@
 
 mod validate;
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::error::Error;
+use crate::text_enum::text_enum;
 use crate::time::Timestamp;
 
 pub use validate::{
@@ -19,53 +14,12 @@ pub use validate::{
     UNIT_MAX,
 };
 
-/// Declares a string enum stored and sent in snake_case.
-macro_rules! listing_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// The accepted values, for error messages.
-            pub fn expected() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(Error::unprocessable(format!(
-                        "\"{other}\" is not one of {}", Self::expected()
-                    ))),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-listing_enum! {
+text_enum! {
     /// Someone offers, or someone needs.
     ListingKind { Offer => "offer", Need => "need" }
 }
 
-listing_enum! {
+text_enum! {
     /// The fixed top-level categories; free hashtags refine them.
     Category {
         Food => "food",
@@ -80,23 +34,23 @@ listing_enum! {
     }
 }
 
-listing_enum! {
+text_enum! {
     /// For skills and knowledge: "I can teach" or "I want to learn".
     Direction { Teach => "teach", Learn => "learn" }
 }
 
-listing_enum! {
+text_enum! {
     /// How the exchange is settled.
     TermsMode { Gift => "gift", Loan => "loan", Barter => "barter", TimeCredit => "time_credit", Price => "price" }
 }
 
-listing_enum! {
+text_enum! {
     /// Who sees a listing: everyone; this node and its linked territories;
     /// the author's followers; or only the author.
     ListingVisibility { Public => "public", Territory => "territory", Followers => "followers", Private => "private" }
 }
 
-listing_enum! {
+text_enum! {
     /// The lifecycle: `open → in_progress → fulfilled`, or `withdrawn` /
     /// `expired` from `open` or `in_progress`.
     ListingStatus {

@@ -4,7 +4,7 @@
 
 use maillage_core::geo::{bounding_box, distance_km};
 use maillage_core::id::Id;
-use maillage_core::listing::ListingVisibility;
+use maillage_core::listing::{Category, ListingKind, ListingStatus, ListingVisibility};
 use maillage_core::policy::FederationPolicy;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
@@ -19,8 +19,7 @@ pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorR
     if row.is_deleted() {
         return Ok(false);
     }
-    let visibility: ListingVisibility = row.visibility.parse()?;
-    Ok(match (visibility, viewer) {
+    Ok(match (row.visibility, viewer) {
         (ListingVisibility::Public, _) => true,
         (_, Some(v)) if v.id == row.author_id => true,
         (ListingVisibility::Territory, Some(v)) => v.local,
@@ -52,24 +51,24 @@ pub fn get_visible(conn: &mut DbConnection, id: Id, viewer: Option<&ActorRow>) -
 /// The visibilities a viewer may find in searches of other people's
 /// listings (followers-only listings are shown to their followers one by
 /// one through [`can_see`], not in searches).
-fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<String> {
+fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<ListingVisibility> {
     match viewer {
-        Some(v) if v.local => vec!["public".into(), "territory".into()],
-        _ => vec!["public".into()],
+        Some(v) if v.local => vec![ListingVisibility::Public, ListingVisibility::Territory],
+        _ => vec![ListingVisibility::Public],
     }
 }
 
 /// What a search asks for; who may see what is [`search`]'s business.
 #[derive(Debug, Clone, Default)]
 pub struct ListingQuery {
-    pub kind: Option<String>,
-    pub category: Option<String>,
+    pub kind: Option<ListingKind>,
+    pub category: Option<Category>,
     /// A hashtag, folded.
     pub tag: Option<String>,
     /// Words that must all appear in the title, description or tags.
     pub text: Option<String>,
     /// Statuses wanted; none means every status.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ListingStatus>,
     /// Local listings only (`Some(true)`), remote only, or both.
     pub local: Option<bool>,
     pub author: Option<i64>,
@@ -92,14 +91,10 @@ pub fn search(
     query: &ListingQuery,
 ) -> Result<Vec<ListingRow>, Error> {
     let own = matches!((viewer, query.author), (Some(v), Some(a)) if v.id == a);
-    let visibilities = if own {
-        ListingVisibility::ALL.iter().map(|v| v.as_str().to_owned()).collect()
-    } else {
-        searchable_visibilities(viewer)
-    };
+    let visibilities = if own { ListingVisibility::ALL.to_vec() } else { searchable_visibilities(viewer) };
     let filter = ListingFilter {
-        kind: query.kind.clone(),
-        category: query.category.clone(),
+        kind: query.kind,
+        category: query.category,
         tag: query.tag.clone(),
         text: query.text.clone(),
         bbox: query.near.map(|(lat, lon)| bounding_box(lat, lon, query.radius_km)),
@@ -132,7 +127,7 @@ pub fn local_object(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow
     let Some(row) = listings::find_by_id(conn, id)?.filter(|l| l.local) else {
         return Ok(None);
     };
-    if !matches!(row.visibility.as_str(), "public" | "territory") {
+    if !matches!(row.visibility, ListingVisibility::Public | ListingVisibility::Territory) {
         return Err(Error::not_found("Record not found"));
     }
     Ok(Some(row))
@@ -143,7 +138,7 @@ pub fn own_listings(conn: &mut DbConnection, me: &ActorRow, limit: i64) -> Resul
     let filter = ListingFilter {
         author: Some(me.id),
         local: Some(true),
-        visibilities: ListingVisibility::ALL.iter().map(|v| v.as_str().to_owned()).collect(),
+        visibilities: ListingVisibility::ALL.to_vec(),
         limit,
         ..ListingFilter::default()
     };

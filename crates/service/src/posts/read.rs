@@ -3,6 +3,7 @@
 //! read that pages and apps make of posts, each keeping to that rule.
 
 use maillage_core::id::Id;
+use maillage_core::post::PostVisibility;
 use maillage_core::Error;
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, Page, PostRow, PostTagRow, Timeline};
@@ -27,8 +28,8 @@ pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow
         return Ok(maillage_db::sessions::find_by_id(conn, post.id())?
             .is_some_and(|s| crate::sessions::can_see(&s, viewer)));
     }
-    match post.visibility.as_str() {
-        "public" | "unlisted" => Ok(true),
+    match post.visibility {
+        PostVisibility::Public | PostVisibility::Unlisted => Ok(true),
         _ => {
             let Some(viewer) = viewer else { return Ok(false) };
             if viewer.id == post.author_id {
@@ -40,7 +41,7 @@ pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow
             if mentioned {
                 return Ok(true);
             }
-            Ok(post.visibility == "followers"
+            Ok(post.visibility == PostVisibility::Followers
                 && follows::find(conn, viewer.id(), Id::from_i64(post.author_id))?
                     .is_some_and(|f| f.is_accepted()))
         }
@@ -117,9 +118,7 @@ pub fn local_object(
     conn: &mut DbConnection,
     id: Id,
 ) -> Result<Option<(PostRow, ActorRow, Vec<PostTagRow>)>, Error> {
-    let Some(post) = posts::find_by_id(conn, id)?
-        .filter(|p| p.local && matches!(p.visibility.as_str(), "public" | "unlisted"))
-    else {
+    let Some(post) = posts::find_by_id(conn, id)?.filter(|p| p.local && p.visibility.is_public()) else {
         return Ok(None);
     };
     let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?

@@ -23,8 +23,8 @@ fn row() -> ListingRow {
         ap_id: "https://a.example/objects/7".into(),
         author_id: author().id,
         group_id: None,
-        kind: "offer".into(),
-        category: "spaces_machines".into(),
+        kind: ListingKind::Offer,
+        category: Category::SpacesMachines,
         direction: None,
         title: "Bétonnière".into(),
         description_source: Some("Une **bétonnière**".into()),
@@ -39,12 +39,12 @@ fn row() -> ListingRow {
         available_until: None,
         quantity_amount: Some(1.0),
         quantity_unit: Some("machine".into()),
-        terms_mode: "time_credit".into(),
+        terms_mode: TermsMode::TimeCredit,
         terms_hours: Some(2.5),
         terms_amount: None,
         terms_currency: None,
-        visibility: "public".into(),
-        status: "open".into(),
+        visibility: ListingVisibility::Public,
+        status: ListingStatus::Open,
         local: true,
         url: None,
         published_at: PUBLISHED,
@@ -132,8 +132,8 @@ fn a_listing_reads_back_as_it_was_built() {
 #[test]
 fn a_need_names_its_author_as_receiver_and_a_price_as_reciprocal() {
     let mut row = row();
-    row.kind = "need".into();
-    row.terms_mode = "price".into();
+    row.kind = ListingKind::Need;
+    row.terms_mode = TermsMode::Price;
     row.terms_hours = None;
     row.terms_amount = Some("12.50".into());
     row.terms_currency = Some("EUR".into());
@@ -148,7 +148,7 @@ fn a_need_names_its_author_as_receiver_and_a_price_as_reciprocal() {
     );
     let back = ap_to_listing(&doc, &author, None, Timestamp::now()).unwrap();
     assert_eq!((back.kind.as_str(), back.terms_amount.as_deref()), ("need", Some("12.50")));
-    assert_eq!(back.visibility, "territory");
+    assert_eq!(back.visibility.as_str(), "territory");
 }
 
 #[test]
