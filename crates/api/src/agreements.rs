@@ -94,10 +94,10 @@ struct InterestParams {
     ),
     responses(
         (status = 200, description = "OK", body = AgreementJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -125,8 +125,8 @@ async fn interest(
     summary = "My agreements, as initiator or author",
     responses(
         (status = 200, description = "OK", body = Vec<AgreementJson>),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["read:listings"])),
 )]
@@ -172,10 +172,10 @@ async fn decide(
     ),
     responses(
         (status = 200, description = "OK", body = AgreementJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -195,10 +195,10 @@ async fn accept(
     ),
     responses(
         (status = 200, description = "OK", body = AgreementJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -218,10 +218,10 @@ async fn reject(
     ),
     responses(
         (status = 200, description = "OK", body = AgreementJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]

@@ -1,6 +1,8 @@
 //! `/api/v1/groups/{id}/contributions`: hours members give to a project,
 //! by form of work, and their confirmation by a project admin.
 
+use std::collections::BTreeMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::id::Id;
 use maillage_core::ledger::hours_of_minutes;
@@ -9,8 +11,8 @@ use maillage_core::Error;
 use maillage_db::contributions::ContributionRow;
 use maillage_db::DbConnection;
 use maillage_service::contributions::{self as cases, NewContribution};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::mastodon::auth::{optional, require};
@@ -25,23 +27,57 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/groups/{id}/contributions/{cid}/reject", web::post().to(reject));
 }
 
+/// Hours a member gave to a project (`Contribution` in the OpenAPI document).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Contribution)]
+pub struct ContributionJson {
+    pub id: String,
+    #[schema(value_type = crate::openapi::AccountSchema)]
+    pub member: Value,
+    pub hours: f64,
+    /// `paid`, `volunteer` or `exchange`.
+    pub form: String,
+    pub note: String,
+    pub worked_on: String,
+    /// `pending`, `confirmed` or `rejected`.
+    pub state: String,
+    pub created_at: String,
+}
+
+/// A member's confirmed hours, in all and per form of work.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ContributionTotal)]
+pub struct TotalJson {
+    pub member_id: String,
+    pub hours: f64,
+    pub by_form: BTreeMap<String, f64>,
+}
+
+/// A project's contributions and its members' totals.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Contributions)]
+pub struct ContributionsJson {
+    pub contributions: Vec<ContributionJson>,
+    pub totals: Vec<TotalJson>,
+}
+
 fn contribution_to_api(
     conn: &mut DbConnection,
     c: &ContributionRow,
     urls: &maillage_core::urls::LocalUrls,
-) -> Result<Value, Error> {
+) -> Result<ContributionJson, Error> {
     let member = maillage_service::actors::find(conn, Id::from_i64(c.member_id))?
         .ok_or_else(|| Error::internal("contribution without member"))?;
-    Ok(json!({
-        "id": c.id.to_string(),
-        "member": account_to_api(conn, &member, urls)?,
-        "hours": hours_of_minutes(c.minutes),
-        "form": c.form,
-        "note": c.note,
-        "worked_on": Timestamp::from_micros(c.worked_on).to_rfc3339(),
-        "state": c.state,
-        "created_at": Timestamp::from_micros(c.created_at).to_rfc3339(),
-    }))
+    Ok(ContributionJson {
+        id: c.id.to_string(),
+        member: account_to_api(conn, &member, urls)?,
+        hours: hours_of_minutes(c.minutes),
+        form: c.form.clone(),
+        note: c.note.clone(),
+        worked_on: Timestamp::from_micros(c.worked_on).to_rfc3339(),
+        state: c.state.clone(),
+        created_at: Timestamp::from_micros(c.created_at).to_rfc3339(),
+    })
 }
 
 #[utoipa::path(
@@ -52,8 +88,8 @@ fn contribution_to_api(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::contributions::ContributionsJson),
+        crate::error::NotFound,
     ),
 )]
 async fn list(
@@ -68,15 +104,19 @@ async fn list(
         .db
         .run(move |conn| {
             let (_, rows) = cases::of_project(conn, viewer.as_ref(), group)?;
-            let items = rows.iter().map(|c| contribution_to_api(conn, c, &urls)).collect::<Result<Vec<_>, Error>>()?;
-            let totals: Vec<Value> = cases::totals(&rows)
+            let items = rows
+                .iter()
+                .map(|c| contribution_to_api(conn, c, &urls))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let totals = cases::totals(&rows)
                 .into_iter()
-                .map(|(member, forms)| {
-                    let by_form: Map<String, Value> = forms.iter().map(|(f, h)| (f.clone(), json!(h))).collect();
-                    json!({ "member_id": member.to_string(), "hours": forms.values().sum::<f64>(), "by_form": by_form })
+                .map(|(member, by_form)| TotalJson {
+                    member_id: member.to_string(),
+                    hours: by_form.values().sum::<f64>(),
+                    by_form,
                 })
                 .collect();
-            Ok::<_, Error>(json!({ "contributions": items, "totals": totals }))
+            Ok::<_, Error>(ContributionsJson { contributions: items, totals })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -103,11 +143,11 @@ struct RecordBody {
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::contributions::ContributionJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:ledger"])),
 )]
@@ -166,11 +206,11 @@ async fn decide(
         ("cid" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::contributions::ContributionJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:ledger"])),
 )]
@@ -191,11 +231,11 @@ async fn confirm(
         ("cid" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::contributions::ContributionJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:ledger"])),
 )]

@@ -16,6 +16,25 @@ pub struct ErrorJson {
     pub error: String,
 }
 
+/// The error answers of the native API's handlers, one type per status, so
+/// that each `#[utoipa::path]` names them in a word and their wording lives
+/// here once.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 401, description = "No valid token")]
+pub struct Unauthorized(pub ErrorJson);
+
+#[derive(utoipa::IntoResponses)]
+#[response(status = 403, description = "Not allowed, or a missing scope")]
+pub struct Forbidden(pub ErrorJson);
+
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such thing")]
+pub struct NotFound(pub ErrorJson);
+
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422, description = "Invalid fields, each named with its rule")]
+pub struct Invalid(pub ErrorJson);
+
 /// Our [`Error`], answerable by actix-web.
 pub struct ApiError(pub Error);
 

@@ -177,10 +177,10 @@ pub struct ParticipantsJson {
     request_body = crate::events::EventParams,
     responses(
         (status = 200, description = "OK", body = crate::events::EventJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -231,7 +231,7 @@ async fn create(
     ),
     responses(
         (status = 200, description = "OK", body = crate::events::EventJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::NotFound,
     ),
 )]
 async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -256,10 +256,10 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     ),
     responses(
         (status = 200, description = "OK", body = crate::events::ParticipationJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -284,10 +284,10 @@ async fn join(
     ),
     responses(
         (status = 200, description = "OK", body = crate::events::LeaveJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -312,7 +312,7 @@ async fn leave(
     ),
     responses(
         (status = 200, description = "OK", body = crate::events::ParticipantsJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::NotFound,
     ),
 )]
 async fn participants(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -9,7 +9,7 @@ use maillage_db::groups::{GroupRow, MembershipRow};
 use maillage_db::DbConnection;
 use maillage_service::groups::{self as cases, NewGroup};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::mastodon::auth::require;
@@ -169,10 +169,10 @@ fn membership_to_api(
     request_body = crate::groups::GroupParams,
     responses(
         (status = 200, description = "OK", body = crate::groups::GroupJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -218,7 +218,7 @@ async fn create(
     ),
     responses(
         (status = 200, description = "OK", body = crate::groups::GroupJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::NotFound,
     ),
 )]
 async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -243,10 +243,10 @@ async fn get(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
     ),
     responses(
         (status = 200, description = "OK", body = Vec<crate::groups::MembershipJson>),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["read"])),
 )]
@@ -277,10 +277,10 @@ async fn members(
     ),
     responses(
         (status = 200, description = "OK", body = crate::groups::MembershipJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -310,11 +310,11 @@ async fn join(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "Left, or the request withdrawn", body = crate::plain_json::EmptyJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -327,7 +327,16 @@ async fn leave(
     let id = path_id(&path)?;
     let outbound = state.outbound();
     state.db.run(move |conn| cases::leave(conn, &outbound, &auth.user, id)).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
+}
+
+/// What deciding on a membership request answers.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[schema(as = MembershipDecision)]
+pub enum DecisionJson {
+    Membership(MembershipJson),
+    Nothing(crate::plain_json::EmptyJson),
 }
 
 async fn decide(
@@ -347,10 +356,10 @@ async fn decide(
             row.map(|r| membership_to_api(conn, &r, &urls)).transpose()
         })
         .await?;
-    Ok(match json {
-        Some(membership) => HttpResponse::Ok().json(membership),
-        None => HttpResponse::Ok().json(json!({})),
-    })
+    Ok(HttpResponse::Ok().json(match json {
+        Some(membership) => DecisionJson::Membership(membership),
+        None => DecisionJson::Nothing(crate::plain_json::EmptyJson {}),
+    }))
 }
 
 #[utoipa::path(
@@ -362,11 +371,11 @@ async fn decide(
         ("member" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "The membership; an empty object when the person was no longer waiting", body = crate::groups::DecisionJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -387,11 +396,11 @@ async fn approve(
         ("member" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "The membership; an empty object when the person was no longer waiting", body = crate::groups::DecisionJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]
@@ -420,9 +429,9 @@ struct RoleParams {
     ),
     responses(
         (status = 200, description = "OK", body = crate::groups::MembershipJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write"])),
 )]

@@ -7,15 +7,16 @@ use maillage_core::id::Id;
 use maillage_core::ledger::{hours_of_minutes, minutes_of_hours};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
-use maillage_db::ledger::{AccountRow, MovementRow, TransferRow};
 use maillage_service::ledger::{self as cases, Limits};
 use maillage_service::territory_stats::{self, TerritoryStats};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
 
 use crate::admin::require_admin;
 use crate::agreements::agreement_to_api;
 use crate::error::ApiError;
+use crate::ledger_json::{
+    ConfirmedJson, LedgerAccountJson, MovementJson, StatementJson, StatsJson, TransferJson,
+};
 use crate::mastodon::auth::{optional, require};
 use crate::mastodon::params::{body, path_id};
 use crate::state::AppState;
@@ -34,37 +35,6 @@ fn limits(state: &AppState) -> Limits {
     Limits::from_config(&state.config.ledger)
 }
 
-fn transfer_to_api(t: &TransferRow) -> Value {
-    json!({
-        "id": t.id.to_string(),
-        "hours": hours_of_minutes(t.minutes),
-        "reason": t.reason,
-        "memo": t.memo,
-        "agreement": t.agreement_uri,
-        "created_at": Timestamp::from_micros(t.created_at).to_rfc3339(),
-    })
-}
-
-fn account_to_api(a: &AccountRow) -> Value {
-    json!({
-        "id": a.id.to_string(),
-        "balance_hours": hours_of_minutes(a.balance),
-        "lower_limit_hours": hours_of_minutes(a.lower_limit),
-        "upper_limit_hours": hours_of_minutes(a.upper_limit),
-        "reserved_out_hours": hours_of_minutes(a.held_out),
-        "reserved_in_hours": hours_of_minutes(a.held_in),
-    })
-}
-
-fn movement_to_api(m: &MovementRow, t: &TransferRow) -> Value {
-    json!({
-        "id": m.id.to_string(),
-        "hours": hours_of_minutes(m.minutes),
-        "balance_after_hours": hours_of_minutes(m.balance_after),
-        "transfer": transfer_to_api(t),
-    })
-}
-
 #[utoipa::path(
     post,
     path = "/api/v1/agreements/{id}/confirm",
@@ -73,11 +43,11 @@ fn movement_to_api(m: &MovementRow, t: &TransferRow) -> Value {
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "The agreement, with `hours` and `transfer` (null until both confirmed)", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "The agreement, with `hours` and `transfer` (null until both confirmed)", body = crate::ledger_json::ConfirmedJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:ledger"])),
 )]
@@ -94,10 +64,11 @@ async fn confirm(
         .run(move |conn| {
             let done = cases::confirm(conn, &outbound, limits, &auth.user, id)?;
             let agreement = agreement_to_api(conn, &done.agreement, &urls)?;
-            let mut out = serde_json::to_value(agreement).map_err(|e| Error::internal(e.to_string()))?;
-            out["hours"] = json!(hours_of_minutes(done.minutes));
-            out["transfer"] = done.transfer.as_ref().map(transfer_to_api).unwrap_or(Value::Null);
-            Ok::<_, Error>(out)
+            Ok::<_, Error>(ConfirmedJson {
+                agreement,
+                hours: hours_of_minutes(done.minutes),
+                transfer: done.transfer.as_ref().map(TransferJson::from),
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -114,10 +85,10 @@ struct MovementsQuery {
     path = "/api/v1/ledger/account",
     summary = "The caller's time-credit account: balance, limits, reserved hours and movements (newest first; `max_id`, `limit`)",
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::ledger_json::StatementJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
     ),
     security(("bearer" = ["read:ledger"])),
 )]
@@ -135,9 +106,10 @@ async fn my_account(
         .run(move |conn| {
             let account = cases::account_of_actor(conn, me.id(), limits)?;
             let moves = cases::movements(conn, &account, before, limit)?;
-            let mut out = account_to_api(&account);
-            out["movements"] = moves.iter().map(|(m, t)| movement_to_api(m, t)).collect();
-            Ok::<_, Error>(out)
+            Ok::<_, Error>(StatementJson {
+                account: LedgerAccountJson::from(&account),
+                movements: moves.iter().map(|(m, t)| MovementJson::of(m, t)).collect(),
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -173,11 +145,11 @@ fn whole_minutes(field: &str, hours: f64, sign: f64) -> Result<i64, Error> {
         ("actor" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::ledger_json::LedgerAccountJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write:accounts"])),
 )]
@@ -195,7 +167,7 @@ async fn set_limits(
     let limits = limits(&state);
     let account =
         state.db.run(move |conn| cases::set_person_limits(conn, actor, lower, upper, limits)).await?;
-    Ok(HttpResponse::Ok().json(account_to_api(&account)))
+    Ok(HttpResponse::Ok().json(LedgerAccountJson::from(&account)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -214,11 +186,11 @@ struct LinkLimitBody {
         ("domain" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::ledger_json::LedgerAccountJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write:territory_links"])),
 )]
@@ -234,7 +206,7 @@ async fn set_link_limit(
     let limit = whole_minutes("limit_hours", b.limit_hours, 1.0)?;
     let limits = limits(&state);
     let account = state.db.run(move |conn| cases::set_link_limit(conn, &domain, limit, limits)).await?;
-    Ok(HttpResponse::Ok().json(account_to_api(&account)))
+    Ok(HttpResponse::Ok().json(LedgerAccountJson::from(&account)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -257,11 +229,11 @@ struct CorrectionBody {
     summary = "Record a correction: a new transfer between two local accounts, never an edit (admin)",
     request_body = crate::ledger::CorrectionBody,
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::ledger_json::TransferJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write:accounts"])),
 )]
@@ -277,7 +249,7 @@ async fn correct(
         .db
         .run(move |conn| cases::correct(conn, limits, &auth.user, b.from, b.to, b.hours, &b.memo))
         .await?;
-    Ok(HttpResponse::Ok().json(transfer_to_api(&t)))
+    Ok(HttpResponse::Ok().json(TransferJson::from(&t)))
 }
 
 #[derive(Deserialize)]
@@ -296,48 +268,14 @@ async fn load_stats(req: &HttpRequest, q: &StatsQuery, state: &AppState) -> Resu
     state.db.run(move |conn| territory_stats::stats(conn, since)).await
 }
 
-fn stats_to_api(s: &TerritoryStats, territory: &str) -> Value {
-    let share = |n: i64| if s.exchanges == 0 { 0.0 } else { n as f64 / s.exchanges as f64 };
-    let months: Vec<Value> = s
-        .months
-        .iter()
-        .map(|(month, m)| {
-            let by_category: Map<String, Value> = m
-                .by_category
-                .iter()
-                .map(|(k, t)| {
-                    (k.clone(), json!({ "exchanges": t.exchanges, "hours": hours_of_minutes(t.minutes) }))
-                })
-                .collect();
-            let by_form: Map<String, Value> =
-                m.by_form.iter().map(|(k, v)| (k.clone(), json!(hours_of_minutes(*v)))).collect();
-            json!({ "month": month, "exchanges": m.exchanges, "hours": hours_of_minutes(m.minutes),
-                    "by_category": by_category, "by_form": by_form })
-        })
-        .collect();
-    json!({
-        "territory": territory,
-        "months": months,
-        "exchanges": {
-            "total": s.exchanges,
-            "inside": s.inside,
-            "inside_share": share(s.inside),
-            "with": s.with.iter().map(|(d, n)| json!({ "domain": d, "exchanges": n, "share": share(*n) })).collect::<Vec<_>>(),
-        },
-        "balances": s.balances.iter().map(|b| json!({
-            "domain": b.domain, "balance_hours": hours_of_minutes(b.minutes), "limit_hours": hours_of_minutes(b.limit),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/territory/stats",
     summary = "The territory's dashboard: exchanges and hours per month by category and form of work, the share inside the territory and with each linked territory, balances between territories (`since=YYYY-MM-DD`, a year by default)",
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::ledger_json::StatsJson),
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
 )]
 async fn stats(
@@ -346,7 +284,7 @@ async fn stats(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let s = load_stats(&req, &q, &state).await?;
-    Ok(HttpResponse::Ok().json(stats_to_api(&s, &state.config.territory.name)))
+    Ok(HttpResponse::Ok().json(StatsJson::of(&s, &state.config.territory.name)))
 }
 
 #[utoipa::path(
@@ -355,7 +293,7 @@ async fn stats(
     summary = "The same figures as CSV (`month,dimension,key,exchanges,hours`)",
     responses(
         (status = 200, description = "CSV", body = String, content_type = "text/csv"),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Invalid,
     ),
 )]
 async fn stats_csv(

@@ -157,10 +157,10 @@ async fn respond(state: &AppState, row: ListingRow) -> Result<HttpResponse, ApiE
     request_body = crate::listings::ListingParams,
     responses(
         (status = 200, description = "OK", body = crate::listing_json::ListingJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -199,10 +199,10 @@ async fn create(
     ),
     responses(
         (status = 200, description = "OK", body = crate::listing_json::ListingJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -236,10 +236,10 @@ async fn update(
     ),
     responses(
         (status = 200, description = "OK", body = crate::listing_json::ListingJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -271,10 +271,10 @@ struct StatusParams {
     ),
     responses(
         (status = 200, description = "OK", body = crate::listing_json::ListingJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:listings"])),
 )]
@@ -305,7 +305,7 @@ async fn set_status(
     ),
     responses(
         (status = 200, description = "OK", body = crate::listing_json::ListingJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::NotFound,
     ),
 )]
 async fn get(
@@ -354,7 +354,7 @@ struct SearchParams {
     ),
     responses(
         (status = 200, description = "OK", body = Vec<crate::listing_json::ListingJson>),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Invalid,
     ),
 )]
 async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -104,8 +104,8 @@ fn match_to_api(
     ),
     responses(
         (status = 200, description = "OK", body = Vec<crate::matches::MatchJson>),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["read:matches"])),
 )]
@@ -141,9 +141,9 @@ async fn list(
     ),
     responses(
         (status = 200, description = "OK", body = crate::matches::MatchJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
     ),
     security(("bearer" = ["write:matches"])),
 )]
@@ -176,10 +176,10 @@ async fn dismiss(
     ),
     responses(
         (status = 200, description = "OK", body = crate::agreements::AgreementJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:matches"])),
 )]
@@ -215,8 +215,8 @@ struct PreferenceParams {
     summary = "How the caller hears of new matches",
     responses(
         (status = 200, description = "OK", body = crate::matches::MatchPreferencesJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["read:matches"])),
 )]
@@ -234,9 +234,9 @@ async fn preferences(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     request_body = crate::matches::PreferenceParams,
     responses(
         (status = 200, description = "OK", body = crate::matches::MatchPreferencesJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["write:matches"])),
 )]

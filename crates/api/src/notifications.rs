@@ -95,11 +95,11 @@ async fn dismiss(
     let (_, me) = require(&req, &state, &["write:notifications"]).await?;
     let id = path_id(&id)?;
     state.db.run(move |conn| notifications::dismiss(conn, &me, Some(id))).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
 }
 
 async fn clear(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (_, me) = require(&req, &state, &["write:notifications"]).await?;
     state.db.run(move |conn| notifications::dismiss(conn, &me, None)).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
 }

@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         license(name = "AGPL-3.0-or-later"),
     ),
     modifiers(&BearerToken),
+    // The error answers name `Error` by reference (`crate::error::Unauthorized`…).
+    components(schemas(crate::error::ErrorJson)),
     paths(
         crate::listings::create,
         crate::listings::search,
@@ -215,5 +217,40 @@ mod tests {
                 "dangling reference {reference}"
             );
         }
+    }
+
+    /// Every answer with a JSON body says what it holds: a typed struct, not
+    /// `serde_json::Value` (which documents as `{}`, anything).
+    #[test]
+    fn every_json_answer_has_a_schema() {
+        let doc = document();
+        let mut untyped = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                    let Some(schema) = response.pointer("/content/application~1json/schema") else {
+                        continue;
+                    };
+                    if schema.as_object().is_none_or(|o| o.is_empty()) {
+                        untyped.push(format!("{method} {path} {status}"));
+                    }
+                }
+            }
+        }
+        assert!(untyped.is_empty(), "answers without a schema: {untyped:?}");
+        let any = serde_json::to_value(<Value as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(
+            any,
+            serde_json::json!({}),
+            "what an untyped body documents as, which the check above catches"
+        );
+        let errors = doc.pointer("/paths/~1api~1v1~1listings/post/responses").unwrap();
+        for status in ["401", "403", "422"] {
+            assert_eq!(
+                errors[status]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error",
+                "{status}"
+            );
+        }
+        assert_eq!(errors["401"]["description"], "No valid token");
     }
 }

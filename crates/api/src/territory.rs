@@ -135,10 +135,10 @@ async fn linked(state: &AppState, partner: &str) -> Result<Link, Error> {
     request_body = crate::territory::ProposeParams,
     responses(
         (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write:territory_links"])),
 )]
@@ -173,9 +173,9 @@ async fn propose(
     ),
     responses(
         (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
     ),
     security(("bearer" = ["admin:write:territory_links"])),
 )]
@@ -205,9 +205,9 @@ async fn approve(
     ),
     responses(
         (status = 200, description = "OK", body = crate::territory::TerritoryLinkJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
     ),
     security(("bearer" = ["admin:write:territory_links"])),
 )]

@@ -85,5 +85,5 @@ async fn delete(
     require_admin(&req, &state, WRITE).await?;
     let id = path_id(&id)?.as_i64();
     change_policy(&state, move |conn| cases::delete_allow(conn, id)).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
 }

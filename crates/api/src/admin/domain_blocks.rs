@@ -175,7 +175,7 @@ async fn delete(
     require_admin(&req, &state, WRITE).await?;
     let id = path_id(&id)?.as_i64();
     change_policy(&state, move |conn| cases::delete_block(conn, id)).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
 }
 
 /// Mastodon's public `DomainBlock` list: domains suspended or limited, or

@@ -9,7 +9,6 @@ use maillage_core::Error;
 use maillage_db::policies::ContentFilterRow;
 use maillage_service::policy as cases;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::{change_policy, require_admin};
 use crate::error::ApiError;
@@ -30,8 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     summary = "The federation mode and how many blocks, allows and filters",
     responses(
         (status = 200, description = "OK", body = crate::admin::federation::FederationModeJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["admin:read"])),
 )]
@@ -84,9 +83,9 @@ struct ModeParams {
     request_body = crate::admin::federation::ModeParams,
     responses(
         (status = 200, description = "OK", body = crate::admin::federation::FederationModeJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write"])),
 )]
@@ -141,8 +140,8 @@ fn filter_to_api(row: &ContentFilterRow) -> ContentFilterJson {
     summary = "Content filters",
     responses(
         (status = 200, description = "OK", body = Vec<crate::admin::federation::ContentFilterJson>),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["admin:read"])),
 )]
@@ -169,9 +168,9 @@ struct FilterParams {
     request_body = crate::admin::federation::FilterParams,
     responses(
         (status = 200, description = "OK", body = crate::admin::federation::ContentFilterJson),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write"])),
 )]
@@ -200,10 +199,10 @@ async fn add_filter(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 404, description = "No such thing", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::plain_json::EmptyJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
     ),
     security(("bearer" = ["admin:write"])),
 )]
@@ -215,7 +214,7 @@ async fn remove_filter(
     require_admin(&req, &state, &["admin:write"]).await?;
     let id = path_id(&id)?.as_i64();
     change_policy(&state, move |conn| cases::remove_filter(conn, id)).await?;
-    Ok(HttpResponse::Ok().json(json!({})))
+    Ok(HttpResponse::Ok().json(crate::plain_json::EmptyJson {}))
 }
 
 /// Every block, in Mastodon's CSV format.
@@ -225,8 +224,8 @@ async fn remove_filter(
     summary = "Every domain block, as Mastodon's CSV",
     responses(
         (status = 200, description = "OK", body = String, content_type = "text/csv"),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
     ),
     security(("bearer" = ["admin:read:domain_blocks"])),
 )]
@@ -247,10 +246,10 @@ pub async fn export_csv(req: HttpRequest, state: web::Data<AppState>) -> Result<
     summary = "Import a Mastodon CSV blocklist: all of it, or nothing (422 naming every bad line)",
     request_body(content = String, content_type = "text/csv"),
     responses(
-        (status = 200, description = "OK", body = serde_json::Value),
-        (status = 401, description = "No valid token", body = crate::error::ErrorJson),
-        (status = 403, description = "Not allowed, or a missing scope", body = crate::error::ErrorJson),
-        (status = 422, description = "Invalid fields, each named with its rule", body = crate::error::ErrorJson),
+        (status = 200, description = "OK", body = crate::plain_json::ImportedJson),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::Invalid,
     ),
     security(("bearer" = ["admin:write:domain_blocks"])),
 )]
@@ -264,5 +263,5 @@ pub async fn import_csv(
         String::from_utf8(bytes.to_vec()).map_err(|_| Error::unprocessable("the file is not UTF-8 text"))?;
     let local = state.config.instance.domain.clone();
     let imported = change_policy(&state, move |conn| cases::import_blocks(conn, &local, &text)).await?;
-    Ok(HttpResponse::Ok().json(json!({ "imported": imported })))
+    Ok(HttpResponse::Ok().json(crate::plain_json::ImportedJson { imported }))
 }

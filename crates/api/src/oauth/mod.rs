@@ -190,7 +190,7 @@ async fn revoke(
         .run(move |conn| Ok(cases::revoke_for_client(conn, &client_id, &client_secret, &token)))
         .await?;
     Ok(match result {
-        Ok(()) => HttpResponse::Ok().json(json!({})),
+        Ok(()) => HttpResponse::Ok().json(crate::plain_json::EmptyJson {}),
         Err(e) => grant_error(e),
     })
 }
