@@ -8,6 +8,7 @@ mod common;
 mod harness;
 
 mod architecture;
+mod audience;
 mod browser;
 mod browser_scenarios;
 mod cli;
@@ -20,6 +21,7 @@ mod federation;
 mod federation_doc;
 mod fetching;
 mod groups;
+mod hardening;
 mod inbox;
 mod interactions;
 mod interop;

@@ -154,7 +154,10 @@ async fn object(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id: Id = path.into_inner().parse().map_err(|_| Error::not_found("Record not found"))?;
-    if let Some(response) = listing_object(&req, id, &state).await? {
+    let (path_and_query, headers) = signed_parts(&req);
+    let fetcher =
+        maillage_apub::signed_fetch::signer(&state.federation.data(), &path_and_query, &headers).await?;
+    if let Some(response) = listing_object(&req, id, fetcher.clone(), &state).await? {
         return Ok(response);
     }
     if let Some(response) = session_object(&req, id, &state).await? {
@@ -163,7 +166,7 @@ async fn object(
     let (post, author, tags) = state
         .db
         .run(move |conn| {
-            maillage_service::posts::local_object(conn, id)?
+            maillage_service::posts::local_object(conn, id, fetcher.as_ref())?
                 .ok_or_else(|| Error::not_found("Record not found"))
         })
         .await?;
@@ -185,13 +188,14 @@ async fn object(
 async fn listing_object(
     req: &HttpRequest,
     id: Id,
+    fetcher: Option<ActorRow>,
     state: &AppState,
 ) -> Result<Option<HttpResponse>, ApiError> {
     let lang = state.config.territory.default_language().to_owned();
     let found = state
         .db
         .run(move |conn| {
-            let Some(row) = maillage_service::listings::local_object(conn, id)? else {
+            let Some(row) = maillage_service::listings::local_object(conn, id, fetcher.as_ref())? else {
                 return Ok(None);
             };
             let doc = maillage_apub::objects::listing::listing_document(conn, &row, &lang)?;
@@ -237,6 +241,19 @@ async fn session_object(
     Ok(Some(see_page(&format!("/sessions/{}", row.id))))
 }
 
+/// What an HTTP signature covers: the path with its query, and the headers
+/// with lower-case names.
+fn signed_parts(req: &HttpRequest) -> (String, Vec<(String, String)>) {
+    let path_and_query =
+        req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| req.path().to_owned());
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    (path_and_query, headers)
+}
+
 /// Per-actor and shared inboxes: 202 for anything accepted (including
 /// activities we ignore), 401 for a bad signature, other 4xx for bad input.
 async fn inbox(
@@ -247,18 +264,10 @@ async fn inbox(
     if let Some(name) = req.match_info().get("name") {
         local_actor(&state, name.to_owned()).await?;
     }
-    let headers = req
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
+    let (path_and_query, headers) = signed_parts(&req);
     let request = InboxRequest {
         method: req.method().as_str().to_owned(),
-        path_and_query: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| req.path().to_owned()),
+        path_and_query,
         headers,
         body: body.to_vec(),
     };

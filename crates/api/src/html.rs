@@ -1,7 +1,13 @@
 //! The minimal HTML pages actor and object URLs show to browsers until the
 //! web crate serves real ones.
 
+use actix_web::http::header;
 use actix_web::HttpResponse;
+
+/// These pages have no script, style, form or frame of their own: nothing
+/// else may be loaded into them, and they may not be framed.
+pub const MINIMAL_PAGE_CSP: &str =
+    "default-src 'none'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -20,5 +26,12 @@ pub fn minimal_page(title: &str, subtitle: &str, body_html: &str, alternate: Opt
         t = escape(title),
         s = escape(subtitle),
     );
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header(("Vary", "Accept")).body(page)
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, MINIMAL_PAGE_CSP))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .insert_header(("Vary", "Accept"))
+        .body(page)
 }

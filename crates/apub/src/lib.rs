@@ -13,6 +13,8 @@
 //!   service crate's `Outbound`: recipients, activity, queued deliveries.
 //! - [`signature`]: draft-cavage HTTP signature verification (aws-lc-rs).
 //! - [`signing`]: signing deliveries (aws-lc-rs).
+//! - [`signed_fetch`]: who signs a GET (authorized fetch), so that limited
+//!   audiences can be served to the servers of the people in them.
 //! - [`inbox`]: receiving activities: checks, then one handler per type.
 //! - [`delivery`]: the worker that drains the persistent delivery queue.
 //! - [`discovery`]: WebFinger, host-meta, NodeInfo.
@@ -41,6 +43,7 @@ pub mod policy;
 pub mod protocol;
 pub mod resolve;
 pub mod signature;
+pub mod signed_fetch;
 pub mod signing;
 pub mod startup;
 

@@ -14,6 +14,8 @@ pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_BYTES: usize = 256;
 pub const EMAIL_MAX_BYTES: usize = 254;
 pub const DISPLAY_NAME_MAX_CHARS: usize = 100;
+/// Characters of a profile's note (bio), as Mastodon allows.
+pub const NOTE_MAX_CHARS: usize = 500;
 
 /// Names that local people may not take: they would be confused with the
 /// node's own actors, well-known paths or administrative mailboxes.

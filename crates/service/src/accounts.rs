@@ -2,7 +2,8 @@
 //! registration mode), changes by admins, and password login.
 
 use maillage_core::account::{
-    validate_display_name, validate_new_password, AccountState, Email, RegistrationMode, Role, User, Username,
+    validate_display_name, validate_new_password, AccountState, Email, RegistrationMode, Role, User,
+    Username, NOTE_MAX_CHARS,
 };
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
@@ -284,8 +285,10 @@ pub fn update_profile(
     if let Some(name) = &change.display_name {
         validate_display_name(name.trim())?;
     }
-    if change.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(Error::unprocessable("Validation failed: note is longer than 500 characters"));
+    if change.note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
+        return Err(Error::unprocessable(format!(
+            "Validation failed: note is longer than {NOTE_MAX_CHARS} characters"
+        )));
     }
     transaction::write(conn, |conn| {
         let mut actor = crate::actors::actor_of_user(conn, user.id)?;

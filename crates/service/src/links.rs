@@ -49,6 +49,12 @@ pub fn find_named(conn: &mut DbConnection, name: &str) -> Result<Link, Error> {
         .ok_or_else(|| Error::not_found(format!("no link with {name}")))
 }
 
+/// Whether `domain` is the home of a territory linked with ours: the
+/// people and servers there may see territory-only listings.
+pub fn is_linked_domain(conn: &mut DbConnection, domain: &str) -> Result<bool, Error> {
+    Ok(links::all(conn)?.iter().any(|(row, partner)| row.is_active() && partner.domain == domain))
+}
+
 /// The link with `partner`, if any.
 pub fn find(conn: &mut DbConnection, partner: &ActorRow) -> Result<Option<LinkRow>, Error> {
     links::find_by_partner(conn, partner.id)

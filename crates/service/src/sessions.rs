@@ -4,7 +4,7 @@
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
-use maillage_core::session::{CAPACITY_MAX, TITLE_MAX};
+use maillage_core::session::{CAPACITY_MAX, DESCRIPTION_MAX, TITLE_MAX};
 use maillage_core::time::Timestamp;
 use maillage_core::urls::{AnsweredKind, LocalUrls};
 use maillage_core::Error;
@@ -42,6 +42,9 @@ fn check(new: &NewSession) -> Result<Timestamp, Error> {
     let title = new.title.trim();
     if title.is_empty() || title.chars().count() > TITLE_MAX {
         problems.push(format!("title: must be 1 to {TITLE_MAX} characters"));
+    }
+    if new.description.chars().count() > DESCRIPTION_MAX {
+        problems.push(format!("description: must be at most {DESCRIPTION_MAX} characters"));
     }
     let Some(starts) = new.starts_at else {
         return Err(Error::unprocessable("Validation failed: starts_at: is required"));

@@ -51,6 +51,20 @@ pub fn sanitize_html(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// HTML from another server, sanitized and within the cap of the local
+/// field it fills: when its text is longer than `max_chars`, only the text
+/// is kept, cut there, so that a peer cannot store more than a person here
+/// could write.
+pub fn sanitize_capped(html: &str, max_chars: usize) -> String {
+    let clean = sanitize_html(html);
+    let text = html_to_text(&clean);
+    if text.chars().count() <= max_chars {
+        return clean;
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    format!("<p>{}…</p>", escape_html(cut.trim_end()))
+}
+
 /// A `#hashtag` or `@mention` found in local text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Token {
@@ -249,6 +263,18 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn remote_html_is_capped_like_local_text() {
+        let short = "<p>Bonjour <a href=\"https://a.example/\">là</a></p>";
+        assert_eq!(sanitize_capped(short, 20), sanitize_html(short), "within the cap: kept as it is");
+        let long = format!("<p>{}</p><script>x</script>", "é".repeat(600));
+        let capped = sanitize_capped(&long, 500);
+        assert_eq!(html_to_text(&capped).chars().count(), 501, "500 characters and an ellipsis: {capped}");
+        assert!(capped.starts_with("<p>é") && !capped.contains("script"));
+        let tricky = format!("<p>{}&lt;script&gt;</p>", "a".repeat(10));
+        assert!(!sanitize_capped(&tricky, 12).contains("<script"), "text is escaped again");
+    }
 
     #[test]
     fn scripts_and_unknown_attributes_are_removed() {

@@ -24,8 +24,16 @@ use maillage_service::{groups, sessions};
 use maillage_test_support::{actor_row, TestDb};
 
 /// The visitors, in the order of each table's columns.
-const VISITORS: [&str; 7] =
-    ["anonymous", "author", "resident", "mentioned", "local follower", "remote follower", "remote stranger"];
+const VISITORS: [&str; 8] = [
+    "anonymous",
+    "author",
+    "resident",
+    "mentioned",
+    "local follower",
+    "remote follower",
+    "remote stranger",
+    "linked territory",
+];
 
 struct Cast {
     author: User,
@@ -55,6 +63,29 @@ fn remote(conn: &mut DbConnection, name: &str) -> ActorRow {
     row
 }
 
+/// Someone from a territory linked with ours: its territory actor is the
+/// partner of an active link.
+fn linked(conn: &mut DbConnection) -> ActorRow {
+    let territory =
+        actor_row("https://linked.example/users/territoire", "territoire", "linked.example", "", false);
+    maillage_db::actors::insert(conn, &territory).unwrap();
+    let now = Timestamp::now().as_micros();
+    let link = maillage_db::links::LinkRow {
+        id: Id::generate().as_i64(),
+        partner_id: territory.id,
+        level: "full".into(),
+        state: maillage_db::links::ACTIVE.into(),
+        initiated_here: true,
+        created_at: now,
+        updated_at: now,
+        ended_at: None,
+    };
+    maillage_db::links::insert(conn, &link).unwrap();
+    let person = actor_row("https://linked.example/users/voisine", "voisine", "linked.example", "", false);
+    maillage_db::actors::insert(conn, &person).unwrap();
+    person
+}
+
 fn follows(conn: &mut DbConnection, follower: &ActorRow, followed: &ActorRow) {
     let now = Timestamp::now().as_micros();
     let row = FollowRow {
@@ -76,6 +107,7 @@ fn cast(conn: &mut DbConnection, urls: &LocalUrls) -> Cast {
     let (_, local_follower) = local(conn, urls, "follower");
     let remote_follower = remote(conn, "fan");
     let stranger = remote(conn, "stranger");
+    let neighbour = linked(conn);
     follows(conn, &local_follower, &author_actor);
     follows(conn, &remote_follower, &author_actor);
     Cast {
@@ -87,6 +119,7 @@ fn cast(conn: &mut DbConnection, urls: &LocalUrls) -> Cast {
             ("local follower", local_follower),
             ("remote follower", remote_follower),
             ("remote stranger", stranger),
+            ("linked territory", neighbour),
         ],
     }
 }
@@ -130,13 +163,13 @@ fn a_listing_is_seen_by_its_audience_only() {
     };
     let deleted = create(conn, "public");
     listings::delete(conn, &NoFederation, &cast.author, deleted.id()).unwrap();
-    //                      anon author resident mentioned l.follower r.follower stranger
+    //                      anon author resident mentioned l.follower r.follower stranger linked
     let table = [
-        (create(conn, "public"), "x x x x x x x"),
-        (create(conn, "territory"), "- x x x x - -"),
-        (create(conn, "followers"), "- x - - x x -"),
-        (create(conn, "private"), "- x - - - - -"),
-        (maillage_db::listings::find_by_id(conn, deleted.id()).unwrap().unwrap(), "- - - - - - -"),
+        (create(conn, "public"), "x x x x x x x x"),
+        (create(conn, "territory"), "- x x x x - - x"),
+        (create(conn, "followers"), "- x - - x x - -"),
+        (create(conn, "private"), "- x - - - - - -"),
+        (maillage_db::listings::find_by_id(conn, deleted.id()).unwrap().unwrap(), "- - - - - - - -"),
     ];
     let policy = FederationPolicy::default();
     for (row, marks) in &table {
@@ -148,9 +181,17 @@ fn a_listing_is_seen_by_its_audience_only() {
             assert_eq!(by_id, expected, "{} listing by id, {visitor}", row.visibility);
             let query = ListingQuery { limit: 40, ..ListingQuery::default() };
             let found = listings::search(conn, &policy, viewer, &query).unwrap();
-            if found.iter().any(|l| l.id == row.id) {
-                assert!(expected, "{} listing found by {visitor}, who may not see it", row.visibility);
-            }
+            let found = found.iter().any(|l| l.id == row.id);
+            assert_eq!(found, expected, "{} listing in a search by {visitor}", row.visibility);
+            // At its object URL, to the server that signs for `viewer`:
+            // deleted ones answer with a Tombstone.
+            let served = listings::local_object(conn, row.id(), viewer).is_ok_and(|r| r.is_some());
+            assert_eq!(
+                served,
+                expected || row.is_deleted(),
+                "{} listing fetched by {visitor}",
+                row.visibility
+            );
         }
     }
     // The author finds every one of their listings in their own search.
@@ -177,13 +218,13 @@ fn a_post_is_seen_by_its_audience_only() {
     };
     let deleted = write(conn, "public");
     posts::delete(conn, &NoFederation, &cast.author, deleted.id()).unwrap();
-    //                      anon author resident mentioned l.follower r.follower stranger
+    //                      anon author resident mentioned l.follower r.follower stranger linked
     let table = [
-        (write(conn, "public"), "x x x x x x x"),
-        (write(conn, "unlisted"), "x x x x x x x"),
-        (write(conn, "followers"), "- x - x x x -"),
-        (write(conn, "direct"), "- x - x - - -"),
-        (maillage_db::posts::find_by_id(conn, deleted.id()).unwrap().unwrap(), "- - - - - - -"),
+        (write(conn, "public"), "x x x x x x x x"),
+        (write(conn, "unlisted"), "x x x x x x x x"),
+        (write(conn, "followers"), "- x - x x x - -"),
+        (write(conn, "direct"), "- x - x - - - -"),
+        (maillage_db::posts::find_by_id(conn, deleted.id()).unwrap().unwrap(), "- - - - - - - -"),
     ];
     for (row, marks) in &table {
         for (visitor, expected) in VISITORS.iter().zip(sees(marks)) {
@@ -192,6 +233,8 @@ fn a_post_is_seen_by_its_audience_only() {
             assert_eq!(seen, expected, "{} post, {visitor}", row.visibility);
             let by_id = posts::get_visible(conn, row.id(), viewer).is_ok();
             assert_eq!(by_id, expected, "{} post by id, {visitor}", row.visibility);
+            let served = posts::local_object(conn, row.id(), viewer).unwrap().is_some();
+            assert_eq!(served, expected || row.is_deleted(), "{} post fetched by {visitor}", row.visibility);
             let author = Id::from_i64(row.author_id);
             let page = Page { limit: 40, ..Page::default() };
             let shown = posts::timeline(conn, viewer, Timeline::Author { author }, page).unwrap();

@@ -443,6 +443,31 @@ pub async fn send_signed(from: &TestNode, username: &str, target: &TestNode, act
     request.send().await.unwrap().status().as_u16()
 }
 
+/// GET of `url` signed by `from`'s instance actor, as `from` fetches
+/// objects; `accept` is the Accept header. Returns the status and body.
+pub async fn signed_get(from: &TestNode, url: &str, accept: &str) -> (u16, String) {
+    let instance = from.url("/actor");
+    let pem = from
+        .with_db(move |c| {
+            maillage_db::actors::find_by_ap_id(c, &instance).unwrap().unwrap().private_key_pem.unwrap()
+        })
+        .await;
+    let key_id = format!("{}#main-key", from.url("/actor"));
+    let signing = signing::Signing {
+        key_id: &key_id,
+        private_pem: &pem,
+        date: std::time::SystemTime::now(),
+        digest_name: "SHA-256",
+    };
+    let mut request = client().get(url).header("Accept", accept);
+    for (k, v) in signing::signed_get_headers(url, &signing) {
+        request = request.header(k, v);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
 /// A public `Create(Note)` by `actor`, as a peer would send it.
 pub fn create_note(actor: &str, id: &str, content: &str) -> Value {
     serde_json::json!({

@@ -57,3 +57,27 @@ pub fn stranger_key() -> String {
     let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
     key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string()
 }
+
+/// Headers of a signed GET of `url` (draft-cavage, as Mastodon signs its
+/// fetches: `(request-target) host date`).
+pub fn signed_get_headers(url: &str, s: &Signing<'_>) -> Vec<(String, String)> {
+    let parsed = url::Url::parse(url).unwrap();
+    let host = match parsed.port() {
+        Some(p) => format!("{}:{p}", parsed.host_str().unwrap()),
+        None => parsed.host_str().unwrap().to_owned(),
+    };
+    let date = httpdate::fmt_http_date(s.date);
+    let target = match parsed.query() {
+        Some(q) => format!("{}?{q}", parsed.path()),
+        None => parsed.path().to_owned(),
+    };
+    let signing_string = format!("(request-target): get {target}\nhost: {host}\ndate: {date}");
+    let key = RsaPrivateKey::from_pkcs8_pem(s.private_pem).unwrap();
+    let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes()).to_bytes();
+    let header = format!(
+        "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date\",signature=\"{}\"",
+        s.key_id,
+        STANDARD.encode(signature)
+    );
+    vec![("Host".into(), host), ("Date".into(), date), ("Signature".into(), header)]
+}

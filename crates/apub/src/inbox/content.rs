@@ -107,6 +107,13 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
     };
     let urls = data.urls.clone();
     apply(data, &env.id, move |conn| {
+        if let Some(parent) = note.in_reply_to_id().filter(|p| urls.is_local(p)) {
+            if let Some(parent) = posts::find_by_ap_id(conn, &parent)? {
+                if !maillage_service::posts::can_see(conn, &parent, Some(&actor))? {
+                    return Ok(Outcome::Ignored("a reply to a post its author cannot see".into()));
+                }
+            }
+        }
         let post = upsert_remote_post(conn, &note, &actor)?;
         if let Some((need, offer)) = note.pairing() {
             maillage_service::mediation::receive_approval(conn, &urls, &actor, &need, &offer, Some(post.id))?;
@@ -213,6 +220,10 @@ pub async fn announce(data: &Data, env: Envelope, actor: ActorRow) -> Result<Out
         let Some(post) = posts::find_by_id(conn, post_id)? else {
             return Ok(Outcome::Ignored("the boosted object is gone".into()));
         };
+        // Only what anyone may see can be boosted, as on Mastodon.
+        if !maillage_service::posts::can_see(conn, &post, None)? {
+            return Ok(Outcome::Ignored("a boost of a post that is not public".into()));
+        }
         if interactions::find_announce(conn, actor.id, post.id)?.is_some() {
             return Ok(Outcome::Duplicate);
         }
@@ -264,6 +275,9 @@ pub async fn like(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
         let Some(post) = posts::find_by_ap_id(conn, &target)? else {
             return Ok(Outcome::Ignored("like of an unknown post".into()));
         };
+        if !maillage_service::posts::can_see(conn, &post, Some(&actor))? {
+            return Ok(Outcome::Ignored("a like of a post its sender cannot see".into()));
+        }
         if interactions::find_like(conn, actor.id, post.id)?.is_some() {
             return Ok(Outcome::Duplicate);
         }

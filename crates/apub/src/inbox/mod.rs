@@ -27,7 +27,8 @@ use crate::context::Data;
 use crate::objects::actor::DbActor;
 use crate::protocol::activity::Envelope;
 use crate::protocol::same_origin;
-use crate::signature::{check_and_build_signing_string, parse_signature, verify_rsa_sha256, SignedRequest};
+use crate::signature::{check_and_build_signing_string, parse_signature, SignedRequest};
+use crate::signed_fetch::verify_with_fresh_key;
 
 /// Largest activity accepted, as Mastodon does.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -98,21 +99,14 @@ pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
             return Err(Error::unauthorized(format!("cannot fetch the signer's key: {}", e.message())));
         }
     };
-    if verify_rsa_sha256(&actor.row.public_key_pem, &signing_string, &signature.signature).is_err() {
-        // The key may have been rotated since we cached it.
-        let fresh = object_id
-            .dereference_forced(data)
-            .await
-            .map_err(|_| Error::unauthorized("the signature does not verify"))?;
-        verify_rsa_sha256(&fresh.row.public_key_pem, &signing_string, &signature.signature)?;
-    }
-    if let Err(e) = record_alive(data, &actor.row).await {
+    let actor = verify_with_fresh_key(data, &object_id, actor, &signing_string, &signature.signature).await?;
+    if let Err(e) = record_alive(data, &actor).await {
         tracing::warn!(error = %e, "cannot record that a host is alive");
     }
     if !envelope.is_handled() {
         return Ok(Outcome::Ignored(format!("{} activities are not handled", envelope.kind)));
     }
-    dispatch(data, envelope, json, actor.row).await
+    dispatch(data, envelope, json, actor).await
 }
 
 /// How long a host seen alive is not checked again.

@@ -4,14 +4,14 @@
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
-use maillage_core::account::DISPLAY_NAME_MAX_CHARS;
+use maillage_core::account::{DISPLAY_NAME_MAX_CHARS, NOTE_MAX_CHARS};
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::transaction;
 use maillage_service::actors::PURPOSE_TERRITORY;
-use maillage_service::text::sanitize_html;
+use maillage_service::text::sanitize_capped;
 use serde_json::Value;
 use url::Url;
 
@@ -126,7 +126,7 @@ pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) ->
         username_lower: ap.preferred_username.to_lowercase(),
         domain,
         display_name: ap.name.clone().unwrap_or_default().chars().take(DISPLAY_NAME_MAX_CHARS).collect(),
-        summary_html: sanitize_html(ap.summary.as_deref().unwrap_or_default()),
+        summary_html: sanitize_capped(ap.summary.as_deref().unwrap_or_default(), NOTE_MAX_CHARS),
         inbox_url: ap.inbox.clone(),
         shared_inbox_url: ap.shared_inbox().map(Url::to_string),
         outbox_url: ap.outbox.as_ref().map(Url::to_string),

@@ -8,14 +8,14 @@
 use maillage_core::id::Id;
 use maillage_core::listing::{
     expiry, Category, Direction, ListingKind, ListingStatus, ListingVisibility, TermsMode, ADDRESS_MAX,
-    HOURS_MAX, PLACE_NAME_MAX, RADIUS_MAX_KM, TAGS_MAX, TAG_MAX, TITLE_MAX, UNIT_MAX,
+    DESCRIPTION_MAX, HOURS_MAX, PLACE_NAME_MAX, RADIUS_MAX_KM, TAGS_MAX, TAG_MAX, TITLE_MAX, UNIT_MAX,
 };
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::{self, tags_column, ListingRow};
 use maillage_db::DbConnection;
-use maillage_service::text::sanitize_html;
+use maillage_service::text::sanitize_capped;
 use serde_json::Value;
 
 use super::{parse_time, rfc3339};
@@ -25,6 +25,7 @@ use crate::protocol::listing::{
     PURPOSE_REQUEST, TRANSFER,
 };
 use crate::protocol::place::{ApAddress, ApPlace, PLACE};
+use crate::protocol::values::web_link;
 use crate::protocol::{is_public, same_origin, MAILLAGE_NS as NS, PUBLIC};
 pub use maillage_service::status_text::listing_html;
 
@@ -290,6 +291,7 @@ pub fn wire_to_listing(
     } else {
         ListingVisibility::Territory
     };
+    let url = url.and_then(|u| web_link(&u, &ap_id));
     Ok(ListingRow {
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
         ap_id,
@@ -300,7 +302,7 @@ pub fn wire_to_listing(
         direction: direction.and_then(|d| d.parse::<Direction>().ok()),
         title,
         description_source: None,
-        description_html: sanitize_html(&description),
+        description_html: sanitize_capped(&description, DESCRIPTION_MAX),
         tags: tags_column(&tags),
         place_name: place.name.clone().unwrap_or_default().chars().take(PLACE_NAME_MAX).collect(),
         place_address: place

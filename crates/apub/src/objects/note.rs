@@ -11,7 +11,8 @@ use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{transaction, DbConnection};
-use maillage_service::text::sanitize_html;
+use maillage_service::posts::MAX_POST_CHARS;
+use maillage_service::text::{sanitize_capped, sanitize_html};
 
 use serde_json::{json, Value};
 use url::Url;
@@ -156,7 +157,7 @@ pub fn ap_to_post(
         ap_id: ap.id.to_string(),
         author_id: author.id,
         kind: ap.kind.clone(),
-        content_html: sanitize_html(&ap.content_html()),
+        content_html: sanitize_capped(&ap.content_html(), MAX_POST_CHARS),
         source: None,
         summary: ap.summary.clone().map(|s| sanitize_html(&s)).unwrap_or_default(),
         sensitive: ap.sensitive.unwrap_or(false),

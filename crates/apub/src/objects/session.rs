@@ -4,17 +4,17 @@
 //! field of the row.
 
 use maillage_core::id::Id;
-use maillage_core::session::{CAPACITY_MAX, PLACE_NAME_MAX, TITLE_MAX};
+use maillage_core::session::{CAPACITY_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX, TITLE_MAX};
 use maillage_core::time::Timestamp;
 use maillage_db::actors::ActorRow;
 use maillage_db::sessions::SessionRow;
-use maillage_service::text::sanitize_html;
+use maillage_service::text::sanitize_capped;
 use serde_json::Value;
 
 use super::{parse_time, rfc3339};
 use crate::protocol::event::{ApEvent, EVENT};
 use crate::protocol::place::{ApAddress, ApPlace, PLACE};
-use crate::protocol::values::first_id;
+use crate::protocol::values::{first_id, web_link};
 use crate::protocol::PUBLIC;
 
 const HTML: &str = "text/html";
@@ -145,13 +145,14 @@ pub fn wire_to_session(
     let starts = event_time(start_time.as_deref(), "startTime")?.ok_or("an Event needs a startTime")?;
     let ends = event_time(end_time.as_deref(), "endTime")?;
     let place = location.as_ref();
+    let url = url.and_then(|u| web_link(&u, &ap_id));
     Ok(SessionRow {
         id: existing.map(|e| e.id).unwrap_or_else(|| Id::generate_at(now).as_i64()),
         ap_id,
         organizer_id: organizer.id,
         group_id: existing.and_then(|e| e.group_id),
         title,
-        description_html: sanitize_html(&content.unwrap_or_default()),
+        description_html: sanitize_capped(&content.unwrap_or_default(), DESCRIPTION_MAX),
         starts_at: starts.as_micros(),
         ends_at: ends.map(Timestamp::as_micros),
         timezone,

@@ -114,8 +114,9 @@ impl ApActor {
         self.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref())
     }
 
+    /// The actor's profile page, when it is a web link.
     pub fn profile_url(&self) -> Option<String> {
-        self.url.clone()
+        self.url.as_deref().and_then(|u| super::values::web_link(u, &self.id))
     }
 
     /// Latitude and longitude of the actor's `location`, when it gives
@@ -125,8 +126,9 @@ impl ApActor {
         Some((place.latitude_in_range()?, place.longitude_in_range()?))
     }
 
+    /// The avatar, when it is a web link.
     pub fn icon_url(&self) -> Option<String> {
-        self.icon.as_ref().and_then(|i| i.url.clone())
+        self.icon.as_ref().and_then(|i| i.url.as_deref()).and_then(|u| super::values::web_link(u, &self.id))
     }
 
     /// The document with our `@context`, as served and sent.

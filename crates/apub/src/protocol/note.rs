@@ -141,8 +141,9 @@ impl ApNote {
         self.in_reply_to.as_ref().and_then(values::first_id)
     }
 
+    /// The page of the note, when it is a web link.
     pub fn url(&self) -> Option<String> {
-        self.url.as_ref().and_then(values::url_of)
+        self.url.as_ref().and_then(values::url_of).and_then(|u| values::web_link(&u, self.id.as_str()))
     }
 
     pub fn tags(&self) -> Vec<ApTag> {

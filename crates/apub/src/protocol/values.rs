@@ -41,10 +41,58 @@ pub fn url_of(value: &Value) -> Option<String> {
     }
 }
 
+/// Longest link kept from another server.
+pub const LINK_MAX: usize = 2048;
+
+/// A link from another server that pages and apps may show as an `href` or
+/// `src`: kept when `https`, or plain `http` when the object it belongs to
+/// (`owner_id`) is itself plain http, which only federation debug mode
+/// lets through; dropped otherwise (`javascript:`, `data:`, relative or
+/// malformed links, and links longer than [`LINK_MAX`]).
+pub fn web_link(raw: &str, owner_id: &str) -> Option<String> {
+    if raw.len() > LINK_MAX {
+        return None;
+    }
+    let url = url::Url::parse(raw.trim()).ok()?;
+    let allowed = match url.scheme() {
+        "https" => true,
+        "http" => owner_id.starts_with("http://"),
+        _ => false,
+    };
+    (allowed && url.host_str().is_some_and(|h| !h.is_empty())).then(|| url.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_web_links_are_kept() {
+        let owner = "https://a.example/users/x";
+        assert_eq!(web_link("https://a.example/@x", owner).as_deref(), Some("https://a.example/@x"));
+        assert_eq!(web_link(" https://A.example/p ", owner).as_deref(), Some("https://a.example/p"));
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "/relative",
+            "//a.example/x",
+            "http://a.example/plain",
+            "https://",
+            "file:///etc/passwd",
+            "",
+        ] {
+            assert_eq!(web_link(bad, owner), None, "{bad}");
+        }
+        assert_eq!(web_link(&format!("https://a.example/{}", "x".repeat(LINK_MAX)), owner), None);
+        assert!(
+            web_link("http://localhost:8080/@x", "http://localhost:8080/users/x").is_some(),
+            "debug mode"
+        );
+        assert_eq!(web_link("javascript:alert(1)", "http://localhost:8080/users/x"), None);
+    }
 
     #[test]
     fn ids_accept_every_shape() {

@@ -12,8 +12,8 @@ use maillage_db::listings::{self, ListingFilter, ListingRow};
 use maillage_db::{follows, DbConnection};
 
 /// Whether `viewer` (an actor, or nobody) may see `row`: public listings
-/// everyone; territory listings local people (linked territories come with
-/// the territory links); followers-only listings accepted followers;
+/// everyone; territory listings the people of this node and of the
+/// territories linked with it; followers-only listings accepted followers;
 /// private ones their author only. Deleted listings nobody.
 pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
     if row.is_deleted() {
@@ -22,7 +22,9 @@ pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorR
     Ok(match (row.visibility, viewer) {
         (ListingVisibility::Public, _) => true,
         (_, Some(v)) if v.id == row.author_id => true,
-        (ListingVisibility::Territory, Some(v)) => v.local,
+        (ListingVisibility::Territory, Some(v)) => {
+            v.local || crate::links::is_linked_domain(conn, &v.domain)?
+        }
         (ListingVisibility::Followers, Some(v)) => {
             follows::find(conn, v.id(), Id::from_i64(row.author_id))?.is_some_and(|f| f.is_accepted())
         }
@@ -48,13 +50,14 @@ pub fn get_visible(conn: &mut DbConnection, id: Id, viewer: Option<&ActorRow>) -
     find_visible(conn, id, viewer)?.ok_or_else(|| Error::not_found("Record not found"))
 }
 
-/// The visibilities a viewer may find in searches of other people's
-/// listings (followers-only listings are shown to their followers one by
-/// one through [`can_see`], not in searches).
+/// The visibilities worth asking the database for; [`can_see`] then keeps
+/// what this viewer may see (a followers-only listing its author's
+/// followers, a territory one the people of the territory and of those
+/// linked with it, a private one its author).
 fn searchable_visibilities(viewer: Option<&ActorRow>) -> Vec<ListingVisibility> {
     match viewer {
-        Some(v) if v.local => vec![ListingVisibility::Public, ListingVisibility::Territory],
-        _ => vec![ListingVisibility::Public],
+        Some(_) => ListingVisibility::ALL.to_vec(),
+        None => vec![ListingVisibility::Public],
     }
 }
 
@@ -90,8 +93,7 @@ pub fn search(
     viewer: Option<&ActorRow>,
     query: &ListingQuery,
 ) -> Result<Vec<ListingRow>, Error> {
-    let own = matches!((viewer, query.author), (Some(v), Some(a)) if v.id == a);
-    let visibilities = if own { ListingVisibility::ALL.to_vec() } else { searchable_visibilities(viewer) };
+    let visibilities = searchable_visibilities(viewer);
     let filter = ListingFilter {
         kind: query.kind,
         category: query.category,
@@ -119,15 +121,24 @@ pub fn search(
     Ok(found)
 }
 
-/// A local listing served at its object URL to other servers: `None` when
-/// `id` is no local listing; 404 when its audience keeps it off the wire
-/// (followers-only and private listings go to their audience only);
-/// deleted ones too (they answer 410 with a Tombstone).
-pub fn local_object(conn: &mut DbConnection, id: Id) -> Result<Option<ListingRow>, Error> {
+/// A local listing served at its object URL: `None` when `id` is no local
+/// listing; 404 when [`can_see`] keeps it from `fetcher` (the verified
+/// signer of the request, or nobody); deleted ones are returned when they
+/// were public or territory-wide (they answer 410 with a Tombstone).
+pub fn local_object(
+    conn: &mut DbConnection,
+    id: Id,
+    fetcher: Option<&ActorRow>,
+) -> Result<Option<ListingRow>, Error> {
     let Some(row) = listings::find_by_id(conn, id)?.filter(|l| l.local) else {
         return Ok(None);
     };
-    if !matches!(row.visibility, ListingVisibility::Public | ListingVisibility::Territory) {
+    let shown = if row.is_deleted() {
+        matches!(row.visibility, ListingVisibility::Public | ListingVisibility::Territory)
+    } else {
+        can_see(conn, &row, fetcher)?
+    };
+    if !shown {
         return Err(Error::not_found("Record not found"));
     }
     Ok(Some(row))

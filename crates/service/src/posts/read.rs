@@ -111,16 +111,21 @@ pub fn hashtags_starting(conn: &mut DbConnection, prefix: &str, limit: i64) -> R
     posts::hashtags_starting(conn, prefix, limit)
 }
 
-/// A local public or unlisted post served at its object URL to other
-/// servers, deleted ones too (they answer 410 with a Tombstone), with its
-/// author and tags.
+/// A local post served at its object URL to `fetcher` (the verified
+/// signer of the request, or nobody) when [`can_see`] lets it, and deleted
+/// public ones (they answer 410 with a Tombstone), with its author and tags.
 pub fn local_object(
     conn: &mut DbConnection,
     id: Id,
+    fetcher: Option<&ActorRow>,
 ) -> Result<Option<(PostRow, ActorRow, Vec<PostTagRow>)>, Error> {
-    let Some(post) = posts::find_by_id(conn, id)?.filter(|p| p.local && p.visibility.is_public()) else {
+    let Some(post) = posts::find_by_id(conn, id)?.filter(|p| p.local) else {
         return Ok(None);
     };
+    let shown = if post.is_deleted() { post.visibility.is_public() } else { can_see(conn, &post, fetcher)? };
+    if !shown {
+        return Ok(None);
+    }
     let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
         .ok_or_else(|| Error::internal("post without author"))?;
     let tags = posts::tags(conn, post.id())?;
