@@ -157,13 +157,18 @@ async fn the_territory_announces_local_posts_to_following_nodes() {
         has_uri(public.as_array().map(Vec::as_slice).unwrap_or_default(), &uri).then_some(())
     })
     .await;
-    let boosted = b
-        .with_db(move |c| {
-            let post = maillage_db::posts::find_by_ap_id(c, &uri).unwrap().unwrap();
-            maillage_db::interactions::count_announces(c, post.id).unwrap()
-        })
-        .await;
-    assert_eq!(boosted, 1, "the post arrived as the territory's Announce");
+    // The post is stored when fetched, its Announce just after: wait for both.
+    eventually(10, "the post arrived as the territory's Announce", || async {
+        let uri = uri.clone();
+        let boosted = b
+            .with_db(move |c| {
+                let post = maillage_db::posts::find_by_ap_id(c, &uri).unwrap().unwrap();
+                maillage_db::interactions::count_announces(c, post.id).unwrap()
+            })
+            .await;
+        (boosted == 1).then_some(())
+    })
+    .await;
 }
 
 #[actix_web::test]

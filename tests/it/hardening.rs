@@ -168,3 +168,24 @@ async fn object_pages_carry_the_security_headers() {
     assert_eq!(headers.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"));
     assert_eq!(headers.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"));
 }
+
+#[actix_web::test]
+async fn search_coordinates_out_of_range_or_not_numbers_are_refused() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    for query in [
+        "lat=91&lon=2",
+        "lat=NaN&lon=NaN",
+        "lat=44",
+        "lat=44&lon=2&near=44,2",
+        "near=NaN,NaN",
+        "near=inf,0",
+        "near=44,2&radius_km=NaN",
+    ] {
+        let (status, body) = alice.get(&format!("/api/v1/listings?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert!(body["error"].as_str().unwrap().starts_with("Validation failed"), "{query}: {body}");
+    }
+    let (status, body) = alice.get("/api/v1/listings?lat=44.0&lon=2.69&radius_km=10").await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -327,6 +327,9 @@ struct SearchParams {
     tag: Option<String>,
     q: Option<String>,
     near: Option<String>,
+    /// `lat` and `lon`, as the pages' map sends them: the same as `near`.
+    lat: Option<f64>,
+    lon: Option<f64>,
     radius_km: Option<f64>,
     status: Option<String>,
     origin: Option<String>,
@@ -345,6 +348,8 @@ struct SearchParams {
         ("tag" = Option<String>, Query),
         ("q" = Option<String>, Query, description = "Words in title, description or tags"),
         ("near" = Option<String>, Query, description = "lat,lon"),
+        ("lat" = Option<f64>, Query, description = "With lon, instead of near"),
+        ("lon" = Option<f64>, Query, description = "With lat, instead of near"),
         ("radius_km" = Option<f64>, Query),
         ("status" = Option<String>, Query),
         ("origin" = Option<String>, Query, description = "local, remote or all"),
@@ -361,22 +366,24 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let viewer: Option<ActorRow> = optional(&req, &state, &["read:listings"]).await?.map(|(_, a)| a);
     let p: SearchParams = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
-    let near = match &p.near {
-        None => None,
-        Some(raw) => {
-            let parsed = raw
-                .split_once(',')
-                .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)));
+    let near = match (&p.near, p.lat, p.lon) {
+        (None, None, None) => None,
+        (near, lat, lon) => {
+            let parsed = match near {
+                Some(raw) if lat.is_none() && lon.is_none() => raw
+                    .split_once(',')
+                    .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))),
+                None => lat.zip(lon),
+                Some(_) => None,
+            };
             match parsed {
                 Some((lat, lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
                     Some((lat, lon))
                 }
-                _ => {
-                    return Err(Error::unprocessable(
-                        "Validation failed: near: must be lat,lon such as 43.95,2.88",
-                    )
-                    .into())
-                }
+                _ => return Err(Error::unprocessable(
+                    "Validation failed: near: must be lat,lon such as 43.95,2.88 (or lat and lon, not both)",
+                )
+                .into()),
             }
         }
     };
