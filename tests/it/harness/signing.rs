@@ -24,10 +24,7 @@ pub struct Signing<'a> {
 /// signs: `(request-target) host date digest content-type`).
 pub fn signed_post_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(String, String)> {
     let parsed = url::Url::parse(url).unwrap();
-    let host = match parsed.port() {
-        Some(p) => format!("{}:{p}", parsed.host_str().unwrap()),
-        None => parsed.host_str().unwrap().to_owned(),
-    };
+    let host = host_of(&parsed);
     let date = httpdate::fmt_http_date(s.date);
     let digest = format!("{}={}", s.digest_name, STANDARD.encode(Sha256::digest(body)));
     let content_type = "application/activity+json";
@@ -35,13 +32,7 @@ pub fn signed_post_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(Stri
         "(request-target): post {}\nhost: {host}\ndate: {date}\ndigest: {digest}\ncontent-type: {content_type}",
         parsed.path()
     );
-    let key = RsaPrivateKey::from_pkcs8_pem(s.private_pem).unwrap();
-    let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes()).to_bytes();
-    let header = format!(
-        "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest content-type\",signature=\"{}\"",
-        s.key_id,
-        STANDARD.encode(signature)
-    );
+    let header = signature_header(&signing_string, "(request-target) host date digest content-type", s);
     vec![
         ("Host".into(), host),
         ("Date".into(), date),
@@ -49,6 +40,24 @@ pub fn signed_post_headers(url: &str, body: &[u8], s: &Signing<'_>) -> Vec<(Stri
         ("Content-Type".into(), content_type.into()),
         ("Signature".into(), header),
     ]
+}
+
+fn host_of(url: &url::Url) -> String {
+    match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap()),
+        None => url.host_str().unwrap().to_owned(),
+    }
+}
+
+/// The `Signature` header over `signing_string`, which covers `covered`.
+fn signature_header(signing_string: &str, covered: &str, s: &Signing<'_>) -> String {
+    let key = RsaPrivateKey::from_pkcs8_pem(s.private_pem).unwrap();
+    let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes()).to_bytes();
+    format!(
+        "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"{covered}\",signature=\"{}\"",
+        s.key_id,
+        STANDARD.encode(signature)
+    )
 }
 
 /// A new RSA key that belongs to nobody.
@@ -62,22 +71,13 @@ pub fn stranger_key() -> String {
 /// fetches: `(request-target) host date`).
 pub fn signed_get_headers(url: &str, s: &Signing<'_>) -> Vec<(String, String)> {
     let parsed = url::Url::parse(url).unwrap();
-    let host = match parsed.port() {
-        Some(p) => format!("{}:{p}", parsed.host_str().unwrap()),
-        None => parsed.host_str().unwrap().to_owned(),
-    };
+    let host = host_of(&parsed);
     let date = httpdate::fmt_http_date(s.date);
     let target = match parsed.query() {
         Some(q) => format!("{}?{q}", parsed.path()),
         None => parsed.path().to_owned(),
     };
     let signing_string = format!("(request-target): get {target}\nhost: {host}\ndate: {date}");
-    let key = RsaPrivateKey::from_pkcs8_pem(s.private_pem).unwrap();
-    let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes()).to_bytes();
-    let header = format!(
-        "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date\",signature=\"{}\"",
-        s.key_id,
-        STANDARD.encode(signature)
-    );
+    let header = signature_header(&signing_string, "(request-target) host date", s);
     vec![("Host".into(), host), ("Date".into(), date), ("Signature".into(), header)]
 }
