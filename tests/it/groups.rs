@@ -206,4 +206,16 @@ async fn a_group_relays_its_members_sessions_and_posts_and_admins_set_roles() {
     )
     .await;
     assert_eq!(status, 422, "a group keeps an admin");
+    let (status, body) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/leave"), &json!({})).await;
+    assert_eq!(status, 422, "its last admin cannot leave it: {body}");
+    let (_, members) = alice.get(&format!("/api/v1/groups/{cafe_id}/members")).await;
+    assert_eq!(members.as_array().unwrap().len(), 2, "{members}");
+    post_json(
+        &alice,
+        &format!("/api/v1/groups/{cafe_id}/members/{bea_id}/role"),
+        &json!({ "role": "admin" }),
+    )
+    .await;
+    let (status, _) = post_json(&alice, &format!("/api/v1/groups/{cafe_id}/leave"), &json!({})).await;
+    assert_eq!(status, 200, "with another admin, she can");
 }

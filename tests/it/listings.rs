@@ -250,6 +250,16 @@ async fn interest_from_another_territory_is_accepted_and_both_see_in_progress() 
     .await;
     assert_eq!(status, 200, "{offered}");
     assert_eq!(offered["state"], "proposed");
+    let (status, twice) = send_json(
+        &bob,
+        reqwest::Method::POST,
+        &format!("/api/v1/listings/{}/interest", on_b["id"].as_str().unwrap()),
+        &json!({ "message": "Je la prendrais samedi" }),
+    )
+    .await;
+    assert_eq!((status, &twice["id"]), (200, &offered["id"]), "showing interest twice is one interest");
+    let (_, mine) = bob.get("/api/v1/agreements").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     let received = eventually(30, "the offer reaches alice", || async {
         let (_, list) = alice.get("/api/v1/agreements").await;
         list.as_array().and_then(|l| l.first().cloned())

@@ -54,6 +54,22 @@ pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<Agre
         .map_err(db_error)
 }
 
+/// `initiator`'s agreement on `listing` still waiting for an answer.
+pub fn pending_of(
+    conn: &mut DbConnection,
+    listing: i64,
+    initiator: i64,
+) -> Result<Option<AgreementRow>, Error> {
+    agreements::table
+        .filter(agreements::listing_id.eq(listing))
+        .filter(agreements::initiator_id.eq(initiator))
+        .filter(agreements::state.eq("proposed"))
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
 pub fn find_by_offer(conn: &mut DbConnection, offer_ap_id: &str) -> Result<Option<AgreementRow>, Error> {
     agreements::table
         .filter(agreements::offer_ap_id.eq(offer_ap_id).or(agreements::ap_id.eq(offer_ap_id)))

@@ -55,6 +55,11 @@ pub fn express_interest(
                 row.status
             )));
         }
+        // Showing interest twice is one interest: the author is not asked
+        // again while the first waits for an answer.
+        if let Some(pending) = agreements::pending_of(conn, row.id, me.id)? {
+            return Ok(pending);
+        }
         let author = actor(conn, row.author_id)?;
         let now = Timestamp::now();
         let id = Id::generate_at(now);

@@ -210,12 +210,21 @@ pub fn leave(
         let group = group_actor(conn, group_id)?;
         let row = groups::find_membership(conn, group.id(), me.id())?
             .ok_or_else(|| Error::not_found("Record not found: not a member"))?;
+        if group.local && row.is_accepted() && row.role == "admin" && admin_count(conn, group.id())? == 1 {
+            return Err(Error::unprocessable(
+                "Validation failed: a group keeps at least one admin: make another member admin before leaving",
+            ));
+        }
         groups::delete_membership(conn, row.id)?;
         if !group.local {
             outbound.publish(conn, Outgoing::Leave { membership: &row, member: &me, group: &group })?;
         }
         Ok(())
     })
+}
+
+fn admin_count(conn: &mut DbConnection, group: Id) -> Result<usize, Error> {
+    Ok(groups::members(conn, group, false)?.iter().filter(|(m, _)| m.role == "admin").count())
 }
 
 /// An admin or moderator of a local group accepts or refuses a pending
@@ -276,11 +285,7 @@ pub fn set_role(
         let row = groups::find_membership(conn, group.id(), member_id)?
             .filter(MembershipRow::is_accepted)
             .ok_or_else(|| Error::not_found("Record not found: no such member"))?;
-        if row.role == "admin"
-            && role != "admin"
-            && groups::members(conn, group.id(), false)?.iter().filter(|(m, _)| m.role == "admin").count()
-                == 1
-        {
+        if row.role == "admin" && role != "admin" && admin_count(conn, group.id())? == 1 {
             return Err(Error::unprocessable("Validation failed: role: a group keeps at least one admin"));
         }
         groups::set_role(conn, row.id, role)?;
