@@ -42,9 +42,9 @@ pub enum ConnectError {
     #[error("cannot connect to PostgreSQL at {url}: {cause}")]
     Postgres { url: String, cause: String },
     #[error(
-        "the SQLite database {path} is missing but {leftovers} is still there: the database was \
-         deleted or moved while in use. Put it back, or remove {leftovers} to start with an empty \
-         database"
+        "the SQLite database {path} is missing, but the files SQLite keeps beside it are still \
+         there ({leftovers}): the database was deleted or moved while in use. Put it back, or \
+         remove those files to start with an empty database"
     )]
     SqliteMissing { path: String, leftovers: String },
 }

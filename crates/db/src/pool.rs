@@ -76,7 +76,7 @@ impl DbPool {
                 let names: Vec<String> = leftovers.iter().map(|p| p.display().to_string()).collect();
                 return Err(ConnectError::SqliteMissing {
                     path: path.display().to_string(),
-                    leftovers: names.join(" and "),
+                    leftovers: names.join(", "),
                 });
             }
         }
