@@ -8,6 +8,7 @@ mod serve;
 use std::process::ExitCode;
 
 use maillage_core::config::Config;
+use maillage_db::connection::ConnectError;
 use maillage_db::{migrations, DbPool, PoolOptions};
 
 use crate::cli::{Cli, Command};
@@ -50,7 +51,12 @@ fn migrate(config: &Config) -> Result<(), CommandError> {
     logging::init_quiet();
     let url =
         config.database.parsed_url().ok_or_else(|| CommandError::Other("invalid database URL".into()))?;
-    let pool = DbPool::open(&url, &PoolOptions::default()).map_err(|e| CommandError::Other(e.to_string()))?;
+    let pool = DbPool::open(&url, &PoolOptions::default()).map_err(|e| match e {
+        // A database deleted under a running node: refused like bad
+        // configuration (exit code 2).
+        e @ ConnectError::SqliteMissing { .. } => CommandError::from(e.into_error()),
+        e => CommandError::Other(e.to_string()),
+    })?;
     let mut conn = pool.get()?;
     let applied = migrations::run_pending(&mut conn)?;
     if applied.is_empty() {

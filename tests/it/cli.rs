@@ -67,6 +67,7 @@ fn config_errors_exit_2_and_name_the_key() {
         ("type.toml", "[http]\nmax_body_bytes = \"big\"\n", "http.max_body_bytes"),
         ("latitude.toml", "[territory]\nlatitude = 123.0\n", "territory.latitude"),
         ("url.toml", "[database]\nurl = \"mysql://root@localhost/m\"\n", "database.url"),
+        ("tiles.toml", "[web]\ntile_url = \"http://tiles.example/{z}/{x}/{y}.png\"\n", "web.tile_url"),
     ];
     for (name, text, key) in cases {
         let path = write_file(dir.path(), name, text);

@@ -33,6 +33,7 @@ mod match_notices;
 mod matching;
 mod oauth;
 mod policies;
+mod robustness;
 mod server;
 mod sessions;
 mod web_account;

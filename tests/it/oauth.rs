@@ -171,7 +171,7 @@ async fn an_app_registers_and_logs_in_with_a_password() {
         ],
     )
     .await;
-    assert_eq!(status, 400, "{e}");
+    assert_eq!((status, e["error"].clone()), (403, json!("unauthorized_client")), "{e}");
     assert_eq!(bearer_get(&a, "/api/v1/accounts/verify_credentials", &access).await.0, 200);
     let (status, _) =
         post_form(&a, "/oauth/revoke", &[("client_id", id), ("client_secret", secret), ("token", &access)])

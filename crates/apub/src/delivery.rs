@@ -57,7 +57,7 @@ pub struct DeliveryWorker {
 
 impl DeliveryWorker {
     pub fn new(federation: FederationConfig<ApubContext>, settings: Settings) -> Result<Self, Error> {
-        let client = http_client(&federation.urls, settings.debug)?;
+        let client = http_client(&federation.urls, settings.debug, federation.policy.clone())?;
         let sender = Arc::new(Sender { client, keys: Mutex::default(), debug: settings.debug });
         Ok(DeliveryWorker {
             federation,

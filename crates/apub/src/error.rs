@@ -20,25 +20,31 @@ impl From<ApubError> for Error {
 }
 
 impl From<LibError> for ApubError {
+    /// A fixed message per kind of failure: the library's text names URLs
+    /// it fetched, addresses it resolved, the errors of the HTTP client and
+    /// the variable that turns its address checks off, none of which a peer
+    /// or an anonymous caller should read. The text stays as the cause, for
+    /// the logs.
     fn from(e: LibError) -> Self {
-        let kind = match &e {
-            LibError::NotFound => ErrorKind::NotFound,
-            LibError::ObjectDeleted(_) => ErrorKind::Gone,
+        let (kind, message) = match &e {
+            LibError::NotFound => (ErrorKind::NotFound, "not found"),
+            LibError::ObjectDeleted(_) => (ErrorKind::Gone, "the object was deleted"),
             LibError::UrlVerificationError(_)
             | LibError::DomainResolveError(_)
-            | LibError::ResolveInternalIpError(..)
-            | LibError::FetchWrongId(_)
+            | LibError::ResolveInternalIpError(..) => (ErrorKind::BadRequest, "this URL may not be fetched"),
+            LibError::FetchWrongId(_)
             | LibError::FetchInvalidContentType(_)
-            | LibError::ParseFetchedObject(..)
-            | LibError::ParseReceivedActivity { .. }
-            | LibError::WebfingerResolveFailed(_) => ErrorKind::BadRequest,
+            | LibError::ParseFetchedObject(..) => (ErrorKind::BadRequest, "the remote object is not usable"),
+            LibError::ParseReceivedActivity { .. } => (ErrorKind::BadRequest, "the activity cannot be read"),
+            LibError::WebfingerResolveFailed(_) => (ErrorKind::BadRequest, "the account cannot be found"),
             LibError::ActivityBodyDigestInvalid | LibError::ActivitySignatureInvalid => {
-                ErrorKind::Unauthorized
+                (ErrorKind::Unauthorized, "the signature does not verify")
             }
-            LibError::RequestLimit | LibError::ResponseBodyLimit => ErrorKind::BadRequest,
-            _ => ErrorKind::Unavailable,
+            LibError::RequestLimit => (ErrorKind::BadRequest, "too many fetches for one request"),
+            LibError::ResponseBodyLimit => (ErrorKind::BadRequest, "the remote answer is too large"),
+            _ => (ErrorKind::Unavailable, "the remote server cannot be reached"),
         };
-        ApubError(Error::new(kind, format!("federation: {e}")).with_cause(e))
+        ApubError(Error::new(kind, message).with_cause(e))
     }
 }
 
@@ -51,5 +57,28 @@ impl From<serde_json::Error> for ApubError {
 impl std::fmt::Display for ApubError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_library_s_text_stays_in_the_cause() {
+        let refused = Error::from(ApubError::from(LibError::DomainResolveError("localhost".into())));
+        assert_eq!(refused.kind(), ErrorKind::BadRequest);
+        assert_eq!(refused.message(), "this URL may not be fetched");
+        assert!(
+            refused.to_string().contains("DANGER_"),
+            "the cause keeps the detail for the logs: {refused}"
+        );
+        let resolved = LibError::ResolveInternalIpError("internal.example".into(), [10, 0, 0, 1].into());
+        let resolved = Error::from(ApubError::from(resolved));
+        assert!(!resolved.message().contains("10.0.0.1") && !resolved.message().contains("internal.example"));
+        let other =
+            Error::from(ApubError::from(LibError::Other("connect to http://10.1.2.3:5432 failed".into())));
+        assert_eq!(other.kind(), ErrorKind::Unavailable);
+        assert!(!other.message().contains("10.1.2.3"));
     }
 }

@@ -25,7 +25,7 @@ pub async fn federation_config(
     instance_actor: &DbActor,
 ) -> Result<FederationConfig<ApubContext>, Error> {
     let debug = ctx.config.federation.debug;
-    let client = http_client(&ctx.urls, debug)?;
+    let client = http_client(&ctx.urls, debug, ctx.policy.clone())?;
     FederationConfig::builder()
         .domain(ctx.urls.domain().to_owned())
         .app_data(ctx.clone())

@@ -62,7 +62,11 @@ fn run(pool: DbPool, queue: mpsc::Receiver<Job>) {
         for complete in completions {
             complete(error.as_ref());
         }
-        // Jobs that never ran (no connection): tell them why.
+        // Jobs that never ran (no connection, or a database that may not be
+        // written): dropping them answers 503; the reason goes to the log.
+        if let (Some(e), false) = (&error, batch.is_empty()) {
+            tracing::warn!(error = %e, writes = batch.len(), "a batch of writes could not start");
+        }
         for job in batch {
             drop(job);
         }

@@ -12,6 +12,8 @@
 //! - [`batch`]: group commit of small writes on SQLite.
 //! - [`transaction`]: write transactions (`BEGIN IMMEDIATE` on SQLite, so
 //!   that concurrent writers wait instead of failing).
+//! - [`sqlite_file`]: the SQLite file watched on the write path (deleted,
+//!   replaced or read-only: writes answer 503).
 //! - [`schema`]: the tables, identical on both backends: ids and timestamps
 //!   are `BIGINT`, everything else text, integers and booleans.
 //! - One module per table (or group of small tables), with its row types and
@@ -54,6 +56,7 @@ pub mod posts;
 pub mod received;
 pub mod schema;
 pub mod sessions;
+pub mod sqlite_file;
 pub mod status_views;
 pub mod tokens;
 pub mod transaction;

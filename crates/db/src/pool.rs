@@ -11,6 +11,7 @@ use maillage_core::Error;
 
 use crate::connection::{self, Backend, ConnectError, DbConnection};
 use crate::migrations;
+use crate::sqlite_file::{self, SqliteFile};
 
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
@@ -26,10 +27,12 @@ impl Default for PoolOptions {
     }
 }
 
-/// Opens connections for r2d2 with [`connection::establish`].
+/// Opens connections for r2d2 to a database that exists (see
+/// [`connection::establish_existing`]).
 #[derive(Debug)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    file: Option<Arc<SqliteFile>>,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
@@ -37,7 +40,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
-        connection::establish(&self.url)
+        connection::establish_existing(&self.url, self.file.clone())
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
@@ -55,17 +58,35 @@ pub struct DbPool {
     pool: r2d2::Pool<ConnectionManager>,
     url: Arc<DatabaseUrl>,
     writer: Arc<std::sync::OnceLock<crate::batch::BatchWriter>>,
+    /// The SQLite file opened, watched on the write path and by `/healthz`.
+    file: Option<Arc<SqliteFile>>,
 }
 
 impl DbPool {
     /// Opens the database (creating it when it is a new SQLite file or a
     /// missing PostgreSQL database), checks that a first connection works so
     /// that a bad URL fails here with its real cause, and builds the pool.
-    /// Does not migrate: see [`DbPool::migrate`].
+    /// A SQLite file that is missing while its write-ahead log is there was
+    /// deleted under a running node: it is refused, never created anew.
+    /// Does not migrate: see [`DbPool::open_and_migrate`].
     pub fn open(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, ConnectError> {
+        if let DatabaseUrl::Sqlite { path } = url {
+            let leftovers = sqlite_file::leftovers(path);
+            if !path.exists() && !leftovers.is_empty() {
+                let names: Vec<String> = leftovers.iter().map(|p| p.display().to_string()).collect();
+                return Err(ConnectError::SqliteMissing {
+                    path: path.display().to_string(),
+                    leftovers: names.join(", "),
+                });
+            }
+        }
         connection::ensure_postgres_database(url)?;
         let first = connection::establish(url)?;
         drop(first);
+        let file = match url {
+            DatabaseUrl::Sqlite { path } => Some(Arc::new(SqliteFile::opened(path))),
+            DatabaseUrl::Postgres { .. } => None,
+        };
         // SQLite has a single writer; more connections only help readers, and
         // an in-process pool larger than the cores gains nothing.
         let max = match url {
@@ -77,14 +98,13 @@ impl DbPool {
             .min_idle(Some(0))
             .connection_timeout(options.connect_timeout)
             .error_handler(Box::new(LogErrors))
-            .build_unchecked(ConnectionManager { url: url.clone() });
-        Ok(DbPool { pool, url: Arc::new(url.clone()), writer: Arc::default() })
+            .build_unchecked(ConnectionManager { url: url.clone(), file: file.clone() });
+        Ok(DbPool { pool, url: Arc::new(url.clone()), writer: Arc::default(), file })
     }
 
     /// Opens the pool and applies pending migrations: what `serve` does.
     pub fn open_and_migrate(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Error> {
-        let pool = DbPool::open(url, options)
-            .map_err(|e| Error::unavailable("cannot open the database").with_cause(e))?;
+        let pool = DbPool::open(url, options).map_err(ConnectError::into_error)?;
         let mut conn = pool.get()?;
         migrations::run_pending(&mut conn)?;
         Ok(pool)
@@ -149,19 +169,24 @@ impl DbPool {
     /// A handle for the writer thread itself, which must not keep the
     /// writer alive (it would never see its queue close).
     fn without_writer(&self) -> DbPool {
-        DbPool { pool: self.pool.clone(), url: self.url.clone(), writer: Arc::default() }
+        DbPool {
+            pool: self.pool.clone(),
+            url: self.url.clone(),
+            writer: Arc::default(),
+            file: self.file.clone(),
+        }
     }
 
-    /// Whether the database answers a real query within `timeout`. For
-    /// SQLite the file must also still exist: a node writing into a deleted
-    /// file would lose everything at its next restart.
+    /// Whether the database answers a real query within `timeout` and may
+    /// be written. For SQLite the file must also still be the one opened
+    /// (not deleted, not replaced) and writable: a node writing into a
+    /// deleted file would lose everything at its next restart. PostgreSQL
+    /// must not be read-only (a standby, or `default_transaction_read_only`).
     pub async fn check_health(&self, timeout: Duration) -> Result<(), Error> {
         let pool = self.clone();
         let check = tokio::task::spawn_blocking(move || -> Result<(), Error> {
-            if let DatabaseUrl::Sqlite { path } = &*pool.url {
-                if !path.exists() {
-                    return Err(Error::unavailable("the database file is gone"));
-                }
+            if let Some(problem) = pool.file.as_ref().and_then(|f| f.state_now().problem()) {
+                return Err(Error::unavailable(problem));
             }
             let mut conn = pool
                 .pool
@@ -170,7 +195,17 @@ impl DbPool {
             diesel::sql_query("SELECT version FROM __diesel_schema_migrations LIMIT 1")
                 .execute(&mut *conn)
                 .map(drop)
-                .map_err(|e| Error::unavailable("the database does not answer").with_cause(e))
+                .map_err(|e| Error::unavailable("the database does not answer").with_cause(e))?;
+            if let DbConnection::Pg(pg) = &mut *conn {
+                let setting: Setting =
+                    diesel::sql_query("SELECT current_setting('transaction_read_only') AS value")
+                        .get_result(pg)
+                        .map_err(|e| Error::unavailable("the database does not answer").with_cause(e))?;
+                if setting.value == "on" {
+                    return Err(Error::unavailable("the database is read-only"));
+                }
+            }
+            Ok(())
         });
         match tokio::time::timeout(timeout, check).await {
             Ok(Ok(result)) => result,
@@ -178,6 +213,12 @@ impl DbPool {
             Err(_) => Err(Error::unavailable("the database did not answer in time")),
         }
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
 }
 
 #[derive(Debug)]

@@ -8,6 +8,10 @@
 //! (up to 100 ms), which under load costs far more than the write itself. A
 //! mutex hands the lock over as soon as it is free. (SQLite is used by one
 //! process; PostgreSQL needs neither.)
+//!
+//! Before that, a SQLite write asks whether the pool's file is still there,
+//! still the same and writable ([`crate::sqlite_file`]): writes into a
+//! deleted file would be lost at the next start.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -30,6 +34,9 @@ pub fn write<T>(
         .map_err(db_error)?;
     let _writer: Option<MutexGuard<'_, ()>> = match conn {
         DbConnection::Sqlite(inner) if depth.is_none() => {
+            // A deleted, replaced or read-only file refuses the write (503)
+            // before it takes the lock.
+            crate::sqlite_file::check_writable(inner)?;
             let guard = SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE").map_err(db_error)?;
             Some(guard)

@@ -41,18 +41,32 @@ impl GrantError {
         missing(what)
     }
 
-    /// `invalid_client` answers 401; the others 400.
+    /// `invalid_client` answers 401, `unauthorized_client` 403 (a token of
+    /// another client, RFC 7009 §2.1, as Mastodon answers), our own
+    /// failures 500 or 503; the others 400.
     pub fn status(&self) -> u16 {
-        if self.code == "invalid_client" {
-            401
-        } else {
-            400
+        match self.code {
+            "invalid_client" => 401,
+            "unauthorized_client" => 403,
+            "server_error" => 500,
+            "temporarily_unavailable" => 503,
+            _ => 400,
         }
     }
 }
 
+/// Our own failure, with its client-safe message only (the cause is
+/// logged): a database that cannot be reached or written is
+/// `temporarily_unavailable` (503).
 fn server_error(e: Error) -> GrantError {
-    GrantError::new("server_error", e.to_string())
+    let code = if e.kind() == maillage_core::ErrorKind::Unavailable {
+        tracing::warn!(error = %e, "OAuth request failed");
+        "temporarily_unavailable"
+    } else {
+        tracing::error!(error = %e, "OAuth request failed");
+        "server_error"
+    };
+    GrantError::new(code, e.message())
 }
 
 /// A registered app and its secret, shown this once.
@@ -317,11 +331,13 @@ pub fn revoke_for_client(
     revoke(conn, &app, token)
 }
 
-/// Revokes a token the app holds; an unknown token succeeds (RFC 7009),
-/// another app's token is refused.
+/// Revokes a token issued to this app; an unknown token succeeds (RFC
+/// 7009). A token issued to another app, or to no app at all (a browser
+/// session, a token made by an admin), is refused and stays valid (RFC 7009
+/// §2.1: the server checks that the token was issued to the client asking).
 pub fn revoke(conn: &mut DbConnection, app: &AppRow, token: &str) -> Result<(), GrantError> {
     match tokens::live_token(conn, token) {
-        Ok(row) if row.app_id.is_some_and(|a| a != app.id) => {
+        Ok(row) if row.app_id != Some(app.id) => {
             Err(GrantError::new("unauthorized_client", "You are not authorized to revoke this token"))
         }
         Ok(_) => tokens::revoke(conn, token).map_err(server_error),

@@ -94,9 +94,11 @@ pub async fn receive(data: &Data, req: InboxRequest) -> Result<Outcome, Error> {
         // A deleted account cannot be fetched; its Delete needs no key we do
         // not already have.
         Err(_) if is_self_delete => return Ok(Outcome::Ignored("delete of an unknown actor".into())),
+        // What went wrong fetching it is for our logs, not for the sender.
         Err(e) => {
             let e = Error::from(e);
-            return Err(Error::unauthorized(format!("cannot fetch the signer's key: {}", e.message())));
+            tracing::debug!(actor = %actor_id, error = %e, "cannot fetch the signer's key");
+            return Err(Error::unauthorized("cannot fetch the signer's key").with_cause(e));
         }
     };
     let actor = verify_with_fresh_key(data, &object_id, actor, &signing_string, &signature.signature).await?;

@@ -98,6 +98,22 @@ fn domains_must_be_bare_hosts() {
 }
 
 #[test]
+fn tile_urls_are_https_as_the_message_says() {
+    for bad in [
+        "http://tiles.example/{z}/{x}/{y}.png",
+        "http://localhost:8080/{z}/{x}/{y}.png",
+        "https://tiles.example/",
+    ] {
+        let issue = only_issue(load(Some(&format!("[web]\ntile_url = \"{bad}\"\n")), &[]));
+        assert_eq!(issue.key, "web.tile_url", "{bad}");
+        assert!(issue.message.contains("https://"), "{}", issue.message);
+    }
+    for good in ["https://tiles.example/{z}/{x}/{y}.png", ""] {
+        assert!(load(Some(&format!("[web]\ntile_url = \"{good}\"\n")), &[]).is_ok(), "{good}");
+    }
+}
+
+#[test]
 fn bad_enum_and_bind_values() {
     let issue = only_issue(load(Some("[registration]\nmode = \"sometimes\"\n"), &[]));
     assert_eq!(issue.key, "registration.mode");

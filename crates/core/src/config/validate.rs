@@ -78,8 +78,7 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     check("ledger.link_limit_hours", in_range(c.ledger.link_limit_hours, 0, 1_000_000));
     let tiles = &c.web.tile_url;
     let tiles_ok = tiles.is_empty()
-        || ((tiles.starts_with("https://") || tiles.starts_with("http://"))
-            && ["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p)));
+        || (tiles.starts_with("https://") && ["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p)));
     check(
         "web.tile_url",
         if tiles_ok {
