@@ -83,6 +83,9 @@ async fn doors(cast: &Cast<'_>, visitor: Visitor, listing: &Value, word: &str) -
             seen.push(("native API", status == 200));
             let (status, _) = api(format!("/api/v1/statuses/{id}")).await;
             seen.push(("Mastodon status", status == 200));
+            let (_, statuses) = api(format!("/api/v1/accounts/{}/statuses", cast.alice.account_id)).await;
+            let listed = statuses.as_array().into_iter().flatten().any(|s| s["uri"] == uri);
+            seen.push(("author's statuses", listed));
             let (_, found) = api(format!("/api/v1/listings?q={word}&status=open")).await;
             let found = found.as_array().into_iter().flatten().any(|l| l["uri"] == uri);
             seen.push(("native search", found));

@@ -288,9 +288,10 @@ pub fn timeline(conn: &mut DbConnection, which: Timeline<'_>, page: Page) -> Res
                 None => q,
             }
         }
-        Timeline::Author { author } => q
-            .filter(posts::author_id.eq(author.as_i64()))
-            .filter(posts::visibility.eq_any([PostVisibility::Public, PostVisibility::Unlisted])),
+        // Every post of the author, as Mastodon lists them: the caller keeps
+        // what the viewer may see (followers-only ones for followers, the
+        // author's own for the author).
+        Timeline::Author { author } => q.filter(posts::author_id.eq(author.as_i64())),
         Timeline::Tag { name } => {
             let tagged = post_tags::table
                 .filter(post_tags::kind.eq("hashtag"))

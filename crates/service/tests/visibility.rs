@@ -238,9 +238,12 @@ fn a_post_is_seen_by_its_audience_only() {
             let author = Id::from_i64(row.author_id);
             let page = Page { limit: 40, ..Page::default() };
             let shown = posts::timeline(conn, viewer, Timeline::Author { author }, page).unwrap();
-            if shown.iter().any(|p| p.id == row.id) {
-                assert!(expected, "{} post on a timeline of {visitor}, who may not see it", row.visibility);
-            }
+            let listed = shown.iter().any(|p| p.id == row.id);
+            assert_eq!(
+                listed, expected,
+                "{} post on its author's timeline, seen by {visitor}",
+                row.visibility
+            );
         }
     }
 }
