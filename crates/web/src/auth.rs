@@ -6,9 +6,13 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::RegistrationMode;
+use maillage_core::ErrorKind;
 use maillage_service::accounts::NewAccount;
+use maillage_service::limits::LoginFailure;
 use maillage_service::web_sessions;
 
+use crate::forms;
+use crate::frame::Frame;
 use crate::i18n::Lang;
 use crate::listings::FieldErrors;
 use crate::security;
@@ -133,10 +137,15 @@ pub async fn log_in(
     if password.is_empty() {
         errors.push(("password", lang.t("err_password_empty").to_owned()));
     }
+    let (mut status, mut wait) = (422, None);
     if errors.is_empty() {
-        let l = login.clone();
-        match state.db.run(move |conn| web_sessions::log_in(conn, &l, &password)).await {
-            Ok((_, secret)) => {
+        let (l, limits, ip) = (login.clone(), state.limits.clone(), session::client_key(&req, &state));
+        match state
+            .db
+            .run(move |conn| Ok(web_sessions::log_in(conn, &limits.login_gate(&ip), &l, &password)))
+            .await
+        {
+            Ok(Ok((_, secret))) => {
                 let cookie = session::set_cookie(
                     &state,
                     SESSION_COOKIE,
@@ -146,11 +155,20 @@ pub async fn log_in(
                 let to = crate::forms::safe_next(field(&form, "next")).unwrap_or("/");
                 return redirect(to, Some(cookie));
             }
-            Err(e) if e.kind().is_client_error() => {
+            Ok(Err(LoginFailure::Limited(limited))) => {
+                let text = lang.fill("err_login_limited", &[&forms::wait_text(lang, limited.retry_after)]);
+                errors.push(("password", text));
+                (status, wait) = (429, Some(limited.retry_after));
+            }
+            Ok(Err(LoginFailure::Refused(e))) if e.kind().is_client_error() => {
                 let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
                 errors.push(("password", lang.t(key).to_owned()));
+                // A wrong password is 401, as documented; a pending account 422.
+                if e.kind() == ErrorKind::Unauthorized {
+                    status = 401;
+                }
             }
-            Err(e) => return security::render_failed(&e),
+            Ok(Err(LoginFailure::Refused(e))) | Err(e) => return security::render_failed(&e),
         }
     }
     let visitor = session::visitor(&req, &state).await;
@@ -163,7 +181,11 @@ pub async fn log_in(
         errors,
         next: crate::forms::safe_next(field(&form, "next")).unwrap_or("").to_owned(),
     };
-    form_page(&state, 422, page.render(), &visitor)
+    let response = form_page(&state, status, page.render(), &visitor);
+    match wait {
+        Some(wait) => forms::retry_after(response, wait),
+        None => response,
+    }
 }
 
 pub async fn log_out(
@@ -239,6 +261,13 @@ pub async fn sign_up(
         return security::forbidden(lang);
     }
     let visitor = session::visitor(&req, &state).await;
+    let verdict = state.limits.sign_up.check(&session::client_key(&req, &state));
+    if !verdict.allowed {
+        let frame = Frame::new(&state, lang, &visitor);
+        let text = lang.fill("err_signup_limited", &[&forms::wait_text(lang, verdict.retry_after)]);
+        let page = forms::message_text(frame, 429, lang.t("limited_title").to_owned(), text);
+        return forms::retry_after(page, verdict.retry_after);
+    }
     let mode = match registration_mode(&state).await {
         Ok(m) => m,
         Err(e) => return security::render_failed(&e),

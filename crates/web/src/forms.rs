@@ -52,6 +52,27 @@ pub fn safe_next(next: &str) -> Option<&str> {
     (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
 }
 
+/// How long to wait, in words: `12 secondes`, `3 minutes`.
+pub fn wait_text(lang: crate::i18n::Lang, wait: std::time::Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    match secs {
+        0 | 1 => lang.t("wait_second").to_owned(),
+        2..=59 => lang.fill("wait_seconds", &[&secs.to_string()]),
+        60 => lang.t("wait_minute").to_owned(),
+        _ => lang.fill("wait_minutes", &[&secs.div_ceil(60).to_string()]),
+    }
+}
+
+/// A page that refuses for now (429), saying when to come back, in
+/// `Retry-After` too.
+pub fn retry_after(mut response: HttpResponse, wait: std::time::Duration) -> HttpResponse {
+    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 /// The signed-in visitor, or a redirect to the log-in page that comes back
 /// here.
 pub async fn signed_in(req: &HttpRequest, state: &WebState) -> Result<(Frame, Visitor, User), HttpResponse> {
@@ -145,5 +166,20 @@ pub fn render<P: Template + std::ops::Deref<Target = Frame>>(status: u16, page: 
     match page.render() {
         Ok(html) => security::page_with_status(status, html, page.chosen.map(crate::i18n::Lang::code)),
         Err(e) => security::render_failed(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_said_in_words() {
+        use crate::i18n::Lang;
+        use std::time::Duration;
+        assert_eq!(wait_text(Lang::En, Duration::from_millis(200)), "one second");
+        assert_eq!(wait_text(Lang::Fr, Duration::from_secs(12)), "12 secondes");
+        assert_eq!(wait_text(Lang::En, Duration::from_secs(60)), "one minute");
+        assert_eq!(wait_text(Lang::En, Duration::from_secs(61)), "2 minutes");
     }
 }
