@@ -3,10 +3,12 @@
 //! (429 with `Retry-After`), the right password refused while limited and
 //! accepted once the window has passed, the count shared by two processes
 //! of one node; sign-ups, API writes and inbox deliveries limited in
-//! memory (`floods`). Clients bind 127.0.0.1 and 127.0.0.2 to be two
+//! memory (`floods`); the address after log-in kept on this site
+//! (`redirects`). Clients bind 127.0.0.1 and 127.0.0.2 to be two
 //! addresses; every node here sets real, low limits.
 
 mod floods;
+mod redirects;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;

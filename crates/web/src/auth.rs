@@ -62,12 +62,19 @@ fn lang_of(req: &HttpRequest, state: &WebState) -> Lang {
     state.lang(req)
 }
 
-/// The `next` of the log-in page's query, when it is a path of ours.
-fn next_of(req: &HttpRequest) -> String {
-    web::Query::<Vec<(String, String)>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| crate::forms::safe_next(field(&q, "next")).map(str::to_owned))
-        .unwrap_or_default()
+/// The `next` of the log-in page's query, when it is a page of ours; an
+/// error for one holding a control character.
+fn next_of(req: &HttpRequest, state: &WebState) -> Result<String, maillage_core::Error> {
+    let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    Ok(forms::safe_next(state.urls.base(), field(&query, "next"))?.unwrap_or_default())
+}
+
+/// The page refusing a `next` that no browser should be sent to.
+async fn bad_next(req: &HttpRequest, state: &WebState) -> HttpResponse {
+    let (frame, _) = Frame::of(req, state).await;
+    forms::message(frame, 400, "bad_next_title", "bad_next")
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
@@ -107,6 +114,7 @@ fn redirect(to: &str, cookie: Option<String>) -> HttpResponse {
 
 pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = lang_of(&req, &state);
+    let Ok(next) = next_of(&req, &state) else { return bad_next(&req, &state).await };
     let visitor = session::visitor(&req, &state).await;
     let page = LoginPage {
         lang,
@@ -115,7 +123,7 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
         csrf: visitor.csrf.clone(),
         login: String::new(),
         errors: Vec::new(),
-        next: next_of(&req),
+        next,
     };
     form_page(&state, 200, page.render(), &visitor)
 }
@@ -129,6 +137,10 @@ pub async fn log_in(
     if !session::form_is_ours(&req, field(&form, "csrf")) {
         return security::forbidden(lang);
     }
+    // Where to go is checked before any session is opened.
+    let Ok(next) = forms::safe_next(state.urls.base(), field(&form, "next")) else {
+        return bad_next(&req, &state).await;
+    };
     let (login, password) = (field(&form, "login").trim().to_owned(), field(&form, "password").to_owned());
     let mut errors: FieldErrors = Vec::new();
     if login.is_empty() {
@@ -152,8 +164,7 @@ pub async fn log_in(
                     Some(&secret),
                     web_sessions::SESSION_DAYS * 86_400,
                 );
-                let to = crate::forms::safe_next(field(&form, "next")).unwrap_or("/");
-                return redirect(to, Some(cookie));
+                return redirect(next.as_deref().unwrap_or("/"), Some(cookie));
             }
             Ok(Err(LoginFailure::Limited(limited))) => {
                 let text = lang.fill("err_login_limited", &[&forms::wait_text(lang, limited.retry_after)]);
@@ -179,7 +190,7 @@ pub async fn log_in(
         csrf: visitor.csrf.clone(),
         login,
         errors,
-        next: crate::forms::safe_next(field(&form, "next")).unwrap_or("").to_owned(),
+        next: next.unwrap_or_default(),
     };
     let response = form_page(&state, status, page.render(), &visitor);
     match wait {

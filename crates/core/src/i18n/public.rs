@@ -69,6 +69,12 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("wait_seconds", "{} secondes", "{} seconds"),
     ("wait_minute", "une minute", "one minute"),
     ("wait_minutes", "{} minutes", "{} minutes"),
+    ("bad_next_title", "Adresse de retour refusée", "Return address refused"),
+    (
+        "bad_next",
+        "L'adresse où revenir après la connexion contient des caractères interdits.",
+        "The address to come back to after logging in holds forbidden characters.",
+    ),
     ("forbidden_title", "Formulaire refusé", "Form refused"),
     (
         "forbidden_text",
