@@ -140,7 +140,9 @@ fn wait_for(
     let oldest = times.last().copied().unwrap_or(now.as_micros());
     let frees_at = Timestamp::from_micros(oldest).saturating_add(window);
     let micros = u64::try_from(frees_at.as_micros() - now.as_micros()).unwrap_or(0);
-    Ok(Some(Duration::from_secs(micros.div_ceil(1_000_000).max(1))))
+    // A try made at once by another process may be stamped a little after
+    // `now`: never ask for more than a window.
+    Ok(Some(Duration::from_secs(micros.div_ceil(1_000_000).clamp(1, limit.window_secs.max(1)))))
 }
 
 /// Forgets a try; a failure here only leaves one more try counted.
