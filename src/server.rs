@@ -13,6 +13,7 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
 use maillage_api::middleware::{request_context, BodyLimit};
+use maillage_api::rate_limit::api_writes;
 use maillage_api::AppState;
 use maillage_apub::Federation;
 use maillage_core::config::Config;
@@ -171,15 +172,18 @@ pub async fn start(
     };
     let shutdown_timeout = config.http.shutdown_timeout_secs;
     let bind = config.http.bind.clone();
+    let policy = federation.context().policy.clone();
+    let (outbound, directory) = (Arc::new(federation.outbound()), Arc::new(federation.clone()));
+    let state = web::Data::new(AppState::new(pool.clone(), config.clone(), federation));
     let pages = web::Data::new(maillage_web::WebState {
-        db: pool.clone(),
-        config: config.clone(),
-        policy: federation.context().policy.clone(),
-        outbound: Arc::new(federation.outbound()),
-        directory: Arc::new(federation.clone()),
+        db: pool,
         urls: Arc::new(config.local_urls()),
+        config,
+        policy,
+        outbound,
+        directory,
+        limits: state.limits.clone(),
     });
-    let state = web::Data::new(AppState::new(pool, config, federation));
 
     let http = HttpServer::new(move || {
         App::new()
@@ -187,6 +191,9 @@ pub async fn start(
             .app_data(pages.clone())
             .app_data(BodyLimit(max_body))
             .configure(|cfg| maillage_api::configure_extractors(cfg, max_body))
+            // Inside the request context, so that a refusal is logged
+            // with its request id.
+            .wrap(from_fn(api_writes))
             .wrap(from_fn(request_context))
             // Apps add a trailing slash to some paths (Mastodon.py asks
             // for `/api/v2/instance/`); Mastodon accepts both.

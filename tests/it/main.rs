@@ -7,6 +7,7 @@
 mod common;
 mod harness;
 
+mod abuse;
 mod architecture;
 mod audience;
 mod browser;

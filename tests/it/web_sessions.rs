@@ -61,7 +61,7 @@ async fn sign_up_log_in_and_out_with_csrf_and_safe_cookies() {
     let (status, _, wrong) = browser
         .post(a.url("/login"), &[("csrf", &csrf), ("login", "lina@example.org"), ("password", "mauvais")])
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 401, "a wrong password is 401, as documented");
     assert!(wrong.contains(r#"value="lina@example.org""#) && wrong.contains(r#"id="e-password""#), "{wrong}");
     let (status, set, _) = browser
         .post(

@@ -255,12 +255,17 @@ fn signed_parts(req: &HttpRequest) -> (String, Vec<(String, String)>) {
 }
 
 /// Per-actor and shared inboxes: 202 for anything accepted (including
-/// activities we ignore), 401 for a bad signature, other 4xx for bad input.
+/// activities we ignore), 401 for a bad signature, other 4xx for bad input,
+/// 429 when one server sends more than its (generous) share.
 async fn inbox(
     req: HttpRequest,
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let verdict = state.limits.inbox.check(&crate::rate_limit::inbox_key(&req, &state.limits));
+    if !verdict.allowed {
+        return Ok(crate::rate_limit::too_many(&verdict));
+    }
     if let Some(name) = req.match_info().get("name") {
         local_actor(&state, name.to_owned()).await?;
     }

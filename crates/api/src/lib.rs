@@ -8,6 +8,8 @@
 //! - [`error`]: [`ApiError`], turning our error kinds into statuses and
 //!   Mastodon-style `{"error": "…"}` bodies; causes go to the logs only.
 //! - [`middleware`]: request ids, request logs and the body size limit.
+//! - [`rate_limit`]: the limits on API writes, sign-ups and inboxes, and
+//!   the `X-RateLimit-*` headers.
 //! - [`health`]: `GET /healthz`.
 //! - [`activitypub`]: actors, objects, collections, inboxes (content
 //!   negotiation between JSON and a minimal HTML page).
@@ -55,6 +57,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod openapi;
 pub mod plain_json;
+pub mod rate_limit;
 pub mod state;
 pub mod territory;
 pub mod wellknown;

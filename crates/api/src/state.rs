@@ -5,6 +5,7 @@ use maillage_apub::Federation;
 use maillage_core::config::Config;
 use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
+use maillage_service::limits::Limiters;
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -13,12 +14,15 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub federation: Federation,
     pub urls: Arc<LocalUrls>,
+    /// This process's rate limits (the pages share them).
+    pub limits: Arc<Limiters>,
 }
 
 impl AppState {
     pub fn new(db: DbPool, config: Arc<Config>, federation: Federation) -> Self {
         let urls = Arc::new(config.local_urls());
-        AppState { db, config, federation, urls }
+        let limits = Arc::new(Limiters::new(&config.rate_limits));
+        AppState { db, config, federation, urls, limits }
     }
 
     /// The federation policy in force in this process.

@@ -6,6 +6,8 @@
 //!
 //! - [`error`]: the one error type, whose kind maps to an HTTP status and whose
 //!   message is safe to show to clients (the cause stays in the logs).
+//! - [`client_ip`]: which address a request counts under for the rate
+//!   limits (the peer, or behind a trusted proxy its `X-Forwarded-For`).
 //! - [`config`]: the node's configuration, parsed from TOML text and an
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
@@ -32,6 +34,7 @@
 mod text_enum;
 
 pub mod account;
+pub mod client_ip;
 pub mod config;
 pub mod database_url;
 pub mod error;

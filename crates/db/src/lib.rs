@@ -18,6 +18,7 @@
 //!   are `BIGINT`, everything else text, integers and booleans.
 //! - One module per table (or group of small tables), with its row types and
 //!   queries: [`users`], [`tokens`], [`actors`], [`follows`], [`posts`],
+//!   [`login_attempts`] (failed log-ins, for the rate limits),
 //!   [`interactions`] (boosts, likes, reports), [`received`] (activity ids
 //!   already processed), [`deliveries`] (the outgoing queue), [`instances`]
 //!   (health of other servers), [`policies`] (domain blocks and allows,
@@ -46,6 +47,7 @@ pub mod interactions;
 pub mod ledger;
 pub mod links;
 pub mod listings;
+pub mod login_attempts;
 pub mod matches;
 pub mod migrations;
 pub mod notifications;

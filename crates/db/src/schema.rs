@@ -528,6 +528,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        ip -> Text,
+        account -> Text,
+        attempted_at -> BigInt,
+    }
+}
+
 diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));

@@ -21,6 +21,8 @@
 //! - [`keys`]: RSA key pairs for local actors.
 //! - [`ledger`]: time credits: confirming agreements (across territories
 //!   too), corrections, limits, and `ledger verify`.
+//! - [`limits`]: rate limits: failed log-ins (in the database, shared by
+//!   every process), sign-ups, API writes and inbox deliveries (in memory).
 //! - [`links`]: territory links (proposed, requested, active, ended).
 //! - [`policy`]: federation policies (the shared snapshot and the admin
 //!   use cases: mode, domain blocks and allows, CSV, content filters).
@@ -54,6 +56,7 @@ pub mod groups;
 pub mod interactions;
 pub mod keys;
 pub mod ledger;
+pub mod limits;
 pub mod links;
 pub mod listings;
 pub mod matching;

@@ -17,7 +17,8 @@ use maillage_db::oauth::{self, AppRow, CodeRow};
 use maillage_db::{transaction, DbConnection};
 use sha2::{Digest, Sha256};
 
-use crate::accounts;
+use crate::limits::login::{self, LoginFailure, LoginGate};
+use crate::limits::Limited;
 use crate::tokens::{self, new_secret, secret_digest, IssuedToken};
 
 pub const OUT_OF_BAND: &str = "urn:ietf:wg:oauth:2.0:oob";
@@ -30,11 +31,19 @@ const MAX_REDIRECT_URIS: usize = 10;
 pub struct GrantError {
     pub code: &'static str,
     pub description: String,
+    /// Set when the password grant was not tried: too many failures lately
+    /// (answered 429 with `Retry-After`, as Mastodon's limits do).
+    pub limited: Option<Limited>,
 }
 
 impl GrantError {
     fn new(code: &'static str, description: impl Into<String>) -> GrantError {
-        GrantError { code, description: description.into() }
+        GrantError { code, description: description.into(), limited: None }
+    }
+
+    /// A malformed request (RFC 6749's `invalid_request`).
+    pub fn invalid_request(description: impl Into<String>) -> GrantError {
+        GrantError::new("invalid_request", description)
     }
 
     pub fn missing(what: &str) -> GrantError {
@@ -42,9 +51,12 @@ impl GrantError {
     }
 
     /// `invalid_client` answers 401, `unauthorized_client` 403 (a token of
-    /// another client, RFC 7009 §2.1, as Mastodon answers), our own
-    /// failures 500 or 503; the others 400.
+    /// another client, RFC 7009 §2.1, as Mastodon answers), too many
+    /// failed log-ins 429, our own failures 500 or 503; the others 400.
     pub fn status(&self) -> u16 {
+        if self.limited.is_some() {
+            return 429;
+        }
         match self.code {
             "invalid_client" => 401,
             "unauthorized_client" => 403,
@@ -161,16 +173,25 @@ pub fn requested_scopes(app: &AppRow, asked: Option<&str>) -> Result<Scopes, Gra
     Ok(scopes)
 }
 
+/// The password grant, held to the log-in limits of `gate`.
 pub fn grant_password(
     conn: &mut DbConnection,
+    gate: &LoginGate<'_>,
     app: &AppRow,
     login: &str,
     password: &str,
     scope: Option<&str>,
 ) -> Result<IssuedToken, GrantError> {
     let scopes = requested_scopes(app, scope)?;
-    let user =
-        accounts::login(conn, login, password).map_err(|e| GrantError::new("invalid_grant", e.message()))?;
+    let user = login::log_in(conn, gate, login, password).map_err(|failure| match failure {
+        LoginFailure::Limited(limited) => {
+            GrantError { limited: Some(limited), ..GrantError::new("too_many_requests", "Too many requests") }
+        }
+        LoginFailure::Refused(e) if e.kind().is_client_error() => {
+            GrantError::new("invalid_grant", e.message())
+        }
+        LoginFailure::Refused(e) => server_error(e),
+    })?;
     tokens::issue(conn, Some(user.id), Some(app.id), &scopes, None).map_err(server_error)
 }
 
@@ -199,9 +220,11 @@ fn missing(what: &str) -> GrantError {
     GrantError::new("invalid_request", format!("The request is missing a required parameter: {what}."))
 }
 
-/// `/oauth/token`: the client authenticated, then the grant it asks for.
+/// `/oauth/token`: the client authenticated, then the grant it asks for
+/// (a password grant held to the log-in limits of `gate`).
 pub fn grant(
     conn: &mut DbConnection,
+    gate: &LoginGate<'_>,
     client_id: &str,
     client_secret: &str,
     r: &TokenRequest,
@@ -211,6 +234,7 @@ pub fn grant(
     match r.grant_type.as_deref() {
         Some("password") => grant_password(
             conn,
+            gate,
             &app,
             &need(&r.username, "username")?,
             &need(&r.password, "password")?,

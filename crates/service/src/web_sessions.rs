@@ -10,15 +10,21 @@ use maillage_core::scope::Scopes;
 use maillage_core::Error;
 use maillage_db::DbConnection;
 
+use crate::limits::{LoginFailure, LoginGate};
 use crate::tokens;
 
 /// How long a browser session lasts without logging in again.
 pub const SESSION_DAYS: u64 = 30;
 
-/// Logs in with a username or an e-mail address; returns the person and
-/// the session's secret.
-pub fn log_in(conn: &mut DbConnection, login: &str, password: &str) -> Result<(User, String), Error> {
-    let user = crate::accounts::login(conn, login, password)?;
+/// Logs in with a username or an e-mail address, held to the log-in limits
+/// of `gate`; returns the person and the session's secret.
+pub fn log_in(
+    conn: &mut DbConnection,
+    gate: &LoginGate<'_>,
+    login: &str,
+    password: &str,
+) -> Result<(User, String), LoginFailure> {
+    let user = crate::limits::login::log_in(conn, gate, login, password)?;
     let scopes = Scopes::parse("read write follow")?;
     let issued =
         tokens::issue(conn, Some(user.id), None, &scopes, Some(Duration::from_secs(SESSION_DAYS * 86_400)))?;

@@ -6,9 +6,13 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::RegistrationMode;
+use maillage_core::ErrorKind;
 use maillage_service::accounts::NewAccount;
+use maillage_service::limits::LoginFailure;
 use maillage_service::web_sessions;
 
+use crate::forms;
+use crate::frame::Frame;
 use crate::i18n::Lang;
 use crate::listings::FieldErrors;
 use crate::security;
@@ -58,12 +62,19 @@ fn lang_of(req: &HttpRequest, state: &WebState) -> Lang {
     state.lang(req)
 }
 
-/// The `next` of the log-in page's query, when it is a path of ours.
-fn next_of(req: &HttpRequest) -> String {
-    web::Query::<Vec<(String, String)>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| crate::forms::safe_next(field(&q, "next")).map(str::to_owned))
-        .unwrap_or_default()
+/// The `next` of the log-in page's query, when it is a page of ours; an
+/// error for one holding a control character.
+fn next_of(req: &HttpRequest, state: &WebState) -> Result<String, maillage_core::Error> {
+    let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    Ok(forms::safe_next(state.urls.base(), field(&query, "next"))?.unwrap_or_default())
+}
+
+/// The page refusing a `next` that no browser should be sent to.
+async fn bad_next(req: &HttpRequest, state: &WebState) -> HttpResponse {
+    let (frame, _) = Frame::of(req, state).await;
+    forms::message(frame, 400, "bad_next_title", "bad_next")
 }
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
@@ -103,6 +114,7 @@ fn redirect(to: &str, cookie: Option<String>) -> HttpResponse {
 
 pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = lang_of(&req, &state);
+    let Ok(next) = next_of(&req, &state) else { return bad_next(&req, &state).await };
     let visitor = session::visitor(&req, &state).await;
     let page = LoginPage {
         lang,
@@ -111,7 +123,7 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
         csrf: visitor.csrf.clone(),
         login: String::new(),
         errors: Vec::new(),
-        next: next_of(&req),
+        next,
     };
     form_page(&state, 200, page.render(), &visitor)
 }
@@ -125,6 +137,10 @@ pub async fn log_in(
     if !session::form_is_ours(&req, field(&form, "csrf")) {
         return security::forbidden(lang);
     }
+    // Where to go is checked before any session is opened.
+    let Ok(next) = forms::safe_next(state.urls.base(), field(&form, "next")) else {
+        return bad_next(&req, &state).await;
+    };
     let (login, password) = (field(&form, "login").trim().to_owned(), field(&form, "password").to_owned());
     let mut errors: FieldErrors = Vec::new();
     if login.is_empty() {
@@ -133,24 +149,37 @@ pub async fn log_in(
     if password.is_empty() {
         errors.push(("password", lang.t("err_password_empty").to_owned()));
     }
+    let (mut status, mut wait) = (422, None);
     if errors.is_empty() {
-        let l = login.clone();
-        match state.db.run(move |conn| web_sessions::log_in(conn, &l, &password)).await {
-            Ok((_, secret)) => {
+        let (l, limits, ip) = (login.clone(), state.limits.clone(), session::client_key(&req, &state));
+        match state
+            .db
+            .run(move |conn| Ok(web_sessions::log_in(conn, &limits.login_gate(&ip), &l, &password)))
+            .await
+        {
+            Ok(Ok((_, secret))) => {
                 let cookie = session::set_cookie(
                     &state,
                     SESSION_COOKIE,
                     Some(&secret),
                     web_sessions::SESSION_DAYS * 86_400,
                 );
-                let to = crate::forms::safe_next(field(&form, "next")).unwrap_or("/");
-                return redirect(to, Some(cookie));
+                return redirect(next.as_deref().unwrap_or("/"), Some(cookie));
             }
-            Err(e) if e.kind().is_client_error() => {
+            Ok(Err(LoginFailure::Limited(limited))) => {
+                let text = lang.fill("err_login_limited", &[&forms::wait_text(lang, limited.retry_after)]);
+                errors.push(("password", text));
+                (status, wait) = (429, Some(limited.retry_after));
+            }
+            Ok(Err(LoginFailure::Refused(e))) if e.kind().is_client_error() => {
                 let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
                 errors.push(("password", lang.t(key).to_owned()));
+                // A wrong password is 401, as documented; a pending account 422.
+                if e.kind() == ErrorKind::Unauthorized {
+                    status = 401;
+                }
             }
-            Err(e) => return security::render_failed(&e),
+            Ok(Err(LoginFailure::Refused(e))) | Err(e) => return security::render_failed(&e),
         }
     }
     let visitor = session::visitor(&req, &state).await;
@@ -161,9 +190,13 @@ pub async fn log_in(
         csrf: visitor.csrf.clone(),
         login,
         errors,
-        next: crate::forms::safe_next(field(&form, "next")).unwrap_or("").to_owned(),
+        next: next.unwrap_or_default(),
     };
-    form_page(&state, 422, page.render(), &visitor)
+    let response = form_page(&state, status, page.render(), &visitor);
+    match wait {
+        Some(wait) => forms::retry_after(response, wait),
+        None => response,
+    }
 }
 
 pub async fn log_out(
@@ -239,6 +272,13 @@ pub async fn sign_up(
         return security::forbidden(lang);
     }
     let visitor = session::visitor(&req, &state).await;
+    let verdict = state.limits.sign_up.check(&session::client_key(&req, &state));
+    if !verdict.allowed {
+        let frame = Frame::new(&state, lang, &visitor);
+        let text = lang.fill("err_signup_limited", &[&forms::wait_text(lang, verdict.retry_after)]);
+        let page = forms::message_text(frame, 429, lang.t("limited_title").to_owned(), text);
+        return forms::retry_after(page, verdict.retry_after);
+    }
     let mode = match registration_mode(&state).await {
         Ok(m) => m,
         Err(e) => return security::render_failed(&e),

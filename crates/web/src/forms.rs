@@ -47,9 +47,44 @@ pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
 }
 
-/// Where to go after logging in: only a path of this site.
-pub fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+/// Where to go after logging in: `next` read as a URL against this node's
+/// `base` (as a browser would read it), kept only when it stays on this
+/// site (same origin once parsed), as the path it parsed to. Nothing, or
+/// an address elsewhere, is `None` (the home page); a control character
+/// anywhere (a tab or a new line, which browsers drop or choke on) is
+/// refused.
+pub fn safe_next(base: &str, next: &str) -> Result<Option<String>, Error> {
+    if next.chars().any(char::is_control) {
+        return Err(Error::bad_request("next holds a control character"));
+    }
+    let (Ok(base), false) = (url::Url::parse(base), next.is_empty()) else { return Ok(None) };
+    let Ok(target) = base.join(next) else { return Ok(None) };
+    let local = &target[url::Position::BeforePath..];
+    // `/.//x` parses to the path `//x`, which a browser would read as
+    // another host.
+    let same_site = target.origin() == base.origin() && !local.starts_with("//");
+    Ok(same_site.then(|| local.to_owned()))
+}
+
+/// How long to wait, in words: `12 secondes`, `3 minutes`.
+pub fn wait_text(lang: crate::i18n::Lang, wait: std::time::Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    match secs {
+        0 | 1 => lang.t("wait_second").to_owned(),
+        2..=59 => lang.fill("wait_seconds", &[&secs.to_string()]),
+        60 => lang.t("wait_minute").to_owned(),
+        _ => lang.fill("wait_minutes", &[&secs.div_ceil(60).to_string()]),
+    }
+}
+
+/// A page that refuses for now (429), saying when to come back, in
+/// `Retry-After` too.
+pub fn retry_after(mut response: HttpResponse, wait: std::time::Duration) -> HttpResponse {
+    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// The signed-in visitor, or a redirect to the log-in page that comes back
@@ -145,5 +180,50 @@ pub fn render<P: Template + std::ops::Deref<Target = Frame>>(status: u16, page: 
     match page.render() {
         Ok(html) => security::page_with_status(status, html, page.chosen.map(crate::i18n::Lang::code)),
         Err(e) => security::render_failed(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://maillage.example";
+
+    fn next(text: &str) -> Option<String> {
+        safe_next(BASE, text).ok().flatten()
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(next("/@alice/listings/1?lang=en"), Some("/@alice/listings/1?lang=en".into()));
+        assert_eq!(next("https://maillage.example/me"), Some("/me".into()));
+        assert_eq!(next("me/matches"), Some("/me/matches".into()));
+        assert_eq!(next(""), None);
+        for elsewhere in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/.//evil.example",
+            "http://maillage.example/",
+            "javascript:alert(1)",
+            "https://maillage.example@evil.example/",
+        ] {
+            assert_eq!(next(elsewhere), None, "{elsewhere}");
+        }
+        for control in ["/\t/evil.example", "/me\nSet-Cookie: x=1", "/\r\n", "/a\u{0}", "/\u{7f}", "/\u{85}"]
+        {
+            assert!(safe_next(BASE, control).is_err(), "{control:?}");
+        }
+    }
+
+    #[test]
+    fn waits_are_said_in_words() {
+        use crate::i18n::Lang;
+        use std::time::Duration;
+        assert_eq!(wait_text(Lang::En, Duration::from_millis(200)), "one second");
+        assert_eq!(wait_text(Lang::Fr, Duration::from_secs(12)), "12 secondes");
+        assert_eq!(wait_text(Lang::En, Duration::from_secs(60)), "one minute");
+        assert_eq!(wait_text(Lang::En, Duration::from_secs(61)), "2 minutes");
     }
 }

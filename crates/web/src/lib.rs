@@ -59,6 +59,7 @@ use maillage_core::config::Config;
 use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
 use maillage_service::federation::{Directory, Outbound};
+use maillage_service::limits::Limiters;
 use maillage_service::policy::PolicyHandle;
 
 /// What the pages reach.
@@ -73,6 +74,9 @@ pub struct WebState {
     /// Resolves other territories for the admin pages.
     pub directory: Arc<dyn Directory>,
     pub urls: Arc<LocalUrls>,
+    /// This process's rate limits, shared with the API (sign-ups count
+    /// once whichever door they come through).
+    pub limits: Arc<Limiters>,
 }
 
 impl WebState {

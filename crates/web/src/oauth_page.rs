@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::account::User;
 use maillage_core::Error;
+use maillage_service::limits::LoginFailure;
 use maillage_service::oauth::{self as cases, AuthorizeRequest, OUT_OF_BAND};
 use maillage_service::web_sessions;
 
@@ -168,25 +169,26 @@ pub async fn submit(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
         None => {
             let (login, password) =
                 (field(&sent, "login").trim().to_owned(), field(&sent, "password").to_owned());
-            let l = login.clone();
-            match state.db.run(move |conn| web_sessions::log_in(conn, &l, &password)).await {
-                Ok((user, secret)) => {
+            let (l, limits, ip) = (login.clone(), state.limits.clone(), session::client_key(&req, &state));
+            let tried = state
+                .db
+                .run(move |conn| Ok(web_sessions::log_in(conn, &limits.login_gate(&ip), &l, &password)))
+                .await;
+            match tried {
+                Ok(Ok((user, secret))) => {
                     let days = web_sessions::SESSION_DAYS * 86_400;
                     (user, Some(session::set_cookie(&state, SESSION_COOKIE, Some(&secret), days)))
                 }
-                Err(e) if e.kind().is_client_error() => {
-                    let key =
-                        if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
-                    let message = frame.lang.t(key).to_owned();
+                Ok(Err(failure)) => {
                     let page = AuthorizePage {
                         frame,
                         app: app.name,
                         scopes: scopes.to_string(),
                         hidden: hidden_of(&sent),
                         login,
-                        errors: vec![("password", message)],
+                        errors: Vec::new(),
                     };
-                    return form_page(&state, 401, page.render(), &visitor);
+                    return login_refused(&state, page, &visitor, failure);
                 }
                 Err(e) => return forms::refused(frame, &e),
             }
@@ -194,4 +196,32 @@ pub async fn submit(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
     };
     let code = state.db.run(move |conn| cases::authorize(conn, &request, &user)).await;
     deliver(frame, &sent, code, cookie)
+}
+
+/// The form again after a refused log-in: 401 for a wrong password, 429
+/// (with `Retry-After`) after too many.
+fn login_refused(
+    state: &WebState,
+    mut page: AuthorizePage,
+    visitor: &crate::session::Visitor,
+    failure: LoginFailure,
+) -> HttpResponse {
+    let lang = page.frame.lang;
+    let (message, status, wait) = match failure {
+        LoginFailure::Limited(limited) => {
+            let text = lang.fill("err_login_limited", &[&forms::wait_text(lang, limited.retry_after)]);
+            (text, 429, Some(limited.retry_after))
+        }
+        LoginFailure::Refused(e) if e.kind().is_client_error() => {
+            let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
+            (lang.t(key).to_owned(), 401, None)
+        }
+        LoginFailure::Refused(e) => return forms::refused(page.frame, &e),
+    };
+    page.errors.push(("password", message));
+    let response = form_page(state, status, page.render(), visitor);
+    match wait {
+        Some(wait) => forms::retry_after(response, wait),
+        None => response,
+    }
 }

@@ -73,3 +73,10 @@ pub fn form_is_ours(req: &HttpRequest, sent: &str) -> bool {
         .filter_map(|name| cookie(req, name))
         .any(|secret| web_sessions::csrf_matches(&secret, sent))
 }
+
+/// What the rate limits count this visitor under: the peer of the
+/// connection, or the client a trusted proxy names.
+pub fn client_key(req: &HttpRequest, state: &WebState) -> String {
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    state.limits.client_key(req.peer_addr().map(|a| a.ip()), forwarded)
+}

@@ -44,6 +44,12 @@ pub fn node_config(port: u16, db: &TestDb) -> Config {
     config.federation.retry_base_secs = 1;
     config.federation.retry_max_delay_secs = 2;
     config.territory.name = format!("Territoire {port}");
+    // Every test talks from 127.0.0.1: the limits would count them all as
+    // one client. The tests of the limits set their own (`abuse`).
+    let generous = maillage_core::config::Limit::new(1_000_000, 1);
+    let limits = &mut config.rate_limits;
+    (limits.login_per_ip, limits.login_per_account, limits.sign_up_per_ip) = (generous, generous, generous);
+    (limits.api_writes_per_ip, limits.inbox_per_host) = (generous, generous);
     config
 }
 

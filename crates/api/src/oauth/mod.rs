@@ -126,6 +126,17 @@ impl TokenParams {
 }
 
 fn grant_error(e: GrantError) -> HttpResponse {
+    // Too many failed log-ins: 429 as for every limit (RFC 6749 has no
+    // code for it; Mastodon answers the same).
+    if let Some(limited) = e.limited {
+        return crate::rate_limit::too_many(&maillage_service::limits::Verdict {
+            allowed: false,
+            limit: limited.max,
+            remaining: 0,
+            reset_after: limited.retry_after,
+            retry_after: limited.retry_after,
+        });
+    }
     let status =
         actix_web::http::StatusCode::from_u16(e.status()).unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
     HttpResponse::build(status).json(json!({ "error": e.code, "error_description": e.description }))
@@ -143,8 +154,7 @@ fn token_to_api(t: &IssuedToken) -> Value {
 /// The parameters of a token or revocation request, with the client's
 /// credentials; the OAuth error to answer otherwise.
 fn token_params(req: &HttpRequest, bytes: &[u8]) -> Result<(TokenParams, String, String), GrantError> {
-    let p: TokenParams = body(req, bytes)
-        .map_err(|e: Error| GrantError { code: "invalid_request", description: e.message().to_owned() })?;
+    let p: TokenParams = body(req, bytes).map_err(|e: Error| GrantError::invalid_request(e.message()))?;
     let (id, secret) = p.client(req).ok_or_else(|| GrantError::missing("client_id and client_secret"))?;
     Ok((p, id, secret))
 }
@@ -167,8 +177,13 @@ async fn token(
         code_verifier: p.code_verifier,
         scope: p.scope,
     };
-    let result =
-        state.db.run(move |conn| Ok(cases::grant(conn, &client_id, &client_secret, &request))).await?;
+    let (limits, ip) = (state.limits.clone(), crate::rate_limit::client_key(&req, &state.limits));
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok(cases::grant(conn, &limits.login_gate(&ip), &client_id, &client_secret, &request))
+        })
+        .await?;
     Ok(match result {
         Ok(t) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(token_to_api(&t)),
         Err(e) => grant_error(e),

@@ -4,6 +4,7 @@
 //! exits with code 2 on any of them.
 
 mod env;
+mod rate_limits;
 mod validate;
 
 use std::net::SocketAddr;
@@ -14,6 +15,7 @@ use crate::account::RegistrationMode;
 use crate::database_url::DatabaseUrl;
 
 pub use env::ENV_OVERRIDES;
+pub use rate_limits::{Limit, RateLimitsConfig, TrustedProxy};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -29,6 +31,7 @@ pub struct Config {
     pub matching: MatchingConfig,
     pub ledger: LedgerConfig,
     pub web: WebConfig,
+    pub rate_limits: RateLimitsConfig,
 }
 
 /// The web pages.

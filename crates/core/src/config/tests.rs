@@ -135,11 +135,36 @@ fn the_example_file_is_valid_and_complete() {
     assert!(load(Some(text), &[]).is_ok(), "{:?}", load(Some(text), &[]).err());
     // Every key of every section is documented in the example.
     let table: toml::Table = toml::from_str(text).unwrap_or_default();
-    let sections = ["instance", "http", "database", "log", "registration", "territory", "federation"];
+    let sections =
+        ["instance", "http", "database", "log", "registration", "territory", "federation", "rate_limits"];
     for section in sections {
         assert!(table.contains_key(section), "section [{section}] missing from the example");
     }
     for var in ENV_OVERRIDES {
         assert!(text.contains(var), "{var} is not documented in the example");
     }
+}
+
+#[test]
+fn rate_limits_are_read_and_bad_ones_named() {
+    let text = "[rate_limits]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n\
+                [rate_limits.login_per_ip]\nmax = 3\nwindow_secs = 2\n";
+    let c = load(Some(text), &[]);
+    let limits = c.as_ref().map(|c| c.rate_limits.clone()).ok();
+    assert_eq!(limits.as_ref().map(|l| (l.login_per_ip.max, l.login_per_ip.window_secs)), Some((3, 2)));
+    assert_eq!(limits.as_ref().map(|l| l.proxies().len()), Some(2));
+    assert_eq!(limits.map(|l| l.login_per_account), Some(RateLimitsConfig::default().login_per_account));
+
+    let issue = only_issue(load(Some("[rate_limits.sign_up_per_ip]\nmax = 0\nwindow_secs = 60\n"), &[]));
+    assert_eq!(issue.key, "rate_limits.sign_up_per_ip.max");
+    let issue = only_issue(load(Some("[rate_limits.inbox_per_host]\nmax = 10\nwindow_secs = 0\n"), &[]));
+    assert_eq!(issue.key, "rate_limits.inbox_per_host.window_secs");
+    let issue = only_issue(load(Some("[rate_limits]\ntrusted_proxies = [\"10.0.0.0/40\"]\n"), &[]));
+    assert!(issue.key.starts_with("rate_limits.trusted_proxies"), "{}", issue.key);
+    assert!(issue.message.contains("10.0.0.0/40"), "{}", issue.message);
+    let issue = only_issue(load(Some("[rate_limits.login_per_ip]\nmax = 3\n"), &[]));
+    assert!(issue.key.starts_with("rate_limits.login_per_ip"), "{}", issue.key);
+    assert!(issue.message.contains("window_secs"), "{}", issue.message);
+    let issue = only_issue(load(Some("[rate_limits]\nlogin_per_ipp = 1\n"), &[]));
+    assert_eq!(issue.key, "rate_limits.login_per_ipp");
 }

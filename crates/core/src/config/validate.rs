@@ -87,6 +87,10 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
             Err(format!("expected https://…/{{z}}/{{x}}/{{y}}.png or nothing, found {tiles}"))
         },
     );
+    for (max_key, window_key, limit) in c.rate_limits.named() {
+        check(max_key, in_range(limit.max, 1, 1_000_000));
+        check(window_key, in_range(limit.window_secs, 1, 7 * 86_400));
+    }
     let km = c.matching.max_between_territories_km;
     let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
     check(

@@ -54,6 +54,27 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "Ce compte attend encore l'accord d'un·e modérateur·ice.",
         "This account still awaits a moderator's approval.",
     ),
+    (
+        "err_login_limited",
+        "Trop d'essais de connexion manqués. Réessayez dans {}.",
+        "Too many failed log-ins. Try again in {}.",
+    ),
+    (
+        "err_signup_limited",
+        "Trop d'inscriptions depuis votre adresse. Réessayez dans {}.",
+        "Too many sign-ups from your address. Try again in {}.",
+    ),
+    ("limited_title", "Trop de demandes", "Too many requests"),
+    ("wait_second", "une seconde", "one second"),
+    ("wait_seconds", "{} secondes", "{} seconds"),
+    ("wait_minute", "une minute", "one minute"),
+    ("wait_minutes", "{} minutes", "{} minutes"),
+    ("bad_next_title", "Adresse de retour refusée", "Return address refused"),
+    (
+        "bad_next",
+        "L'adresse où revenir après la connexion contient des caractères interdits.",
+        "The address to come back to after logging in holds forbidden characters.",
+    ),
     ("forbidden_title", "Formulaire refusé", "Form refused"),
     (
         "forbidden_text",
