@@ -105,8 +105,9 @@ pub async fn api_writes(
 }
 
 /// The server an inbox delivery counts under: the host of the key that
-/// signs it (checked later; a forger only spends that server's generous
-/// allowance), or the address it comes from when unsigned.
+/// signs it, from the address it comes from (the signature is checked
+/// later, so a forger elsewhere spends only its own allowance, never the
+/// real server's), or the address alone when unsigned.
 pub fn inbox_key(req: &HttpRequest, limiters: &Limiters) -> String {
     let key_host = req
         .headers()
@@ -117,7 +118,7 @@ pub fn inbox_key(req: &HttpRequest, limiters: &Limiters) -> String {
         .and_then(|key_id| url::Url::parse(key_id).ok())
         .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
     match key_host {
-        Some(host) => format!("host:{host}"),
+        Some(host) => format!("host:{host} ip:{}", client_key(req, limiters)),
         None => format!("ip:{}", client_key(req, limiters)),
     }
 }
