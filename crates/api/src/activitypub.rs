@@ -10,7 +10,7 @@ use maillage_apub::objects::actor::actor_to_ap;
 use maillage_apub::objects::note::post_to_ap;
 use maillage_core::id::Id;
 use maillage_core::listing::ListingVisibility;
-use maillage_core::Error;
+use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::ActorRow;
 use maillage_service::actors::{instance_actor, PURPOSE_INSTANCE};
 use serde::Deserialize;
@@ -154,13 +154,32 @@ async fn object(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id: Id = path.into_inner().parse().map_err(|_| Error::not_found("Record not found"))?;
-    let (path_and_query, headers) = signed_parts(&req);
-    let fetcher =
-        maillage_apub::signed_fetch::signer(&state.federation.data(), &path_and_query, &headers).await?;
-    if let Some(response) = listing_object(&req, id, fetcher.clone(), &state).await? {
+    // Most fetches are of public objects: the signer is verified (an RSA
+    // check, maybe a fetch of its actor) only when the object is hidden
+    // from an anonymous visitor and the request is signed.
+    match object_for(&req, id, None, &state).await {
+        Err(e) if e.0.kind() == ErrorKind::NotFound && req.headers().contains_key("signature") => {
+            let (path_and_query, headers) = signed_parts(&req);
+            let fetcher =
+                maillage_apub::signed_fetch::signer(&state.federation.data(), &path_and_query, &headers)
+                    .await?;
+            object_for(&req, id, fetcher, &state).await
+        }
+        answer => answer,
+    }
+}
+
+/// The object `id` as `fetcher` (the verified signer, or nobody) may see it.
+async fn object_for(
+    req: &HttpRequest,
+    id: Id,
+    fetcher: Option<ActorRow>,
+    state: &AppState,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(response) = listing_object(req, id, fetcher.clone(), state).await? {
         return Ok(response);
     }
-    if let Some(response) = session_object(&req, id, &state).await? {
+    if let Some(response) = session_object(req, id, state).await? {
         return Ok(response);
     }
     let (post, author, tags) = state
@@ -172,7 +191,7 @@ async fn object(
         .await?;
     let status =
         if post.is_deleted() { actix_web::http::StatusCode::GONE } else { actix_web::http::StatusCode::OK };
-    if wants_activity_json(&req) || post.is_deleted() {
+    if wants_activity_json(req) || post.is_deleted() {
         return Ok(activity_json(status, &post_to_ap(&post, &author, &tags)));
     }
     let name = if author.display_name.is_empty() { &author.username } else { &author.display_name };

@@ -57,6 +57,10 @@ pub fn sanitize_html(html: &str) -> String {
 /// could write.
 pub fn sanitize_capped(html: &str, max_chars: usize) -> String {
     let clean = sanitize_html(html);
+    // Text is never longer than its HTML: most posts need no second pass.
+    if clean.len() <= max_chars {
+        return clean;
+    }
     let text = html_to_text(&clean);
     if text.chars().count() <= max_chars {
         return clean;
