@@ -16,6 +16,7 @@ mod cli;
 mod client_views;
 mod clients;
 mod contributions;
+mod conversations;
 mod crash;
 mod discovery;
 mod federation;

@@ -182,17 +182,19 @@ async fn object_for(
     if let Some(response) = session_object(req, id, state).await? {
         return Ok(response);
     }
-    let (post, author, tags) = state
+    let (post, author, tags, context) = state
         .db
         .run(move |conn| {
-            maillage_service::posts::local_object(conn, id, fetcher.as_ref())?
-                .ok_or_else(|| Error::not_found("Record not found"))
+            let (post, author, tags) = maillage_service::posts::local_object(conn, id, fetcher.as_ref())?
+                .ok_or_else(|| Error::not_found("Record not found"))?;
+            let context = maillage_service::conversations::context_of(conn, &post)?;
+            Ok((post, author, tags, context))
         })
         .await?;
     let status =
         if post.is_deleted() { actix_web::http::StatusCode::GONE } else { actix_web::http::StatusCode::OK };
     if wants_activity_json(req) || post.is_deleted() {
-        return Ok(activity_json(status, &post_to_ap(&post, &author, &tags)));
+        return Ok(activity_json(status, &post_to_ap(&post, &author, &tags, context.as_ref())));
     }
     let name = if author.display_name.is_empty() { &author.username } else { &author.display_name };
     Ok(minimal_page(

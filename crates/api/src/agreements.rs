@@ -151,13 +151,13 @@ async fn decide(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, state, &["write:listings"]).await?;
     let id = path_id(id)?;
-    let outbound = state.outbound();
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
     let row = state
         .db
         .run(move |conn| match what {
-            "accept" => cases::answer(conn, &outbound, &auth.user, id, true),
-            "reject" => cases::answer(conn, &outbound, &auth.user, id, false),
-            _ => cases::fulfil(conn, &outbound, &auth.user, id),
+            "accept" => cases::answer(conn, &outbound, &urls, &auth.user, id, true),
+            "reject" => cases::answer(conn, &outbound, &urls, &auth.user, id, false),
+            _ => cases::fulfil(conn, &outbound, &urls, &auth.user, id),
         })
         .await?;
     respond(state, row).await

@@ -52,7 +52,7 @@ pub fn outbox(
         items.push(build_create(
             &format!("{}/activity", row.ap_id),
             &actor.ap_id,
-            post_to_ap(row, actor, &tags),
+            post_to_ap(row, actor, &tags, None),
         ));
     }
     let next = (rows.len() as i64 == PAGE_SIZE)

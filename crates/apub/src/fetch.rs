@@ -106,10 +106,11 @@ pub async fn fetch_content_of(data: &Data, url: &Url, only_listings: bool) -> Re
     let note = ApNote::parse(object.clone()).map_err(Error::bad_request)?;
     verify_post_origin(&note, url).map_err(Error::from)?;
     let author = fetch_author(data, &note).await?;
+    let urls = data.urls.clone();
     let row = data
         .db
         .write_batched(move |conn| {
-            let row = upsert_remote_post(conn, &note, &author.row)?;
+            let row = upsert_remote_post(conn, &urls, &note, &author.row)?;
             if let Some(reason) = flag {
                 file_automatic_report(conn, &object, row.author_id, &reason)?;
             }

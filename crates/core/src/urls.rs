@@ -96,6 +96,12 @@ impl LocalUrls {
         format!("{}/objects/{id}", self.base)
     }
 
+    /// The `context` of a conversation begun here (peers group its
+    /// messages by it).
+    pub fn conversation(&self, id: crate::id::Id) -> String {
+        format!("{}/conversations/{id}", self.base)
+    }
+
     pub fn activity(&self, id: crate::id::Id) -> String {
         format!("{}/activities/{id}", self.base)
     }

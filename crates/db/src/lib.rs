@@ -35,9 +35,11 @@
 pub mod actors;
 pub mod agreements;
 pub mod batch;
+pub mod blocks;
 pub mod client_state;
 pub mod connection;
 pub mod contributions;
+pub mod conversations;
 pub mod deliveries;
 pub mod error;
 pub mod follows;

@@ -99,6 +99,7 @@ diesel::table! {
         published_at -> BigInt,
         updated_at -> Nullable<BigInt>,
         deleted_at -> Nullable<BigInt>,
+        conversation_id -> Nullable<BigInt>,
     }
 }
 
@@ -540,9 +541,56 @@ diesel::table! {
 diesel::joinable!(listings -> actors (author_id));
 diesel::joinable!(actors -> users (user_id));
 diesel::joinable!(posts -> actors (author_id));
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        ap_context -> Text,
+        listing_id -> Nullable<BigInt>,
+        session_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversation_members (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        actor_id -> BigInt,
+        last_post_id -> BigInt,
+        unread -> Bool,
+        hidden -> Bool,
+    }
+}
+
+diesel::table! {
+    contact_details (user_id) {
+        user_id -> BigInt,
+        share_email -> Bool,
+        phone -> Text,
+        other -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    blocks (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        target_id -> BigInt,
+        kind -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(post_tags -> posts (post_id));
+diesel::joinable!(conversation_members -> conversations (conversation_id));
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    conversations,
+    conversation_members,
+    contact_details,
+    blocks,
     users,
     ledger_accounts,
     ledger_transfers,

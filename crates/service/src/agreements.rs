@@ -76,6 +76,16 @@ pub fn express_interest(
             updated_at: now.as_micros(),
         };
         agreements::insert_or_ignore(conn, &agreement)?;
+        crate::conversations::write_step(
+            conn,
+            outbound,
+            urls,
+            &me,
+            &author,
+            &row,
+            "conv_interest",
+            &agreement.message,
+        )?;
         if !author.local {
             outbound.publish(
                 conn,
@@ -96,6 +106,7 @@ pub fn express_interest(
 pub fn answer(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
+    urls: &LocalUrls,
     user: &User,
     id: Id,
     accept: bool,
@@ -126,6 +137,15 @@ pub fn answer(
             }
         }
         let initiator = actor(conn, agreement.initiator_id)?;
+        let about = listing(conn, agreement.listing_id)?;
+        let step = if accept { "conv_accepted" } else { "conv_declined" };
+        crate::conversations::write_step(conn, outbound, urls, &me, &initiator, &about, step, "")?;
+        if accept {
+            crate::conversations::share_contact(conn, outbound, urls, &me, &initiator, &about)?;
+            if initiator.local {
+                crate::conversations::share_contact(conn, outbound, urls, &initiator, &me, &about)?;
+            }
+        }
         let agreement =
             agreements::find_by_id(conn, id)?.ok_or_else(|| Error::internal("agreement vanished"))?;
         if !initiator.local {
@@ -148,6 +168,7 @@ pub fn answer(
 pub fn fulfil(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
+    urls: &LocalUrls,
     user: &User,
     id: Id,
 ) -> Result<AgreementRow, Error> {
@@ -163,6 +184,11 @@ pub fn fulfil(
             )));
         }
         let row = listing(conn, agreement.listing_id)?;
+        let other = actor(
+            conn,
+            if agreement.initiator_id == me.id { agreement.responder_id } else { agreement.initiator_id },
+        )?;
+        crate::conversations::write_step(conn, outbound, urls, &me, &other, &row, "conv_fulfilled", "")?;
         if row.local
             && listings::set_status(
                 conn,
@@ -190,4 +216,21 @@ pub fn mine(conn: &mut DbConnection, user: &User) -> Result<Vec<AgreementRow>, E
 /// whatever its audience (they saw it to make the agreement).
 pub fn listing_of(conn: &mut DbConnection, row: &AgreementRow) -> Result<Option<ListingRow>, Error> {
     listings::find_by_id(conn, Id::from_i64(row.listing_id))
+}
+
+/// Our person `initiator` was accepted by the remote author `responder`:
+/// they give the author their contact details, as the author's node did.
+pub fn accepted_remotely(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    urls: &LocalUrls,
+    agreement: &AgreementRow,
+) -> Result<(), Error> {
+    let initiator = actor(conn, agreement.initiator_id)?;
+    let responder = actor(conn, agreement.responder_id)?;
+    let about = listing(conn, agreement.listing_id)?;
+    if initiator.local {
+        crate::conversations::share_contact(conn, outbound, urls, &initiator, &responder, &about)?;
+    }
+    Ok(())
 }

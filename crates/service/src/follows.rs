@@ -20,15 +20,20 @@ pub struct Relationship {
     pub following: bool,
     pub requested: bool,
     pub followed_by: bool,
+    pub blocking: bool,
+    pub muting: bool,
 }
 
 pub fn relationship(conn: &mut DbConnection, me: &ActorRow, other: &ActorRow) -> Result<Relationship, Error> {
     let out = follows::find(conn, me.id(), other.id())?;
     let back = follows::find(conn, other.id(), me.id())?;
+    let held = crate::blocks::relation(conn, me.id, other.id)?;
     Ok(Relationship {
         following: out.as_ref().is_some_and(FollowRow::is_accepted),
         requested: out.as_ref().is_some_and(|f| !f.is_accepted()),
         followed_by: back.is_some_and(|f| f.is_accepted()),
+        blocking: held.blocking,
+        muting: held.muting,
     })
 }
 

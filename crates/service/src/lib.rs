@@ -48,8 +48,11 @@
 pub mod accounts;
 pub mod actors;
 pub mod agreements;
+pub mod blocks;
 pub mod client_state;
+pub mod contacts;
 pub mod contributions;
+pub mod conversations;
 pub mod federation;
 pub mod follows;
 pub mod groups;

@@ -63,10 +63,14 @@ pub fn list(
     include_dismissed: bool,
     limit: i64,
 ) -> Result<Vec<MyMatch>, Error> {
+    let silenced = crate::blocks::silenced_by(conn, me.id)?;
     let mut out = Vec::new();
     for m in matches::of_author(conn, me.id, limit)? {
         let Some(need_side) = my_side(conn, &m, me.id)? else { continue };
         let found = seen_from(conn, m, need_side)?;
+        if silenced.contains(&found.theirs.author_id) {
+            continue;
+        }
         // The matcher drops a pair when a follow ends; this covers the
         // moment between.
         if !crate::listings::can_see(conn, &found.theirs, Some(me))? {

@@ -73,7 +73,9 @@ pub fn tell_released(conn: &mut DbConnection, urls: &LocalUrls, m: &MatchRow) ->
     };
     for (mine, theirs) in [(&need, &offer), (&offer, &need)] {
         let Some(r) = recipient_of(conn, mine)? else { continue };
-        if r.preference != "instant" {
+        if r.preference != "instant"
+            || crate::blocks::relation(conn, r.actor.id, theirs.author_id)?.silences()
+        {
             continue;
         }
         let fr = r.locale.starts_with("fr");
@@ -223,6 +225,20 @@ pub fn send_due_digests(
             let Some(user) = users::find_by_id(conn, Id::from_i64(user_id))? else { return Ok(false) };
             let mut found = matches::released_since(conn, person.id, last.unwrap_or(0), 500)?;
             found.retain(|m| m.released_at.is_some_and(|r| r <= now));
+            let silenced = crate::blocks::silenced_by(conn, person.id)?;
+            if !silenced.is_empty() {
+                let mut kept = Vec::new();
+                for m in found {
+                    let mut authors = Vec::new();
+                    for id in [m.need_id, m.offer_id] {
+                        authors.extend(listings::find_by_id(conn, Id::from_i64(id))?.map(|l| l.author_id));
+                    }
+                    if !authors.iter().any(|a| silenced.contains(a)) {
+                        kept.push(m);
+                    }
+                }
+                found = kept;
+            }
             if found.is_empty() {
                 return Ok(false);
             }
@@ -282,6 +298,9 @@ fn tell_person(
     post: Option<&PostRow>,
 ) -> Result<(), Error> {
     if !to.local || to.user_id.is_none() || to.id == from.id {
+        return Ok(());
+    }
+    if crate::blocks::relation(conn, to.id, from.id)?.silences() {
         return Ok(());
     }
     let now = Timestamp::now();

@@ -43,8 +43,12 @@ pub fn of(
     max_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Notification>, Error> {
+    let silenced = crate::blocks::silenced_by(conn, me.id)?;
     let mut out = Vec::new();
     for row in notifications::of_recipient(conn, me.id, max_id, limit)? {
+        if row.from_actor_id.is_some_and(|a| silenced.contains(&a)) {
+            continue;
+        }
         if let Some(n) = complete(conn, row, me)? {
             out.push(n);
         }

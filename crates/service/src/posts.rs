@@ -34,7 +34,7 @@ pub struct NewPost {
     pub language: Option<String>,
 }
 
-fn check(new: &NewPost) -> Result<PostVisibility, Error> {
+pub(crate) fn check(new: &NewPost) -> Result<PostVisibility, Error> {
     if new.text.trim().is_empty() {
         return Err(Error::unprocessable("Validation failed: Text can't be blank"));
     }
@@ -116,16 +116,28 @@ pub fn create(
 ) -> Result<PostRow, Error> {
     let visibility = check(new)?;
     let author = actor_of_user(conn, user.id)?;
-    create_as(conn, outbound, urls, &author, new, visibility)
+    create_as(conn, outbound, urls, &author, new, visibility, &Addressing::default())
 }
 
-fn create_as(
+/// What a message written into a conversation adds to a post: people
+/// addressed without being named in its text, the listing the conversation
+/// is about, and text already in HTML (the messages
+/// the node writes for a person when an exchange moves on).
+#[derive(Debug, Default)]
+pub(crate) struct Addressing<'a> {
+    pub recipients: &'a [ActorRow],
+    pub about: Option<i64>,
+    pub html: Option<String>,
+}
+
+pub(crate) fn create_as(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
     urls: &LocalUrls,
     author: &ActorRow,
     new: &NewPost,
     visibility: PostVisibility,
+    addressing: &Addressing<'_>,
 ) -> Result<PostRow, Error> {
     let now = Timestamp::now();
     let id = Id::generate_at(now);
@@ -139,7 +151,16 @@ fn create_as(
             ),
             None => None,
         };
-        let (html, tags, mentioned) = render(conn, urls, id.as_i64(), &new.text, now)?;
+        let (mut html, mut tags, mut mentioned) = render(conn, urls, id.as_i64(), &new.text, now)?;
+        for to in addressing.recipients {
+            if !mentioned.iter().any(|m| m.id == to.id) {
+                tags.push(mention_tag(id.as_i64(), to, now));
+                mentioned.push(to.clone());
+            }
+        }
+        if let Some(given) = &addressing.html {
+            html = given.clone();
+        }
         let mention_ids: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
         let followers = author.followers_url.clone().into_iter().collect::<Vec<_>>();
         let (to, cc): (Vec<String>, Vec<String>) = match visibility {
@@ -154,7 +175,7 @@ fn create_as(
             author_id: author.id,
             kind: "Note".into(),
             content_html: html,
-            source: Some(new.text.clone()),
+            source: addressing.html.is_none().then(|| new.text.clone()),
             summary: crate::text::sanitize_html(new.spoiler_text.trim()),
             sensitive: new.sensitive || !new.spoiler_text.trim().is_empty(),
             visibility,
@@ -169,10 +190,21 @@ fn create_as(
             deleted_at: None,
         };
         posts::insert(conn, &row, &tags)?;
+        crate::conversations::attach(conn, urls, &row, author, None, addressing.about)?;
         crate::notices::tell_mentioned(conn, &row, author)?;
         outbound.publish(conn, Outgoing::CreatePost { post: &row, author })?;
         Ok(row)
     })
+}
+
+fn mention_tag(post_id: i64, to: &ActorRow, now: Timestamp) -> PostTagRow {
+    PostTagRow {
+        id: Id::generate_at(now).as_i64(),
+        post_id,
+        kind: "mention".into(),
+        name: format!("@{}@{}", to.username, to.domain),
+        href: Some(to.ap_id.clone()),
+    }
 }
 
 /// A local post that `user` wrote, or 404 (never 403: others' posts are

@@ -15,6 +15,8 @@ pub struct Frame {
     pub csrf: String,
     pub territory: String,
     pub is_admin: bool,
+    /// Conversations waiting to be read.
+    pub unread: i64,
     /// The language the visitor chose in this request's query, to keep in
     /// a cookie.
     pub chosen: Option<Lang>,
@@ -28,6 +30,7 @@ impl Frame {
             csrf: visitor.csrf.clone(),
             territory: state.config.territory.name.clone(),
             is_admin: visitor.user.as_ref().is_some_and(|u| u.role.is_admin()),
+            unread: visitor.unread,
             chosen: None,
         }
     }

@@ -41,6 +41,7 @@ pub struct LinkCard {
 pub struct HomePage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub unread: i64,
     pub csrf: String,
     pub territory: String,
     pub description: String,
@@ -68,6 +69,7 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
     HomePage {
         lang,
         me: visitor.name(),
+        unread: visitor.unread,
         csrf: visitor.csrf.clone(),
         territory: t.name.clone(),
         description: t.description.clone(),

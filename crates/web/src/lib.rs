@@ -36,6 +36,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod conversations;
 pub mod forms;
 pub mod frame;
 pub mod group_pages;
@@ -102,6 +103,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/agreements/{id}/answer", web::post().to(mine::answer))
         .route("/me/matches", web::get().to(mine::matches_page))
         .route("/me/matches/{id}/{action}", web::post().to(mine::act_on_match))
+        .route("/me/conversations", web::get().to(conversations::list_page))
+        .route("/me/conversations/{id}", web::get().to(conversations::page))
+        .route("/me/conversations/{id}", web::post().to(conversations::reply))
+        .route("/me/conversations/{id}/remove", web::post().to(conversations::remove))
+        .route("/me/conversations/{id}/report/{post}", web::post().to(conversations::report))
+        .route("/me/write", web::get().to(conversations::write_form))
+        .route("/me/write", web::post().to(conversations::write))
+        .route("/me/contact", web::get().to(conversations::contact_page))
+        .route("/me/contact", web::post().to(conversations::save_contact))
+        .route("/me/people/{id}/{action}", web::post().to(conversations::set_block))
         .route("/me/settings", web::get().to(mine::settings_page))
         .route("/me/settings", web::post().to(mine::save_settings))
         .route("/@{name}", web::get().to(profile::page))

@@ -38,6 +38,7 @@ pub struct SearchResult {
 pub struct SearchPage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub unread: i64,
     pub csrf: String,
     pub territory: String,
     pub form: SearchForm,
@@ -124,6 +125,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     let mut page = SearchPage {
         lang,
         me: visitor.name(),
+        unread: visitor.unread,
         csrf: visitor.csrf.clone(),
         territory: t.name.clone(),
         form: form.clone(),
@@ -186,6 +188,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
 pub struct ListingPage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub unread: i64,
     pub csrf: String,
     pub territory: String,
     pub card: ListingCard,
@@ -202,6 +205,7 @@ pub struct ListingPage {
     pub interest_action: String,
     pub report_action: String,
     pub login_next: String,
+    pub write_link: String,
 }
 
 fn listing_to_page(
@@ -221,6 +225,7 @@ fn listing_to_page(
     ListingPage {
         lang,
         me: visitor.name(),
+        unread: visitor.unread,
         csrf: visitor.csrf.clone(),
         territory: territory.to_owned(),
         card: listing_to_card(l, lang),
@@ -238,6 +243,7 @@ fn listing_to_page(
         own: visitor.user.as_ref().is_some_and(|u| author.user_id == Some(u.id.as_i64())),
         open: l.status == ListingStatus::Open,
         edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
+        write_link: format!("/me/write?to={}&listing={}", author.id, l.id),
         interest_action: format!("/@{}/listings/{}/interest", author.username, l.id),
         report_action: format!("/@{}/listings/{}/report", author.username, l.id),
         login_next: format!("/%40{}/listings/{}", author.username, l.id),

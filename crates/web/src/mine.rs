@@ -38,6 +38,8 @@ pub struct AgreementView {
     pub state: String,
     pub state_label: &'static str,
     pub message: String,
+    /// The conversation with the other side about it, when there is one.
+    pub conversation: String,
 }
 
 #[derive(Template)]
@@ -112,6 +114,9 @@ fn agreement_view(
         state: a.state.clone(),
         state_label: lang.t(&format!("agreement_{}", a.state)),
         message: a.message.clone(),
+        conversation: maillage_service::conversations::of_agreement(conn, me, a)?
+            .map(|c| format!("/me/conversations/{c}"))
+            .unwrap_or_default(),
     })
 }
 
@@ -216,10 +221,12 @@ pub async fn answer(
         _ => return forms::message(frame, 422, "refused_title", "err_answer"),
     };
     let Ok(id) = id.parse::<Id>() else { return crate::security::not_found(frame.lang) };
-    let outbound = state.outbound.clone();
+    let (outbound, urls) = (state.outbound.clone(), state.urls.clone());
     match state
         .db
-        .run(move |conn| maillage_service::agreements::answer(conn, outbound.as_ref(), &user, id, accept))
+        .run(move |conn| {
+            maillage_service::agreements::answer(conn, outbound.as_ref(), &urls, &user, id, accept)
+        })
         .await
     {
         Ok(_) => forms::see_other("/me/listings?answered"),

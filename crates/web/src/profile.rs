@@ -18,12 +18,21 @@ pub struct ProfilePage {
     pub lang: Lang,
     pub territory: String,
     pub me: Option<String>,
+    pub unread: i64,
     pub csrf: String,
     pub name: String,
     pub handle: String,
     pub summary_html: String,
     pub is_group: bool,
     pub listings: Vec<ListingCard>,
+    /// The person's actor id, for writing to, blocking or muting them.
+    pub actor_id: i64,
+    /// The visitor is signed in and someone else: they may write, block, mute.
+    pub can_write: bool,
+    pub blocking: bool,
+    pub muting: bool,
+    pub block_state: &'static str,
+    pub back: String,
 }
 
 fn wants_activity_json(req: &HttpRequest) -> bool {
@@ -54,10 +63,15 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
             };
             let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
             let listings = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
-            Ok::<_, maillage_core::Error>(Some((actor, listings)))
+            let held = match &viewer {
+                Some(v) => maillage_service::blocks::relation(conn, v.id, actor.id)?,
+                None => maillage_service::blocks::Relation::default(),
+            };
+            let can_write = viewer.as_ref().is_some_and(|v| v.id != actor.id) && actor.kind == "Person";
+            Ok::<_, maillage_core::Error>(Some((actor, listings, held, can_write)))
         })
         .await;
-    let (actor, listings) = match found {
+    let (actor, listings, held, can_write) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return security::not_found(lang),
         Err(e) => return security::render_failed(&e),
@@ -85,6 +99,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
         lang,
         territory: state.config.territory.name.clone(),
         me: visitor.name(),
+        unread: visitor.unread,
         csrf: visitor.csrf.clone(),
         name: if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() },
         handle: format!("@{}@{}", actor.username, actor.domain),
@@ -92,6 +107,12 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
         summary_html: actor.summary_html.clone(),
         is_group: actor.kind == "Group",
         listings: listings.iter().map(|l| listing_to_card(l, lang)).collect(),
+        actor_id: actor.id,
+        can_write,
+        blocking: held.blocking,
+        muting: held.muting,
+        block_state: crate::conversations::block_state(lang, held.blocking, held.muting),
+        back: req.path().to_owned(),
     };
     match page.render() {
         Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),

@@ -34,6 +34,9 @@ pub struct Visitor {
     pub csrf: String,
     /// A fresh pre-session secret to set as a cookie, when there was none.
     pub new_csrf_cookie: Option<String>,
+    /// Conversations with a message the person has not read (the header
+    /// shows the count).
+    pub unread: i64,
 }
 
 impl Visitor {
@@ -45,15 +48,27 @@ impl Visitor {
 pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {
     if let Some(secret) = cookie(req, SESSION_COOKIE) {
         let s = secret.clone();
-        if let Ok(Some(user)) = state.db.run(move |conn| web_sessions::visitor(conn, &s)).await {
+        let found = state
+            .db
+            .run(move |conn| {
+                let Some(user) = web_sessions::visitor(conn, &s)? else { return Ok(None) };
+                let unread = maillage_service::conversations::unread_count(conn, &user)?;
+                Ok(Some((user, unread)))
+            })
+            .await;
+        if let Ok(Some((user, unread))) = found {
             let csrf = web_sessions::csrf_token(&secret);
-            return Visitor { user: Some(user), session: Some(secret), csrf, new_csrf_cookie: None };
+            return Visitor { user: Some(user), session: Some(secret), csrf, new_csrf_cookie: None, unread };
         }
     }
     match cookie(req, CSRF_COOKIE) {
-        Some(pre) => {
-            Visitor { user: None, session: None, csrf: web_sessions::csrf_token(&pre), new_csrf_cookie: None }
-        }
+        Some(pre) => Visitor {
+            user: None,
+            session: None,
+            csrf: web_sessions::csrf_token(&pre),
+            new_csrf_cookie: None,
+            unread: 0,
+        },
         None => {
             let pre = maillage_service::tokens::new_secret();
             Visitor {
@@ -61,6 +76,7 @@ pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {
                 session: None,
                 csrf: web_sessions::csrf_token(&pre),
                 new_csrf_cookie: Some(pre),
+                unread: 0,
             }
         }
     }

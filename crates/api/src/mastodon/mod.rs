@@ -1,12 +1,13 @@
 //! Mastodon's client API: instance, sign-up, accounts, follows, statuses
 //! and their threads, timelines (home, public, tag), search, and what apps
 //! expect at start-up (`extras`), bookmarks and markers (`client_state`), reports to the admins
-//! (`reports`). OAuth is in `crate::oauth`, notifications
+//! (`reports`), direct conversations, blocks and mutes (`conversations`). OAuth is in `crate::oauth`, notifications
 //! in `crate::notifications`.
 
 pub mod accounts;
 pub mod auth;
 pub mod client_state;
+pub mod conversations;
 pub mod entities;
 pub mod extras;
 pub mod follows;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     client_state::configure(cfg);
     registration::configure(cfg);
     follows::configure(cfg);
+    conversations::configure(cfg);
     search::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);

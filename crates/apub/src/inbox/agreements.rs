@@ -79,6 +79,8 @@ pub async fn is_agreement_answer(data: &Data, env: &Envelope) -> Result<bool, Er
 pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome, Error> {
     let offer_id = env.object_id().ok_or_else(|| Error::bad_request("answer without object"))?;
     let accepted = env.kind == "Accept";
+    let outbound = crate::outbound::ApubOutbound::new((*data.urls).clone());
+    let urls = data.urls.clone();
     apply(data, &env.id, move |conn| {
         let Some(agreement) = agreements::find_by_offer(conn, &offer_id)? else {
             return Ok(Outcome::Ignored("answer to an unknown agreement".into()));
@@ -96,6 +98,7 @@ pub async fn answer(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
                 ListingStatus::InProgress,
                 now,
             )?;
+            maillage_service::agreements::accepted_remotely(conn, &outbound, &urls, &agreement)?;
         }
         Ok(Outcome::Applied)
     })

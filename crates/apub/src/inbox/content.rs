@@ -114,7 +114,7 @@ pub async fn create_or_update(data: &Data, env: Envelope, actor: ActorRow) -> Re
                 }
             }
         }
-        let post = upsert_remote_post(conn, &note, &actor)?;
+        let post = upsert_remote_post(conn, &urls, &note, &actor)?;
         if let Some((need, offer)) = note.pairing() {
             maillage_service::mediation::receive_approval(conn, &urls, &actor, &need, &offer, Some(post.id))?;
         }

@@ -7,10 +7,12 @@ use activitypub_federation::traits::Object;
 use maillage_core::id::Id;
 use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
+use maillage_core::urls::LocalUrls;
 use maillage_core::{Error, ErrorKind};
 use maillage_db::actors::{self, ActorRow};
 use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{transaction, DbConnection};
+use maillage_service::conversations::{WireContext, ABOUT_LISTING};
 use maillage_service::posts::MAX_POST_CHARS;
 use maillage_service::text::{sanitize_capped, sanitize_html};
 
@@ -78,14 +80,21 @@ pub fn tombstone(ap_id: &str, deleted_at: Option<i64>) -> Value {
 pub const OBJECT_LINK_MEDIA_TYPE: &str =
     r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#;
 
-/// Our post as ActivityPub JSON.
-pub fn post_to_ap(post: &PostRow, author: &ActorRow, tags: &[PostTagRow]) -> Value {
+/// Our post as ActivityPub JSON. A direct post carries its conversation's
+/// `context` (and `conversation`, which Mastodon and Pleroma also read)
+/// and `directMessage`.
+pub fn post_to_ap(
+    post: &PostRow,
+    author: &ActorRow,
+    tags: &[PostTagRow],
+    conversation: Option<&WireContext>,
+) -> Value {
     if post.is_deleted() {
         return tombstone(&post.ap_id, post.deleted_at);
     }
     let to: Vec<String> = serde_json::from_str(&post.to_json).unwrap_or_default();
     let cc: Vec<String> = serde_json::from_str(&post.cc_json).unwrap_or_default();
-    let tag: Vec<Value> = tags
+    let mut tag: Vec<Value> = tags
         .iter()
         .map(|t| match t.kind.as_str() {
             "hashtag" => json!({ "type": "Hashtag", "name": format!("#{}", t.name), "href": t.href }),
@@ -115,6 +124,24 @@ pub fn post_to_ap(post: &PostRow, author: &ActorRow, tags: &[PostTagRow]) -> Val
     });
     if !post.summary.is_empty() {
         note["summary"] = json!(post.summary);
+    }
+    if post.visibility == PostVisibility::Direct {
+        note["directMessage"] = json!(true);
+        if let Some(c) = conversation {
+            note["context"] = json!(c.uri);
+            note["conversation"] = json!(c.uri);
+            // What the conversation is about: a FEP-e232 object link.
+            if let Some(listing) = &c.about_listing {
+                tag.push(json!({
+                    "type": "Link",
+                    "mediaType": OBJECT_LINK_MEDIA_TYPE,
+                    "rel": format!("{NS}about"),
+                    "name": ABOUT_LISTING,
+                    "href": listing,
+                }));
+                note["tag"] = json!(tag);
+            }
+        }
     }
     if let Some(reply) = &post.in_reply_to {
         note["inReplyTo"] = json!(reply);
@@ -187,7 +214,12 @@ pub fn verify_post_origin(ap: &ApNote, expected: &Url) -> Result<(), ApubError> 
 /// Inserts or replaces a remote post whose author is known, on the
 /// caller's transaction. A deleted or local post is left alone; only its
 /// author may replace an existing one.
-pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRow) -> Result<PostRow, Error> {
+pub fn upsert_remote_post(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    ap: &ApNote,
+    author: &ActorRow,
+) -> Result<PostRow, Error> {
     let existing = posts::find_by_ap_id(conn, ap.id.as_str())?;
     if let Some(e) = &existing {
         if e.is_deleted() || e.local {
@@ -198,6 +230,9 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
         }
     }
     let (row, mut tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
+    // What a conversation is about belongs to the conversation, not the post.
+    let about = tags.iter().find(|t| t.kind == "about").and_then(|t| t.href.clone());
+    tags.retain(|t| t.kind != "about");
     name_unnamed_mentions(conn, &mut tags)?;
     match existing {
         Some(_) => posts::update(conn, &row, &tags)?,
@@ -207,6 +242,18 @@ pub fn upsert_remote_post(conn: &mut DbConnection, ap: &ApNote, author: &ActorRo
                 return posts::find_by_ap_id(conn, ap.id.as_str())?
                     .ok_or_else(|| Error::internal("post vanished"));
             }
+            let about = match about {
+                Some(href) => maillage_db::listings::find_by_ap_id(conn, &href)?.map(|l| l.id),
+                None => None,
+            };
+            maillage_service::conversations::attach(
+                conn,
+                urls,
+                &row,
+                author,
+                ap.context().as_deref(),
+                about,
+            )?;
             maillage_service::notices::tell_mentioned(conn, &row, author)?;
         }
     }
@@ -234,7 +281,10 @@ pub async fn fetch_author(data: &Data, ap: &ApNote) -> Result<DbActor, Error> {
 /// Stores a remote post, fetching its author when unknown.
 pub async fn store_remote_post(data: &Data, ap: ApNote) -> Result<PostRow, Error> {
     let author = fetch_author(data, &ap).await?;
-    data.db.run(move |conn| transaction::write(conn, |conn| upsert_remote_post(conn, &ap, &author.row))).await
+    let urls = data.urls.clone();
+    data.db
+        .run(move |conn| transaction::write(conn, |conn| upsert_remote_post(conn, &urls, &ap, &author.row)))
+        .await
 }
 
 #[async_trait::async_trait]
@@ -265,7 +315,8 @@ impl Object for DbPost {
                 let author = actors::find_by_id(conn, Id::from_i64(post.author_id))?
                     .ok_or_else(|| Error::internal("post without author"))?;
                 let tags = posts::tags(conn, post.id())?;
-                Ok(post_to_ap(&post, &author, &tags))
+                let context = maillage_service::conversations::context_of(conn, &post)?;
+                Ok(post_to_ap(&post, &author, &tags, context.as_ref()))
             })
             .await?;
         Ok(json)
@@ -337,7 +388,7 @@ mod tests {
             "",
             true,
         );
-        let json = post_to_ap(&post, &author, &tags);
+        let json = post_to_ap(&post, &author, &tags, None);
         let links: Vec<&serde_json::Value> =
             json["tag"].as_array().unwrap().iter().filter(|t| t["type"] == "Link").collect();
         assert_eq!(links.len(), 2);
@@ -355,7 +406,7 @@ mod tests {
         let (post, tags) = post_with(&[("pairing", "need", "https://a.example/objects/10")]);
         let author =
             maillage_test_support::actor_row("https://a.example/users/g", "g", "a.example", "", true);
-        assert_eq!(ApNote::parse(post_to_ap(&post, &author, &tags)).unwrap().pairing(), None);
+        assert_eq!(ApNote::parse(post_to_ap(&post, &author, &tags, None)).unwrap().pairing(), None);
         let other_rel = serde_json::json!({
             "id": "https://a.example/objects/3", "type": "Note", "attributedTo": "https://a.example/users/g",
             "tag": [{ "type": "Link", "rel": ["alternate"], "href": "https://a.example/x" },

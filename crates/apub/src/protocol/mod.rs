@@ -30,6 +30,10 @@ pub fn context() -> serde_json::Value {
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
+            "ostatus": "http://ostatus.org#",
+            "conversation": "ostatus:conversation",
+            "litepub": "http://litepub.social/ns#",
+            "directMessage": "litepub:directMessage",
             "maillage": "https://maillage.org/ns#",
             "territoryLink": "maillage:territoryLink"
         }

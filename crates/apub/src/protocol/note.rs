@@ -40,6 +40,12 @@ pub struct ApNote {
     pub cc: Vec<String>,
     #[serde(default)]
     pub tag: Option<Value>,
+    /// The conversation it belongs to (`context`; Mastodon and Pleroma
+    /// also send OStatus's `conversation`).
+    #[serde(default)]
+    pub context: Option<Value>,
+    #[serde(default)]
+    pub conversation: Option<Value>,
 }
 
 /// The type of a received object. ActivityStreams allows several (the
@@ -70,13 +76,18 @@ fn pairing_link(t: &Value) -> Option<ApTag> {
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
         _ => return None,
     };
+    let href = t.get("href")?.as_str()?.to_owned();
+    if rels.iter().any(|r| r.strip_prefix(MAILLAGE_NS) == Some("about")) {
+        // What a conversation is about: a listing or a session.
+        let name = t.get("name").and_then(Value::as_str).filter(|n| matches!(*n, "listing" | "session"))?;
+        return Some(ApTag { kind: "about".into(), name: name.into(), href: Some(href) });
+    }
     let side = rels.iter().find_map(|r| match r.strip_prefix(MAILLAGE_NS)? {
         "pairedNeed" => Some("need"),
         "pairedOffer" => Some("offer"),
         _ => None,
     })?;
-    let href = t.get("href")?.as_str()?;
-    Some(ApTag { kind: "pairing".into(), name: side.into(), href: Some(href.to_owned()) })
+    Some(ApTag { kind: "pairing".into(), name: side.into(), href: Some(href) })
 }
 
 const MAILLAGE_NS: &str = "https://maillage.org/ns#";
@@ -135,6 +146,15 @@ impl ApNote {
     pub fn language(&self) -> Option<String> {
         let map = self.content_map.as_ref()?;
         (map.len() == 1).then(|| map.keys().next().cloned()).flatten()
+    }
+
+    /// The conversation's URI: `context`, else `conversation`; none when
+    /// absurdly long.
+    pub fn context(&self) -> Option<String> {
+        [&self.context, &self.conversation]
+            .into_iter()
+            .find_map(|v| v.as_ref().and_then(values::first_id))
+            .filter(|c| !c.is_empty() && c.len() <= 2048)
     }
 
     pub fn in_reply_to_id(&self) -> Option<String> {

@@ -121,6 +121,7 @@ const MONTHS_EN: [&str; 12] =
 
 mod account;
 mod admin;
+mod conversations;
 mod matching;
 mod notices;
 mod public;
@@ -135,6 +136,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     admin::ADMIN,
     matching::MATCHING,
     notices::NOTICES,
+    conversations::CONVERSATIONS,
     status_text::STATUS_TEXT,
 ];
 

@@ -13,10 +13,17 @@ use maillage_db::{client_state, follows, interactions, status_views, DbConnectio
 /// unlisted posts everyone; followers-only posts their author, the people
 /// mentioned and accepted followers; direct posts their author and the
 /// people mentioned. A listing's status by the listing's rule, a session's
-/// by the session's. Deleted posts nobody.
+/// by the session's. Deleted posts nobody, and nobody a post whose author
+/// they blocked.
 pub fn can_see(conn: &mut DbConnection, post: &PostRow, viewer: Option<&ActorRow>) -> Result<bool, Error> {
     if post.is_deleted() {
         return Ok(false);
+    }
+    // Someone who blocked the author no longer sees what they write.
+    if let Some(v) = viewer.filter(|v| v.local && v.id != post.author_id) {
+        if crate::blocks::is_blocked(conn, v.id, post.author_id)? {
+            return Ok(false);
+        }
     }
     if post.kind == status_views::LISTING_KIND {
         return match maillage_db::listings::find_by_id(conn, post.id())? {
