@@ -105,6 +105,21 @@ impl Browser {
         panic!("no element {css} on {}: {}", self.url().await, self.source().await)
     }
 
+    /// Sets the window's size, as a phone's or a desktop's screen.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height }))).await;
+    }
+
+    /// Saves what the window shows as a PNG under `MAILLAGE_SCREENSHOTS`,
+    /// when that folder is named (for looking at the pages by eye).
+    pub async fn screenshot(&self, name: &str) {
+        use base64::Engine;
+        let Ok(dir) = std::env::var("MAILLAGE_SCREENSHOTS") else { return };
+        let shot = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap_or_default()).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+
     pub async fn open(&self, url: &str) {
         self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url }))).await;
     }
