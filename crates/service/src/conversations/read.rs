@@ -27,10 +27,10 @@ pub struct ConversationView {
 }
 
 /// The people in conversation `id` other than `me`: the authors of its
-/// messages and everyone they addressed.
+/// messages and everyone its last message addressed.
 pub fn participants(conn: &mut DbConnection, id: i64, me: i64) -> Result<Vec<ActorRow>, Error> {
     let mut ids: Vec<i64> = store::authors_of(conn, id)?;
-    for post in store::posts_of(conn, id, 20)? {
+    for post in store::posts_of(conn, id, 1)? {
         for tag in posts::tags(conn, post.id())?.into_iter().filter(|t| t.kind == "mention") {
             if let Some(a) =
                 tag.href.as_deref().map(|h| actors::find_by_ap_id(conn, h)).transpose()?.flatten()
