@@ -302,7 +302,10 @@ async fn in_a_browser_a_resident_writes_to_an_author_from_the_listing_and_is_ans
 
         log_in(&browser, &a, "alice").await;
         assert!(!browser.text("#nav-messages").await.is_empty());
-        assert!(browser.try_find("#nav-messages .badge").await.is_some(), "the header counts the unread conversation");
+        assert!(
+            browser.try_find("#nav-messages .badge").await.is_some(),
+            "the header counts the unread conversation"
+        );
         browser.click("#nav-messages").await;
         arrive(&browser, "/me/conversations", "#conversations").await;
         browser.screenshot(&format!("list-{width}-{lang}")).await;

@@ -132,3 +132,17 @@ pub fn mark_digest_sent(
     };
     n.map(|n| n == 1).map_err(db_error)
 }
+
+/// How many of the recipient's notifications not dismissed have an id
+/// above `after`, counting at most `cap`.
+pub fn count_after(conn: &mut DbConnection, recipient: i64, after: i64, cap: i64) -> Result<i64, Error> {
+    let ids: Vec<i64> = notifications::table
+        .filter(notifications::recipient_id.eq(recipient))
+        .filter(notifications::dismissed_at.is_null())
+        .filter(notifications::id.gt(after))
+        .select(notifications::id)
+        .limit(cap)
+        .load(conn)
+        .map_err(db_error)?;
+    Ok(ids.len() as i64)
+}

@@ -161,3 +161,14 @@ pub fn set_display_name(conn: &mut DbConnection, id: Id, name: &str) -> Result<(
         diesel::update(users::table.find(id.as_i64())).set(users::display_name.eq(name)).execute(conn);
     update_one(affected, id)
 }
+
+/// The ids of the active admins and moderators, who hear of reports.
+pub fn staff(conn: &mut DbConnection) -> Result<Vec<Id>, Error> {
+    users::table
+        .filter(users::role.eq_any(["admin", "moderator"]))
+        .filter(users::state.eq("active"))
+        .select(users::id)
+        .load::<i64>(conn)
+        .map(|ids| ids.into_iter().map(Id::from_i64).collect())
+        .map_err(db_error)
+}

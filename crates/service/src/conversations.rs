@@ -154,7 +154,7 @@ pub fn write_to(
             Some(id) => Some(crate::listings::get_visible(conn, id, Some(&me))?),
             None => None,
         };
-        send(conn, outbound, urls, &me, &other, listing.as_ref(), &new, None)
+        send(conn, outbound, urls, &me, &other, listing.as_ref(), &new, None, None)
     })
 }
 
@@ -170,6 +170,7 @@ fn send(
     listing: Option<&ListingRow>,
     new: &NewPost,
     html: Option<String>,
+    reason: Option<&'static str>,
 ) -> Result<PostRow, Error> {
     let existing = match listing {
         Some(l) => read::about_listing_with(conn, me.id, other.id, l.id)?,
@@ -181,7 +182,7 @@ fn send(
     };
     let new = NewPost { in_reply_to: last.map(|p| p.id()), ..new.clone() };
     let recipients = [other.clone()];
-    let addressing = Addressing { recipients: &recipients, about: listing.map(|l| l.id), html };
+    let addressing = Addressing { recipients: &recipients, about: listing.map(|l| l.id), html, reason };
     crate::posts::create_as(conn, outbound, urls, me, &new, PostVisibility::Direct, &addressing)
 }
 
@@ -208,6 +209,12 @@ pub(crate) fn write_step(
     key: &str,
     message: &str,
 ) -> Result<PostRow, Error> {
+    let reason = match key {
+        "conv_interest" => "interest",
+        "conv_accepted" => "interest_accepted",
+        "conv_declined" => "interest_declined",
+        _ => "exchange_done",
+    };
     let lang = lang_of(conn, me)?;
     let href = listing.url.clone().unwrap_or_else(|| listing.ap_id.clone());
     let title = escape_html(&listing.title);
@@ -217,7 +224,7 @@ pub(crate) fn write_step(
         html.push_str(&format!("<p>{}</p>", escape_html(message.trim()).replace('\n', "<br>")));
     }
     let new = NewPost { text: lang.fill(key, &[&listing.title]), ..NewPost::default() };
-    send(conn, outbound, urls, me, other, Some(listing), &new, Some(html))
+    send(conn, outbound, urls, me, other, Some(listing), &new, Some(html), Some(reason))
 }
 
 /// Local `me` gives their contact details to `other` in their
@@ -233,7 +240,7 @@ pub(crate) fn share_contact(
     let Some(user) = me.user_id else { return Ok(()) };
     let Some(html) = crate::contacts::message_html(conn, Id::from_i64(user))? else { return Ok(()) };
     let new = NewPost { text: "contact".into(), ..NewPost::default() };
-    send(conn, outbound, urls, me, other, Some(listing), &new, Some(html)).map(drop)
+    send(conn, outbound, urls, me, other, Some(listing), &new, Some(html), None).map(drop)
 }
 
 /// How a direct post names its conversation on the wire: the `context`,

@@ -192,6 +192,9 @@ pub fn join(
             updated_at: now.as_micros(),
         };
         groups::insert_membership_or_ignore(conn, &row)?;
+        if group.local && !open {
+            tell_managers(conn, &group, &me)?;
+        }
         if !group.local {
             outbound.publish(conn, Outgoing::Join { membership: &row, member: &me, group: &group })?;
         }
@@ -227,6 +230,17 @@ fn admin_count(conn: &mut DbConnection, group: Id) -> Result<usize, Error> {
     Ok(groups::members(conn, group, false)?.iter().filter(|(m, _)| m.role == "admin").count())
 }
 
+/// The admins and moderators of local `group` hear that `member` asks to
+/// join it.
+pub fn tell_managers(conn: &mut DbConnection, group: &ActorRow, member: &ActorRow) -> Result<(), Error> {
+    for (m, manager) in groups::members(conn, group.id(), false)? {
+        if m.can_manage() {
+            crate::notices::tell_event(conn, &manager, member, "group_request", None)?;
+        }
+    }
+    Ok(())
+}
+
 /// An admin or moderator of a local group accepts or refuses a pending
 /// member.
 pub fn decide(
@@ -254,6 +268,8 @@ pub fn decide(
         } else {
             groups::delete_membership(conn, row.id)?;
         }
+        let reason = if accept { "group_accepted" } else { "group_refused" };
+        crate::notices::tell_event(conn, &member, &group, reason, None)?;
         if !member.local {
             outbound.publish(
                 conn,

@@ -239,6 +239,7 @@ pub fn confirm(
             return Err(Error::unprocessable("Validation failed: you have confirmed this agreement already"));
         }
         let transfer = settle_if_both(conn, &p, me.id, limits)?;
+        crate::notices::tell_event(conn, other, &me, "ledger_confirmation", None)?;
         agreements::set_state(conn, p.agreement.id(), "accepted", "fulfilled", Timestamp::now())?;
         if p.listing.local {
             let now = Timestamp::now();
@@ -307,6 +308,8 @@ pub fn receive_confirmation(
     if !confirmations::confirm(conn, &row)? {
         return Ok(Received::Duplicate);
     }
+    let ours = if p.provider.id == from.id { &p.receiver } else { &p.provider };
+    crate::notices::tell_event(conn, ours, from, "ledger_confirmation", None)?;
     agreements::set_state(conn, p.agreement.id(), "accepted", "fulfilled", Timestamp::now())?;
     match settle_if_both(conn, &p, from.id, limits)? {
         Some(_) => Ok(Received::Settled),

@@ -297,6 +297,53 @@ fn tell_person(
     kind: &str,
     post: Option<&PostRow>,
 ) -> Result<(), Error> {
+    tell_as(conn, to, from, kind, kind, post)
+}
+
+/// Tells local `to` of an event `from` caused: `reason` names it (see
+/// `REASONS`); an event with no status is its own notification type.
+pub fn tell_event(
+    conn: &mut DbConnection,
+    to: &ActorRow,
+    from: &ActorRow,
+    reason: &str,
+    post: Option<&PostRow>,
+) -> Result<(), Error> {
+    let kind = if post.is_some() { "mention" } else { reason };
+    tell_as(conn, to, from, kind, reason, post)
+}
+
+/// Every reason a person is told something, as the pages name them.
+pub const REASONS: &[&str] = &[
+    "mention",
+    "message",
+    "follow",
+    "favourite",
+    "reblog",
+    "match",
+    "match_digest",
+    "pairing",
+    "interest",
+    "interest_accepted",
+    "interest_declined",
+    "exchange_done",
+    "group_request",
+    "group_accepted",
+    "group_refused",
+    "session_joined",
+    "session_promoted",
+    "ledger_confirmation",
+    "admin.report",
+];
+
+fn tell_as(
+    conn: &mut DbConnection,
+    to: &ActorRow,
+    from: &ActorRow,
+    kind: &str,
+    reason: &str,
+    post: Option<&PostRow>,
+) -> Result<(), Error> {
     if !to.local || to.user_id.is_none() || to.id == from.id {
         return Ok(());
     }
@@ -310,7 +357,7 @@ fn tell_person(
             id: Id::generate_at(now).as_i64(),
             recipient_id: to.id,
             kind: kind.into(),
-            reason: kind.into(),
+            reason: reason.into(),
             from_actor_id: Some(from.id),
             post_id: post.map(|p| p.id),
             match_id: None,
@@ -320,12 +367,31 @@ fn tell_person(
     )
 }
 
-/// The local people a new post mentions hear of it (`mention`).
-pub fn tell_mentioned(conn: &mut DbConnection, post: &PostRow, author: &ActorRow) -> Result<(), Error> {
+/// The local people a new post mentions hear of it: a `mention` whose
+/// reason is `message` for a direct post, or the step of an exchange the
+/// post was written for (`reason`).
+pub fn tell_mentioned(
+    conn: &mut DbConnection,
+    post: &PostRow,
+    author: &ActorRow,
+    reason: Option<&str>,
+) -> Result<(), Error> {
+    let reason =
+        reason.unwrap_or(if post.visibility == PostVisibility::Direct { "message" } else { "mention" });
     for tag in posts::tags(conn, post.id())?.into_iter().filter(|t| t.kind == "mention") {
         let Some(href) = tag.href.as_deref() else { continue };
         if let Some(person) = actors::find_by_ap_id(conn, href)? {
-            tell_person(conn, &person, author, "mention", Some(post))?;
+            tell_as(conn, &person, author, "mention", reason, Some(post))?;
+        }
+    }
+    Ok(())
+}
+
+/// The local admins and moderators hear of a new report.
+pub fn tell_admins(conn: &mut DbConnection, reporter: &ActorRow) -> Result<(), Error> {
+    for user in users::staff(conn)? {
+        if let Some(admin) = actors::find_by_user_id(conn, user)? {
+            tell_event(conn, &admin, reporter, "admin.report", None)?;
         }
     }
     Ok(())

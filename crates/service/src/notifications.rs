@@ -74,3 +74,40 @@ pub fn dismiss(conn: &mut DbConnection, me: &ActorRow, id: Option<Id>) -> Result
     }
     Ok(())
 }
+
+/// The reading position the pages and apps share (Mastodon's
+/// `notifications` marker).
+const MARKER: &str = "notifications";
+
+/// How many of `me`'s notifications came after the last one they saw
+/// (at most 99: the header shows "99").
+pub fn unseen_count(
+    conn: &mut DbConnection,
+    user: &maillage_core::account::User,
+    me: &ActorRow,
+) -> Result<i64, Error> {
+    let seen = maillage_db::client_state::markers_of(conn, user.id, &[MARKER.to_owned()])?
+        .first()
+        .map(|m| m.last_read_id)
+        .unwrap_or(0);
+    notifications::count_after(conn, me.id, seen, 99)
+}
+
+/// Marks everything up to notification `id` seen.
+pub fn mark_seen(conn: &mut DbConnection, user: &maillage_core::account::User, id: i64) -> Result<(), Error> {
+    maillage_db::transaction::write(conn, |conn| {
+        let seen = maillage_db::client_state::markers_of(conn, user.id, &[MARKER.to_owned()])?;
+        if seen.first().is_some_and(|m| m.last_read_id >= id) {
+            return Ok(());
+        }
+        maillage_db::client_state::set_marker(conn, user.id, MARKER, id, Timestamp::now()).map(drop)
+    })
+}
+
+/// The conversation a notification's status belongs to, for its link.
+pub fn conversation_of(conn: &mut DbConnection, n: &Notification) -> Result<Option<i64>, Error> {
+    match &n.status {
+        Some(post) => crate::conversations::of_post(conn, post),
+        None => Ok(None),
+    }
+}

@@ -128,6 +128,9 @@ pub(crate) struct Addressing<'a> {
     pub recipients: &'a [ActorRow],
     pub about: Option<i64>,
     pub html: Option<String>,
+    /// What the people addressed are told it is (`interest`…), when not
+    /// a plain message.
+    pub reason: Option<&'static str>,
 }
 
 pub(crate) fn create_as(
@@ -191,7 +194,7 @@ pub(crate) fn create_as(
         };
         posts::insert(conn, &row, &tags)?;
         crate::conversations::attach(conn, urls, &row, author, None, addressing.about)?;
-        crate::notices::tell_mentioned(conn, &row, author)?;
+        crate::notices::tell_mentioned(conn, &row, author, addressing.reason)?;
         outbound.publish(conn, Outgoing::CreatePost { post: &row, author })?;
         Ok(row)
     })

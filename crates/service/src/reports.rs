@@ -55,6 +55,7 @@ pub fn report(
             resolved_at: None,
         };
         interactions::insert_report(conn, &row)?;
+        crate::notices::tell_admins(conn, &me)?;
         Ok(row)
     })
 }

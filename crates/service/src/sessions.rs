@@ -153,6 +153,10 @@ pub fn admit(
         created_at: now.as_micros(),
     };
     sessions::insert_participation_or_ignore(conn, &row)?;
+    if !full {
+        let organizer = organizer_of(conn, session)?;
+        crate::notices::tell_event(conn, &organizer, participant, "session_joined", None)?;
+    }
     if !full && !participant.local {
         let organizer = organizer_of(conn, session)?;
         outbound.publish(
@@ -233,6 +237,8 @@ pub fn release(
     };
     sessions::set_participation_state(conn, first.id, "going")?;
     let promoted = ParticipationRow { state: "going".into(), ..first };
+    let organizer = organizer_of(conn, session)?;
+    crate::notices::tell_event(conn, &first_actor, &organizer, "session_promoted", None)?;
     if !first_actor.local {
         let organizer = organizer_of(conn, session)?;
         outbound.publish(

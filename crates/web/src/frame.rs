@@ -17,6 +17,8 @@ pub struct Frame {
     pub is_admin: bool,
     /// Conversations waiting to be read.
     pub unread: i64,
+    /// Notifications not seen yet.
+    pub unseen: i64,
     /// The language the visitor chose in this request's query, to keep in
     /// a cookie.
     pub chosen: Option<Lang>,
@@ -31,6 +33,7 @@ impl Frame {
             territory: state.config.territory.name.clone(),
             is_admin: visitor.user.as_ref().is_some_and(|u| u.role.is_admin()),
             unread: visitor.unread,
+            unseen: visitor.unseen,
             chosen: None,
         }
     }

@@ -45,6 +45,7 @@ pub mod i18n;
 pub mod listing_form;
 pub mod listings;
 pub mod mine;
+pub mod notifications_page;
 pub mod oauth_page;
 pub mod profile;
 pub mod report;
@@ -110,6 +111,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/conversations/{id}/report/{post}", web::post().to(conversations::report))
         .route("/me/write", web::get().to(conversations::write_form))
         .route("/me/write", web::post().to(conversations::write))
+        .route("/me/notifications", web::get().to(notifications_page::page))
         .route("/me/contact", web::get().to(conversations::contact_page))
         .route("/me/contact", web::post().to(conversations::save_contact))
         .route("/me/people/{id}/{action}", web::post().to(conversations::set_block))

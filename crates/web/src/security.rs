@@ -52,6 +52,7 @@ struct NotFound {
     me: Option<String>,
     csrf: String,
     unread: i64,
+    unseen: i64,
 }
 
 #[derive(askama::Template)]
@@ -62,12 +63,15 @@ struct Forbidden {
     me: Option<String>,
     csrf: String,
     unread: i64,
+    unseen: i64,
 }
 
 /// 403 for a form without its CSRF token.
 pub fn forbidden(lang: crate::i18n::Lang) -> HttpResponse {
     use askama::Template;
-    match (Forbidden { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0 }).render() {
+    match (Forbidden { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0, unseen: 0 })
+        .render()
+    {
         Ok(html) => page_with_status(403, html, None),
         Err(e) => render_failed(&e),
     }
@@ -76,7 +80,9 @@ pub fn forbidden(lang: crate::i18n::Lang) -> HttpResponse {
 /// 404, as a page in the visitor's language.
 pub fn not_found(lang: crate::i18n::Lang) -> HttpResponse {
     use askama::Template;
-    match (NotFound { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0 }).render() {
+    match (NotFound { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0, unseen: 0 })
+        .render()
+    {
         Ok(html) => page_with_status(404, html, None),
         Err(e) => render_failed(&e),
     }

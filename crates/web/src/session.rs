@@ -37,6 +37,8 @@ pub struct Visitor {
     /// Conversations with a message the person has not read (the header
     /// shows the count).
     pub unread: i64,
+    /// Notifications that came since the person last looked.
+    pub unseen: i64,
 }
 
 impl Visitor {
@@ -53,12 +55,21 @@ pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {
             .run(move |conn| {
                 let Some(user) = web_sessions::visitor(conn, &s)? else { return Ok(None) };
                 let unread = maillage_service::conversations::unread_count(conn, &user)?;
-                Ok(Some((user, unread)))
+                let me = maillage_service::actors::actor_of_user(conn, user.id)?;
+                let unseen = maillage_service::notifications::unseen_count(conn, &user, &me)?;
+                Ok(Some((user, unread, unseen)))
             })
             .await;
-        if let Ok(Some((user, unread))) = found {
+        if let Ok(Some((user, unread, unseen))) = found {
             let csrf = web_sessions::csrf_token(&secret);
-            return Visitor { user: Some(user), session: Some(secret), csrf, new_csrf_cookie: None, unread };
+            return Visitor {
+                user: Some(user),
+                session: Some(secret),
+                csrf,
+                new_csrf_cookie: None,
+                unread,
+                unseen,
+            };
         }
     }
     match cookie(req, CSRF_COOKIE) {
@@ -68,6 +79,7 @@ pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {
             csrf: web_sessions::csrf_token(&pre),
             new_csrf_cookie: None,
             unread: 0,
+            unseen: 0,
         },
         None => {
             let pre = maillage_service::tokens::new_secret();
@@ -77,6 +89,7 @@ pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {
                 csrf: web_sessions::csrf_token(&pre),
                 new_csrf_cookie: Some(pre),
                 unread: 0,
+                unseen: 0,
             }
         }
     }

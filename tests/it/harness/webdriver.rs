@@ -107,7 +107,8 @@ impl Browser {
 
     /// Sets the window's size, as a phone's or a desktop's screen.
     pub async fn resize(&self, width: u32, height: u32) {
-        self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height }))).await;
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height })))
+            .await;
     }
 
     /// Saves what the window shows as a PNG under `MAILLAGE_SCREENSHOTS`,
@@ -116,7 +117,8 @@ impl Browser {
         use base64::Engine;
         let Ok(dir) = std::env::var("MAILLAGE_SCREENSHOTS") else { return };
         let shot = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap_or_default()).unwrap();
+        let png =
+            base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap_or_default()).unwrap();
         std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
     }
 

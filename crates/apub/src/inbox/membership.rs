@@ -49,6 +49,8 @@ pub async fn join(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outcome
                 conn,
                 Outgoing::AnswerJoin { membership: &current, accepted: true, member: &actor, group: &group },
             )?;
+        } else if current.id == row.id {
+            maillage_service::groups::tell_managers(conn, &group, &actor)?;
         }
         Ok(Outcome::Applied)
     })

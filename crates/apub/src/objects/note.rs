@@ -254,7 +254,7 @@ pub fn upsert_remote_post(
                 ap.context().as_deref(),
                 about,
             )?;
-            maillage_service::notices::tell_mentioned(conn, &row, author)?;
+            maillage_service::notices::tell_mentioned(conn, &row, author, None)?;
         }
     }
     Ok(row)
