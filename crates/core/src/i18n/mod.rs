@@ -121,6 +121,7 @@ const MONTHS_EN: [&str; 12] =
 
 mod account;
 mod admin;
+mod mail;
 mod matching;
 mod notices;
 mod public;
@@ -133,6 +134,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     public::PUBLIC,
     account::ACCOUNT,
     admin::ADMIN,
+    mail::MAIL,
     matching::MATCHING,
     notices::NOTICES,
     status_text::STATUS_TEXT,
