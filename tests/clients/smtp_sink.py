@@ -1,11 +1,12 @@
 """A real SMTP server (aiosmtpd) for the mail tests and the benchmark.
 
-    python smtp_sink.py PORT DIR
+    python smtp_sink.py PORT DIR [raw]
 
 Listens on 127.0.0.1:PORT; every message accepted is written to DIR as
 NAME.json (envelope, headers, decoded plain-text and HTML bodies) after
 its raw NAME.eml, each renamed into place only once complete, so that a
-reader never sees half a file. Prints "ready" once listening.
+reader never sees half a file. With `raw` (the benchmark), only the
+.eml is written. Prints "ready" once listening.
 """
 
 import asyncio
@@ -20,8 +21,9 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, directory):
+    def __init__(self, directory, raw):
         self.directory = directory
+        self.raw = raw
 
     def _write(self, name, data):
         path = os.path.join(self.directory, name)
@@ -31,6 +33,10 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
+        name = uuid.uuid4().hex
+        if self.raw:
+            self._write(name + ".eml", raw)
+            return "250 Message accepted for delivery"
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         plain = msg.get_body(preferencelist=("plain",))
         html = msg.get_body(preferencelist=("html",))
@@ -41,7 +47,6 @@ class Sink:
             "text": plain.get_content() if plain is not None else "",
             "html": html.get_content() if html is not None else "",
         }
-        name = uuid.uuid4().hex
         self._write(name + ".eml", raw)
         self._write(name + ".json", json.dumps(record).encode())
         return "250 Message accepted for delivery"
@@ -49,8 +54,9 @@ class Sink:
 
 def main():
     port, directory = int(sys.argv[1]), sys.argv[2]
+    raw = sys.argv[3:] == ["raw"]
     os.makedirs(directory, exist_ok=True)
-    controller = Controller(Sink(directory), hostname="127.0.0.1", port=port)
+    controller = Controller(Sink(directory, raw), hostname="127.0.0.1", port=port)
     controller.start()
     print("ready", flush=True)
     try:

@@ -256,6 +256,29 @@ async fn a_mail_is_queued_once_per_person_and_event_in_their_language_with_one_c
     assert_eq!(sink.messages().len(), 1);
 }
 
+#[actix_web::test]
+async fn two_processes_sharing_the_database_send_each_mail_once() {
+    const N: usize = 60;
+    let sink = SmtpSink::start();
+    let node = TestNode::start_with(with_mail(&sink)).await;
+    let _second = node.second_process().await;
+    let config = node.config.clone();
+    node.with_db(move |conn| {
+        for i in 0..N {
+            maillage_service::mail::queue_test(conn, &config, &format!("p{i}@example.org")).unwrap();
+        }
+    })
+    .await;
+    sink.wait_for(N, 30).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let mut ids: Vec<String> =
+        sink.messages().iter().map(|m| m.header("Message-ID").unwrap_or_default().to_owned()).collect();
+    assert_eq!(ids.len(), N, "each once");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), N);
+}
+
 use diesel::ExpressionMethods;
 
 mod accounts;

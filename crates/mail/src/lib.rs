@@ -14,6 +14,7 @@
 //! that the receiving side may drop the copy. Nothing queued is ever lost:
 //! the row stays until it is sent or given up.
 
+mod direct;
 pub mod message;
 
 use std::sync::Arc;
@@ -46,9 +47,16 @@ pub enum Outcome {
     Permanent(String),
 }
 
+/// How mails leave: our own connections (`smtp://`), or lettre's pooled
+/// transport (`smtps://`).
+enum Transport {
+    Direct(direct::DirectPool),
+    Lettre(AsyncSmtpTransport<Tokio1Executor>),
+}
+
 /// The SMTP client and the sender's address.
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    transport: Transport,
     from: lettre::message::Mailbox,
 }
 
@@ -57,6 +65,12 @@ impl Mailer {
     /// name given in EHLO (the node's host).
     pub fn new(config: &MailConfig, hello: &str) -> Result<Mailer, Error> {
         let from = message::mailbox_of(&config.from)?;
+        let url = maillage_core::config::SmtpUrl::parse(&config.smtp_url)
+            .map_err(|e| Error::internal(format!("mail.smtp_url: {e}")))?;
+        if !url.implicit_tls {
+            let pool = direct::DirectPool::new(url, hello, SMTP_TIMEOUT, config.concurrency);
+            return Ok(Mailer { transport: Transport::Direct(pool), from });
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.smtp_url.trim())
             .map_err(|e| Error::internal(format!("mail.smtp_url: {e}")))?
             .hello_name(lettre::transport::smtp::extension::ClientId::Domain(hello.to_owned()))
@@ -67,7 +81,7 @@ impl Mailer {
                     .idle_timeout(Duration::from_secs(30)),
             )
             .build();
-        Ok(Mailer { transport, from })
+        Ok(Mailer { transport: Transport::Lettre(transport), from })
     }
 
     /// Sends one row's message.
@@ -76,10 +90,16 @@ impl Mailer {
             Ok(m) => m,
             Err(e) => return Outcome::Permanent(e),
         };
-        match self.transport.send(built).await {
-            Ok(_) => Outcome::Sent,
-            Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-            Err(e) => Outcome::Retry(e.to_string()),
+        let sent = match &self.transport {
+            Transport::Direct(pool) => pool.send(built.envelope(), &built.formatted()).await,
+            Transport::Lettre(transport) => transport.send(built).await.map(drop).map_err(|e| {
+                direct::Failure { permanent: e.is_permanent(), message: e.to_string() }
+            }),
+        };
+        match sent {
+            Ok(()) => Outcome::Sent,
+            Err(e) if e.permanent => Outcome::Permanent(e.message),
+            Err(e) => Outcome::Retry(e.message),
         }
     }
 }

@@ -50,6 +50,8 @@ pub struct SmtpUrl {
     /// `?tls=required` (STARTTLS or nothing) or `?tls=opportunistic`.
     pub starttls: Option<String>,
     pub user: Option<String>,
+    /// Percent-decoded, as written after `USER:`.
+    pub password: Option<String>,
 }
 
 impl SmtpUrl {
@@ -81,9 +83,32 @@ impl SmtpUrl {
             }
         }
         let port = url.port().unwrap_or(if implicit_tls { 465 } else { 25 });
-        let user = (!url.username().is_empty()).then(|| url.username().to_owned());
-        Ok(SmtpUrl { host, port, implicit_tls, starttls, user })
+        let user = (!url.username().is_empty()).then(|| percent_decode(url.username()));
+        let password = url.password().map(percent_decode);
+        Ok(SmtpUrl { host, port, implicit_tls, starttls, user, password })
     }
+}
+
+/// `%XX` sequences as the bytes they stand for (a user or password in a
+/// URL); anything else kept.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The sender's display name, if any, and address.
@@ -153,6 +178,8 @@ mod tests {
         assert_eq!((tls.port, tls.implicit_tls), (465, true));
         let start = SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((start.starttls.as_deref(), start.user.as_deref()), (Some("required"), Some("u")));
+        let secret = SmtpUrl::parse("smtp://me%40x.org:p%40ss%3Aw@mail.example.org").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((secret.user.as_deref(), secret.password.as_deref()), (Some("me@x.org"), Some("p@ss:w")));
         for bad in ["", "mail.example.org", "http://x:25", "smtp://", "smtp://x:25/path", "smtps://x?tls=required", "smtp://x?tls=maybe", "smtp://x?foo=1"] {
             assert!(SmtpUrl::parse(bad).is_err(), "{bad}");
         }
