@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use maillage_core::config::Config;
 use maillage_db::transaction;
-use maillage_mail::{Mailer, MailWorker};
+use maillage_mail::{MailWorker, Mailer};
 use maillage_service::mail::{self, MailContent};
 use maillage_test_support::{backend_name, TestDb};
 
@@ -86,9 +86,10 @@ fn main() {
     });
     let mut conn = pool.get().unwrap();
     let pending = mail::pending_count(&mut conn).unwrap();
-    let received = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
-        e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
-    }).count();
+    let received = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml")))
+        .count();
     let _ = sink.kill();
     let _ = sink.wait();
     assert_eq!((pending, received), (0, n), "every mail sent once");

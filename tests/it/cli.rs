@@ -100,7 +100,8 @@ fn check_config_refuses_a_bad_smtp_url_or_sender_naming_the_key() {
     ];
     for (var, value, key) in cases {
         let mut cmd = maillage("unused.db");
-        cmd.env("MAILLAGE_SMTP_URL", "smtp://127.0.0.1:2525").env("MAILLAGE_MAIL_FROM", "noreply@example.org");
+        cmd.env("MAILLAGE_SMTP_URL", "smtp://127.0.0.1:2525")
+            .env("MAILLAGE_MAIL_FROM", "noreply@example.org");
         cmd.env(var, value).arg("check-config");
         let out = run(cmd, None);
         assert_eq!(out.status.code(), Some(2), "{value}");

@@ -72,7 +72,8 @@ async fn a_reset_link_works_once_and_unknown_addresses_get_the_same_answer_and_n
     let (status, _, page) = browser.post(link.clone(), &[("csrf", &csrf), ("password", "short")]).await;
     assert_eq!(status, 422, "{page}");
     assert!(page.contains(r#"id="e-password""#), "the field is named: {page}");
-    let (status, _, page) = browser.post(link.clone(), &[("csrf", &csrf), ("password", "a new password")]).await;
+    let (status, _, page) =
+        browser.post(link.clone(), &[("csrf", &csrf), ("password", "a new password")]).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(log_in_status(&node, "alice", "a new password").await, 303);
     assert_eq!(log_in_status(&node, "alice", "a good password").await, 401);
@@ -147,7 +148,8 @@ async fn malformed_addresses_are_refused_naming_the_field_and_nothing_is_sent() 
     }
     browser.log_in(&node, "alice").await;
     let csrf = browser.csrf(&node, "/me/email").await;
-    let (status, _, page) = browser.post(node.url("/me/email"), &[("csrf", &csrf), ("email", "not an address")]).await;
+    let (status, _, page) =
+        browser.post(node.url("/me/email"), &[("csrf", &csrf), ("email", "not an address")]).await;
     assert_eq!(status, 422, "{page}");
     assert!(page.contains(r#"id="e-email""#), "{page}");
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;

@@ -37,7 +37,8 @@ pub struct DirectPool {
 
 impl DirectPool {
     pub fn new(url: SmtpUrl, hello: &str, timeout: Duration, max_idle: usize) -> DirectPool {
-        let credentials = url.user.clone().map(|user| Credentials::new(user, url.password.clone().unwrap_or_default()));
+        let credentials =
+            url.user.clone().map(|user| Credentials::new(user, url.password.clone().unwrap_or_default()));
         DirectPool {
             url,
             credentials,

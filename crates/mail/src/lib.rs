@@ -50,7 +50,7 @@ pub enum Outcome {
 /// How mails leave: our own connections (`smtp://`), or lettre's pooled
 /// transport (`smtps://`).
 enum Transport {
-    Direct(direct::DirectPool),
+    Direct(Box<direct::DirectPool>),
     Lettre(AsyncSmtpTransport<Tokio1Executor>),
 }
 
@@ -69,7 +69,7 @@ impl Mailer {
             .map_err(|e| Error::internal(format!("mail.smtp_url: {e}")))?;
         if !url.implicit_tls {
             let pool = direct::DirectPool::new(url, hello, SMTP_TIMEOUT, config.concurrency);
-            return Ok(Mailer { transport: Transport::Direct(pool), from });
+            return Ok(Mailer { transport: Transport::Direct(Box::new(pool)), from });
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.smtp_url.trim())
             .map_err(|e| Error::internal(format!("mail.smtp_url: {e}")))?
@@ -92,9 +92,11 @@ impl Mailer {
         };
         let sent = match &self.transport {
             Transport::Direct(pool) => pool.send(built.envelope(), &built.formatted()).await,
-            Transport::Lettre(transport) => transport.send(built).await.map(drop).map_err(|e| {
-                direct::Failure { permanent: e.is_permanent(), message: e.to_string() }
-            }),
+            Transport::Lettre(transport) => transport
+                .send(built)
+                .await
+                .map(drop)
+                .map_err(|e| direct::Failure { permanent: e.is_permanent(), message: e.to_string() }),
         };
         match sent {
             Ok(()) => Outcome::Sent,
@@ -165,10 +167,8 @@ impl MailWorker {
     /// time; returns how many were claimed.
     pub async fn drain_once(&self) -> Result<usize, Error> {
         let limit = (self.config.concurrency * 4) as i64;
-        let rows = self
-            .pool
-            .run(move |conn| mail_outbox::claim(conn, Timestamp::now(), LEASE, limit))
-            .await?;
+        let rows =
+            self.pool.run(move |conn| mail_outbox::claim(conn, Timestamp::now(), LEASE, limit)).await?;
         let claimed = rows.len();
         futures::stream::iter(rows)
             .for_each_concurrent(self.config.concurrency, |row| async move {
@@ -194,11 +194,15 @@ impl MailWorker {
             Outcome::Retry(e) if (attempts as u32) < self.config.retry_max_attempts => {
                 let next = now.saturating_add(retry_delay(&self.config, attempts as u32));
                 tracing::info!(message_id = %row.message_id, attempts, error = %e, "mail not sent; will retry");
-                self.pool.write_batched(move |conn| mail_outbox::mark_retry(conn, id, attempts, next, &e)).await
+                self.pool
+                    .write_batched(move |conn| mail_outbox::mark_retry(conn, id, attempts, next, &e))
+                    .await
             }
             Outcome::Retry(e) | Outcome::Permanent(e) => {
                 tracing::warn!(message_id = %row.message_id, attempts, error = %e, "mail given up");
-                self.pool.write_batched(move |conn| mail_outbox::mark_failed(conn, id, attempts, &e, now)).await
+                self.pool
+                    .write_batched(move |conn| mail_outbox::mark_failed(conn, id, attempts, &e, now))
+                    .await
             }
         }
     }
@@ -208,9 +212,7 @@ impl MailWorker {
         let before = Timestamp::from_micros(Timestamp::now().as_micros() - hours as i64 * 3_600_000_000);
         let pruned = self
             .pool
-            .run(move |conn| {
-                maillage_db::transaction::write(conn, |conn| mail_outbox::prune(conn, before))
-            })
+            .run(move |conn| maillage_db::transaction::write(conn, |conn| mail_outbox::prune(conn, before)))
             .await;
         if let Err(e) = pruned {
             tracing::warn!(error = %e, "cannot prune the mail outbox");

@@ -43,9 +43,7 @@ pub fn build(from: &Mailbox, row: &MailRow) -> Result<Message, String> {
     builder
         .multipart(
             MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder().header(ContentType::TEXT_PLAIN).body(row.body_text.clone()),
-                )
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(row.body_text.clone()))
                 .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(row.body_html.clone())),
         )
         .map_err(|e| e.to_string())
@@ -80,7 +78,8 @@ mod tests {
     #[test]
     fn a_message_carries_both_bodies_its_id_and_the_unsubscribe_headers() {
         let from = mailbox_of("Maillage <noreply@example.org>").unwrap();
-        let text = String::from_utf8(build(&from, &row(Some("https://x.example/u/1"))).unwrap().formatted()).unwrap();
+        let text = String::from_utf8(build(&from, &row(Some("https://x.example/u/1"))).unwrap().formatted())
+            .unwrap();
         assert!(text.contains("Message-ID: <abc@example.org>"), "{text}");
         assert!(text.contains("List-Unsubscribe: <https://x.example/u/1>"), "{text}");
         assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{text}");

@@ -158,7 +158,15 @@ pub fn register(
             config,
             user.id,
             &format!("confirm_signup:{id}"),
-            |lang| compose(config, lang, "mail_confirm_subject", "mail_confirm_body", ("mail_confirm_link", &link)),
+            |lang| {
+                compose(
+                    config,
+                    lang,
+                    "mail_confirm_subject",
+                    "mail_confirm_body",
+                    ("mail_confirm_link", &link),
+                )
+            },
             None,
         )
         .map(drop)
@@ -216,8 +224,16 @@ pub fn request_email_change(
         let link = urls.confirm_email(&secret);
         let content =
             compose(config, lang, "mail_change_subject", "mail_change_body", ("mail_change_link", &link));
-        mail::queue(conn, config, Some(user.id), email.as_str(), &format!("change_email:{id}"), &content, None)
-            .map(drop)
+        mail::queue(
+            conn,
+            config,
+            Some(user.id),
+            email.as_str(),
+            &format!("change_email:{id}"),
+            &content,
+            None,
+        )
+        .map(drop)
     })
 }
 
@@ -227,7 +243,8 @@ pub fn confirm_email_change(conn: &mut DbConnection, secret: &str) -> Result<Use
     transaction::write(conn, |conn| {
         let row = live(conn, secret, CHANGE_EMAIL)?;
         let now = Timestamp::now();
-        let new_email = row.new_email.clone().ok_or_else(|| Error::internal("change_email token without address"))?;
+        let new_email =
+            row.new_email.clone().ok_or_else(|| Error::internal("change_email token without address"))?;
         if !mail_tokens::use_once(conn, row.id, now)? {
             return Err(dead_link());
         }

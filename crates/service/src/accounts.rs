@@ -280,7 +280,11 @@ pub fn login(conn: &mut DbConnection, login: &str, password: &str) -> Result<Use
     match row.state()? {
         AccountState::Active => {}
         AccountState::Pending
-            if maillage_db::mail_tokens::has_unused(conn, row.id(), maillage_db::mail_tokens::CONFIRM_SIGNUP)? =>
+            if maillage_db::mail_tokens::has_unused(
+                conn,
+                row.id(),
+                maillage_db::mail_tokens::CONFIRM_SIGNUP,
+            )? =>
         {
             return Err(Error::forbidden("this account's e-mail address is not confirmed yet"))
         }

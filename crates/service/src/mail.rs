@@ -160,7 +160,9 @@ pub fn queue_test(conn: &mut DbConnection, config: &Config, address: &str) -> Re
         None,
     );
     let key = format!("test:{}", Id::generate().as_i64());
-    maillage_db::transaction::write(conn, |conn| queue(conn, config, None, email.as_str(), &key, &content, None))
+    maillage_db::transaction::write(conn, |conn| {
+        queue(conn, config, None, email.as_str(), &key, &content, None)
+    })
 }
 
 #[cfg(test)]

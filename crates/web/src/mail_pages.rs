@@ -71,7 +71,9 @@ errors_for!(ForgotPage, ResetPage, EmailPage);
 
 /// A secret as it may appear in a link: what `tokens::new_secret` makes.
 fn plausible(secret: &str) -> bool {
-    !secret.is_empty() && secret.len() <= 128 && secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !secret.is_empty()
+        && secret.len() <= 128
+        && secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn dead_link(frame: Frame) -> HttpResponse {
@@ -93,8 +95,13 @@ async fn frame_of(req: &HttpRequest, state: &WebState) -> (Frame, Visitor) {
 
 pub async fn forgot_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let (frame, visitor) = frame_of(&req, &state).await;
-    let page =
-        ForgotPage { frame, mail_on: state.config.mail.enabled(), sent: false, email: String::new(), errors: vec![] };
+    let page = ForgotPage {
+        frame,
+        mail_on: state.config.mail.enabled(),
+        sent: false,
+        email: String::new(),
+        errors: vec![],
+    };
     form_page(&state, 200, page.render(), &visitor)
 }
 
@@ -107,7 +114,8 @@ pub async fn forgot(req: HttpRequest, form: web::Form<Form>, state: web::Data<We
     let (frame, visitor) = frame_of(&req, &state).await;
     let lang = frame.lang;
     let email = field(&form, "email").trim().to_owned();
-    let mut page = ForgotPage { frame, mail_on: state.config.mail.enabled(), sent: false, email, errors: vec![] };
+    let mut page =
+        ForgotPage { frame, mail_on: state.config.mail.enabled(), sent: false, email, errors: vec![] };
     if maillage_core::account::Email::parse(&page.email).is_err() {
         page.errors.push(("email", lang.t("err_email_invalid").to_owned()));
         return form_page(&state, 422, page.render(), &visitor);
@@ -135,7 +143,11 @@ pub async fn forgot(req: HttpRequest, form: web::Form<Form>, state: web::Data<We
     }
 }
 
-pub async fn reset_form(req: HttpRequest, path: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
+pub async fn reset_form(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
     let (frame, visitor) = frame_of(&req, &state).await;
     let secret = path.into_inner();
     if !plausible(&secret) {
@@ -176,7 +188,8 @@ pub async fn reset(
                 .await
                 .map(|u| u.username)
                 .unwrap_or_default();
-            let page = ResetPage { frame, username, secret, errors: vec![("password", e.message().to_owned())] };
+            let page =
+                ResetPage { frame, username, secret, errors: vec![("password", e.message().to_owned())] };
             form_page(&state, 422, page.render(), &visitor)
         }
         Err(e) => refused(frame, &e),
@@ -204,7 +217,13 @@ pub async fn confirm_signup_form(
     state: web::Data<WebState>,
 ) -> HttpResponse {
     let (frame, visitor) = frame_of(&req, &state).await;
-    confirm_page(&state, frame, &visitor, &path.into_inner(), ("mail_confirm_subject_short", "mail_confirm_link", "/signup/confirm"))
+    confirm_page(
+        &state,
+        frame,
+        &visitor,
+        &path.into_inner(),
+        ("mail_confirm_subject_short", "mail_confirm_link", "/signup/confirm"),
+    )
 }
 
 pub async fn confirm_signup(
@@ -249,7 +268,11 @@ pub async fn email_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
 }
 
 /// Asks for a change of address: a link goes to the new one.
-pub async fn change_email(req: HttpRequest, form: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
+pub async fn change_email(
+    req: HttpRequest,
+    form: web::Form<Form>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
     let (_, _, user) = crate::or_respond!(forms::posted(&req, &state, &form).await);
     let (mut page, visitor) = crate::or_respond!(email_page(&req, &state).await);
     let lang = page.frame.lang;
@@ -280,7 +303,13 @@ pub async fn confirm_email_form(
     state: web::Data<WebState>,
 ) -> HttpResponse {
     let (frame, visitor) = frame_of(&req, &state).await;
-    confirm_page(&state, frame, &visitor, &path.into_inner(), ("email_title", "mail_change_link", "/me/email/confirm"))
+    confirm_page(
+        &state,
+        frame,
+        &visitor,
+        &path.into_inner(),
+        ("email_title", "mail_change_link", "/me/email/confirm"),
+    )
 }
 
 pub async fn confirm_email(
@@ -299,7 +328,9 @@ pub async fn confirm_email(
     }
     match state.db.run(move |conn| account_mail::confirm_email_change(conn, &secret)).await {
         Ok(_) => forms::message(frame, 200, "email_title", "email_changed"),
-        Err(e) if e.kind() == ErrorKind::Conflict => forms::message(frame, 409, "email_title", "err_email_taken"),
+        Err(e) if e.kind() == ErrorKind::Conflict => {
+            forms::message(frame, 409, "email_title", "err_email_taken")
+        }
         Err(e) => refused(frame, &e),
     }
 }

@@ -22,7 +22,12 @@ async fn a_new_account_logs_in_only_once_its_address_is_confirmed() {
     let (status, _, page) = browser
         .post(
             node.url("/signup"),
-            &[("csrf", &csrf), ("username", "dora"), ("email", "dora@example.org"), ("password", "a good password")],
+            &[
+                ("csrf", &csrf),
+                ("username", "dora"),
+                ("email", "dora@example.org"),
+                ("password", "a good password"),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{page}");
@@ -65,7 +70,11 @@ async fn the_address_changes_only_when_the_link_sent_to_the_new_one_is_followed(
     assert!(page.contains("email-sent"));
     let mail = &sink.wait_for(1, 20).await[0];
     assert_eq!(mail.to(), "alice@new.example", "the link goes to the new address");
-    assert_eq!(log_in_status(&node, "alice@example.org", "a good password").await, 303, "nothing changed yet");
+    assert_eq!(
+        log_in_status(&node, "alice@example.org", "a good password").await,
+        303,
+        "nothing changed yet"
+    );
 
     let link = mail.link(&node.url("/me/email/confirm/")).expect("a confirmation link");
     let (_, page) = browser.get(link.clone()).await;

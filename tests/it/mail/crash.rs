@@ -32,8 +32,11 @@ fn outbox(db: &TestDb) -> (i64, i64, i64) {
     let mut conn = db.pool().get().unwrap();
     let tried: i64 =
         mail_outbox::table.filter(mail_outbox::attempts.ge(1)).count().get_result(&mut *conn).unwrap();
-    let claimed: i64 =
-        mail_outbox::table.filter(mail_outbox::claimed_by.is_not_null()).count().get_result(&mut *conn).unwrap();
+    let claimed: i64 = mail_outbox::table
+        .filter(mail_outbox::claimed_by.is_not_null())
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
     let sent: i64 =
         mail_outbox::table.filter(mail_outbox::state.eq("sent")).count().get_result(&mut *conn).unwrap();
     (tried, claimed, sent)

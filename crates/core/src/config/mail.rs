@@ -176,11 +176,22 @@ mod tests {
         assert_eq!((plain.port, plain.implicit_tls, plain.starttls), (2525, false, None));
         let tls = SmtpUrl::parse("smtps://mail.example.org").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((tls.port, tls.implicit_tls), (465, true));
-        let start = SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").unwrap_or_else(|e| panic!("{e}"));
+        let start =
+            SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((start.starttls.as_deref(), start.user.as_deref()), (Some("required"), Some("u")));
-        let secret = SmtpUrl::parse("smtp://me%40x.org:p%40ss%3Aw@mail.example.org").unwrap_or_else(|e| panic!("{e}"));
+        let secret =
+            SmtpUrl::parse("smtp://me%40x.org:p%40ss%3Aw@mail.example.org").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((secret.user.as_deref(), secret.password.as_deref()), (Some("me@x.org"), Some("p@ss:w")));
-        for bad in ["", "mail.example.org", "http://x:25", "smtp://", "smtp://x:25/path", "smtps://x?tls=required", "smtp://x?tls=maybe", "smtp://x?foo=1"] {
+        for bad in [
+            "",
+            "mail.example.org",
+            "http://x:25",
+            "smtp://",
+            "smtp://x:25/path",
+            "smtps://x?tls=required",
+            "smtp://x?tls=maybe",
+            "smtp://x?foo=1",
+        ] {
             assert!(SmtpUrl::parse(bad).is_err(), "{bad}");
         }
     }
