@@ -53,6 +53,20 @@ pub enum AdminCommand {
     /// The time-credit ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Outgoing e-mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Queue a test mail to each address (the running node sends them), to check `[mail]`.
+    Test {
+        #[arg(required = true)]
+        addresses: Vec<String>,
+    },
+    /// How many mails wait to be sent.
+    Pending,
 }
 
 #[derive(Debug, Subcommand)]

@@ -144,6 +144,23 @@ async fn run_matcher(
     }
 }
 
+/// Starts the mail sender when `[mail]` names an SMTP server; says once
+/// that no mail will be sent otherwise.
+fn start_mail(pool: &DbPool, config: &Config, stop: watch::Receiver<bool>) -> Result<(), CommandError> {
+    if !config.mail.enabled() {
+        tracing::info!("mail.smtp_url is not set: no mail will be sent (password resets and e-mail notifications are off)");
+        return Ok(());
+    }
+    let hello = config.instance.domain.split(':').next().unwrap_or("localhost");
+    let mailer = maillage_mail::Mailer::new(&config.mail, hello)?;
+    if let Ok(smtp) = maillage_core::config::SmtpUrl::parse(&config.mail.smtp_url) {
+        tracing::info!(host = %smtp.host, port = smtp.port, tls = smtp.implicit_tls || smtp.starttls.is_some(), "mail goes through SMTP");
+    }
+    let worker = maillage_mail::MailWorker::new(pool.clone(), mailer, config.mail.clone());
+    tokio::spawn(worker.run(stop));
+    Ok(())
+}
+
 /// Starts a node on `listener` when given (tests pick their port first, so
 /// that the domain can name it), on `http.bind` otherwise.
 pub async fn start(
@@ -163,6 +180,7 @@ pub async fn start(
         refresh_every,
         stop_rx.clone(),
     ));
+    start_mail(&pool, &config, stop_rx.clone())?;
     tokio::spawn(run_matcher(pool.clone(), federation.context().policy.clone(), config.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;

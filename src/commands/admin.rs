@@ -9,7 +9,7 @@ use maillage_service::accounts::{self, NewAccount};
 use maillage_service::tokens;
 
 use super::open_database;
-use crate::cli::{AdminCommand, LedgerCommand, TokenCommand, UserCommand};
+use crate::cli::{AdminCommand, LedgerCommand, MailCommand, TokenCommand, UserCommand};
 use crate::exit::CommandError;
 
 pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
@@ -65,6 +65,20 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
         AdminCommand::User(UserCommand::Approve { username }) => {
             let user = accounts::approve(conn, &username)?;
             println!("{} is approved", user.username);
+        }
+        AdminCommand::Mail(MailCommand::Test { addresses }) => {
+            if !config.mail.enabled() {
+                return Err(CommandError::from(Error::unprocessable(
+                    "mail.smtp_url is not set: this node sends no mail",
+                )));
+            }
+            for address in &addresses {
+                maillage_service::mail::queue_test(conn, config, address)?;
+                println!("queued a test mail to {address}");
+            }
+        }
+        AdminCommand::Mail(MailCommand::Pending) => {
+            println!("{}", maillage_service::mail::pending_count(conn)?);
         }
         AdminCommand::Token(TokenCommand::Create { user, scopes }) => {
             let issued = tokens::issue_for_username(conn, &user, &scopes)?;

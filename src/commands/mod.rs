@@ -70,8 +70,12 @@ fn migrate(config: &Config) -> Result<(), CommandError> {
 }
 
 fn check_config(config: &Config) -> Result<(), CommandError> {
+    let mail = match maillage_core::config::SmtpUrl::parse(&config.mail.smtp_url) {
+        Ok(smtp) if config.mail.enabled() => format!("mail through {}:{}", smtp.host, smtp.port),
+        _ => "no mail".to_owned(),
+    };
     println!(
-        "configuration is valid: {} ({}) at {}, database {}",
+        "configuration is valid: {} ({}) at {}, database {}, {mail}",
         config.territory.name,
         config.instance.domain,
         config.http.bind,

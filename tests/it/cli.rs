@@ -92,6 +92,32 @@ fn environment_errors_exit_2_and_name_the_variable() {
 }
 
 #[test]
+fn check_config_refuses_a_bad_smtp_url_or_sender_naming_the_key() {
+    let cases = [
+        ("MAILLAGE_SMTP_URL", "http://mail.example.org", "mail.smtp_url"),
+        ("MAILLAGE_SMTP_URL", "smtp://mail.example.org?tls=sometimes", "mail.smtp_url"),
+        ("MAILLAGE_MAIL_FROM", "Maillage <not an address>", "mail.from"),
+    ];
+    for (var, value, key) in cases {
+        let mut cmd = maillage("unused.db");
+        cmd.env("MAILLAGE_SMTP_URL", "smtp://127.0.0.1:2525")
+            .env("MAILLAGE_MAIL_FROM", "noreply@example.org");
+        cmd.env(var, value).arg("check-config");
+        let out = run(cmd, None);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        assert!(stderr(&out).contains(&format!("`{key}`")), "{value}: {}", stderr(&out));
+        assert!(stderr(&out).contains(var), "names where it came from: {}", stderr(&out));
+    }
+    let mut cmd = maillage("unused.db");
+    cmd.env("MAILLAGE_SMTP_URL", "smtp://mail.example.org:587?tls=required")
+        .env("MAILLAGE_MAIL_FROM", "Maillage <noreply@example.org>")
+        .arg("check-config");
+    let out = run(cmd, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("mail through mail.example.org:587"), "{}", stdout(&out));
+}
+
+#[test]
 fn a_missing_config_file_exits_2() {
     let mut cmd = maillage("unused.db");
     cmd.args(["--config", "/nonexistent/maillage.toml", "check-config"]);

@@ -30,6 +30,7 @@ mod interop;
 mod ledger;
 mod links;
 mod listings;
+mod mail;
 mod mastodon_api;
 mod match_notices;
 mod matching;

@@ -123,6 +123,21 @@ impl LocalUrls {
         AnsweredKind::ALL.into_iter().find(|k| k.as_str() == kind)
     }
 
+    /// The page a password-reset mail links to.
+    pub fn password_reset(&self, secret: &str) -> String {
+        format!("{}/password/reset/{secret}", self.base)
+    }
+
+    /// The link confirming a new account's address.
+    pub fn confirm_signup(&self, secret: &str) -> String {
+        format!("{}/signup/confirm/{secret}", self.base)
+    }
+
+    /// The link confirming a change of address.
+    pub fn confirm_email(&self, secret: &str) -> String {
+        format!("{}/me/email/confirm/{secret}", self.base)
+    }
+
     pub fn tag(&self, name: &str) -> String {
         format!("{}/tags/{name}", self.base)
     }

@@ -50,6 +50,8 @@ pub mod ledger;
 pub mod links;
 pub mod listings;
 pub mod login_attempts;
+pub mod mail_outbox;
+pub mod mail_tokens;
 pub mod matches;
 pub mod migrations;
 pub mod notifications;

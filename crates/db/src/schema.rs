@@ -19,6 +19,7 @@ diesel::table! {
         last_login_at -> Nullable<BigInt>,
         match_notifications -> Text,
         digest_sent_at -> Nullable<BigInt>,
+        email_confirmed_at -> Nullable<BigInt>,
     }
 }
 
@@ -585,6 +586,41 @@ diesel::table! {
 
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(conversation_members -> conversations (conversation_id));
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        recipient -> Text,
+        event_key -> Text,
+        message_id -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mail_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     conversations,
@@ -628,4 +664,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     oauth_apps,
     oauth_codes,
+    mail_outbox,
+    mail_tokens,
 );

@@ -63,7 +63,7 @@ pub fn create_by_admin(
         None => Some(password::generate_password()),
     };
     let pw = new.password.or(generated.as_deref()).unwrap_or_default();
-    let user = insert_account(conn, urls, new, pw, role, AccountState::Active)?;
+    let user = insert_account(conn, urls, new, pw, role, AccountState::Active, &mut |_, _| Ok(()))?;
     Ok(CreatedAccount { user, generated_password: generated })
 }
 
@@ -75,13 +75,29 @@ pub fn register(
     mode: RegistrationMode,
     new: &NewAccount<'_>,
 ) -> Result<User, Error> {
+    register_then(conn, urls, mode, false, new, &mut |_, _| Ok(()))
+}
+
+/// What runs in the transaction that creates an account, after it.
+pub type AfterInsert<'a> = dyn FnMut(&mut DbConnection, &User) -> Result<(), Error> + 'a;
+
+/// [`register`], pending until `confirm` is done when asked, with `then`
+/// run in the same transaction (the confirmation mail).
+pub fn register_then(
+    conn: &mut DbConnection,
+    urls: &LocalUrls,
+    mode: RegistrationMode,
+    confirm: bool,
+    new: &NewAccount<'_>,
+    then: &mut AfterInsert<'_>,
+) -> Result<User, Error> {
     let state = match mode {
-        RegistrationMode::Open => AccountState::Active,
-        RegistrationMode::Approval => AccountState::Pending,
+        RegistrationMode::Open if !confirm => AccountState::Active,
+        RegistrationMode::Open | RegistrationMode::Approval => AccountState::Pending,
         RegistrationMode::Closed => return Err(Error::forbidden("registrations are closed on this node")),
     };
     let pw = new.password.ok_or_else(|| Error::unprocessable("a password is required"))?;
-    insert_account(conn, urls, new, pw, Role::Member, state)
+    insert_account(conn, urls, new, pw, Role::Member, state, then)
 }
 
 /// Inserts the account and its Person actor, in one transaction.
@@ -92,6 +108,7 @@ fn insert_account(
     password: &str,
     role: Role,
     state: AccountState,
+    then: &mut AfterInsert<'_>,
 ) -> Result<User, Error> {
     let username = Username::parse_new(new.username)?;
     let email = Email::parse(new.email)?;
@@ -145,7 +162,9 @@ fn insert_account(
         })?;
         let row =
             users::find_by_id(conn, id)?.ok_or_else(|| Error::internal("user vanished after insert"))?;
-        user_from_row(row)
+        let user = user_from_row(row)?;
+        then(conn, &user)?;
+        Ok(user)
     })
 }
 
@@ -260,6 +279,15 @@ pub fn login(conn: &mut DbConnection, login: &str, password: &str) -> Result<Use
     }
     match row.state()? {
         AccountState::Active => {}
+        AccountState::Pending
+            if maillage_db::mail_tokens::has_unused(
+                conn,
+                row.id(),
+                maillage_db::mail_tokens::CONFIRM_SIGNUP,
+            )? =>
+        {
+            return Err(Error::forbidden("this account's e-mail address is not confirmed yet"))
+        }
         AccountState::Pending => return Err(Error::forbidden("this account is awaiting approval")),
         AccountState::Disabled => return Err(Error::forbidden("this account is disabled")),
     }

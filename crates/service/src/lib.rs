@@ -5,6 +5,10 @@
 //! (later, with the activities to deliver). HTTP handlers and CLI commands
 //! call exactly one of them and convert the result.
 //!
+//! - [`mail`]: queueing e-mail in the outbox, in the person's language,
+//!   once per (recipient, event); the binary's sender takes it from there.
+//! - [`account_mail`]: password reset, sign-up confirmation and e-mail
+//!   change, each by a single-use link that expires.
 //! - [`accounts`]: creating, registering, listing and changing local
 //!   accounts (each with its Person actor); logging in with a password.
 //! - [`agreements`]: "I'm interested", its answer and its fulfilment.
@@ -45,6 +49,7 @@
 //!
 //! Invariant: this crate never imports the federation library or actix-web.
 
+pub mod account_mail;
 pub mod accounts;
 pub mod actors;
 pub mod agreements;
@@ -62,6 +67,7 @@ pub mod ledger;
 pub mod limits;
 pub mod links;
 pub mod listings;
+pub mod mail;
 pub mod matching;
 pub mod mediation;
 pub mod my_matches;

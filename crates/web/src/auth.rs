@@ -48,6 +48,8 @@ pub struct SignupPage {
     pub errors: FieldErrors,
     pub closed: bool,
     pub pending: bool,
+    /// A confirmation link was mailed.
+    pub confirm_sent: bool,
 }
 
 impl LoginPage {
@@ -178,7 +180,13 @@ pub async fn log_in(
                 (status, wait) = (429, Some(limited.retry_after));
             }
             Ok(Err(LoginFailure::Refused(e))) if e.kind().is_client_error() => {
-                let key = if e.message().contains("approval") { "err_pending" } else { "err_login_wrong" };
+                let key = if e.message().contains("approval") {
+                    "err_pending"
+                } else if e.message().contains("not confirmed") {
+                    "err_unconfirmed"
+                } else {
+                    "err_login_wrong"
+                };
                 errors.push(("password", lang.t(key).to_owned()));
                 // A wrong password is 401, as documented; a pending account 422.
                 if e.kind() == ErrorKind::Unauthorized {
@@ -247,6 +255,7 @@ fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor, mode: Registrati
         errors: Vec::new(),
         closed: mode == RegistrationMode::Closed,
         pending: false,
+        confirm_sent: false,
     }
 }
 
@@ -301,7 +310,7 @@ pub async fn sign_up(
     }
     let (username, email, password) =
         (page.username.clone(), page.email.clone(), field(&form, "password").to_owned());
-    let (urls, locale) = (state.config.local_urls(), lang.code());
+    let (config, locale) = (state.config.clone(), lang.code());
     let created = state
         .db
         .run(move |conn| {
@@ -312,10 +321,14 @@ pub async fn sign_up(
                 locale,
                 ..Default::default()
             };
-            maillage_service::accounts::register(conn, &urls, mode, &new)
+            maillage_service::account_mail::register(conn, &config, mode, &new)
         })
         .await;
     match created {
+        Ok(_) if state.config.registration.confirm_email => {
+            page.confirm_sent = true;
+            form_page(&state, 200, page.render(), &visitor)
+        }
         Ok(_) if mode == RegistrationMode::Approval => {
             page.pending = true;
             form_page(&state, 200, page.render(), &visitor)

@@ -23,6 +23,8 @@
 //! - [`frame`], [`forms`]: what every page and every form handler shares.
 //! - [`session`], [`auth`]: browser sessions (HttpOnly cookie), CSRF
 //!   tokens on every form, log in, sign up, log out.
+//! - [`mail_pages`]: forgotten password, new password, sign-up
+//!   confirmation and change of address, by the links sent by e-mail.
 //! - [`oauth_page`]: `/oauth/authorize`, the site's log-in or a consent,
 //!   for apps.
 //! - [`stats_page`]: the territory's dashboard (exchanges, hours, forms of
@@ -44,6 +46,7 @@ pub mod home;
 pub mod i18n;
 pub mod listing_form;
 pub mod listings;
+pub mod mail_pages;
 pub mod mine;
 pub mod notifications_page;
 pub mod oauth_page;
@@ -132,7 +135,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(auth::log_in))
         .route("/logout", web::post().to(auth::log_out))
         .route("/signup", web::get().to(auth::signup_form))
-        .route("/signup", web::post().to(auth::sign_up));
+        .route("/signup", web::post().to(auth::sign_up))
+        .route("/signup/confirm/{secret}", web::get().to(mail_pages::confirm_signup_form))
+        .route("/signup/confirm/{secret}", web::post().to(mail_pages::confirm_signup))
+        .route("/password/forgot", web::get().to(mail_pages::forgot_form))
+        .route("/password/forgot", web::post().to(mail_pages::forgot))
+        .route("/password/reset/{secret}", web::get().to(mail_pages::reset_form))
+        .route("/password/reset/{secret}", web::post().to(mail_pages::reset))
+        .route("/me/email", web::get().to(mail_pages::email_form))
+        .route("/me/email", web::post().to(mail_pages::change_email))
+        .route("/me/email/confirm/{secret}", web::get().to(mail_pages::confirm_email_form))
+        .route("/me/email/confirm/{secret}", web::post().to(mail_pages::confirm_email));
     admin::configure(cfg);
     assets::configure(cfg);
 }

@@ -6,6 +6,7 @@
 pub mod fake_server;
 pub mod form_browser;
 pub mod signing;
+pub mod smtp;
 pub mod webdriver;
 
 use std::future::Future;
@@ -50,6 +51,7 @@ pub fn node_config(port: u16, db: &TestDb) -> Config {
     let limits = &mut config.rate_limits;
     (limits.login_per_ip, limits.login_per_account, limits.sign_up_per_ip) = (generous, generous, generous);
     (limits.api_writes_per_ip, limits.inbox_per_host) = (generous, generous);
+    limits.password_reset_per_ip = generous;
     config
 }
 

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::scope::Scopes;
 use maillage_core::Error;
-use maillage_service::accounts::{self, NewAccount};
+use maillage_service::accounts::NewAccount;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -50,7 +50,7 @@ async fn register(
     if !missing.is_empty() {
         return Err(Error::unprocessable(format!("Validation failed: {}", missing.join(", "))).into());
     }
-    let (urls, config) = (state.urls.clone(), state.config.clone());
+    let config = state.config.clone();
     let issued = state
         .db
         .run(move |conn| {
@@ -71,7 +71,7 @@ async fn register(
                 locale: &locale[..2],
                 reason: p.reason.as_deref().unwrap_or_default(),
             };
-            let user = accounts::register(conn, &urls, mode, &new)?;
+            let user = maillage_service::account_mail::register(conn, &config, mode, &new)?;
             maillage_service::tokens::issue(conn, Some(user.id), Some(app_id), &scopes, None)
         })
         .await?;

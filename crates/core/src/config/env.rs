@@ -26,6 +26,10 @@ const OVERRIDES: &[(&str, &str, ValueKind)] = &[
     ("MAILLAGE_TERRITORY_LONGITUDE", "territory.longitude", ValueKind::Float),
     ("MAILLAGE_FEDERATION_DEBUG", "federation.debug", ValueKind::Bool),
     ("MAILLAGE_FEDERATION_RETRY_BASE_SECS", "federation.retry_base_secs", ValueKind::Integer),
+    ("MAILLAGE_SMTP_URL", "mail.smtp_url", ValueKind::Text),
+    ("MAILLAGE_MAIL_FROM", "mail.from", ValueKind::Text),
+    ("MAILLAGE_MAIL_RETRY_BASE_SECS", "mail.retry_base_secs", ValueKind::Integer),
+    ("MAILLAGE_REGISTRATION_CONFIRM_EMAIL", "registration.confirm_email", ValueKind::Bool),
 ];
 
 /// The variable names, for documentation and `--help`.
@@ -44,6 +48,10 @@ pub const ENV_OVERRIDES: &[&str] = &[
     "MAILLAGE_TERRITORY_LONGITUDE",
     "MAILLAGE_FEDERATION_DEBUG",
     "MAILLAGE_FEDERATION_RETRY_BASE_SECS",
+    "MAILLAGE_SMTP_URL",
+    "MAILLAGE_MAIL_FROM",
+    "MAILLAGE_MAIL_RETRY_BASE_SECS",
+    "MAILLAGE_REGISTRATION_CONFIRM_EMAIL",
 ];
 
 /// Writes every set variable into `table`; returns `(key, variable)` pairs so

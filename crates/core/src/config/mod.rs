@@ -4,6 +4,7 @@
 //! exits with code 2 on any of them.
 
 mod env;
+pub mod mail;
 mod rate_limits;
 mod validate;
 
@@ -15,6 +16,7 @@ use crate::account::RegistrationMode;
 use crate::database_url::DatabaseUrl;
 
 pub use env::ENV_OVERRIDES;
+pub use mail::{MailConfig, SmtpUrl};
 pub use rate_limits::{Limit, RateLimitsConfig, TrustedProxy};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -32,6 +34,7 @@ pub struct Config {
     pub ledger: LedgerConfig,
     pub web: WebConfig,
     pub rate_limits: RateLimitsConfig,
+    pub mail: MailConfig,
 }
 
 /// The web pages.
@@ -152,11 +155,14 @@ impl Default for LogConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RegistrationConfig {
     pub mode: RegistrationMode,
+    /// New accounts confirm their e-mail address by a link before they
+    /// can log in (needs `mail.smtp_url`).
+    pub confirm_email: bool,
 }
 
 impl Default for RegistrationConfig {
     fn default() -> Self {
-        RegistrationConfig { mode: RegistrationMode::Approval }
+        RegistrationConfig { mode: RegistrationMode::Approval, confirm_email: false }
     }
 }
 

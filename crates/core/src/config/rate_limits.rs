@@ -56,6 +56,9 @@ pub struct RateLimitsConfig {
     pub api_writes_per_ip: Limit,
     /// Activities delivered to the inboxes by one server.
     pub inbox_per_host: Limit,
+    /// "Forgot your password?" forms from one address, and mails asked
+    /// for one e-mail address (so nobody can flood a mailbox).
+    pub password_reset_per_ip: Limit,
 }
 
 impl Default for RateLimitsConfig {
@@ -67,6 +70,7 @@ impl Default for RateLimitsConfig {
             sign_up_per_ip: Limit::new(10, 1800),
             api_writes_per_ip: Limit::new(300, 300),
             inbox_per_host: Limit::new(10_000, 300),
+            password_reset_per_ip: Limit::new(5, 900),
         }
     }
 }
@@ -78,7 +82,7 @@ impl RateLimitsConfig {
     }
 
     /// Each limit with the keys of its two values, for the checks.
-    pub(super) fn named(&self) -> [(&'static str, &'static str, Limit); 5] {
+    pub(super) fn named(&self) -> [(&'static str, &'static str, Limit); 6] {
         [
             ("rate_limits.login_per_ip.max", "rate_limits.login_per_ip.window_secs", self.login_per_ip),
             (
@@ -93,6 +97,11 @@ impl RateLimitsConfig {
                 self.api_writes_per_ip,
             ),
             ("rate_limits.inbox_per_host.max", "rate_limits.inbox_per_host.window_secs", self.inbox_per_host),
+            (
+                "rate_limits.password_reset_per_ip.max",
+                "rate_limits.password_reset_per_ip.window_secs",
+                self.password_reset_per_ip,
+            ),
         ]
     }
 }

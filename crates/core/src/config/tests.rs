@@ -168,3 +168,19 @@ fn rate_limits_are_read_and_bad_ones_named() {
     let issue = only_issue(load(Some("[rate_limits]\nlogin_per_ipp = 1\n"), &[]));
     assert_eq!(issue.key, "rate_limits.login_per_ipp");
 }
+
+#[test]
+fn mail_is_off_by_default_and_checked_when_on() {
+    let c = load(None, &[]).ok();
+    assert_eq!(c.map(|c| c.mail.enabled()), Some(false));
+    let on =
+        [("MAILLAGE_SMTP_URL", "smtps://mail.example.org"), ("MAILLAGE_MAIL_FROM", "noreply@example.org")];
+    assert!(load(None, &on).is_ok());
+    let issue = only_issue(load(None, &[("MAILLAGE_SMTP_URL", "smtp://mail.example.org")]));
+    assert_eq!((issue.key.as_str(), issue.source.as_str()), ("mail.from", "default"));
+    let issue =
+        only_issue(load(Some("[mail]\nsmtp_url = \"mail.example.org\"\nfrom = \"a@example.org\"\n"), &[]));
+    assert_eq!((issue.key.as_str(), issue.source.as_str()), ("mail.smtp_url", "file test.toml"));
+    let issue = only_issue(load(None, &[("MAILLAGE_REGISTRATION_CONFIRM_EMAIL", "1")]));
+    assert_eq!(issue.key, "registration.confirm_email");
+}

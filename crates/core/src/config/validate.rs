@@ -91,6 +91,12 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
         check(max_key, in_range(limit.max, 1, 1_000_000));
         check(window_key, in_range(limit.window_secs, 1, 7 * 86_400));
     }
+    for (key, message) in c.mail.problems() {
+        check(key, Err(message));
+    }
+    if c.registration.confirm_email && !c.mail.enabled() {
+        check("registration.confirm_email", Err("needs mail.smtp_url: no confirmation could be sent".into()));
+    }
     let km = c.matching.max_between_territories_km;
     let km_ok = km.is_finite() && (0.0..=20_000.0).contains(&km);
     check(

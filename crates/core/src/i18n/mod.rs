@@ -122,6 +122,7 @@ const MONTHS_EN: [&str; 12] =
 mod account;
 mod admin;
 mod conversations;
+mod mail;
 mod matching;
 mod notices;
 mod public;
@@ -134,6 +135,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     public::PUBLIC,
     account::ACCOUNT,
     admin::ADMIN,
+    mail::MAIL,
     matching::MATCHING,
     notices::NOTICES,
     conversations::CONVERSATIONS,

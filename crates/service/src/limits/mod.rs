@@ -26,6 +26,8 @@ pub struct Limiters {
     pub sign_up: KeyedLimiter,
     pub api_writes: KeyedLimiter,
     pub inbox: KeyedLimiter,
+    /// Password-reset forms per address, and per e-mail address asked.
+    pub password_reset: KeyedLimiter,
     proxies: Vec<IpRange>,
 }
 
@@ -36,6 +38,7 @@ impl Limiters {
             sign_up: KeyedLimiter::new(config.sign_up_per_ip),
             api_writes: KeyedLimiter::new(config.api_writes_per_ip),
             inbox: KeyedLimiter::new(config.inbox_per_host),
+            password_reset: KeyedLimiter::new(config.password_reset_per_ip),
             proxies: config.proxies(),
         }
     }

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN email_confirmed_at;
+DROP TABLE mail_tokens;
+DROP TABLE mail_outbox;
