@@ -66,6 +66,25 @@ async fn expire_listings(pool: DbPool, federation: Federation, mut stop: watch::
     }
 }
 
+/// Turns filed notifications into mails, at once or as digests when
+/// they are due (without SMTP, drops them, less often).
+async fn mail_notifications(pool: DbPool, config: Arc<Config>, mut stop: watch::Receiver<bool>) {
+    let every = std::time::Duration::from_secs(if config.mail.enabled() { 1 } else { 60 });
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let config = config.clone();
+        let now = maillage_core::time::Timestamp::now();
+        match pool.run(move |conn| maillage_service::notification_mail::send_due(conn, &config, now)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(mails = n, "notification mails queued"),
+            Err(e) => tracing::warn!(error = %e, "cannot mail notifications; they will be tried again"),
+        }
+    }
+}
+
 /// Reloads this process's federation policy whenever an admin changed it,
 /// here or in another process sharing the database: one small read per
 /// tick, a full reload only when the version moved.
@@ -181,6 +200,7 @@ pub async fn start(
         stop_rx.clone(),
     ));
     start_mail(&pool, &config, stop_rx.clone())?;
+    tokio::spawn(mail_notifications(pool.clone(), config.clone(), stop_rx.clone()));
     tokio::spawn(run_matcher(pool.clone(), federation.context().policy.clone(), config.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;

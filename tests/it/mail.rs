@@ -286,3 +286,4 @@ use diesel::ExpressionMethods;
 mod accounts;
 mod browser;
 mod crash;
+mod notifications;

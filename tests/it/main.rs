@@ -34,6 +34,7 @@ mod mail;
 mod mastodon_api;
 mod match_notices;
 mod matching;
+mod notifications;
 mod oauth;
 mod policies;
 mod robustness;

@@ -44,6 +44,7 @@ pub mod i18n;
 pub mod id;
 pub mod ledger;
 pub mod listing;
+pub mod notify;
 pub mod policy;
 pub mod post;
 pub mod scope;

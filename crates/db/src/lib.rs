@@ -54,6 +54,7 @@ pub mod mail_outbox;
 pub mod mail_tokens;
 pub mod matches;
 pub mod migrations;
+pub mod notification_settings;
 pub mod notifications;
 pub mod oauth;
 pub mod policies;

@@ -621,6 +621,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_settings (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+        app -> Bool,
+        email -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notification_mails (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        from_actor_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        match_id -> Nullable<BigInt>,
+        period -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    mail_digests (user_id, period) {
+        user_id -> BigInt,
+        period -> Text,
+        last_sent_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    node_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     conversations,

@@ -72,6 +72,8 @@ pub mod matching;
 pub mod mediation;
 pub mod my_matches;
 pub mod notices;
+pub mod notification_mail;
+pub mod notification_settings;
 pub mod notifications;
 pub mod oauth;
 pub mod password;

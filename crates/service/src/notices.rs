@@ -73,9 +73,15 @@ pub fn tell_released(conn: &mut DbConnection, urls: &LocalUrls, m: &MatchRow) ->
     };
     for (mine, theirs) in [(&need, &offer), (&offer, &need)] {
         let Some(r) = recipient_of(conn, mine)? else { continue };
-        if r.preference != "instant"
-            || crate::blocks::relation(conn, r.actor.id, theirs.author_id)?.silences()
-        {
+        if crate::blocks::relation(conn, r.actor.id, theirs.author_id)?.silences() {
+            continue;
+        }
+        if let Some(user) = r.actor.user_id {
+            let email = crate::notification_settings::for_reason(conn, user, "match")?.email;
+            let from = Some(theirs.author_id);
+            crate::notification_settings::queue_mail(conn, user, email, "match", from, None, Some(m.id))?;
+        }
+        if r.preference != "instant" {
             continue;
         }
         let fr = r.locale.starts_with("fr");
@@ -318,6 +324,7 @@ pub const REASONS: &[&str] = &[
     "mention",
     "message",
     "follow",
+    "follow_request",
     "favourite",
     "reblog",
     "match",
@@ -350,6 +357,21 @@ fn tell_as(
     if crate::blocks::relation(conn, to.id, from.id)?.silences() {
         return Ok(());
     }
+    let Some(user) = to.user_id else { return Ok(()) };
+    let setting = crate::notification_settings::for_reason(conn, user, reason)?;
+    let post_id = post.map(|p| p.id);
+    crate::notification_settings::queue_mail(
+        conn,
+        user,
+        setting.email,
+        reason,
+        Some(from.id),
+        post_id,
+        None,
+    )?;
+    if !setting.app {
+        return Ok(());
+    }
     let now = Timestamp::now();
     notifications::insert(
         conn,
@@ -359,7 +381,7 @@ fn tell_as(
             kind: kind.into(),
             reason: reason.into(),
             from_actor_id: Some(from.id),
-            post_id: post.map(|p| p.id),
+            post_id,
             match_id: None,
             created_at: now.as_micros(),
             dismissed_at: None,

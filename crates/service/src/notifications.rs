@@ -111,3 +111,76 @@ pub fn conversation_of(conn: &mut DbConnection, n: &Notification) -> Result<Opti
         None => Ok(None),
     }
 }
+
+/// How a person is named to others: their display name, else their
+/// handle.
+pub fn name_of(a: &ActorRow) -> String {
+    if a.display_name.is_empty() {
+        format!("@{}@{}", a.username, a.domain)
+    } else {
+        a.display_name.clone()
+    }
+}
+
+/// The sentence telling of an event of `reason` caused by `who`, the same
+/// in the pages and in mails.
+pub fn sentence(lang: maillage_core::i18n::Lang, reason: &str, who: &str) -> String {
+    let key = match reason {
+        "mention" => "notif_mention",
+        "message" => "notif_message",
+        "follow" => "notif_follow",
+        "follow_request" => "notif_follow_request",
+        "favourite" => "notif_favourite",
+        "reblog" => "notif_reblog",
+        "match" => "notif_match",
+        "match_digest" => "notif_match_digest",
+        "pairing" => "notif_pairing",
+        "interest" => "notif_interest",
+        "interest_accepted" => "notif_interest_accepted",
+        "interest_declined" => "notif_interest_declined",
+        "exchange_done" => "notif_exchange_done",
+        "group_request" => "notif_group_request",
+        "group_accepted" => "notif_group_accepted",
+        "group_refused" => "notif_group_refused",
+        "session_joined" => "notif_session_joined",
+        "session_promoted" => "notif_session_promoted",
+        "ledger_confirmation" => "notif_ledger_confirmation",
+        "admin.report" => "notif_admin_report",
+        _ => "notif_other",
+    };
+    lang.fill(key, &[who])
+}
+
+/// The path on this node a notification leads to: the conversation of its
+/// message, the page of what it names, or the list it belongs to; `None`
+/// for the status's or the person's own address.
+pub fn local_path(reason: &str, conversation: Option<i64>) -> Option<String> {
+    if let Some(c) = conversation {
+        return Some(format!("/me/conversations/{c}"));
+    }
+    Some(
+        match reason {
+            "match" | "match_digest" | "pairing" => "/me/matches",
+            "group_request" => "/me/groups",
+            "session_joined" | "session_promoted" => "/me/sessions",
+            "interest"
+            | "interest_accepted"
+            | "interest_declined"
+            | "exchange_done"
+            | "ledger_confirmation" => "/me/listings",
+            "admin.report" => "/admin",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+/// The start of a status's text, on one line, for a notification.
+pub fn excerpt(post: &PostRow, max_chars: usize) -> String {
+    let text = crate::text::html_to_text(&post.content_html);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match words.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &words[..at]),
+        None => words,
+    }
+}

@@ -48,6 +48,7 @@ pub mod listing_form;
 pub mod listings;
 pub mod mail_pages;
 pub mod mine;
+pub mod notification_settings_page;
 pub mod notifications_page;
 pub mod oauth_page;
 pub mod profile;
@@ -115,6 +116,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/write", web::get().to(conversations::write_form))
         .route("/me/write", web::post().to(conversations::write))
         .route("/me/notifications", web::get().to(notifications_page::page))
+        .route("/me/notifications/settings", web::get().to(notification_settings_page::page))
+        .route("/me/notifications/settings", web::post().to(notification_settings_page::save))
+        .route(
+            "/unsubscribe/{user}/{kind}/{signature}",
+            web::get().to(notification_settings_page::unsubscribe_form),
+        )
+        .route(
+            "/unsubscribe/{user}/{kind}/{signature}",
+            web::post().to(notification_settings_page::unsubscribe),
+        )
         .route("/me/contact", web::get().to(conversations::contact_page))
         .route("/me/contact", web::post().to(conversations::save_contact))
         .route("/me/people/{id}/{action}", web::post().to(conversations::set_block))

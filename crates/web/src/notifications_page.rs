@@ -5,7 +5,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::Error;
-use maillage_db::actors::ActorRow;
 use maillage_service::notifications::{self, Notification};
 
 use crate::forms;
@@ -32,34 +31,13 @@ pub struct NotificationsPage {
 }
 framed!(NotificationsPage);
 
-fn name_of(a: &ActorRow) -> String {
-    if a.display_name.is_empty() {
-        format!("@{}@{}", a.username, a.domain)
-    } else {
-        a.display_name.clone()
-    }
-}
-
-/// Where a notification leads: the conversation of its message, the page
-/// of what it names, or the list it belongs to.
+/// Where a notification leads: a page of ours, else the status or the
+/// person.
 fn link_of(n: &Notification, conversation: Option<i64>) -> String {
-    if let Some(c) = conversation {
-        return format!("/me/conversations/{c}");
-    }
-    let from = n.from.url.clone().unwrap_or_else(|| n.from.ap_id.clone());
-    match n.row.reason.as_str() {
-        "match" | "match_digest" | "pairing" => "/me/matches".into(),
-        "group_request" => "/me/groups".into(),
-        "session_joined" | "session_promoted" => "/me/sessions".into(),
-        "interest" | "interest_accepted" | "interest_declined" | "exchange_done" | "ledger_confirmation" => {
-            "/me/listings".into()
-        }
-        "admin.report" => "/admin".into(),
-        _ => match &n.status {
-            Some(p) => p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
-            None => from,
-        },
-    }
+    notifications::local_path(&n.row.reason, conversation).unwrap_or_else(|| match &n.status {
+        Some(p) => p.url.clone().unwrap_or_else(|| p.ap_id.clone()),
+        None => n.from.url.clone().unwrap_or_else(|| n.from.ap_id.clone()),
+    })
 }
 
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
@@ -77,27 +55,12 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             let mut items = Vec::new();
             for (i, n) in found.iter().enumerate() {
                 let conversation = notifications::conversation_of(conn, n)?;
-                let key = format!("notif_{}", n.row.reason.replace('.', "_"));
-                let text = match lang.t(&key) {
-                    "" => lang.fill("notif_other", &[&name_of(&n.from)]),
-                    _ => lang.fill(&key, &[&name_of(&n.from)]),
-                };
+                let text = notifications::sentence(lang, &n.row.reason, &notifications::name_of(&n.from));
                 items.push(NotificationItem {
                     reason: n.row.reason.clone(),
                     text,
                     link: link_of(n, conversation),
-                    excerpt: n
-                        .status
-                        .as_ref()
-                        .map(|p| {
-                            let t = maillage_service::text::html_to_text(&p.content_html);
-                            let words = t.split_whitespace().collect::<Vec<_>>().join(" ");
-                            match words.char_indices().nth(140) {
-                                Some((at, _)) => format!("{}…", &words[..at]),
-                                None => words,
-                            }
-                        })
-                        .unwrap_or_default(),
+                    excerpt: n.status.as_ref().map(|p| notifications::excerpt(p, 140)).unwrap_or_default(),
                     when: lang.date_time(n.row.created_at),
                     new: (i as i64) < fresh,
                 });

@@ -135,8 +135,17 @@ fn the_example_file_is_valid_and_complete() {
     assert!(load(Some(text), &[]).is_ok(), "{:?}", load(Some(text), &[]).err());
     // Every key of every section is documented in the example.
     let table: toml::Table = toml::from_str(text).unwrap_or_default();
-    let sections =
-        ["instance", "http", "database", "log", "registration", "territory", "federation", "rate_limits"];
+    let sections = [
+        "instance",
+        "http",
+        "database",
+        "log",
+        "registration",
+        "territory",
+        "federation",
+        "mail",
+        "rate_limits",
+    ];
     for section in sections {
         assert!(table.contains_key(section), "section [{section}] missing from the example");
     }

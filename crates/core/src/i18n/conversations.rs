@@ -43,6 +43,7 @@ pub const CONVERSATIONS: &[(&str, &str, &str)] = &[
     ("notif_mention", "{} vous a mentionné·e", "{} mentioned you"),
     ("notif_message", "{} vous a écrit", "{} wrote to you"),
     ("notif_follow", "{} vous suit", "{} follows you"),
+    ("notif_follow_request", "{} demande à vous suivre", "{} asks to follow you"),
     ("notif_favourite", "{} a aimé votre publication", "{} liked your post"),
     ("notif_reblog", "{} a partagé votre publication", "{} boosted your post"),
     ("notif_match", "Nouvelle correspondance pour votre annonce ({})", "New match for your listing ({})"),

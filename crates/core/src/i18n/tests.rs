@@ -93,3 +93,15 @@ fn numbers_and_dates_follow_the_language() {
     assert_eq!(Lang::Fr.date_time(t), "5 déc. 2026, 14:00");
     assert_eq!(Lang::En.date_time(t), "Dec 5, 2026, 14:00");
 }
+
+#[test]
+fn every_notification_kind_and_email_choice_is_translated() {
+    use crate::notify::{EmailWhen, KINDS};
+    let keys = KINDS
+        .iter()
+        .map(|k| format!("notif_kind_{}", k.name))
+        .chain(EmailWhen::ALL.iter().map(|w| format!("notif_email_{}", w.as_str())));
+    for key in keys {
+        assert!(strings().any(|(k, _, _)| *k == key), "{key} is not translated");
+    }
+}
