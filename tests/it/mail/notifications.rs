@@ -194,3 +194,73 @@ async fn matches_wait_for_the_daily_digest_and_the_settings_page_changes_each_ch
         browser.post(node.url("/me/notifications/settings"), &[("email_interest", "instant")]).await;
     assert_eq!(status, 403, "no CSRF token, no change");
 }
+
+/// Sets every kind `user` may hear of to be e-mailed at once.
+async fn mail_everything(node: &TestNode, login: &'static str) {
+    node.with_db(move |c| {
+        let user = maillage_db::users::find_by_username(c, login).unwrap().unwrap();
+        let all: Vec<(String, bool, String)> = maillage_core::notify::KINDS
+            .iter()
+            .map(|k| (k.name.to_owned(), true, "instant".to_owned()))
+            .collect();
+        maillage_service::notification_settings::set(c, maillage_core::id::Id::from_i64(user.id), &all)
+            .unwrap();
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn group_and_session_events_are_mailed_to_whom_they_concern_when_chosen() {
+    let sink = SmtpSink::start();
+    let node = TestNode::start_with(with_mail(&sink)).await;
+    let (alice, bob, carol) = (node.user("alice").await, node.user("bob").await, node.user("carol").await);
+    for login in ["alice", "bob", "carol"] {
+        mail_everything(&node, login).await;
+    }
+    let post = |user: &TestUser, path: String, body: Value| {
+        let user = user.clone();
+        async move {
+            let (status, answer) = user.json(Method::POST, &path, &body).await;
+            assert_eq!(status, 200, "{path}: {answer}");
+            answer
+        }
+    };
+    let group = post(&alice, "/api/v1/groups".into(), json!({
+        "username": "bocaux", "display_name": "Les bocaux", "kind": "initiative", "description": "Conserves.",
+        "join_policy": "approval"
+    }))
+    .await;
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let pending = post(&bob, format!("/api/v1/groups/{group_id}/join"), json!({})).await;
+    let member = pending["account"]["id"].as_str().unwrap().to_owned();
+    post(&alice, format!("/api/v1/groups/{group_id}/members/{member}/approve"), json!({})).await;
+    let event = post(
+        &alice,
+        "/api/v1/events".into(),
+        json!({
+            "title": "Atelier conserves", "starts_at": "2027-03-14T14:00:00+01:00", "capacity": 1,
+            "place": { "name": "Camarès", "lat": 43.82, "lon": 2.88 }
+        }),
+    )
+    .await;
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    post(&bob, format!("/api/v1/events/{event_id}/join"), json!({})).await;
+    post(&carol, format!("/api/v1/events/{event_id}/join"), json!({})).await;
+    post(&bob, format!("/api/v1/events/{event_id}/leave"), json!({})).await;
+
+    // alice: a request to join and a place taken; bob: his acceptance;
+    // carol: her promotion from the waiting list.
+    let expected = [("alice@example.org", 2), ("bob@example.org", 1), ("carol@example.org", 1)];
+    eventually(20, "each is mailed what concerns them", || async {
+        expected.iter().all(|(to, n)| sink.messages_to(to).len() >= *n).then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    for (to, n) in expected {
+        let mails = sink.messages_to(to);
+        assert_eq!(mails.len(), n, "{to}: {mails:?}");
+        assert!(mails.iter().all(|m| m.header("List-Unsubscribe-Post").is_some()));
+    }
+    let to_carol = &sink.messages_to("carol@example.org")[0];
+    assert!(to_carol.link(&node.url("/me/sessions")).is_some(), "{}", to_carol.text);
+}
