@@ -201,6 +201,13 @@ pub async fn start(
     ));
     start_mail(&pool, &config, stop_rx.clone())?;
     tokio::spawn(mail_notifications(pool.clone(), config.clone(), stop_rx.clone()));
+    let push_client = maillage_apub::http::http_client(
+        &config.local_urls(),
+        config.federation.debug,
+        federation.context().policy.clone(),
+    )?;
+    let pusher = maillage_push::Pusher::new(pool.clone(), push_client, config.clone()).await?;
+    tokio::spawn(pusher.run(stop_rx.clone()));
     tokio::spawn(run_matcher(pool.clone(), federation.context().policy.clone(), config.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;

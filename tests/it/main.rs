@@ -37,6 +37,7 @@ mod matching;
 mod notifications;
 mod oauth;
 mod policies;
+mod push;
 mod robustness;
 mod server;
 mod sessions;

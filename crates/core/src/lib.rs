@@ -47,6 +47,7 @@ pub mod listing;
 pub mod notify;
 pub mod policy;
 pub mod post;
+pub mod push;
 pub mod scope;
 pub mod session;
 pub mod time;

@@ -112,12 +112,15 @@ pub fn kind_named(name: &str) -> Option<&'static Kind> {
 pub struct Setting {
     pub app: bool,
     pub email: EmailWhen,
+    /// Pushed to the person's subscribed apps and browsers (Web Push).
+    pub push: bool,
 }
 
 impl Kind {
-    /// Everything is in the app; some kinds are e-mailed (see `KINDS`).
+    /// Everything is in the app and pushed; some kinds are e-mailed (see
+    /// `KINDS`).
     pub fn default_setting(&self) -> Setting {
-        Setting { app: true, email: self.default_email }
+        Setting { app: true, email: self.default_email, push: true }
     }
 }
 

@@ -60,6 +60,7 @@ pub mod oauth;
 pub mod policies;
 pub mod pool;
 pub mod posts;
+pub mod push;
 pub mod received;
 pub mod schema;
 pub mod sessions;

@@ -16,6 +16,7 @@ pub struct SettingRow {
     pub app: bool,
     pub email: String,
     pub updated_at: i64,
+    pub push: bool,
 }
 
 pub fn of_user(conn: &mut DbConnection, user: i64) -> Result<Vec<SettingRow>, Error> {
@@ -151,6 +152,11 @@ pub fn mark_digest(
         }
     };
     Ok(n == 1)
+}
+
+/// The secret named `name`, if it was made.
+pub fn find_secret(conn: &mut DbConnection, name: &str) -> Result<Option<String>, Error> {
+    node_secrets::table.find(name).select(node_secrets::value).first(conn).optional().map_err(db_error)
 }
 
 /// The secret named `name`, made by `make` and stored the first time (the

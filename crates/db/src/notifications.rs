@@ -146,3 +146,13 @@ pub fn count_after(conn: &mut DbConnection, recipient: i64, after: i64, cap: i64
         .map_err(db_error)?;
     Ok(ids.len() as i64)
 }
+
+/// A notification by id, whoever it was for (the pusher's read).
+pub fn find_any(conn: &mut DbConnection, id: i64) -> Result<Option<NotificationRow>, Error> {
+    notifications::table
+        .find(id)
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}

@@ -628,6 +628,7 @@ diesel::table! {
         app -> Bool,
         email -> Text,
         updated_at -> BigInt,
+        push -> Bool,
     }
 }
 
@@ -659,8 +660,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    push_subscriptions (id) {
+        id -> BigInt,
+        token_id -> BigInt,
+        user_id -> BigInt,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        alerts -> Text,
+        policy -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    push_pending (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        notification_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(deliveries -> actors (signer_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    push_subscriptions,
     conversations,
     conversation_members,
     contact_details,

@@ -79,6 +79,7 @@ pub mod oauth;
 pub mod password;
 pub mod policy;
 pub mod posts;
+pub mod push;
 pub mod reports;
 pub mod sessions;
 pub mod status_text;

@@ -193,10 +193,11 @@ pub fn notify(
     match_id: Option<i64>,
 ) -> Result<(), Error> {
     let now = Timestamp::now();
+    let id = Id::generate_at(now).as_i64();
     notifications::insert(
         conn,
         &NotificationRow {
-            id: Id::generate_at(now).as_i64(),
+            id,
             recipient_id: to.id,
             kind: "mention".into(),
             reason: reason.into(),
@@ -206,7 +207,13 @@ pub fn notify(
             created_at: now.as_micros(),
             dismissed_at: None,
         },
-    )
+    )?;
+    match to.user_id {
+        Some(user) if crate::notification_settings::for_reason(conn, user, reason)?.push => {
+            crate::push::queue(conn, user, id)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Sends the digests that are due: for each person on the digest whose
@@ -373,10 +380,11 @@ fn tell_as(
         return Ok(());
     }
     let now = Timestamp::now();
+    let id = Id::generate_at(now).as_i64();
     notifications::insert(
         conn,
         &NotificationRow {
-            id: Id::generate_at(now).as_i64(),
+            id,
             recipient_id: to.id,
             kind: kind.into(),
             reason: reason.into(),
@@ -386,7 +394,11 @@ fn tell_as(
             created_at: now.as_micros(),
             dismissed_at: None,
         },
-    )
+    )?;
+    if setting.push {
+        crate::push::queue(conn, user, id)?;
+    }
+    Ok(())
 }
 
 /// The local people a new post mentions hear of it: a `mention` whose

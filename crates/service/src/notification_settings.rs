@@ -21,7 +21,11 @@ pub struct KindSetting {
 
 fn setting_of(row: Option<&SettingRow>, kind: &Kind) -> Setting {
     match row {
-        Some(r) => Setting { app: r.app, email: EmailWhen::parse(&r.email).unwrap_or(kind.default_email) },
+        Some(r) => Setting {
+            app: r.app,
+            email: EmailWhen::parse(&r.email).unwrap_or(kind.default_email),
+            push: r.push,
+        },
         None => kind.default_setting(),
     }
 }
@@ -46,12 +50,21 @@ pub fn for_reason(conn: &mut DbConnection, user: i64, reason: &str) -> Result<Se
     Ok(setting_of(db::find(conn, user, kind.name)?.as_ref(), kind))
 }
 
-/// Writes `user`'s choices: (kind, in the app, e-mail) for each kind
-/// named; an unknown kind or e-mail choice is refused and nothing changes.
-pub fn set(conn: &mut DbConnection, user: Id, choices: &[(String, bool, String)]) -> Result<(), Error> {
+/// One kind's choices, as a form or a test sends them.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub kind: String,
+    pub app: bool,
+    pub email: String,
+    pub push: bool,
+}
+
+/// Writes `user`'s choices for each kind named; an unknown kind or e-mail
+/// choice is refused and nothing changes.
+pub fn set(conn: &mut DbConnection, user: Id, choices: &[Choice]) -> Result<(), Error> {
     let mut rows = Vec::new();
     let now = Timestamp::now().as_micros();
-    for (kind, app, email) in choices {
+    for Choice { kind, app, email, push } in choices {
         let Some(kind) = notify::kind_named(kind) else {
             return Err(Error::unprocessable(format!("Validation failed: kind: unknown \"{kind}\"")));
         };
@@ -66,6 +79,7 @@ pub fn set(conn: &mut DbConnection, user: Id, choices: &[(String, bool, String)]
             app: *app,
             email: email.as_str().into(),
             updated_at: now,
+            push: *push,
         });
     }
     transaction::write(conn, |conn| rows.iter().try_for_each(|r| db::put(conn, r)))
@@ -76,7 +90,7 @@ pub fn set(conn: &mut DbConnection, user: Id, choices: &[(String, bool, String)]
 pub fn save(
     conn: &mut DbConnection,
     user: Id,
-    choices: &[(String, bool, String)],
+    choices: &[Choice],
     match_preference: Option<&str>,
 ) -> Result<(), Error> {
     if let Some(p) = match_preference {
@@ -146,15 +160,16 @@ pub fn unsubscribe(conn: &mut DbConnection, user: i64, kind: &str, signature: &s
         return Err(Error::not_found("no such link"));
     }
     transaction::write(conn, |conn| {
-        let app = db::find(conn, user, kind.name)?.is_none_or(|r| r.app);
+        let kept = setting_of(db::find(conn, user, kind.name)?.as_ref(), kind);
         db::put(
             conn,
             &SettingRow {
                 user_id: user,
                 kind: kind.name.into(),
-                app,
+                app: kept.app,
                 email: EmailWhen::Never.as_str().into(),
                 updated_at: Timestamp::now().as_micros(),
+                push: kept.push,
             },
         )
     })

@@ -19,6 +19,7 @@ pub struct KindRow {
     pub name: &'static str,
     pub app: bool,
     pub email: &'static str,
+    pub push: bool,
 }
 
 #[derive(Template)]
@@ -58,7 +59,12 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
         Ok((kinds, match_preference)) => {
             let kinds = kinds
                 .into_iter()
-                .map(|k| KindRow { name: k.kind.name, app: k.setting.app, email: k.setting.email.as_str() })
+                .map(|k| KindRow {
+                    name: k.kind.name,
+                    app: k.setting.app,
+                    email: k.setting.email.as_str(),
+                    push: k.setting.push,
+                })
                 .collect();
             let choices = EmailWhen::ALL.map(EmailWhen::as_str);
             forms::render(200, &SettingsPage { frame, kinds, match_preference, choices, mail_on, saved })
@@ -69,12 +75,14 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
 
 pub async fn save(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
-    let choices: Vec<(String, bool, String)> = notify::KINDS
+    let choices: Vec<settings::Choice> = notify::KINDS
         .iter()
         .filter(|k| !field(&sent, &format!("email_{}", k.name)).is_empty())
-        .map(|k| {
-            let app = k.name == "matches" || field(&sent, &format!("app_{}", k.name)) == "on";
-            (k.name.to_owned(), app, field(&sent, &format!("email_{}", k.name)).to_owned())
+        .map(|k| settings::Choice {
+            kind: k.name.to_owned(),
+            app: k.name == "matches" || field(&sent, &format!("app_{}", k.name)) == "on",
+            email: field(&sent, &format!("email_{}", k.name)).to_owned(),
+            push: field(&sent, &format!("push_{}", k.name)) == "on",
         })
         .collect();
     let preference = Some(field(&sent, "app_matches").to_owned()).filter(|p| !p.is_empty());

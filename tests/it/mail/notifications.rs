@@ -199,9 +199,14 @@ async fn matches_wait_for_the_daily_digest_and_the_settings_page_changes_each_ch
 async fn mail_everything(node: &TestNode, login: &'static str) {
     node.with_db(move |c| {
         let user = maillage_db::users::find_by_username(c, login).unwrap().unwrap();
-        let all: Vec<(String, bool, String)> = maillage_core::notify::KINDS
+        let all: Vec<maillage_service::notification_settings::Choice> = maillage_core::notify::KINDS
             .iter()
-            .map(|k| (k.name.to_owned(), true, "instant".to_owned()))
+            .map(|k| maillage_service::notification_settings::Choice {
+                kind: k.name.to_owned(),
+                app: true,
+                email: "instant".to_owned(),
+                push: true,
+            })
             .collect();
         maillage_service::notification_settings::set(c, maillage_core::id::Id::from_i64(user.id), &all)
             .unwrap();

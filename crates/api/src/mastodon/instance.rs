@@ -108,7 +108,8 @@ async fn v2(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let t = &config.territory;
     let mut configuration = limits(config);
     configuration["urls"] = json!({ "streaming": base.replacen("http", "ws", 1), "status": null });
-    configuration["vapid"] = json!({ "public_key": "" });
+    let vapid = state.db.run(maillage_service::push::vapid_public_key).await?.unwrap_or_default();
+    configuration["vapid"] = json!({ "public_key": vapid });
     Ok(HttpResponse::Ok().json(json!({
         "domain": state.urls.domain(),
         "title": t.name,

@@ -13,6 +13,7 @@ pub mod extras;
 pub mod follows;
 pub mod instance;
 pub mod params;
+pub mod push;
 pub mod registration;
 pub mod reports;
 pub mod search;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     registration::configure(cfg);
     follows::configure(cfg);
     conversations::configure(cfg);
+    push::configure(cfg);
     search::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);

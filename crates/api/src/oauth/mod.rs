@@ -52,7 +52,7 @@ struct AppParams {
     website: Option<String>,
 }
 
-fn app_to_api(app: &AppRow, secret: Option<&str>) -> Value {
+fn app_to_api(app: &AppRow, secret: Option<&str>, vapid_key: &str) -> Value {
     let uris = app.redirect_uri_list();
     let mut v = json!({
         "id": app.id.to_string(),
@@ -61,7 +61,7 @@ fn app_to_api(app: &AppRow, secret: Option<&str>) -> Value {
         "scopes": app.scopes.split(' ').collect::<Vec<_>>(),
         "redirect_uri": uris.join("\n"),
         "redirect_uris": uris,
-        "vapid_key": "",
+        "vapid_key": vapid_key,
     });
     if let Some(secret) = secret {
         v["client_id"] = json!(app.client_id);
@@ -87,13 +87,15 @@ async fn create_app(
         .db
         .run(move |conn| cases::register_app(conn, &name, &uris, p.scopes.as_deref(), p.website.as_deref()))
         .await?;
-    Ok(HttpResponse::Ok().json(app_to_api(&created.app, Some(&created.client_secret))))
+    let vapid = state.db.run(maillage_service::push::vapid_public_key).await?.unwrap_or_default();
+    Ok(HttpResponse::Ok().json(app_to_api(&created.app, Some(&created.client_secret), &vapid)))
 }
 
 async fn verify_app(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or_else(|| Error::unauthorized("The access token is invalid"))?;
     let app = state.db.run(move |conn| cases::app_of_token(conn, &token)).await?;
-    Ok(HttpResponse::Ok().json(app_to_api(&app, None)))
+    let vapid = state.db.run(maillage_service::push::vapid_public_key).await?.unwrap_or_default();
+    Ok(HttpResponse::Ok().json(app_to_api(&app, None, &vapid)))
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -82,6 +82,7 @@ pub const MAIL: &[(&str, &str, &str)] = &[
     ("notif_settings_kind", "Évènement", "Event"),
     ("notif_settings_app", "Sur le site et dans les applis", "On the site and in apps"),
     ("notif_settings_email", "Par courriel", "By e-mail"),
+    ("notif_settings_push", "Notification push (navigateur, appli)", "Push (browser, app)"),
     ("notif_settings_no_mail", "Ce nœud n’envoie pas de courriels : seuls les réglages sur le site comptent.", "This node sends no e-mail: only the settings on the site apply."),
     ("notif_settings_saved", "Réglages enregistrés.", "Settings saved."),
     ("notif_settings_save", "Enregistrer", "Save"),

@@ -1,0 +1,3 @@
+DROP TABLE push_pending;
+DROP TABLE push_subscriptions;
+ALTER TABLE notification_settings DROP COLUMN push;
