@@ -77,6 +77,17 @@ async fn an_exchange_on_two_linked_nodes_goes_on_in_one_private_conversation() {
     })
     .await;
 
+    // Bob needs what Alice offers: the match reaches him first.
+    let mut need = offer();
+    need["kind"] = json!("need");
+    need["title"] = json!("Cherche une bétonnière");
+    need["description"] = json!("Pour couler une dalle, une bétonnière électrique.");
+    bob.listing(&need).await;
+    eventually(30, "bob's need matches alice's offer", || async {
+        bob.matches().await.into_iter().find(|m| m.to_string().contains("Bétonnière à prêter"))
+    })
+    .await;
+
     let (status, interest) = bob
         .json(
             Method::POST,

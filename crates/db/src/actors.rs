@@ -154,3 +154,19 @@ pub fn count_local_of_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, E
         .get_result(conn)
         .map_err(db_error)
 }
+
+/// The actors with one of `ids` or one of `ap_ids`, in one query.
+pub fn find_by_ids_or_ap_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    ap_ids: &[String],
+) -> Result<Vec<ActorRow>, Error> {
+    if ids.is_empty() && ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    actors::table
+        .filter(actors::id.eq_any(ids).or(actors::ap_id.eq_any(ap_ids)))
+        .select(ActorRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}

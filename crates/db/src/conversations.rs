@@ -121,6 +121,17 @@ pub fn authors_of(conn: &mut DbConnection, conversation: i64) -> Result<Vec<i64>
         .map_err(db_error)
 }
 
+/// (conversation, author) for every author of each of `conversations`.
+pub fn authors_of_many(conn: &mut DbConnection, conversations: &[i64]) -> Result<Vec<(i64, i64)>, Error> {
+    let rows: Vec<(Option<i64>, i64)> = posts::table
+        .filter(posts::conversation_id.eq_any(conversations))
+        .select((posts::conversation_id, posts::author_id))
+        .distinct()
+        .load(conn)
+        .map_err(db_error)?;
+    Ok(rows.into_iter().filter_map(|(c, a)| c.map(|c| (c, a))).collect())
+}
+
 /// Records that local `actor` takes part and received `post_id`: unread
 /// unless they wrote it; a removed conversation comes back.
 pub fn touch_member(

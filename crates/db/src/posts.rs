@@ -134,6 +134,16 @@ pub fn tags(conn: &mut DbConnection, post: Id) -> Result<Vec<PostTagRow>, Error>
         .map_err(db_error)
 }
 
+/// The mentions of each of `posts_ids`, in one query.
+pub fn mentions_of_many(conn: &mut DbConnection, post_ids: &[i64]) -> Result<Vec<PostTagRow>, Error> {
+    post_tags::table
+        .filter(post_tags::post_id.eq_any(post_ids))
+        .filter(post_tags::kind.eq("mention"))
+        .select(PostTagRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
 /// An author's live notes (not the status views of listings and sessions,
 /// which federate as themselves) with one of `visibilities`, newest first,
 /// paged by id.

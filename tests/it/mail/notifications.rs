@@ -269,3 +269,61 @@ async fn group_and_session_events_are_mailed_to_whom_they_concern_when_chosen() 
     let to_carol = &sink.messages_to("carol@example.org")[0];
     assert!(to_carol.link(&node.url("/me/sessions")).is_some(), "{}", to_carol.text);
 }
+
+#[actix_web::test]
+async fn a_daily_digest_gathers_every_kind_chosen_into_one_mail_once_the_day_is_over() {
+    let sink = SmtpSink::start();
+    let node = TestNode::start_with(with_mail(&sink)).await;
+    let (alice, bob) = (node.user("alice").await, node.user("bob").await);
+    node.with_db(|c| {
+        let user = maillage_db::users::find_by_username(c, "alice").unwrap().unwrap();
+        let all: Vec<maillage_service::notification_settings::Choice> = maillage_core::notify::KINDS
+            .iter()
+            .map(|k| maillage_service::notification_settings::Choice {
+                kind: k.name.to_owned(),
+                app: true,
+                email: "daily".to_owned(),
+                push: true,
+            })
+            .collect();
+        maillage_service::notification_settings::set(c, maillage_core::id::Id::from_i64(user.id), &all)
+            .unwrap();
+    })
+    .await;
+    let offer = alice.listing(&listing("offer", "Je prête un pressoir")).await;
+    show_interest(&bob, &offer, "Pour nos pommes").await;
+    let event = alice
+        .json(
+            Method::POST,
+            "/api/v1/events",
+            &json!({ "title": "Pressée collective", "starts_at": "2027-10-02T14:00:00+02:00", "capacity": 5 }),
+        )
+        .await
+        .1;
+    let path = format!("/api/v1/events/{}/join", event["id"].as_str().unwrap());
+    assert_eq!(bob.json(Method::POST, &path, &json!({})).await.0, 200);
+    write_to(&bob, "@alice On apporte des caisses.").await;
+    assert_eq!(settled_count(&sink, "alice@example.org").await, 0, "everything waits for the digest");
+
+    let config = node.config.clone();
+    let soon = maillage_core::time::Timestamp::from_micros(
+        maillage_core::time::Timestamp::now().as_micros() + 3_600_000_000,
+    );
+    let early =
+        node.with_db(move |c| maillage_service::notification_mail::send_due(c, &config, soon).unwrap()).await;
+    assert_eq!(early, 0, "an hour later it is not due yet");
+    let config = node.config.clone();
+    let later = maillage_core::time::Timestamp::from_micros(
+        maillage_core::time::Timestamp::now().as_micros() + 25 * 3_600_000_000,
+    );
+    node.with_db(move |c| maillage_service::notification_mail::send_due(c, &config, later).unwrap()).await;
+    let digest = eventually(20, "the digest arrives", || async {
+        sink.messages_to("alice@example.org").into_iter().next()
+    })
+    .await;
+    assert_eq!(settled_count(&sink, "alice@example.org").await, 1, "one mail for all of it");
+    for line in ["intéress", "séance", "écrit"] {
+        assert!(digest.text.to_lowercase().contains(line), "{line}: {}", digest.text);
+    }
+    assert!(digest.header("List-Unsubscribe").is_some());
+}

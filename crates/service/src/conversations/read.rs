@@ -29,24 +29,16 @@ pub struct ConversationView {
 /// The people in conversation `id` other than `me`: the authors of its
 /// messages and everyone its last message addressed.
 pub fn participants(conn: &mut DbConnection, id: i64, me: i64) -> Result<Vec<ActorRow>, Error> {
-    let mut ids: Vec<i64> = store::authors_of(conn, id)?;
-    for post in store::posts_of(conn, id, 1)? {
-        for tag in posts::tags(conn, post.id())?.into_iter().filter(|t| t.kind == "mention") {
-            if let Some(a) =
-                tag.href.as_deref().map(|h| actors::find_by_ap_id(conn, h)).transpose()?.flatten()
-            {
-                ids.push(a.id);
-            }
-        }
+    let authors = store::authors_of(conn, id)?;
+    let mut mentioned = Vec::new();
+    if let Some(last) = store::posts_of(conn, id, 1)?.pop() {
+        let tags = posts::tags(conn, last.id())?;
+        mentioned.extend(tags.into_iter().filter(|t| t.kind == "mention").filter_map(|t| t.href));
     }
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::new();
-    for id in ids.into_iter().filter(|i| *i != me) {
-        if let Some(a) = actors::find_by_id(conn, Id::from_i64(id))? {
-            out.push(a);
-        }
-    }
+    let mut out = actors::find_by_ids_or_ap_ids(conn, &authors, &mentioned)?;
+    out.retain(|a| a.id != me);
+    out.sort_by_key(|a| a.id);
+    out.dedup_by_key(|a| a.id);
     Ok(out)
 }
 
@@ -57,6 +49,18 @@ fn view(
     conversation: ConversationRow,
 ) -> Result<ConversationView, Error> {
     let others = participants(conn, conversation.id, me.id)?;
+    finish(conn, me, member, conversation, others)
+}
+
+/// The view once its participants are known: the last message `me` may
+/// see and the listing it is about.
+fn finish(
+    conn: &mut DbConnection,
+    me: &ActorRow,
+    member: MemberRow,
+    conversation: ConversationRow,
+    others: Vec<ActorRow>,
+) -> Result<ConversationView, Error> {
     let last = match posts::find_by_id(conn, Id::from_i64(member.last_post_id))? {
         Some(p) if crate::posts::can_see(conn, &p, Some(me))? => Some(p),
         _ => None,
@@ -66,6 +70,43 @@ fn view(
         None => None,
     };
     Ok(ConversationView { conversation, member, others, last, listing })
+}
+
+/// The participants of each conversation of a page, in three queries
+/// rather than several per conversation: the authors of every message, the
+/// people each last message received mentions, then those actors. The
+/// same people as [`participants`], from each member's last message.
+fn participants_of_page(
+    conn: &mut DbConnection,
+    page: &[(MemberRow, ConversationRow)],
+    me: i64,
+) -> Result<Vec<Vec<ActorRow>>, Error> {
+    let ids: Vec<i64> = page.iter().map(|(_, c)| c.id).collect();
+    let authors = store::authors_of_many(conn, &ids)?;
+    let last_posts: Vec<i64> = page.iter().map(|(m, _)| m.last_post_id).collect();
+    let mentions = posts::mentions_of_many(conn, &last_posts)?;
+    let author_ids: Vec<i64> = authors.iter().map(|(_, a)| *a).collect();
+    let hrefs: Vec<String> = mentions.iter().filter_map(|t| t.href.clone()).collect();
+    let actors = actors::find_by_ids_or_ap_ids(conn, &author_ids, &hrefs)?;
+    Ok(page
+        .iter()
+        .map(|(member, conversation)| {
+            let mut found: Vec<ActorRow> = actors
+                .iter()
+                .filter(|a| a.id != me)
+                .filter(|a| {
+                    authors.iter().any(|(c, author)| *c == conversation.id && *author == a.id)
+                        || mentions.iter().any(|t| {
+                            t.post_id == member.last_post_id && t.href.as_deref() == Some(a.ap_id.as_str())
+                        })
+                })
+                .cloned()
+                .collect();
+            found.sort_by_key(|a| a.id);
+            found.dedup_by_key(|a| a.id);
+            found
+        })
+        .collect())
 }
 
 /// A page of `user`'s conversations, the one with the latest message
@@ -78,9 +119,11 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<ConversationView>, Error> {
     let me = actor_of_user(conn, user.id)?;
+    let page = store::page_of(conn, me.id, max, min, limit.clamp(1, 40))?;
+    let participants = participants_of_page(conn, &page, me.id)?;
     let mut out = Vec::new();
-    for (member, conversation) in store::page_of(conn, me.id, max, min, limit.clamp(1, 40))? {
-        out.push(view(conn, &me, member, conversation)?);
+    for ((member, conversation), others) in page.into_iter().zip(participants) {
+        out.push(finish(conn, &me, member, conversation, others)?);
     }
     Ok(out)
 }
