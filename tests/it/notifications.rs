@@ -120,3 +120,69 @@ async fn each_event_reaches_the_people_it_concerns_and_the_page_counts_what_is_n
         "{left:?}"
     );
 }
+
+async fn arrive(browser: &harness::webdriver::Browser, path: &str, css: &str) {
+    for _ in 0..100 {
+        if browser.url().await.contains(path) && browser.try_find(css).await.is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never reached {path} with {css}: {} {}", browser.url().await, browser.source().await);
+}
+
+#[actix_web::test]
+async fn in_a_browser_a_resident_reads_her_notifications_and_changes_what_she_is_sent() {
+    let node = TestNode::start().await;
+    let (alice, bob) = (node.user("alice").await, node.user("bob").await);
+    let offer = post(
+        &alice,
+        "/api/v1/listings",
+        json!({
+            "kind": "offer", "category": "goods", "title": "Bocaux à donner", "terms": { "mode": "gift" },
+            "place": { "name": "Camarès", "lat": 43.82, "lon": 2.88 }
+        }),
+    )
+    .await;
+    let path = format!("/api/v1/listings/{}/interest", offer["id"].as_str().unwrap());
+    post(&bob, &path, json!({ "message": "Je passe les prendre samedi ?" })).await;
+    told(&alice, "interest").await;
+
+    let browser = harness::webdriver::Browser::start().await;
+    for (width, lang) in [(390, "fr"), (1280, "en")] {
+        browser.resize(width, 900).await;
+        browser.forget_cookies().await;
+        browser.open(&node.url(&format!("/login?lang={lang}"))).await;
+        browser.type_into("#f-login", "alice").await;
+        browser.type_into("#f-password", "a good password").await;
+        browser.submit("main form button[type=submit]").await;
+        arrive(&browser, "/", "#nav-notifications").await;
+        assert!(browser.try_find("#nav-notifications").await.is_some());
+        browser.open(&node.url(&format!("/me/notifications?lang={lang}"))).await;
+        arrive(&browser, "/me/notifications", "#notifications").await;
+        browser.screenshot(&format!("notifications-{width}-{lang}")).await;
+        assert!(browser.text("#notifications").await.contains("samedi"), "the message is quoted");
+        assert!(browser.try_find("#nav-notifications .badge").await.is_none(), "seen once the page is open");
+        let overflow =
+            browser.execute("return document.documentElement.scrollWidth - window.innerWidth").await;
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "nothing wider than the screen at {width}px: {overflow}"
+        );
+
+        browser.click("#notification-settings").await;
+        arrive(&browser, "/me/notifications/settings", "#notification-settings-form").await;
+        browser.screenshot(&format!("notification-settings-{width}-{lang}")).await;
+        let overflow =
+            browser.execute("return document.documentElement.scrollWidth - window.innerWidth").await;
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "the settings fit at {width}px (the table scrolls): {overflow}"
+        );
+        let choice = if lang == "fr" { "weekly" } else { "never" };
+        browser.select("#email-interest", choice).await;
+        browser.submit("#notification-settings-form button[type=submit]").await;
+        arrive(&browser, "/me/notifications/settings", "#settings-saved").await;
+        assert_eq!(browser.value("#email-interest").await, choice, "kept after saving");
+    }
+}

@@ -41,7 +41,7 @@ fn link_of(n: &Notification, conversation: Option<i64>) -> String {
 }
 
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, visitor, user) = or_respond!(forms::signed_in(&req, &state).await);
+    let (mut frame, visitor, user) = or_respond!(forms::signed_in(&req, &state).await);
     let lang: Lang = frame.lang;
     let fresh = visitor.unseen;
     let built = state
@@ -69,7 +69,11 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
         })
         .await;
     match built {
-        Ok(items) => forms::render(200, &NotificationsPage { frame, items }),
+        Ok(items) => {
+            // Opening the page is seeing them: the header says so at once.
+            frame.unseen = 0;
+            forms::render(200, &NotificationsPage { frame, items })
+        }
         Err(e) => forms::refused(frame, &e),
     }
 }

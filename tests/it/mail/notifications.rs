@@ -327,3 +327,76 @@ async fn a_daily_digest_gathers_every_kind_chosen_into_one_mail_once_the_day_is_
     }
     assert!(digest.header("List-Unsubscribe").is_some());
 }
+
+#[actix_web::test]
+async fn refusals_the_exchange_done_ledger_confirmations_and_reports_reach_the_app_and_the_mail() {
+    let sink = SmtpSink::start();
+    let node = TestNode::start_with(with_mail(&sink)).await;
+    let admin = node.admin("gaston").await;
+    let (alice, bob, carol) = (node.user("alice").await, node.user("bob").await, node.user("carol").await);
+    for login in ["gaston", "alice", "bob", "carol"] {
+        mail_everything(&node, login).await;
+    }
+    let ok = |(status, body): (u16, Value)| {
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let mut time_offer = listing("offer", "Une heure de taille de haies");
+    time_offer["terms"] = json!({ "mode": "time_credit", "hours": 1.0 });
+    let hedge = alice.listing(&time_offer).await;
+    let bike = alice.listing(&listing("offer", "Je répare les vélos")).await;
+    show_interest(&bob, &hedge, "Ma haie déborde").await;
+    show_interest(&carol, &bike, "Mon vélo crisse").await;
+    let (_, received) = alice.get("/api/v1/agreements").await;
+    let of = |listing: &Value| {
+        received
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a.to_string().contains(listing["id"].as_str().unwrap()))
+            .and_then(|a| a["id"].as_str())
+            .unwrap_or_else(|| panic!("no agreement for {listing}: {received}"))
+            .to_owned()
+    };
+    let (with_bob, with_carol) = (of(&hedge), of(&bike));
+    ok(alice.json(Method::POST, &format!("/api/v1/agreements/{with_carol}/reject"), &json!({})).await);
+    ok(alice.json(Method::POST, &format!("/api/v1/agreements/{with_bob}/accept"), &json!({})).await);
+    ok(alice.json(Method::POST, &format!("/api/v1/agreements/{with_bob}/fulfil"), &json!({})).await);
+    ok(alice.post(&format!("/api/v1/agreements/{with_bob}/confirm"), &[]).await);
+
+    let group = ok(alice
+        .json(
+            Method::POST,
+            "/api/v1/groups",
+            &json!({ "username": "haies", "display_name": "Haies vives", "kind": "initiative",
+                     "description": "Planter.", "join_policy": "approval" }),
+        )
+        .await);
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let pending = ok(carol.json(Method::POST, &format!("/api/v1/groups/{group_id}/join"), &json!({})).await);
+    let member = pending["account"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/groups/{group_id}/members/{member}/reject");
+    ok(alice.json(Method::POST, &path, &json!({})).await);
+    ok(carol.post("/api/v1/reports", &[("account_id", &bob.account_id), ("comment", "Spam")]).await);
+
+    // Who hears of what, in the app and by mail (French, the territory's
+    // language, as none of them chose another).
+    let expected = [
+        (&carol, "carol@example.org", "interest_declined", "a décliné votre intérêt"),
+        (&bob, "bob@example.org", "exchange_done", "a noté l’échange comme réalisé"),
+        (&bob, "bob@example.org", "ledger_confirmation", "a confirmé l’échange et ses heures"),
+        (&carol, "carol@example.org", "group_refused", "n’a pas accepté votre demande"),
+        (&admin, "gaston@example.org", "admin.report", "a fait un signalement"),
+    ];
+    for (user, address, reason, words) in expected {
+        eventually(20, reason, || async {
+            let (_, list) = user.get("/api/v1/notifications").await;
+            list.as_array()?.iter().find(|n| n["maillage_reason"] == reason).cloned()
+        })
+        .await;
+        eventually(20, words, || async {
+            sink.messages_to(address).into_iter().find(|m| m.text.contains(words))
+        })
+        .await;
+    }
+}
