@@ -59,7 +59,8 @@ async fn queued_where(node: &TestNode, keep: fn(&Value) -> bool) -> Value {
     node.with_db(move |c| {
         use diesel::prelude::*;
         use maillage_db::schema::deliveries;
-        let payloads: Vec<String> = deliveries::table.select(deliveries::payload).load(c).unwrap();
+        let payloads: Vec<String> =
+            deliveries::table.order(deliveries::id.asc()).select(deliveries::payload).load(c).unwrap();
         payloads.iter().map(|p| serde_json::from_str::<Value>(p).unwrap()).find(keep).unwrap_or(Value::Null)
     })
     .await
@@ -69,7 +70,8 @@ async fn queued(node: &TestNode, kind: &'static str) -> Value {
     node.with_db(move |c| {
         use diesel::prelude::*;
         use maillage_db::schema::deliveries;
-        let payloads: Vec<String> = deliveries::table.select(deliveries::payload).load(c).unwrap();
+        let payloads: Vec<String> =
+            deliveries::table.order(deliveries::id.asc()).select(deliveries::payload).load(c).unwrap();
         payloads
             .iter()
             .map(|p| serde_json::from_str::<Value>(p).unwrap())
