@@ -269,18 +269,6 @@ async fn bad_input_to_conversations_is_refused_and_stores_nothing() {
     assert_eq!(status, 422, "{body}");
 }
 
-/// Waits until the browser is on a page whose address holds `path` and
-/// which shows `css` (after a click or a form sent), without reloading.
-async fn arrive(browser: &harness::webdriver::Browser, path: &str, css: &str) {
-    for _ in 0..100 {
-        if browser.url().await.contains(path) && browser.try_find(css).await.is_some() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("never reached {path} with {css}: {} {}", browser.url().await, browser.source().await);
-}
-
 async fn log_in(browser: &harness::webdriver::Browser, node: &TestNode, login: &str) {
     browser.forget_cookies().await;
     browser.open(&node.url("/login")).await;
@@ -303,11 +291,11 @@ async fn in_a_browser_a_resident_writes_to_an_author_from_the_listing_and_is_ans
         log_in(&browser, &a, "bob").await;
         browser.open(&format!("{listing_page}?lang={lang}")).await;
         browser.click("#write-author").await;
-        arrive(&browser, "/me/write", "#f-text").await;
+        browser.arrive("/me/write", "#f-text").await;
         browser.screenshot(&format!("write-{width}-{lang}")).await;
         browser.type_into("#f-text", &format!("Bonjour, est-elle libre samedi ? ({lang})")).await;
         browser.submit("main form button[type=submit]").await;
-        arrive(&browser, "/me/conversations/", "#messages").await;
+        browser.arrive("/me/conversations/", "#messages").await;
         assert!(browser.text("#messages").await.contains(&format!("libre samedi ? ({lang})")));
         assert!(browser.text("#about").await.contains("Bétonnière"), "the conversation names the listing");
 
@@ -318,13 +306,13 @@ async fn in_a_browser_a_resident_writes_to_an_author_from_the_listing_and_is_ans
             "the header counts the unread conversation"
         );
         browser.click("#nav-messages").await;
-        arrive(&browser, "/me/conversations", "#conversations").await;
+        browser.arrive("/me/conversations", "#conversations").await;
         browser.screenshot(&format!("list-{width}-{lang}")).await;
         browser.click("#conversations li a").await;
-        arrive(&browser, "/me/conversations/", "#f-text").await;
+        browser.arrive("/me/conversations/", "#f-text").await;
         browser.type_into("#f-text", "Oui, passez à 10 h.").await;
         browser.submit("form.reply button[type=submit]").await;
-        arrive(&browser, "/me/conversations/", "#messages").await;
+        browser.arrive("/me/conversations/", "#messages").await;
         browser.screenshot(&format!("conversation-{width}-{lang}")).await;
         assert!(browser.text("#messages").await.contains("Oui, passez à 10 h."));
         assert!(browser.try_find("#nav-messages .badge").await.is_none(), "read once opened");

@@ -281,3 +281,52 @@ async fn a_mediators_pairing_reaches_the_people_only_after_approval() {
     assert!(notifications(&dave).await.is_empty(), "dave is never told of a rejected pairing");
     assert!(dave.matches().await.is_empty());
 }
+
+#[actix_web::test]
+async fn blocking_a_person_hides_their_matches_and_tells_of_none_of_theirs() {
+    let a = TestNode::start().await;
+    let (alice, bob) = (a.user("alice").await, a.user("bob").await);
+    alice.listing(&listing("need", "Vélo à réparer", "Un vélo à réparer, pneu crevé et freins")).await;
+    let offer = bob
+        .listing(&listing("offer", "Je répare les vélos", "Atelier de réparation de vélos le samedi"))
+        .await;
+    let offer_id = offer["id"].as_str().unwrap().to_owned();
+    eventually(30, "alice told of the match", || async {
+        (alice.matches().await.len() == 1 && notifications(&alice).await.len() == 1).then_some(())
+    })
+    .await;
+    let mut page = harness::form_browser::FormBrowser::new();
+    page.log_in(&a, "alice").await;
+    let (_, html) = page.get(a.url("/me/matches")).await;
+    assert!(html.contains("Je répare les vélos"), "the match shows before the block");
+
+    let (_, found) = alice.get("/api/v1/accounts/lookup?acct=bob").await;
+    let bob_id = found["id"].as_str().unwrap().to_owned();
+    let (status, rel) =
+        alice.json(Method::POST, &format!("/api/v1/accounts/{bob_id}/block"), &json!({})).await;
+    assert_eq!((status, &rel["blocking"]), (200, &json!(true)), "{rel}");
+    assert!(alice.matches().await.is_empty(), "bob's match is hidden from alice");
+    let (_, html) = page.get(a.url("/me/matches")).await;
+    assert!(!html.contains("Je répare les vélos"), "and from her page");
+
+    bob.listing(&listing("offer", "Vélos d'occasion révisés", "Des vélos révisés, freins et pneus neufs"))
+        .await;
+    eventually(30, "bob's new match is found on his side", || async {
+        (bob.matches().await.len() == 2).then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(alice.matches().await.is_empty(), "a new match with bob stays hidden");
+    assert_eq!(notifications(&alice).await.len(), 1, "and alice is not told of it");
+    assert!(
+        bob.matches().await.iter().all(|m| m.to_string().contains("Vélo à réparer")),
+        "bob is not told he was blocked: his side shows both matches with alice's need"
+    );
+
+    let (status, _) =
+        alice.json(Method::POST, &format!("/api/v1/accounts/{bob_id}/unblock"), &json!({})).await;
+    assert_eq!(status, 200);
+    let shown = alice.matches().await;
+    assert_eq!(shown.len(), 2, "unblocking shows them again: {shown:?}");
+    assert!(shown.iter().any(|m| m.to_string().contains(&offer_id)), "{shown:?}");
+}

@@ -121,16 +121,6 @@ async fn each_event_reaches_the_people_it_concerns_and_the_page_counts_what_is_n
     );
 }
 
-async fn arrive(browser: &harness::webdriver::Browser, path: &str, css: &str) {
-    for _ in 0..100 {
-        if browser.url().await.contains(path) && browser.try_find(css).await.is_some() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("never reached {path} with {css}: {} {}", browser.url().await, browser.source().await);
-}
-
 #[actix_web::test]
 async fn in_a_browser_a_resident_reads_her_notifications_and_changes_what_she_is_sent() {
     let node = TestNode::start().await;
@@ -156,10 +146,10 @@ async fn in_a_browser_a_resident_reads_her_notifications_and_changes_what_she_is
         browser.type_into("#f-login", "alice").await;
         browser.type_into("#f-password", "a good password").await;
         browser.submit("main form button[type=submit]").await;
-        arrive(&browser, "/", "#nav-notifications").await;
+        browser.arrive("/", "#nav-notifications").await;
         assert!(browser.try_find("#nav-notifications").await.is_some());
         browser.open(&node.url(&format!("/me/notifications?lang={lang}"))).await;
-        arrive(&browser, "/me/notifications", "#notifications").await;
+        browser.arrive("/me/notifications", "#notifications").await;
         browser.screenshot(&format!("notifications-{width}-{lang}")).await;
         assert!(browser.text("#notifications").await.contains("samedi"), "the message is quoted");
         assert!(browser.try_find("#nav-notifications .badge").await.is_none(), "seen once the page is open");
@@ -171,7 +161,7 @@ async fn in_a_browser_a_resident_reads_her_notifications_and_changes_what_she_is
         );
 
         browser.click("#notification-settings").await;
-        arrive(&browser, "/me/notifications/settings", "#notification-settings-form").await;
+        browser.arrive("/me/notifications/settings", "#notification-settings-form").await;
         browser.screenshot(&format!("notification-settings-{width}-{lang}")).await;
         let overflow =
             browser.execute("return document.documentElement.scrollWidth - window.innerWidth").await;
@@ -182,7 +172,7 @@ async fn in_a_browser_a_resident_reads_her_notifications_and_changes_what_she_is
         let choice = if lang == "fr" { "weekly" } else { "never" };
         browser.select("#email-interest", choice).await;
         browser.submit("#notification-settings-form button[type=submit]").await;
-        arrive(&browser, "/me/notifications/settings", "#settings-saved").await;
+        browser.arrive("/me/notifications/settings", "#settings-saved").await;
         assert_eq!(browser.value("#email-interest").await, choice, "kept after saving");
     }
 }

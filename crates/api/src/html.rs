@@ -3,28 +3,25 @@
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use maillage_core::html::escape_html;
 
 /// These pages have no script, style, form or frame of their own: nothing
 /// else may be loaded into them, and they may not be framed.
 pub const MINIMAL_PAGE_CSP: &str =
     "default-src 'none'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// `body_html` must already be sanitized.
 pub fn minimal_page(title: &str, subtitle: &str, body_html: &str, alternate: Option<&str>) -> HttpResponse {
     let link = alternate
         .map(|href| {
-            format!(r#"<link rel="alternate" type="application/activity+json" href="{}">"#, escape(href))
+            format!(r#"<link rel="alternate" type="application/activity+json" href="{}">"#, escape_html(href))
         })
         .unwrap_or_default();
     let page = format!(
         "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>{t}</title>{link}</head><body><main><h1>{t}</h1><p>{s}</p><div>{body_html}</div></main></body></html>",
-        t = escape(title),
-        s = escape(subtitle),
+        t = escape_html(title),
+        s = escape_html(subtitle),
     );
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

@@ -12,7 +12,10 @@
 //!   environment map, with errors that name the offending key.
 //! - [`database_url`]: which backend a database URL selects.
 //! - [`fold`]: case and accent folding of words.
+//! - [`html`]: text made safe inside HTML.
+//! - [`notify`]: kinds of notification and where each may go.
 //! - [`post`]: who sees a post.
+//! - [`push`]: the checks of a Web Push subscription.
 //! - [`policy`]: federation policies (mode, domain blocks and allows,
 //!   content filters) as pure functions over an admin's settings.
 //! - [`geo`]: great-circle distances and bounding boxes.
@@ -40,6 +43,7 @@ pub mod database_url;
 pub mod error;
 pub mod fold;
 pub mod geo;
+pub mod html;
 pub mod i18n;
 pub mod id;
 pub mod ledger;

@@ -11,7 +11,7 @@ use maillage_core::Error;
 use maillage_db::blocks::{self, ContactRow};
 use maillage_db::{transaction, users, DbConnection};
 
-use crate::text::escape_html;
+use maillage_core::html::escape_html;
 
 pub const PHONE_MAX: usize = 40;
 pub const OTHER_MAX: usize = 500;

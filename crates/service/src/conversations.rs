@@ -21,7 +21,7 @@ use maillage_db::{transaction, users, DbConnection};
 use crate::actors::actor_of_user;
 use crate::federation::Outbound;
 use crate::posts::{Addressing, NewPost};
-use crate::text::escape_html;
+use maillage_core::html::escape_html;
 
 mod read;
 pub use read::{get, list, mark_read, participants, remove, unread_count, ConversationView};
@@ -279,4 +279,32 @@ pub fn of_agreement(
 /// The conversation a post was filed in, if any.
 pub fn of_post(conn: &mut DbConnection, post: &PostRow) -> Result<Option<i64>, Error> {
     store::conversation_of_post(conn, post.id)
+}
+
+/// `user` reports message `post` of their conversation `conversation` to
+/// the moderators; 404 when they take no part in it or may not see the
+/// message.
+pub fn report_message(
+    conn: &mut DbConnection,
+    user: &User,
+    conversation: Id,
+    post: Id,
+    comment: &str,
+) -> Result<maillage_db::interactions::ReportRow, Error> {
+    let me = actor_of_user(conn, user.id)?;
+    let not_found = || Error::not_found("Record not found");
+    store::member(conn, conversation.as_i64(), me.id)?.ok_or_else(not_found)?;
+    let post = posts::find_by_id(conn, post)?.ok_or_else(not_found)?;
+    if store::conversation_of_post(conn, post.id)? != Some(conversation.as_i64())
+        || !crate::posts::can_see(conn, &post, Some(&me))?
+    {
+        return Err(not_found());
+    }
+    crate::reports::report(
+        conn,
+        user,
+        Id::from_i64(post.author_id),
+        std::slice::from_ref(&post.ap_id),
+        comment,
+    )
 }

@@ -8,6 +8,7 @@
 //! With no SMTP server configured nothing is queued.
 
 use maillage_core::config::Config;
+use maillage_core::html::escape_html;
 use maillage_core::i18n::Lang;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
@@ -35,38 +36,40 @@ impl MailContent {
         paragraphs: &[String],
         link: Option<(&str, &str)>,
     ) -> MailContent {
+        Self::compose_with_footer(lang, territory, subject, paragraphs, link, &[])
+    }
+
+    /// [`compose`](Self::compose) with a footer: smaller paragraphs between
+    /// the link and the signature (why the mail came, how to stop it).
+    pub fn compose_with_footer(
+        lang: Lang,
+        territory: &str,
+        subject: String,
+        paragraphs: &[String],
+        link: Option<(&str, &str)>,
+        footer: &[String],
+    ) -> MailContent {
         let mut text = String::new();
         let mut html = String::from("<!DOCTYPE html>\n<html><body>\n");
         for p in paragraphs {
             text.push_str(p);
             text.push_str("\n\n");
-            html.push_str(&format!("<p>{}</p>\n", escape(p)));
+            html.push_str(&format!("<p>{}</p>\n", escape_html(p)));
         }
         if let Some((label, url)) = link {
             text.push_str(&format!("{label}:\n{url}\n\n"));
-            html.push_str(&format!("<p><a href=\"{}\">{}</a></p>\n", escape(url), escape(label)));
+            html.push_str(&format!("<p><a href=\"{}\">{}</a></p>\n", escape_html(url), escape_html(label)));
+        }
+        for p in footer {
+            text.push_str(p);
+            text.push_str("\n\n");
+            html.push_str(&format!("<p style=\"color:#555;font-size:90%\">{}</p>\n", escape_html(p)));
         }
         let signature = lang.fill("mail_signature", &[territory]);
         text.push_str(&format!("-- \n{signature}\n"));
-        html.push_str(&format!("<p>— {}</p>\n</body></html>\n", escape(&signature)));
+        html.push_str(&format!("<p>— {}</p>\n</body></html>\n", escape_html(&signature)));
         MailContent { subject, text, html }
     }
-}
-
-/// Minimal HTML escaping for text and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The Message-ID of (recipient, event) on this node: the same whenever

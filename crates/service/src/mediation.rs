@@ -28,7 +28,7 @@ use maillage_db::{transaction, DbConnection};
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::notices::tell_released;
-use crate::text::escape_html;
+use maillage_core::html::escape_html;
 
 /// Who reviews a pairing before it reaches the people.
 #[derive(Debug, Clone, PartialEq, Eq)]

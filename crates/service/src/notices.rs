@@ -20,7 +20,7 @@ use maillage_db::posts::{self, PostRow, PostTagRow};
 use maillage_db::{transaction, users, DbConnection};
 
 use crate::actors::territory_actor;
-use crate::text::escape_html;
+use maillage_core::html::escape_html;
 
 pub const PREFERENCES: &[&str] = &["instant", "digest", "none"];
 /// A digest lists at most this many matches, best first; the rest are

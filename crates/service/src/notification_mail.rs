@@ -134,14 +134,14 @@ fn send_one(conn: &mut DbConnection, config: &Config, item: &PendingMailRow) -> 
     if !told.excerpt.is_empty() {
         paragraphs.push(format!("« {} »", told.excerpt));
     }
-    let content = MailContent::compose(
+    let content = MailContent::compose_with_footer(
         lang,
         &config.territory.name,
         told.sentence,
         &paragraphs,
         Some((lang.t("mailn_open"), &told.link)),
+        &footer(lang, &settings, &unsubscribe),
     );
-    let content = with_footer(content, &footer(lang, &settings, &unsubscribe));
     let key = format!("notification:{}", item.id);
     mail::queue(
         conn,
@@ -182,36 +182,18 @@ fn send_digest(
     paragraphs.extend(lines);
     let base = config.local_urls().base().to_owned();
     let all = format!("{base}/me/notifications");
-    let content = MailContent::compose(
+    // A digest gathers several kinds: its link turns off the digest's
+    // first kind, and the settings page the others.
+    let kind = notify::kind_of(&items[0].reason).name;
+    let (settings, unsubscribe) = links(conn, config, user_id, kind)?;
+    let content = MailContent::compose_with_footer(
         lang,
         &config.territory.name,
         subject,
         &paragraphs,
         Some((lang.t("mailn_see_all"), &all)),
+        &footer(lang, &settings, &unsubscribe),
     );
-    // A digest gathers several kinds: its link turns off the digest's
-    // first kind, and the settings page the others.
-    let kind = notify::kind_of(&items[0].reason).name;
-    let (settings, unsubscribe) = links(conn, config, user_id, kind)?;
-    let content = with_footer(content, &footer(lang, &settings, &unsubscribe));
     let key = format!("digest:{}:{user_id}:{}", period.as_str(), now.as_micros());
     mail::queue(conn, config, Some(Id::from_i64(user_id)), &user.email, &key, &content, Some(&unsubscribe))
-}
-
-/// Adds the footer's paragraphs before the signature of both bodies.
-fn with_footer(mut content: MailContent, footer: &[String]) -> MailContent {
-    let mut text = String::new();
-    let mut html = String::new();
-    for p in footer {
-        text.push_str(p);
-        text.push_str("\n\n");
-        html.push_str(&format!("<p style=\"color:#555;font-size:90%\">{}</p>\n", mail::escape(p)));
-    }
-    if let Some(at) = content.text.rfind("-- \n") {
-        content.text.insert_str(at, &text);
-    }
-    if let Some(at) = content.html.rfind("<p>— ") {
-        content.html.insert_str(at, &html);
-    }
-    content
 }

@@ -30,24 +30,42 @@ fn setting_of(row: Option<&SettingRow>, kind: &Kind) -> Setting {
     }
 }
 
-/// Every kind `user` may hear of, with their settings. Matches' place in
-/// the app is the match preference (`notices::preference`).
+/// Every kind `user` may hear of, with their settings.
 pub fn of_user(conn: &mut DbConnection, user: &User) -> Result<Vec<KindSetting>, Error> {
     let rows = db::of_user(conn, user.id.as_i64())?;
-    Ok(KINDS
-        .iter()
-        .filter(|k| !k.staff_only || user.role.can_moderate())
-        .map(|kind| KindSetting {
+    let mut out = Vec::new();
+    for kind in KINDS.iter().filter(|k| !k.staff_only || user.role.can_moderate()) {
+        let setting = setting_of(rows.iter().find(|r| r.kind == kind.name), kind);
+        out.push(KindSetting {
             kind,
-            setting: setting_of(rows.iter().find(|r| r.kind == kind.name), kind),
-        })
-        .collect())
+            setting: with_match_preference(conn, user.id.as_i64(), kind, setting)?,
+        });
+    }
+    Ok(out)
 }
 
 /// What `user` chose for the kind `reason` belongs to.
 pub fn for_reason(conn: &mut DbConnection, user: i64, reason: &str) -> Result<Setting, Error> {
     let kind = notify::kind_of(reason);
-    Ok(setting_of(db::find(conn, user, kind.name)?.as_ref(), kind))
+    let setting = setting_of(db::find(conn, user, kind.name)?.as_ref(), kind);
+    with_match_preference(conn, user, kind, setting)
+}
+
+/// Matches show in the app as the match preference says (at once, in a
+/// daily digest, or not at all: `notices::preference`, which apps also
+/// set through `/api/v1/matches/preferences`); it alone decides, so the
+/// kind's own `app` is read from it.
+fn with_match_preference(
+    conn: &mut DbConnection,
+    user: i64,
+    kind: &Kind,
+    setting: Setting,
+) -> Result<Setting, Error> {
+    if kind.name != "matches" {
+        return Ok(setting);
+    }
+    let app = crate::notices::preference(conn, Id::from_i64(user))? != "none";
+    Ok(Setting { app, ..setting })
 }
 
 /// One kind's choices, as a form or a test sends them.
@@ -86,7 +104,8 @@ pub fn set(conn: &mut DbConnection, user: Id, choices: &[Choice]) -> Result<(), 
 }
 
 /// The settings page's form as one change: every kind's choices and, when
-/// given, how matches show in the app (`instant`, `digest`, `none`).
+/// given, how matches show in the app (`instant`, `digest`, `none`), which
+/// stands for the `app` of kind `matches`.
 pub fn save(
     conn: &mut DbConnection,
     user: Id,

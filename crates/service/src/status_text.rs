@@ -3,17 +3,12 @@
 //! carries it), rendered when read so that it always says the current
 //! status and places left.
 
+use maillage_core::html::escape_html;
 use maillage_core::i18n::Lang;
 use maillage_core::listing::{ListingKind, ListingStatus};
 use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 use maillage_db::sessions::SessionRow;
-
-/// Escapes text for HTML (`'` is left as is: the text never goes in a
-/// single-quoted attribute).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn day(micros: i64) -> String {
     Timestamp::from_micros(micros).to_rfc3339().chars().take(10).collect()
@@ -33,7 +28,7 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     }
     let mut facts = vec![format!(
         "📍 {}{}",
-        escape(&row.place_name),
+        escape_html(&row.place_name),
         if row.radius_km > 0.0 { format!(" (≤ {} km)", row.radius_km) } else { String::new() }
     )];
     match (row.available_from, row.available_until) {
@@ -45,7 +40,7 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
         _ => {}
     }
     if let (Some(a), Some(u)) = (row.quantity_amount, &row.quantity_unit) {
-        facts.push(format!("{a} {}", escape(u)));
+        facts.push(format!("{a} {}", escape_html(u)));
     }
     facts.push(format!("🤝 {terms}"));
     if row.status != ListingStatus::Open {
@@ -55,11 +50,11 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     let link = row.url.clone().unwrap_or_else(|| row.ap_id.clone());
     format!(
         "<p><strong>{kind} · {}</strong></p>{}<p>{}</p>{}<p><a href=\"{}\">{}</a></p>",
-        escape(&row.title),
+        escape_html(&row.title),
         row.description_html,
         facts.join(" · "),
         if tags.is_empty() { String::new() } else { format!("<p>{}</p>", tags.join(" ")) },
-        escape(&link),
+        escape_html(&link),
         lang.t("text_see_listing"),
     )
 }
@@ -79,7 +74,7 @@ pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
         None => format!("📅 {}", when(row.starts_at)),
     }];
     if !row.place_name.is_empty() {
-        facts.push(format!("📍 {}", escape(&row.place_name)));
+        facts.push(format!("📍 {}", escape_html(&row.place_name)));
     }
     if let Some(capacity) = row.capacity {
         let left = (i64::from(capacity) - going).max(0);
@@ -92,10 +87,10 @@ pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
     format!(
         "<p><strong>{} · {}</strong></p>{}<p>{}</p><p><a href=\"{}\">{}</a></p>",
         lang.t("text_session"),
-        escape(&row.title),
+        escape_html(&row.title),
         row.description_html,
         facts.join(" · "),
-        escape(&link),
+        escape_html(&link),
         lang.t("text_see_session"),
     )
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use ammonia::Builder;
+use maillage_core::html::escape_html;
 use pulldown_cmark::{html, Options, Parser};
 
 /// The HTML a post may contain: what Mastodon keeps, plus lists, quotes and
@@ -188,22 +189,6 @@ pub fn html_to_text(html: &str) -> String {
         .replace("&#39;", "'")
         .trim()
         .to_owned()
-}
-
-/// Text made safe to put inside HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The words of already-sanitized HTML, fast: tags become spaces and the

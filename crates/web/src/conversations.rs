@@ -214,27 +214,11 @@ pub async fn report(
     state: web::Data<WebState>,
 ) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
-    let (Ok(id), Ok(post)) = (path.0.parse::<Id>(), path.1.parse::<i64>()) else {
+    let (Ok(id), Ok(post)) = (path.0.parse::<Id>(), path.1.parse::<Id>()) else {
         return crate::security::not_found(frame.lang);
     };
     let comment = field(&sent, "comment").to_owned();
-    let done = state
-        .db
-        .run(move |conn| {
-            let (_, posts) = cases::get(conn, &user, id, 200)?;
-            let post = posts
-                .into_iter()
-                .find(|p| p.id == post)
-                .ok_or_else(|| Error::not_found("Record not found"))?;
-            maillage_service::reports::report(
-                conn,
-                &user,
-                Id::from_i64(post.author_id),
-                std::slice::from_ref(&post.ap_id),
-                &comment,
-            )
-        })
-        .await;
+    let done = state.db.run(move |conn| cases::report_message(conn, &user, id, post, &comment)).await;
     match done {
         Ok(_) => forms::message(frame, 200, "reported_title", "reported"),
         Err(e) => forms::refused(frame, &e),

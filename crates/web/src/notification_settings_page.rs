@@ -80,7 +80,7 @@ pub async fn save(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebS
         .filter(|k| !field(&sent, &format!("email_{}", k.name)).is_empty())
         .map(|k| settings::Choice {
             kind: k.name.to_owned(),
-            app: k.name == "matches" || field(&sent, &format!("app_{}", k.name)) == "on",
+            app: field(&sent, &format!("app_{}", k.name)) == "on",
             email: field(&sent, &format!("email_{}", k.name)).to_owned(),
             push: field(&sent, &format!("push_{}", k.name)) == "on",
         })

@@ -246,6 +246,18 @@ impl Browser {
         }
     }
 
+    /// Waits until the browser is on a page whose address holds `path` and
+    /// which shows `css` (after a click or a form sent), without reloading.
+    pub async fn arrive(&self, path: &str, css: &str) {
+        for _ in 0..100 {
+            if self.url().await.contains(path) && self.try_find(css).await.is_some() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("never reached {path} with {css}: {} {}", self.url().await, self.source().await);
+    }
+
     /// Logs out of everything: a fresh session would cost a second
     /// browser, cookies are enough.
     pub async fn forget_cookies(&self) {

@@ -1,6 +1,7 @@
 //! Posts as other servers send them. `Note` is the common case; `Article`
 //! and `Page` are kept as posts too (Mastodon shows them the same way).
 
+use maillage_core::html::escape_html;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -136,7 +137,7 @@ impl ApNote {
             .unwrap_or_default();
         match (&self.name, self.kind.as_str()) {
             (Some(title), "Article" | "Page") if !title.is_empty() => {
-                format!("<p><strong>{}</strong></p>{body}", escape(title))
+                format!("<p><strong>{}</strong></p>{body}", escape_html(title))
             }
             _ => body,
         }
@@ -207,10 +208,6 @@ fn as_term(kind: &str) -> &str {
     kind.strip_prefix("as:")
         .or_else(|| kind.strip_prefix("https://www.w3.org/ns/activitystreams#"))
         .unwrap_or(kind)
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

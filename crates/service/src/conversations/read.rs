@@ -29,27 +29,8 @@ pub struct ConversationView {
 /// The people in conversation `id` other than `me`: the authors of its
 /// messages and everyone its last message addressed.
 pub fn participants(conn: &mut DbConnection, id: i64, me: i64) -> Result<Vec<ActorRow>, Error> {
-    let authors = store::authors_of(conn, id)?;
-    let mut mentioned = Vec::new();
-    if let Some(last) = store::posts_of(conn, id, 1)?.pop() {
-        let tags = posts::tags(conn, last.id())?;
-        mentioned.extend(tags.into_iter().filter(|t| t.kind == "mention").filter_map(|t| t.href));
-    }
-    let mut out = actors::find_by_ids_or_ap_ids(conn, &authors, &mentioned)?;
-    out.retain(|a| a.id != me);
-    out.sort_by_key(|a| a.id);
-    out.dedup_by_key(|a| a.id);
-    Ok(out)
-}
-
-fn view(
-    conn: &mut DbConnection,
-    me: &ActorRow,
-    member: MemberRow,
-    conversation: ConversationRow,
-) -> Result<ConversationView, Error> {
-    let others = participants(conn, conversation.id, me.id)?;
-    finish(conn, me, member, conversation, others)
+    let last = store::posts_of(conn, id, 1)?.pop().map_or(0, |p| p.id);
+    Ok(participants_of_many(conn, &[(id, last)], me)?.pop().unwrap_or_default())
 }
 
 /// The view once its participants are known: the last message `me` may
@@ -72,33 +53,33 @@ fn finish(
     Ok(ConversationView { conversation, member, others, last, listing })
 }
 
-/// The participants of each conversation of a page, in three queries
-/// rather than several per conversation: the authors of every message, the
-/// people each last message received mentions, then those actors. The
-/// same people as [`participants`], from each member's last message.
-fn participants_of_page(
+/// The people other than `me` in each of `conversations` (id, and the id
+/// of the message whose addressees count), in three queries rather than
+/// several per conversation: the authors of every message, the people
+/// those messages mention, then those actors.
+fn participants_of_many(
     conn: &mut DbConnection,
-    page: &[(MemberRow, ConversationRow)],
+    conversations: &[(i64, i64)],
     me: i64,
 ) -> Result<Vec<Vec<ActorRow>>, Error> {
-    let ids: Vec<i64> = page.iter().map(|(_, c)| c.id).collect();
+    let ids: Vec<i64> = conversations.iter().map(|(c, _)| *c).collect();
     let authors = store::authors_of_many(conn, &ids)?;
-    let last_posts: Vec<i64> = page.iter().map(|(m, _)| m.last_post_id).collect();
+    let last_posts: Vec<i64> = conversations.iter().map(|(_, p)| *p).collect();
     let mentions = posts::mentions_of_many(conn, &last_posts)?;
     let author_ids: Vec<i64> = authors.iter().map(|(_, a)| *a).collect();
     let hrefs: Vec<String> = mentions.iter().filter_map(|t| t.href.clone()).collect();
     let actors = actors::find_by_ids_or_ap_ids(conn, &author_ids, &hrefs)?;
-    Ok(page
+    Ok(conversations
         .iter()
-        .map(|(member, conversation)| {
+        .map(|(conversation, last_post)| {
             let mut found: Vec<ActorRow> = actors
                 .iter()
                 .filter(|a| a.id != me)
                 .filter(|a| {
-                    authors.iter().any(|(c, author)| *c == conversation.id && *author == a.id)
-                        || mentions.iter().any(|t| {
-                            t.post_id == member.last_post_id && t.href.as_deref() == Some(a.ap_id.as_str())
-                        })
+                    authors.iter().any(|(c, author)| c == conversation && *author == a.id)
+                        || mentions
+                            .iter()
+                            .any(|t| t.post_id == *last_post && t.href.as_deref() == Some(a.ap_id.as_str()))
                 })
                 .cloned()
                 .collect();
@@ -120,7 +101,8 @@ pub fn list(
 ) -> Result<Vec<ConversationView>, Error> {
     let me = actor_of_user(conn, user.id)?;
     let page = store::page_of(conn, me.id, max, min, limit.clamp(1, 40))?;
-    let participants = participants_of_page(conn, &page, me.id)?;
+    let pairs: Vec<(i64, i64)> = page.iter().map(|(m, c)| (c.id, m.last_post_id)).collect();
+    let participants = participants_of_many(conn, &pairs, me.id)?;
     let mut out = Vec::new();
     for ((member, conversation), others) in page.into_iter().zip(participants) {
         out.push(finish(conn, &me, member, conversation, others)?);
@@ -146,7 +128,8 @@ pub fn get(
             messages.push(post);
         }
     }
-    Ok((view(conn, &me, member, conversation)?, messages))
+    let others = participants(conn, conversation.id, me.id)?;
+    Ok((finish(conn, &me, member, conversation, others)?, messages))
 }
 
 /// Marks `user`'s conversation `id` read; 404 when they take no part.
