@@ -109,7 +109,7 @@ async fn a_session_page_gives_places_then_the_waiting_list_which_its_organiser_s
     let mut anonymous = FormBrowser::new();
     let (status, page) = anonymous.get(a.url(&format!("{path}?lang=en"))).await;
     assert_eq!(status, 200);
-    assert!(page.contains("1 places") && page.contains("Log in to take a place"), "{page}");
+    assert!(page.contains("1 places left of 1") && page.contains("Log in to take a place"), "{page}");
     let (status, _) = anonymous.get(a.url("/sessions/12345")).await;
     assert_eq!(status, 404);
 

@@ -91,7 +91,7 @@ async fn the_home_page_lists_what_the_territory_offers_and_escapes_it() {
         .json(
             Method::POST,
             "/api/v1/events",
-            &json!({ "title": "Atelier vélo", "starts_at": "2027-03-14T14:00:00Z",
+            &json!({ "title": "Atelier vélo", "starts_at": "2027-03-14T14:00:00Z", // 15:00 in Paris
             "place": { "name": "Garage solidaire", "lat": 44.0, "lon": 2.69 }, "capacity": 6 }),
         )
         .await;
@@ -106,12 +106,12 @@ async fn the_home_page_lists_what_the_territory_offers_and_escapes_it() {
     assert!(fr.contains("Des œufs frais") && fr.contains("12,5\u{a0}km"), "{fr}");
     assert!(!fr.contains("Besoin réservé au quartier"), "territory-only listings are not on the public page");
     assert!(
-        fr.contains("Atelier vélo") && fr.contains("14 mars 2027, 14:00") && fr.contains("6 places"),
+        fr.contains("Atelier vélo") && fr.contains("14 mars 2027, 15:00") && fr.contains("6 places libres"),
         "{fr}"
     );
     assert!(fr.contains(&format!("Territoire {}", b.port)), "the linked territory: {fr}");
     let (_, _, en) = page(&a, "/?lang=en", None).await;
-    assert!(en.contains("12.5\u{a0}km") && en.contains("Mar 14, 2027, 14:00"), "{en}");
+    assert!(en.contains("12.5\u{a0}km") && en.contains("Mar 14, 2027, 15:00"), "{en}");
 }
 
 #[actix_web::test]

@@ -198,7 +198,10 @@ async fn create(
         description: p.description,
         starts_at: time("starts_at", p.starts_at)?,
         ends_at: time("ends_at", p.ends_at)?,
-        timezone: p.timezone,
+        // Shown in the organiser's zone unless the app names one.
+        timezone: p
+            .timezone
+            .or_else(|| Some(auth.user.zone(state.config.territory.zone()).name().to_owned())),
         place_name: place.name,
         place_address: place.address,
         latitude: place.lat,

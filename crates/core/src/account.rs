@@ -305,6 +305,15 @@ pub struct User {
     pub role: Role,
     pub state: AccountState,
     pub locale: String,
+    /// Their own time zone (an IANA name), or empty for the territory's.
+    pub timezone: String,
     pub created_at: crate::time::Timestamp,
     pub last_login_at: Option<crate::time::Timestamp>,
+}
+
+impl User {
+    /// The zone times are shown to them in: their own, else `territory`.
+    pub fn zone(&self, territory: crate::zone::Zone) -> crate::zone::Zone {
+        crate::zone::Zone::parse(&self.timezone).unwrap_or(territory)
+    }
 }

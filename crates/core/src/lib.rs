@@ -4,6 +4,7 @@
 //! no network, no files), so that every other crate can use it and every rule
 //! can be unit-tested in isolation.
 //!
+//! - [`atom`]: Atom feeds (RFC 4287) of listings.
 //! - [`error`]: the one error type, whose kind maps to an HTTP status and whose
 //!   message is safe to show to clients (the cause stays in the logs).
 //! - [`client_ip`]: which address a request counts under for the rate
@@ -21,6 +22,7 @@
 //! - [`geo`]: great-circle distances and bounding boxes.
 //! - [`i18n`]: every string shown to people, in French and English, and
 //!   numbers and dates per language.
+//! - [`ical`]: sessions as iCalendar (RFC 5545), each in its own zone.
 //! - [`id`]: time-ordered 64-bit identifiers (Mastodon-style snowflakes).
 //! - [`ledger`]: time credits in whole minutes, who gives and who receives,
 //!   forms of work, limits, and the checks of `ledger verify`.
@@ -31,12 +33,15 @@
 //! - [`account`]: usernames, e-mail addresses, passwords, roles and
 //!   registration modes.
 //! - [`urls`]: the URLs this node mints for its actors, objects and activities.
+//! - [`zone`]: time zones: UTC moments as a territory's or a person's
+//!   clock shows them, and local times typed in a form.
 //! - [`scope`]: OAuth scopes as Mastodon defines them, and which scope grants
 //!   which.
 
 mod text_enum;
 
 pub mod account;
+pub mod atom;
 pub mod client_ip;
 pub mod config;
 pub mod database_url;
@@ -45,6 +50,7 @@ pub mod fold;
 pub mod geo;
 pub mod html;
 pub mod i18n;
+pub mod ical;
 pub mod id;
 pub mod ledger;
 pub mod listing;
@@ -56,5 +62,6 @@ pub mod scope;
 pub mod session;
 pub mod time;
 pub mod urls;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};

@@ -20,6 +20,8 @@ diesel::table! {
         match_notifications -> Text,
         digest_sent_at -> Nullable<BigInt>,
         email_confirmed_at -> Nullable<BigInt>,
+        timezone -> Text,
+        calendar_token -> Text,
     }
 }
 

@@ -123,6 +123,28 @@ pub fn upcoming_of(
         .map_err(db_error)
 }
 
+/// Live sessions from `from` that `actor` organises or holds a place in
+/// (going or waiting), soonest first.
+pub fn upcoming_with(
+    conn: &mut DbConnection,
+    actor: i64,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<SessionRow>, Error> {
+    let with_a_place = crate::schema::participations::table
+        .filter(crate::schema::participations::participant_id.eq(actor))
+        .select(crate::schema::participations::session_id);
+    sessions::table
+        .filter(sessions::deleted_at.is_null())
+        .filter(sessions::starts_at.ge(from))
+        .filter(sessions::organizer_id.eq(actor).or(sessions::id.eq_any(with_a_place)))
+        .order(sessions::starts_at.asc())
+        .limit(limit)
+        .select(SessionRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_id(conn: &mut DbConnection, id: Id) -> Result<Option<SessionRow>, Error> {
     sessions::table.find(id.as_i64()).select(SessionRow::as_select()).first(conn).optional().map_err(db_error)
 }

@@ -28,6 +28,10 @@ pub struct UserRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_login_at: Option<i64>,
+    /// IANA name; empty for the territory's.
+    pub timezone: String,
+    /// Secret of their private calendar address; empty until asked for.
+    pub calendar_token: String,
 }
 
 impl UserRow {
@@ -154,6 +158,34 @@ pub fn touch_login(conn: &mut DbConnection, id: Id, now: Timestamp) -> Result<()
         .set(users::last_login_at.eq(now.as_micros()))
         .execute(conn);
     update_one(affected, id)
+}
+
+/// A person's language (`fr`, `en`) and time zone (an IANA name, empty
+/// for the territory's).
+pub fn set_locale_and_zone(conn: &mut DbConnection, id: Id, locale: &str, zone: &str) -> Result<(), Error> {
+    let affected = diesel::update(users::table.find(id.as_i64()))
+        .set((users::locale.eq(locale), users::timezone.eq(zone)))
+        .execute(conn);
+    update_one(affected, id)
+}
+
+pub fn set_calendar_token(conn: &mut DbConnection, id: Id, token: &str) -> Result<(), Error> {
+    let affected =
+        diesel::update(users::table.find(id.as_i64())).set(users::calendar_token.eq(token)).execute(conn);
+    update_one(affected, id)
+}
+
+/// The person whose private calendar address holds `token`.
+pub fn find_by_calendar_token(conn: &mut DbConnection, token: &str) -> Result<Option<UserRow>, Error> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    users::table
+        .filter(users::calendar_token.eq(token))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
 }
 
 pub fn set_display_name(conn: &mut DbConnection, id: Id, name: &str) -> Result<(), Error> {

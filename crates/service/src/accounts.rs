@@ -48,6 +48,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<User, Error> {
         email: row.email,
         display_name: row.display_name,
         locale: row.locale,
+        timezone: row.timezone,
     })
 }
 
@@ -335,4 +336,32 @@ pub fn update_profile(
         outbound.publish(conn, crate::federation::Outgoing::UpdateActor { actor: &actor })?;
         Ok(actor)
     })
+}
+
+/// `user`'s language (`fr`, `en`) and time zone (an IANA name, or empty for
+/// the territory's); a bad value is refused naming its field, and nothing
+/// changes.
+pub fn set_language_and_zone(
+    conn: &mut DbConnection,
+    user: Id,
+    language: &str,
+    zone: &str,
+) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    let language = maillage_core::i18n::Lang::parse(language);
+    if language.is_none() {
+        problems.push("language: must be fr or en");
+    }
+    let zone = zone.trim();
+    let zone =
+        if zone.is_empty() { Some("") } else { maillage_core::zone::Zone::parse(zone).map(|z| z.name()) };
+    if zone.is_none() {
+        problems.push("timezone: must be an IANA time zone such as Europe/Paris");
+    }
+    match (language, zone) {
+        (Some(language), Some(zone)) => {
+            transaction::write(conn, |conn| users::set_locale_and_zone(conn, user, language.code(), zone))
+        }
+        _ => Err(Error::unprocessable(format!("Validation failed: {}", problems.join("; ")))),
+    }
 }

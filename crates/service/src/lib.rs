@@ -37,6 +37,8 @@
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
+//! - [`calendars`]: sessions as iCalendar: one, a group's, the territory's,
+//!   and a person's own behind a private address they can revoke.
 //! - [`reports`]: reports to the admins, local and from other servers.
 //! - [`posts`]: writing, editing and deleting posts; who may see one.
 //! - [`status_text`]: the text of a listing's or session's status view.
@@ -54,6 +56,7 @@ pub mod accounts;
 pub mod actors;
 pub mod agreements;
 pub mod blocks;
+pub mod calendars;
 pub mod client_state;
 pub mod contacts;
 pub mod contributions;

@@ -18,7 +18,8 @@ use crate::text::render_markdown;
 
 mod read;
 pub use read::{
-    attendance, can_see, find_visible, get_visible, participants, place_of, status_html, upcoming, Attendance,
+    attendance, can_see, find_visible, get_visible, mine, participants, place_of, status_html, upcoming,
+    Attendance,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -51,6 +52,9 @@ fn check(new: &NewSession) -> Result<Timestamp, Error> {
     };
     if new.ends_at.is_some_and(|e| e <= starts) {
         problems.push("ends_at: must be after starts_at".into());
+    }
+    if new.timezone.as_deref().is_some_and(|z| maillage_core::zone::Zone::parse(z).is_none()) {
+        problems.push("timezone: must be an IANA time zone such as Europe/Paris".into());
     }
     if new.capacity.is_some_and(|c| !(1..=CAPACITY_MAX).contains(&c)) {
         problems.push(format!("capacity: must be from 1 to {CAPACITY_MAX}"));
@@ -101,7 +105,11 @@ pub fn create(
             description_html: render_markdown(&new.description, &|_| None),
             starts_at: starts.as_micros(),
             ends_at: new.ends_at.map(Timestamp::as_micros),
-            timezone: new.timezone.clone(),
+            timezone: new
+                .timezone
+                .as_deref()
+                .and_then(maillage_core::zone::Zone::parse)
+                .map(|z| z.name().to_owned()),
             place_name: new.place_name.trim().to_owned(),
             place_address: new.place_address.clone(),
             latitude: new.latitude,

@@ -7,6 +7,7 @@ use maillage_core::html::escape_html;
 use maillage_core::i18n::Lang;
 use maillage_core::listing::{ListingKind, ListingStatus};
 use maillage_core::time::Timestamp;
+use maillage_core::zone::Zone;
 use maillage_db::listings::ListingRow;
 use maillage_db::sessions::SessionRow;
 
@@ -59,16 +60,18 @@ pub fn listing_html(row: &ListingRow, lang: &str) -> String {
     )
 }
 
-fn when(micros: i64) -> String {
-    // 2026-12-05T14:00:00Z → 2026-12-05 14:00 UTC
-    let t = Timestamp::from_micros(micros).to_rfc3339();
-    format!("{} {} UTC", t.get(..10).unwrap_or_default(), t.get(11..16).unwrap_or_default())
+/// The session's zone: its own (the organiser's when created here, the
+/// `timezone` Mobilizon sends), else UTC.
+fn zone_of(row: &SessionRow) -> Zone {
+    row.timezone.as_deref().and_then(Zone::parse).unwrap_or(Zone::UTC)
 }
 
 /// The HTML any Mastodon app shows for a session: title, description,
 /// dates, place, places left and a link.
 pub fn session_html(row: &SessionRow, going: i64, lang: &str) -> String {
     let lang = Lang::of_tag(lang);
+    let zone = zone_of(row);
+    let when = |micros| lang.date_time_with_zone(micros, zone);
     let mut facts = vec![match row.ends_at {
         Some(end) => format!("📅 {} → {}", when(row.starts_at), when(end)),
         None => format!("📅 {}", when(row.starts_at)),

@@ -103,7 +103,7 @@ fn excerpt(post: &PostRow) -> String {
 
 pub async fn list_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
-    let lang = frame.lang;
+    let (lang, zone) = (frame.lang, frame.zone);
     let built = state
         .db
         .run(move |conn| {
@@ -120,7 +120,11 @@ pub async fn list_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResp
                             .map(|l| lang.fill("conv_about", &[&l.title]))
                             .unwrap_or_default(),
                         excerpt: v.last.as_ref().map(excerpt).unwrap_or_default(),
-                        when: v.last.as_ref().map(|p| lang.date_time(p.published_at)).unwrap_or_default(),
+                        when: v
+                            .last
+                            .as_ref()
+                            .map(|p| lang.date_time(p.published_at, zone))
+                            .unwrap_or_default(),
                         unread: v.member.unread,
                     })
                     .collect(),
@@ -151,7 +155,7 @@ fn conversation_page(
             author: author.as_ref().map(name_of).unwrap_or_default(),
             author_link: author.as_ref().map(link_of).unwrap_or_default(),
             html: p.content_html.clone(),
-            when: lang.date_time(p.published_at),
+            when: lang.date_time(p.published_at, frame.zone),
             mine: p.author_id == me.id,
         });
     }

@@ -5,6 +5,8 @@
 
 use actix_web::HttpRequest;
 
+use maillage_core::zone::Zone;
+
 use crate::i18n::{Lang, RequestLang};
 use crate::session::{self, Visitor};
 use crate::WebState;
@@ -22,6 +24,9 @@ pub struct Frame {
     /// The language the visitor chose in this request's query, to keep in
     /// a cookie.
     pub chosen: Option<Lang>,
+    /// The zone times are shown and typed in: the person's, else the
+    /// territory's.
+    pub zone: Zone,
 }
 
 impl Frame {
@@ -35,6 +40,7 @@ impl Frame {
             unread: visitor.unread,
             unseen: visitor.unseen,
             chosen: None,
+            zone: visitor.zone(&state.config),
         }
     }
 

@@ -41,6 +41,8 @@ pub struct GroupPage {
     pub frame: Frame,
     pub name: String,
     pub username: String,
+    /// Its actor's id, for "propose a session" in its name.
+    pub group_id: i64,
     pub handle: String,
     pub summary_html: String,
     pub kind: &'static str,
@@ -115,10 +117,12 @@ pub fn group_page(
     let (accepted, pending): (Vec<_>, Vec<_>) = seen.iter().partition(|(m, _)| m.is_accepted());
     let now = Timestamp::now().as_micros();
     let sessions = maillage_service::sessions::upcoming(conn, None, Some(group.id), now, 20)?;
-    let sessions = sessions.iter().map(|s| session_to_card(conn, s, lang)).collect::<Result<_, _>>()?;
+    let sessions =
+        sessions.iter().map(|s| session_to_card(conn, s, lang, frame.zone)).collect::<Result<_, _>>()?;
     Ok(GroupPage {
         name: display_name(&group),
         username: group.username.clone(),
+        group_id: group.id,
         handle: format!("@{}@{}", group.username, group.domain),
         summary_html: group.summary_html.clone(),
         kind: lang.t(&format!("gkind_{}", details.as_ref().map(|d| d.kind.as_str()).unwrap_or("collective"))),

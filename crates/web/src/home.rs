@@ -67,6 +67,7 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
 
 fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::session::Visitor) -> HomePage {
     let t = &state.config.territory;
+    let zone = visitor.zone(&state.config);
     HomePage {
         lang,
         me: visitor.name(),
@@ -88,8 +89,8 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
                     s.url.clone().unwrap_or_else(|| s.ap_id.clone())
                 },
                 title: s.title.clone(),
-                starts: lang.date_time(s.starts_at),
-                starts_iso: Timestamp::from_micros(s.starts_at).to_rfc3339(),
+                starts: lang.date_time(s.starts_at, zone),
+                starts_iso: zone.local(Timestamp::from_micros(s.starts_at)).rfc3339(),
                 place: s.place_name.clone(),
                 places_left: s.capacity.map(|c| (i64::from(c) - going).max(0)),
             })

@@ -11,7 +11,12 @@
 //! - [`listings`]: searching listings (filters, a map) and a listing's page.
 //! - [`listing_form`]: creating and editing a listing, with a place picker.
 //! - [`mine`]: one's listings and the agreements on them, one's matches
-//!   with their reasons, notification settings.
+//!   with their reasons.
+//! - [`calendars`]: sessions as iCalendar to subscribe to, and one's
+//!   private calendar address.
+//! - [`session_form`]: proposing a session, its times in one's zone.
+//! - [`settings_page`]: how one hears of matches, one's language and time
+//!   zone.
 //! - [`profile`]: a local person's or group's page.
 //! - [`report`]: reporting a listing to the admins.
 //! - [`admin`]: federation mode, domain blocks and allows (CSV), territory
@@ -38,6 +43,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod calendars;
 pub mod conversations;
 pub mod forms;
 pub mod frame;
@@ -55,7 +61,9 @@ pub mod profile;
 pub mod report;
 pub mod security;
 pub mod session;
+pub mod session_form;
 pub mod session_pages;
+pub mod settings_page;
 pub mod stats_page;
 
 use std::sync::Arc;
@@ -99,6 +107,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/listings/new", web::get().to(listing_form::new_form))
         .route("/listings/new", web::post().to(listing_form::create))
         .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))
+        .route("/@{name}/sessions/{id}", web::get().to(session_pages::at_organiser))
         .route("/@{name}/listings/{id}/edit", web::get().to(listing_form::edit_form))
         .route("/@{name}/listings/{id}/edit", web::post().to(listing_form::update))
         .route("/@{name}/listings/{id}/interest", web::post().to(mine::interest))
@@ -129,12 +138,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/contact", web::get().to(conversations::contact_page))
         .route("/me/contact", web::post().to(conversations::save_contact))
         .route("/me/people/{id}/{action}", web::post().to(conversations::set_block))
-        .route("/me/settings", web::get().to(mine::settings_page))
-        .route("/me/settings", web::post().to(mine::save_settings))
+        .route("/me/settings", web::get().to(settings_page::settings_page))
+        .route("/me/settings", web::post().to(settings_page::save_settings))
         .route("/@{name}", web::get().to(profile::page))
         .route("/@{name}/mediation", web::get().to(group_pages::mediation_page))
         .route("/@{name}/mediation/{pairing}/{decision}", web::post().to(group_pages::mediate))
         .route("/@{name}/{action}", web::post().to(group_pages::act))
+        .route("/sessions/new", web::get().to(session_form::new_form))
+        .route("/sessions/{id}/calendar.ics", web::get().to(calendars::session))
+        .route("/calendar.ics", web::get().to(calendars::territory))
+        .route("/calendars/{file}", web::get().to(calendars::private))
+        .route("/me/calendar/renew", web::post().to(calendars::renew))
+        .route("/@{name}/calendar.ics", web::get().to(calendars::group))
+        .route("/sessions/new", web::post().to(session_form::create))
         .route("/sessions/{id}", web::get().to(session_pages::page))
         .route("/sessions/{id}/{action}", web::post().to(session_pages::rsvp))
         .route("/me/groups", web::get().to(group_pages::my_groups))

@@ -205,7 +205,8 @@ pub fn draft_of_form(form: &ListingForm, lang: Lang) -> Result<ListingDraft, Fie
         terms: TermsDraft {
             mode: form.terms_mode.clone(),
             hours: terms_hours,
-            amount: Some(form.terms_amount.clone()).filter(|a| !a.is_empty()),
+            // "12,50" as French people write it.
+            amount: Some(form.terms_amount.replace(',', ".")).filter(|a| !a.is_empty()),
             currency: Some(form.terms_currency.clone()).filter(|c| !c.is_empty()),
         },
         visibility: Some(form.visibility.clone()).filter(|v| !v.is_empty()),
@@ -263,8 +264,13 @@ pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRespo
         .map(|q| field(&q, "kind").to_owned())
         .filter(|k| k == "need")
         .unwrap_or_else(|| "offer".into());
-    let form =
-        ListingForm { kind, terms_mode: "gift".into(), visibility: "public".into(), ..Default::default() };
+    let form = ListingForm {
+        kind,
+        terms_mode: "gift".into(),
+        terms_currency: state.config.territory.currency.clone(),
+        visibility: "public".into(),
+        ..Default::default()
+    };
     forms::render(200, &page(&state, frame, "/listings/new".into(), false, form))
 }
 

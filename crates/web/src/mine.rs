@@ -1,7 +1,6 @@
 //! A signed-in person's own pages: their listings and the agreements on
 //! them (`/me/listings`), their matches with the reasons
-//! (`/me/matches`), and how they hear of new matches (`/me/settings`);
-//! with the forms that act on them.
+//! (`/me/matches`); with the forms that act on them.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -71,14 +70,7 @@ pub struct MyMatchesPage {
     pub notice: &'static str,
 }
 
-#[derive(Template)]
-#[template(path = "settings.html")]
-pub struct SettingsPage {
-    pub frame: Frame,
-    pub notify: String,
-    pub saved: bool,
-}
-framed!(MyListingsPage, MyMatchesPage, SettingsPage);
+framed!(MyListingsPage, MyMatchesPage);
 
 fn handle(a: &ActorRow) -> String {
     let name = if a.display_name.is_empty() { &a.username } else { &a.display_name };
@@ -304,38 +296,6 @@ pub async fn act_on_match(
     match done {
         Ok(()) if respond => forms::see_other("/me/matches?responded"),
         Ok(()) => forms::see_other("/me/matches?dismissed"),
-        Err(e) => forms::refused(frame, &e),
-    }
-}
-
-pub async fn settings_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
-    let id = user.id;
-    match state.db.run(move |conn| maillage_service::notices::preference(conn, id)).await {
-        Ok(notify) => {
-            let saved = !notice_of(&req, frame.lang, &["saved"]).is_empty();
-            forms::render(200, &SettingsPage { frame, notify, saved })
-        }
-        Err(e) => forms::refused(frame, &e),
-    }
-}
-
-pub async fn save_settings(
-    req: HttpRequest,
-    sent: web::Form<Form>,
-    state: web::Data<WebState>,
-) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
-    let notify = field(&sent, "notify").to_owned();
-    let id = user.id;
-    let chosen = notify.clone();
-    match state.db.run(move |conn| maillage_service::notices::set_preference(conn, id, &chosen)).await {
-        Ok(()) => forms::see_other("/me/settings?saved"),
-        Err(e) if e.kind().is_client_error() => {
-            // Unknown choice: the form again, nothing saved.
-            let page = SettingsPage { frame, notify, saved: false };
-            forms::render(422, &page)
-        }
         Err(e) => forms::refused(frame, &e),
     }
 }

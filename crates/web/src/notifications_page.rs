@@ -61,7 +61,7 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
                     text,
                     link: link_of(n, conversation),
                     excerpt: n.status.as_ref().map(|p| notifications::excerpt(p, 140)).unwrap_or_default(),
-                    when: lang.date_time(n.row.created_at),
+                    when: lang.date_time(n.row.created_at, frame.zone),
                     new: (i as i64) < fresh,
                 });
             }

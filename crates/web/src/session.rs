@@ -45,6 +45,12 @@ impl Visitor {
     pub fn name(&self) -> Option<String> {
         self.user.as_ref().map(|u| u.username.clone())
     }
+
+    /// The zone times are shown to them in: their own, else the territory's.
+    pub fn zone(&self, config: &maillage_core::config::Config) -> maillage_core::zone::Zone {
+        let territory = config.territory.zone();
+        self.user.as_ref().map_or(territory, |u| u.zone(territory))
+    }
 }
 
 pub async fn visitor(req: &HttpRequest, state: &WebState) -> Visitor {

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::id::Id;
 use maillage_core::time::Timestamp;
+use maillage_core::zone::Zone;
 use maillage_core::Error;
 use maillage_db::sessions::SessionRow;
 use maillage_db::DbConnection;
@@ -31,12 +32,16 @@ pub struct SessionLine {
     pub places: String,
     pub going: Vec<String>,
     pub waiting: Vec<String>,
+    /// In "my sessions": whether I organise it (then I see who comes), and
+    /// my place otherwise (`going`, `waiting`).
+    pub organises: bool,
+    pub my_state: String,
 }
 
 fn places_text(lang: Lang, capacity: Option<i32>, going: usize) -> String {
     match capacity {
         Some(c) if going as i64 >= i64::from(c) => lang.t("session_full").to_owned(),
-        Some(c) => format!("{} {}", i64::from(c) - going as i64, lang.t("places_left")),
+        Some(c) => lang.fill("places_left_of", &[&(i64::from(c) - going as i64).to_string(), &c.to_string()]),
         None => String::new(),
     }
 }
@@ -48,16 +53,23 @@ fn names(conn: &mut DbConnection, s: &SessionRow, state: &str) -> Result<Vec<Str
         .collect())
 }
 
-pub fn session_to_card(conn: &mut DbConnection, s: &SessionRow, lang: Lang) -> Result<SessionLine, Error> {
+pub fn session_to_card(
+    conn: &mut DbConnection,
+    s: &SessionRow,
+    lang: Lang,
+    zone: Zone,
+) -> Result<SessionLine, Error> {
     let going = names(conn, s, "going")?;
     Ok(SessionLine {
         link: format!("/sessions/{}", s.id),
         title: s.title.clone(),
-        starts: lang.date_time(s.starts_at),
+        starts: lang.date_time(s.starts_at, zone),
         place: s.place_name.clone(),
         places: places_text(lang, s.capacity, going.len()),
         going,
         waiting: names(conn, s, "waiting")?,
+        organises: false,
+        my_state: String::new(),
     })
 }
 
@@ -72,6 +84,7 @@ pub struct SessionPage {
     pub starts_iso: String,
     pub ends: String,
     pub place: String,
+    pub address: String,
     pub organizer: String,
     pub organizer_link: String,
     pub line: SessionLine,
@@ -87,13 +100,16 @@ pub struct SessionPage {
 pub struct MySessionsPage {
     pub frame: Frame,
     pub sessions: Vec<SessionLine>,
+    /// The private address of one's calendar.
+    pub calendar_url: String,
+    pub renewed: bool,
 }
 framed!(SessionPage, MySessionsPage);
 
 pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
     let (frame, visitor) = Frame::of(&req, &state).await;
     let Ok(id) = id.parse::<Id>() else { return crate::security::not_found(frame.lang) };
-    let (lang, user) = (frame.lang, visitor.user.clone());
+    let (lang, zone, user) = (frame.lang, frame.zone, visitor.user.clone());
     let found = state
         .db
         .run(move |conn| {
@@ -107,7 +123,7 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
                 Some(me) => cases::place_of(conn, s.id(), me.id())?,
                 None => String::new(),
             };
-            let line = session_to_card(conn, &s, lang)?;
+            let line = session_to_card(conn, &s, lang, zone)?;
             Ok::<_, Error>(Some((s, organizer, me, my_state, line)))
         })
         .await;
@@ -122,10 +138,11 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
         title: s.title.clone(),
         // Sanitized when stored.
         description_html: s.description_html.clone(),
-        starts: lang.date_time(s.starts_at),
-        starts_iso: Timestamp::from_micros(s.starts_at).to_rfc3339(),
-        ends: s.ends_at.map(|e| lang.date_time(e)).unwrap_or_default(),
+        starts: lang.date_time(s.starts_at, zone),
+        starts_iso: zone.local(Timestamp::from_micros(s.starts_at)).rfc3339(),
+        ends: s.ends_at.map(|e| lang.date_time(e, zone)).unwrap_or_default(),
         place: s.place_name.clone(),
+        address: s.place_address.clone().unwrap_or_default(),
         organizer: display_name(&organizer),
         organizer_link: organizer.url.clone().unwrap_or(organizer.ap_id.clone()),
         line,
@@ -162,19 +179,49 @@ pub async fn rsvp(
 
 pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
-    let lang = frame.lang;
+    let (lang, zone) = (frame.lang, frame.zone);
     let found = state
         .db
         .run(move |conn| {
             let me = actor_of_user(conn, user.id)?;
             // Sessions of the last month too, to see who came.
             let from = Timestamp::now().as_micros() - 30 * 86_400 * 1_000_000;
-            let list = cases::upcoming(conn, Some(me.id), None, from, 100)?;
-            list.iter().map(|s| session_to_card(conn, s, lang)).collect::<Result<Vec<_>, _>>()
+            let list = cases::mine(conn, me.id, from, 100)?;
+            let mut cards = Vec::new();
+            for s in &list {
+                let mut card = session_to_card(conn, s, lang, zone)?;
+                card.organises = s.organizer_id == me.id;
+                if !card.organises {
+                    card.my_state = cases::place_of(conn, s.id(), me.id())?;
+                }
+                cards.push(card);
+            }
+            let token = maillage_service::calendars::token_of(conn, &user)?;
+            Ok::<_, Error>((cards, token))
         })
         .await;
     match found {
-        Ok(sessions) => forms::render(200, &MySessionsPage { frame, sessions }),
+        Ok((sessions, token)) => {
+            let calendar_url = format!("{}/calendars/{token}.ics", state.urls.base());
+            let renewed = req.query_string().split('&').any(|p| p == "renewed");
+            forms::render(200, &MySessionsPage { frame, sessions, calendar_url, renewed })
+        }
         Err(e) => forms::refused(frame, &e),
+    }
+}
+
+/// `/@{name}/sessions/{id}`, the address a session's `url` gives (apps
+/// link to it): the session's page.
+pub async fn at_organiser(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let id = path.into_inner().1;
+    match id.parse::<Id>() {
+        Ok(id) => HttpResponse::MovedPermanently()
+            .insert_header((actix_web::http::header::LOCATION, format!("/sessions/{id}")))
+            .finish(),
+        Err(_) => crate::security::not_found(state.lang(&req)),
     }
 }

@@ -178,12 +178,23 @@ pub struct TerritoryConfig {
     pub radius_km: f64,
     /// ISO 639-1 codes; the first is the territory's default language.
     pub languages: Vec<String>,
+    /// IANA name of the zone times are shown and typed in, unless a person
+    /// chose their own.
+    pub timezone: String,
+    /// ISO 4217 code prices are in unless their author says otherwise.
+    pub currency: String,
 }
 
 impl TerritoryConfig {
     /// The territory's own language: the first it lists, French otherwise.
     pub fn default_language(&self) -> &str {
         self.languages.first().map(String::as_str).unwrap_or("fr")
+    }
+
+    /// The territory's time zone (UTC if the name were unknown, which
+    /// validation refuses at start-up).
+    pub fn zone(&self) -> crate::zone::Zone {
+        crate::zone::Zone::parse(&self.timezone).unwrap_or(crate::zone::Zone::UTC)
     }
 }
 
@@ -199,6 +210,8 @@ impl Default for TerritoryConfig {
             longitude: 2.4303,
             radius_km: 20.0,
             languages: vec!["fr".into(), "en".into()],
+            timezone: "Europe/Paris".into(),
+            currency: "EUR".into(),
         }
     }
 }

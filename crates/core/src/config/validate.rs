@@ -61,6 +61,21 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
         },
     );
     check("territory.languages", validate_languages(&t.languages));
+    check(
+        "territory.timezone",
+        match crate::zone::Zone::parse(&t.timezone) {
+            Some(_) => Ok(()),
+            None => Err(format!("expected an IANA time zone such as Europe/Paris, found \"{}\"", t.timezone)),
+        },
+    );
+    check(
+        "territory.currency",
+        if t.currency.len() == 3 && t.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            Err(format!("expected an ISO 4217 code such as EUR, found \"{}\"", t.currency))
+        },
+    );
 
     let f = &c.federation;
     check("federation.delivery_concurrency", in_range(f.delivery_concurrency, 1, 1024));

@@ -100,24 +100,30 @@ impl Lang {
         format!("{}\u{a0}km", self.number(value))
     }
 
-    /// A date and time: `5 déc. 2026, 14:00` / `Dec 5, 2026, 14:00` (UTC).
-    pub fn date_time(self, micros: i64) -> String {
-        let t = Timestamp::from_micros(micros).to_rfc3339();
-        let (y, m, d) = (t.get(0..4).unwrap_or(""), t.get(5..7).unwrap_or("01"), t.get(8..10).unwrap_or(""));
-        let hm = t.get(11..16).unwrap_or("");
-        let month = m.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1;
-        let day = d.trim_start_matches('0');
+    /// A date and time as a clock in `zone` shows it: `5 déc. 2026, 14:00`
+    /// / `Dec 5, 2026, 14:00`.
+    pub fn date_time(self, micros: i64, zone: crate::zone::Zone) -> String {
+        let t = zone.local(Timestamp::from_micros(micros));
+        let month = MONTHS[self as usize][(t.month.clamp(1, 12) - 1) as usize];
+        let (y, d, hm) = (t.year, t.day, format!("{:02}:{:02}", t.hour, t.minute));
         match self {
-            Lang::Fr => format!("{day} {} {y}, {hm}", MONTHS_FR[month]),
-            Lang::En => format!("{} {day}, {y}, {hm}", MONTHS_EN[month]),
+            Lang::Fr => format!("{d} {month} {y}, {hm}"),
+            Lang::En => format!("{month} {d}, {y}, {hm}"),
         }
+    }
+
+    /// [`date_time`](Self::date_time) followed by the zone's abbreviation
+    /// (`CET`), for text read far from the territory (a status in any app).
+    pub fn date_time_with_zone(self, micros: i64, zone: crate::zone::Zone) -> String {
+        format!("{} {}", self.date_time(micros, zone), zone.abbreviation(Timestamp::from_micros(micros)))
     }
 }
 
-const MONTHS_FR: [&str; 12] =
-    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
-const MONTHS_EN: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// Short month names, by language (in `Lang`'s order).
+const MONTHS: [[&str; 12]; 2] = [
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+];
 
 mod account;
 mod admin;

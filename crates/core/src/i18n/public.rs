@@ -13,7 +13,8 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("linked", "Territoires liés", "Linked territories"),
     ("none_yet", "Rien pour l'instant.", "Nothing yet."),
     ("within", "dans un rayon de", "within"),
-    ("places_left", "places", "places"),
+    ("places_left", "places libres", "places left"),
+    ("places_left_of", "{} places libres sur {}", "{} places left of {}"),
     ("dashboard", "Ce que le territoire a produit", "What the territory produced"),
     ("follow_hint", "Suivez le territoire depuis Mastodon :", "Follow the territory from Mastodon:"),
     (

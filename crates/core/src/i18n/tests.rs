@@ -90,8 +90,12 @@ fn numbers_and_dates_follow_the_language() {
     assert_eq!(Lang::En.number(2.5), "2.5");
     assert_eq!(Lang::Fr.km(15.0), "15\u{a0}km");
     let t = Timestamp::parse_rfc3339("2026-12-05T14:00:00Z").map(|t| t.as_micros()).unwrap_or(0);
-    assert_eq!(Lang::Fr.date_time(t), "5 déc. 2026, 14:00");
-    assert_eq!(Lang::En.date_time(t), "Dec 5, 2026, 14:00");
+    let utc = crate::zone::Zone::UTC;
+    assert_eq!(Lang::Fr.date_time(t, utc), "5 déc. 2026, 14:00");
+    assert_eq!(Lang::En.date_time(t, utc), "Dec 5, 2026, 14:00");
+    let paris = crate::zone::Zone::parse("Europe/Paris").unwrap_or(utc);
+    assert_eq!(Lang::Fr.date_time(t, paris), "5 déc. 2026, 15:00");
+    assert_eq!(Lang::En.date_time_with_zone(t, paris), "Dec 5, 2026, 15:00 CET");
 }
 
 #[test]

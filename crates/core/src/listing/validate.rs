@@ -77,7 +77,13 @@ pub struct CheckedListing {
 }
 
 fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Letters, digits, `_` and `-` (as in `circuit-court`), neither first nor
+/// last for `-`.
+fn is_tag(t: &str) -> bool {
+    t.chars().all(is_tag_char) && !t.starts_with('-') && !t.ends_with('-')
 }
 
 /// Checks `draft`; returns the typed parts, or every problem found.
@@ -114,8 +120,11 @@ pub fn validate_draft(draft: &ListingDraft) -> Result<CheckedListing, Vec<FieldE
     let mut tags: Vec<String> = Vec::new();
     for tag in &draft.tags {
         let t = tag.trim().trim_start_matches('#').to_lowercase();
-        if t.is_empty() || t.chars().count() > TAG_MAX || !t.chars().all(is_tag_char) {
-            fail("tags", format!("\"{tag}\" must be 1 to {TAG_MAX} letters, digits or underscores"));
+        if t.is_empty() || t.chars().count() > TAG_MAX || !is_tag(&t) {
+            fail(
+                "tags",
+                format!("\"{tag}\" must be 1 to {TAG_MAX} letters, digits, underscores or inner hyphens"),
+            );
         } else if !tags.contains(&t) {
             tags.push(t);
         }

@@ -75,6 +75,12 @@ pub fn upcoming(
         .collect())
 }
 
+/// Sessions from `from` that `actor` organises or has a place in (going
+/// or waiting), soonest first.
+pub fn mine(conn: &mut DbConnection, actor: i64, from: i64, limit: i64) -> Result<Vec<SessionRow>, Error> {
+    sessions::upcoming_with(conn, actor, from, limit)
+}
+
 /// The HTML a Mastodon app shows for session `id`, with its places left
 /// now; `None` when there is no such session.
 pub fn status_html(conn: &mut DbConnection, id: Id, lang: &str) -> Result<Option<String>, Error> {

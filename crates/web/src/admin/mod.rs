@@ -115,6 +115,7 @@ struct Lists {
 fn lists(
     conn: &mut DbConnection,
     lang: Lang,
+    zone: maillage_core::zone::Zone,
     config: &maillage_core::config::Config,
 ) -> Result<Lists, Error> {
     let blocks = cases::list_blocks(conn)?
@@ -149,7 +150,7 @@ fn lists(
             email: u.email,
             role: u.role.as_str().to_owned(),
             state: u.state.as_str().to_owned(),
-            since: lang.date_time(u.created_at.as_micros()),
+            since: lang.date_time(u.created_at.as_micros(), zone),
         })
         .collect();
     let handle = |a: &Option<maillage_db::actors::ActorRow>| {
@@ -163,7 +164,7 @@ fn lists(
             target: handle(&r.target),
             objects: r.objects,
             comment: r.row.comment,
-            when: lang.date_time(r.row.created_at),
+            when: lang.date_time(r.row.created_at, zone),
         })
         .collect();
     let current = maillage_service::territory_settings::current(conn, config)?;
@@ -200,9 +201,9 @@ pub async fn render_page(
     if !frame.is_admin {
         return forms::message(frame, 403, "admin_only_title", "admin_only");
     }
-    let (lang, config) = (frame.lang, state.config.clone());
+    let (lang, zone, config) = (frame.lang, frame.zone, state.config.clone());
     let mut typed = typed;
-    match state.db.run(move |conn| lists(conn, lang, &config)).await {
+    match state.db.run(move |conn| lists(conn, lang, zone, &config)).await {
         Ok(l) => {
             if typed.registration_mode.is_empty() {
                 typed.description = l.current.description.clone();

@@ -1,0 +1,207 @@
+//! Creating a session from the pages (`/sessions/new`, `?group=ID` to
+//! hold it in a group): start and end are typed in the organiser's time
+//! zone, which the session keeps so that every page, app and calendar
+//! shows the hour she typed. A form with problems comes back with what was
+//! typed and a message next to each field.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use maillage_core::id::Id;
+use maillage_core::session::{CAPACITY_MAX, TITLE_MAX};
+use maillage_core::zone::Zone;
+use maillage_service::actors::actor_of_user;
+use maillage_service::sessions::NewSession;
+
+use crate::forms::{self, field, Form};
+use crate::frame::Frame;
+use crate::framed;
+use crate::i18n::Lang;
+use crate::listings::{error_in, FieldErrors};
+use crate::or_respond;
+use crate::WebState;
+
+/// The form's fields as typed.
+#[derive(Debug, Default, Clone)]
+pub struct SessionForm {
+    pub title: String,
+    pub description: String,
+    pub starts: String,
+    pub ends: String,
+    pub place_name: String,
+    pub place_address: String,
+    pub capacity: String,
+    pub group: String,
+}
+
+#[derive(Template)]
+#[template(path = "session_form.html")]
+pub struct SessionFormPage {
+    pub frame: Frame,
+    pub form: SessionForm,
+    pub errors: FieldErrors,
+    /// The groups she may hold it in: (id, name).
+    pub groups: Vec<(String, String)>,
+    /// "Times in Europe/Paris".
+    pub zone_hint: String,
+}
+framed!(SessionFormPage);
+
+impl SessionFormPage {
+    pub fn error_for(&self, name: &str) -> Option<&str> {
+        error_in(&self.errors, name)
+    }
+}
+
+fn form_of(sent: &[(String, String)]) -> SessionForm {
+    let get = |k: &str| field(sent, k).trim().to_owned();
+    SessionForm {
+        title: get("title"),
+        description: field(sent, "description").to_owned(),
+        starts: get("starts"),
+        ends: get("ends"),
+        place_name: get("place_name"),
+        place_address: get("place_address"),
+        capacity: get("capacity"),
+        group: get("group"),
+    }
+}
+
+/// The session the form describes, its times read in `zone`, or its
+/// problems by field in `lang` (all of them at once).
+pub fn new_session_of(form: &SessionForm, zone: Zone, lang: Lang) -> Result<NewSession, FieldErrors> {
+    let mut errors: FieldErrors = Vec::new();
+    let mut fail = |name: &'static str| errors.push((name, lang.t(&format!("serr_{name}")).to_owned()));
+    if form.title.is_empty() || form.title.chars().count() > TITLE_MAX {
+        fail("title");
+    }
+    let starts = zone.parse_local(&form.starts);
+    if starts.is_none() {
+        fail("starts");
+    }
+    let ends = if form.ends.is_empty() { None } else { zone.parse_local(&form.ends) };
+    if (!form.ends.is_empty() && ends.is_none()) || matches!((starts, ends), (Some(s), Some(e)) if e <= s) {
+        fail("ends");
+    }
+    let capacity = if form.capacity.is_empty() {
+        None
+    } else {
+        let c = form.capacity.parse::<i32>().ok().filter(|c| (1..=CAPACITY_MAX).contains(c));
+        if c.is_none() {
+            fail("capacity");
+        }
+        c
+    };
+    let group = if form.group.is_empty() {
+        None
+    } else {
+        let g = form.group.parse::<Id>().ok();
+        if g.is_none() {
+            fail("group");
+        }
+        g
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(NewSession {
+        title: form.title.clone(),
+        description: form.description.clone(),
+        starts_at: starts,
+        ends_at: ends,
+        timezone: Some(zone.name().to_owned()),
+        place_name: form.place_name.clone(),
+        place_address: Some(form.place_address.clone()).filter(|a| !a.is_empty()),
+        latitude: None,
+        longitude: None,
+        capacity,
+        group,
+    })
+}
+
+/// The form's field a service problem (`capacity: must be…`) is about.
+fn field_of_problem(problem: &str) -> &'static str {
+    match problem.split(':').next().unwrap_or("").trim() {
+        "title" => "title",
+        "description" => "description",
+        "starts_at" => "starts",
+        "ends_at" => "ends",
+        "capacity" => "capacity",
+        "group_id" => "group",
+        _ => "place_name",
+    }
+}
+
+async fn page(
+    state: &WebState,
+    frame: Frame,
+    user: &maillage_core::account::User,
+    form: SessionForm,
+) -> SessionFormPage {
+    let user = user.clone();
+    let groups = state
+        .db
+        .run(move |conn| {
+            let me = actor_of_user(conn, user.id)?;
+            Ok::<_, maillage_core::Error>(
+                maillage_service::groups::memberships_of(conn, me.id())?
+                    .into_iter()
+                    .filter(|(m, _)| m.is_accepted())
+                    .map(|(_, g)| {
+                        let name = if g.display_name.is_empty() {
+                            g.username.clone()
+                        } else {
+                            g.display_name.clone()
+                        };
+                        (g.id.to_string(), name)
+                    })
+                    .collect(),
+            )
+        })
+        .await
+        .unwrap_or_default();
+    let zone_hint = frame.lang.fill("sf_zone_hint", &[frame.zone.name()]);
+    SessionFormPage { frame, form, errors: Vec::new(), groups, zone_hint }
+}
+
+pub async fn new_form(req: HttpRequest, q: web::Query<Form>, state: web::Data<WebState>) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
+    let form = SessionForm { group: field(&q, "group").to_owned(), ..SessionForm::default() };
+    let page = page(&state, frame, &user, form).await;
+    forms::render(200, &page)
+}
+
+pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+    let form = form_of(&sent);
+    let (lang, zone) = (frame.lang, frame.zone);
+    let new = match new_session_of(&form, zone, lang) {
+        Ok(new) => new,
+        Err(errors) => {
+            let mut p = page(&state, frame, &user, form).await;
+            p.errors = errors;
+            return forms::render(422, &p);
+        }
+    };
+    let (outbound, urls, who) = (state.outbound.clone(), state.urls.clone(), user.clone());
+    let created = state
+        .db
+        .run(move |conn| maillage_service::sessions::create(conn, outbound.as_ref(), &urls, &who, &new))
+        .await;
+    match created {
+        Ok(row) => forms::see_other(&format!("/sessions/{}", row.id)),
+        Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
+            let problems = e.message().trim_start_matches("Validation failed:");
+            let mut errors: FieldErrors = Vec::new();
+            for p in problems.split(';') {
+                let name = field_of_problem(p);
+                if !errors.iter().any(|(f, _)| *f == name) {
+                    errors.push((name, lang.t(&format!("serr_{name}")).to_owned()));
+                }
+            }
+            let mut p = page(&state, frame, &user, form).await;
+            p.errors = errors;
+            forms::render(422, &p)
+        }
+        Err(e) => forms::refused(frame, &e),
+    }
+}
