@@ -127,8 +127,22 @@ async fn a_resident_takes_a_place_and_finds_it_in_my_sessions_in_her_own_zone() 
     browser.arrive("/me/settings", ".notice").await;
     browser.open(&node.url(&path)).await;
     assert!(browser.text("time").await.contains("03:30"), "{}", browser.text("time").await);
-    let (_, me) = bob.get("/api/v1/accounts/verify_credentials").await;
-    assert_eq!(me["username"], "bob");
+
+    // Alice cancels, after saying yes; Bob is told and the session is gone.
+    log_in(&browser, &node, "alice", "fr").await;
+    browser.open(&node.url(&path)).await;
+    browser.submit("#cancel-session button[type=submit]").await;
+    browser.arrive(&path, "#confirm-form").await;
+    browser.screenshot("session-cancel-confirm-390-fr").await;
+    assert!(browser.text("main").await.contains("prévenue"), "says who will be told");
+    browser.submit("#confirm-form button[type=submit]").await;
+    browser.arrive("/me/sessions", "#cancelled").await;
+    assert!(!browser.text("#my-sessions").await.contains("Taille des fruitiers"));
+    let (_, notes) = bob.get("/api/v1/notifications").await;
+    let told = notes.as_array().unwrap().iter().find(|n| n["maillage_reason"] == "session_cancelled");
+    assert!(told.is_some(), "bob is told: {notes}");
+    let gone = harness::client().get(node.url(&path)).send().await.unwrap();
+    assert_eq!(gone.status().as_u16(), 404);
 }
 
 #[actix_web::test]

@@ -184,4 +184,19 @@ async fn people_on_another_node_take_places_and_wait_for_them() {
     let (_, list) = org.get(&format!("/api/v1/events/{id}/participants")).await;
     assert_eq!(list["going"].as_array().unwrap().len(), 2);
     assert_eq!(list["waiting"].as_array().unwrap().len(), 0);
+
+    // Only its organiser cancels it; the other node hears it is gone.
+    let (status, _) = bob.json(reqwest::Method::DELETE, &format!("/api/v1/events/{on_b}"), &json!({})).await;
+    assert_eq!(status, 404, "not bob's to cancel");
+    let (status, _) = local.json(reqwest::Method::DELETE, &format!("/api/v1/events/{id}"), &json!({})).await;
+    assert_eq!(status, 404, "nor lou's");
+    let (status, body) = org.json(reqwest::Method::DELETE, &format!("/api/v1/events/{id}"), &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    harness::eventually(30, "bob's node hears the session is cancelled", || async {
+        let uri = uri.clone();
+        b.with_db(move |c| maillage_db::sessions::find_by_ap_id(c, &uri).unwrap().and_then(|s| s.deleted_at))
+            .await
+    })
+    .await;
+    assert_eq!(org.get(&format!("/api/v1/events/{id}")).await.0, 404);
 }

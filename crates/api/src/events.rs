@@ -20,6 +20,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/events", web::post().to(create))
         .route("/api/v1/events/{id}", web::get().to(get))
+        .route("/api/v1/events/{id}", web::delete().to(cancel))
         .route("/api/v1/events/{id}/join", web::post().to(join))
         .route("/api/v1/events/{id}/leave", web::post().to(leave))
         .route("/api/v1/events/{id}/participants", web::get().to(participants));
@@ -304,6 +305,33 @@ async fn leave(
     let outbound = state.outbound();
     let promoted = state.db.run(move |conn| cases::leave(conn, &outbound, &auth.user, id)).await?;
     Ok(HttpResponse::Ok().json(LeaveJson { promoted: promoted.map(|p| p.participant_id.to_string()) }))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/events/{id}",
+    summary = "Cancel one's session (everyone with a place or waiting is told)",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "OK"),
+        crate::error::Unauthorized,
+        crate::error::Forbidden,
+        crate::error::NotFound,
+    ),
+    security(("bearer" = ["write"])),
+)]
+async fn cancel(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, &["write:statuses", "write"]).await?;
+    let id = path_id(&path)?;
+    let outbound = state.outbound();
+    state.db.run(move |conn| cases::cancel(conn, &outbound, &auth.user, id)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }
 
 #[utoipa::path(

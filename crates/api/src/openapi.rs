@@ -48,6 +48,7 @@ use utoipa::{Modify, OpenApi};
         crate::events::get,
         crate::events::join,
         crate::events::leave,
+        crate::events::cancel,
         crate::events::participants,
         crate::matches::list,
         crate::matches::preferences,

@@ -289,3 +289,25 @@ pub fn leave(
         Ok(None)
     })
 }
+
+/// The organiser cancels local session `id`: it is deleted, everyone with
+/// a place or waiting is told (as they chose to hear of sessions), and
+/// other servers hear of it. 404 for someone else's session.
+pub fn cancel(conn: &mut DbConnection, outbound: &dyn Outbound, user: &User, id: Id) -> Result<(), Error> {
+    transaction::write(conn, |conn| {
+        let me = actor_of_user(conn, user.id)?;
+        let session = lock(conn, id)?;
+        if !session.local || session.organizer_id != me.id {
+            return Err(Error::not_found("Record not found"));
+        }
+        let now = Timestamp::now();
+        sessions::mark_deleted(conn, id, now)?;
+        let cancelled = SessionRow { deleted_at: Some(now.as_micros()), ..session };
+        for state in ["going", "waiting"] {
+            for (_, who) in sessions::participants(conn, id, state)? {
+                crate::notices::tell_event(conn, &who, &me, "session_cancelled", None)?;
+            }
+        }
+        outbound.publish(conn, Outgoing::CancelSession { session: &cancelled, organizer: &me })
+    })
+}

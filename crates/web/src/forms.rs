@@ -227,3 +227,24 @@ mod tests {
         assert_eq!(wait_text(Lang::En, Duration::from_secs(61)), "2 minutes");
     }
 }
+
+/// "Are you sure?": a page whose one button sends `fields` and
+/// `confirm=yes` to `action` (what cannot be undone asks first, with or
+/// without JavaScript).
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    pub frame: Frame,
+    pub title: String,
+    pub text: String,
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub yes: String,
+    pub back: String,
+}
+framed!(ConfirmPage);
+
+/// Whether a form sent the confirmation [`ConfirmPage`] adds.
+pub fn confirmed(sent: &[(String, String)]) -> bool {
+    field(sent, "confirm") == "yes"
+}

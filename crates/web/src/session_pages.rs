@@ -103,6 +103,7 @@ pub struct MySessionsPage {
     /// The private address of one's calendar.
     pub calendar_url: String,
     pub renewed: bool,
+    pub cancelled: bool,
 }
 framed!(SessionPage, MySessionsPage);
 
@@ -165,16 +166,32 @@ pub async fn rsvp(
     let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (id, action) = path.into_inner();
     let Ok(id) = id.parse::<Id>() else { return crate::security::not_found(frame.lang) };
+    if action == "cancel" && !forms::confirmed(&sent) {
+        let lang = frame.lang;
+        let page = forms::ConfirmPage {
+            title: lang.t("session_cancel_title").to_owned(),
+            text: lang.t("session_cancel_text").to_owned(),
+            action: format!("/sessions/{id}/cancel"),
+            fields: Vec::new(),
+            yes: lang.t("session_cancel_yes").to_owned(),
+            back: format!("/sessions/{id}"),
+            frame,
+        };
+        return forms::render(200, &page);
+    }
     let (outbound, urls) = (state.outbound.clone(), state.urls.clone());
+    let then =
+        if action == "cancel" { "/me/sessions?cancelled".to_owned() } else { format!("/sessions/{id}") };
     let done = state
         .db
         .run(move |conn| match action.as_str() {
             "join" => cases::join(conn, outbound.as_ref(), &urls, &user, id).map(|_| ()),
             "leave" => cases::leave(conn, outbound.as_ref(), &user, id).map(|_| ()),
+            "cancel" => cases::cancel(conn, outbound.as_ref(), &user, id),
             _ => Err(Error::not_found("no such action")),
         })
         .await;
-    forms::then_go(frame, done, &format!("/sessions/{id}"))
+    forms::then_go(frame, done, &then)
 }
 
 pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
@@ -203,8 +220,9 @@ pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
     match found {
         Ok((sessions, token)) => {
             let calendar_url = format!("{}/calendars/{token}.ics", state.urls.base());
-            let renewed = req.query_string().split('&').any(|p| p == "renewed");
-            forms::render(200, &MySessionsPage { frame, sessions, calendar_url, renewed })
+            let said = |what: &str| req.query_string().split('&').any(|p| p == what);
+            let (renewed, cancelled) = (said("renewed"), said("cancelled"));
+            forms::render(200, &MySessionsPage { frame, sessions, calendar_url, renewed, cancelled })
         }
         Err(e) => forms::refused(frame, &e),
     }

@@ -16,6 +16,7 @@ use maillage_service::federation::{Outbound, Outgoing};
 use serde_json::Value;
 
 mod listings;
+mod sessions;
 
 use crate::builders::*;
 use crate::objects::actor::actor_to_ap;
@@ -298,6 +299,9 @@ impl Outbound for ApubOutbound {
                     }
                 }
                 Ok(())
+            }
+            Outgoing::CancelSession { session, organizer } => {
+                self.session_cancelled(conn, session, organizer)
             }
             Outgoing::JoinSession { participation, participant, session, organizer } => {
                 let id =
