@@ -45,5 +45,6 @@ mod server;
 mod sessions;
 mod web_account;
 mod web_community;
+mod web_organising;
 mod web_pages;
 mod web_sessions;

@@ -48,6 +48,8 @@ fn check(new: &NewGroup) -> Result<(), Error> {
     }
     if let Err(e) = validate_display_name(&new.display_name) {
         problems.push(format!("display_name: {}", e.message()));
+    } else if new.display_name.trim().is_empty() {
+        problems.push("display_name: a group needs a name".into());
     }
     if new.description.chars().count() > 5000 {
         problems.push("description: must be at most 5000 characters".into());

@@ -14,6 +14,7 @@
 //!   with their reasons.
 //! - [`calendars`]: sessions as iCalendar to subscribe to, and one's
 //!   private calendar address.
+//! - [`group_form`]: creating a group.
 //! - [`session_form`]: proposing a session, its times in one's zone.
 //! - [`settings_page`]: how one hears of matches, one's language and time
 //!   zone.
@@ -47,6 +48,7 @@ pub mod calendars;
 pub mod conversations;
 pub mod forms;
 pub mod frame;
+pub mod group_form;
 pub mod group_pages;
 pub mod home;
 pub mod i18n;
@@ -144,6 +146,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/@{name}/mediation", web::get().to(group_pages::mediation_page))
         .route("/@{name}/mediation/{pairing}/{decision}", web::post().to(group_pages::mediate))
         .route("/@{name}/{action}", web::post().to(group_pages::act))
+        .route("/groups/new", web::get().to(group_form::new_form))
+        .route("/groups/new", web::post().to(group_form::create))
         .route("/sessions/new", web::get().to(session_form::new_form))
         .route("/sessions/{id}/calendar.ics", web::get().to(calendars::session))
         .route("/calendar.ics", web::get().to(calendars::territory))
