@@ -43,6 +43,24 @@ async fn sign_up_log_in_and_out_with_csrf_and_safe_cookies() {
     assert!(bad.contains(r#"id="e-email""#), "{bad}");
     assert!(!bad.contains("une phrase assez longue"), "a password is never sent back");
 
+    // Every field wrong: every problem at once, in French, each by its field.
+    let (status, _, all) = browser
+        .post(
+            a.url("/signup?lang=fr"),
+            &[("csrf", &csrf), ("username", "léa b"), ("email", "lea@"), ("password", "court")],
+        )
+        .await;
+    assert_eq!(status, 422, "{all}");
+    for (field, message) in [
+        ("username", "Un identifiant de lettres sans accents"),
+        ("email", "Cette adresse électronique n'est pas valide"),
+        ("password", "Un mot de passe d'au moins 8 caractères"),
+    ] {
+        assert!(all.contains(&format!("id=\"e-{field}\"")), "{field}: {all}");
+        assert!(all.contains(&message.replace('\'', "&#39;")) || all.contains(message), "{message}: {all}");
+    }
+    assert!(!all.contains("must"), "no English in a French page: {all}");
+
     let (status, _, _) = browser
         .post(
             a.url("/signup"),

@@ -269,6 +269,31 @@ pub async fn signup_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     form_page(&state, 200, signup_page(&state, lang, &visitor, mode).render(), &visitor)
 }
 
+/// Every problem of a sign-up form at once, in the page's language, by the
+/// account rules (a taken name or address is found later, on writing).
+fn signup_problems(lang: Lang, username: &str, email: &str, password: &str) -> FieldErrors {
+    let mut errors: FieldErrors = Vec::new();
+    if username.is_empty() {
+        errors.push(("username", lang.t("err_signup_username_empty").to_owned()));
+    } else if let Err(e) = maillage_core::account::Username::parse_new(username) {
+        let key = if e.message().contains("reserved") {
+            "err_signup_username_reserved"
+        } else {
+            "err_signup_username"
+        };
+        errors.push(("username", lang.t(key).to_owned()));
+    }
+    if email.is_empty() {
+        errors.push(("email", lang.t("err_signup_email_empty").to_owned()));
+    } else if maillage_core::account::Email::parse(email).is_err() {
+        errors.push(("email", lang.t("err_email_invalid").to_owned()));
+    }
+    if maillage_core::account::validate_new_password(password).is_err() {
+        errors.push(("password", lang.t("err_signup_password").to_owned()));
+    }
+    errors
+}
+
 /// Which field a refusal of the account rules is about.
 fn field_of(message: &str) -> &'static str {
     let m = message.to_lowercase();
@@ -310,6 +335,10 @@ pub async fn sign_up(
     }
     let (username, email, password) =
         (page.username.clone(), page.email.clone(), field(&form, "password").to_owned());
+    page.errors = signup_problems(lang, &username, &email, &password);
+    if !page.errors.is_empty() {
+        return form_page(&state, 422, page.render(), &visitor);
+    }
     let (config, locale) = (state.config.clone(), lang.code());
     let created = state
         .db
@@ -335,8 +364,15 @@ pub async fn sign_up(
         }
         Ok(_) => redirect("/login", None),
         Err(e) if e.kind().is_client_error() => {
-            // The account rules' message, as the service words it (English).
-            page.errors.push((field_of(e.message()), e.message().to_owned()));
+            let field = field_of(e.message());
+            let key = match (field, e.kind()) {
+                ("email", ErrorKind::Conflict) => "err_email_taken",
+                ("username", ErrorKind::Conflict) => "err_signup_username_taken",
+                ("email", _) => "err_email_invalid",
+                ("password", _) => "err_signup_password",
+                _ => "err_signup_username",
+            };
+            page.errors.push((field, lang.t(key).to_owned()));
             form_page(&state, 422, page.render(), &visitor)
         }
         Err(e) => security::render_failed(&e),
