@@ -93,3 +93,40 @@ async fn sessions_are_calendars_with_their_zone_for_one_a_group_the_territory_an
         session_page.contains(&format!("type=\"text/calendar\" href=\"/sessions/{}/calendar.ics\"", ids[0]))
     );
 }
+
+#[actix_web::test]
+async fn a_persons_listings_are_an_atom_feed_a_reader_parses() {
+    let node = TestNode::start().await;
+    let alice = node.user("alice").await;
+    for (kind, title, visibility) in [
+        ("offer", "Pommes d'hiver & poires", "public"),
+        ("need", "Un escabeau", "public"),
+        ("offer", "Entre voisins", "private"),
+    ] {
+        alice
+            .listing(&json!({
+                "kind": kind, "category": "goods", "title": title, "terms": { "mode": "gift" },
+                "place": { "name": "Die", "lat": 44.75, "lon": 5.37 }, "visibility": visibility
+            }))
+            .await;
+    }
+    let feed = read_async("atom", node.url("/@alice/feed.atom?lang=fr")).await;
+    assert_eq!(feed["bozo"], false, "well-formed: {feed}");
+    assert!(feed["content_type"].as_str().unwrap().starts_with("application/atom+xml"), "{feed}");
+    let titles: Vec<&str> =
+        feed["entries"].as_array().unwrap().iter().filter_map(|e| e["title"].as_str()).collect();
+    assert_eq!(titles.len(), 2, "only what anyone may see: {titles:?}");
+    assert!(titles.contains(&"Offre · Pommes d'hiver & poires"), "{titles:?}");
+    let (_, profile) = harness::client()
+        .get(node.url("/@alice"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| ((), t))
+        .unwrap();
+    assert!(profile.contains("type=\"application/atom+xml\" href=\"/@alice/feed.atom\""), "{profile}");
+    let missing = harness::client().get(node.url("/@nobody/feed.atom")).send().await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+}

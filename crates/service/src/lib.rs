@@ -37,6 +37,7 @@
 //! - [`matching`]: the matcher (the index kept current from the listing
 //!   change log) and the matches stored once per pair.
 //! - [`sessions`]: knowledge-exchange sessions, places and waiting lists.
+//! - [`feeds`]: listings as Atom feeds: a search's, a group's, a person's.
 //! - [`calendars`]: sessions as iCalendar: one, a group's, the territory's,
 //!   and a person's own behind a private address they can revoke.
 //! - [`reports`]: reports to the admins, local and from other servers.
@@ -62,6 +63,7 @@ pub mod contacts;
 pub mod contributions;
 pub mod conversations;
 pub mod federation;
+pub mod feeds;
 pub mod follows;
 pub mod groups;
 pub mod interactions;

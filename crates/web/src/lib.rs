@@ -14,6 +14,7 @@
 //!   with their reasons.
 //! - [`calendars`]: sessions as iCalendar to subscribe to, and one's
 //!   private calendar address.
+//! - [`feeds`]: Atom feeds of a person's, a group's or a search's listings.
 //! - [`group_form`]: creating a group.
 //! - [`session_form`]: proposing a session, its times in one's zone.
 //! - [`settings_page`]: how one hears of matches, one's language and time
@@ -46,6 +47,7 @@ pub mod assets;
 pub mod auth;
 pub mod calendars;
 pub mod conversations;
+pub mod feeds;
 pub mod forms;
 pub mod frame;
 pub mod group_form;
@@ -154,6 +156,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/calendars/{file}", web::get().to(calendars::private))
         .route("/me/calendar/renew", web::post().to(calendars::renew))
         .route("/@{name}/calendar.ics", web::get().to(calendars::group))
+        .route("/@{name}/feed.atom", web::get().to(feeds::of_actor))
         .route("/sessions/new", web::post().to(session_form::create))
         .route("/sessions/{id}", web::get().to(session_pages::page))
         .route("/sessions/{id}/{action}", web::post().to(session_pages::rsvp))

@@ -34,6 +34,8 @@ pub struct ProfilePage {
     pub muting: bool,
     pub block_state: &'static str,
     pub back: String,
+    /// Their listings as an Atom feed.
+    pub feed: String,
 }
 
 fn wants_activity_json(req: &HttpRequest) -> bool {
@@ -115,6 +117,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
         muting: held.muting,
         block_state: crate::conversations::block_state(lang, held.blocking, held.muting),
         back: req.path().to_owned(),
+        feed: format!("/@{}/feed.atom", actor.username),
     };
     match page.render() {
         Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),

@@ -167,6 +167,8 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("session_cancel_yes", "Oui, annuler la séance", "Yes, cancel the session"),
     ("confirm_back", "Non, revenir", "No, go back"),
     ("session_cancelled_notice", "La séance est annulée ; les personnes inscrites en sont prévenues.", "The session is cancelled; the people who had a place are told."),
+    ("feed_follow", "Suivre ses annonces dans un lecteur de flux (Atom)", "Follow their listings in a feed reader (Atom)"),
+    ("feed_search", "Être prévenu·e des nouvelles annonces de cette recherche (Atom)", "Hear of new listings of this search (Atom)"),
     ("calendar_sessions", "Agenda des séances", "Sessions calendar"),
     ("calendar_subscribe", "S'abonner à l'agenda (iCalendar)", "Subscribe to the calendar (iCalendar)"),
     ("calendar_add", "Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"),
