@@ -195,3 +195,41 @@ async fn a_listing_form_with_bad_input_keeps_what_was_typed_and_names_the_field(
         .await;
     assert_eq!(stored, 0, "nothing stored");
 }
+
+#[actix_web::test]
+async fn the_publish_form_takes_a_french_price_and_shows_the_terms_of_the_exchange_chosen() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let browser = Browser::start().await;
+    browser.resize(390, 900).await;
+    browser.open(&a.url("/login?lang=fr")).await;
+    browser.type_into("#f-login", "alice").await;
+    browser.type_into("#f-password", "a good password").await;
+    browser.submit("main form button[type=submit]").await;
+    browser.arrive("/", "#nav-notifications").await;
+    browser.open(&a.url("/listings/new?lang=fr")).await;
+    browser.arrive("/listings/new", "#f-terms_mode").await;
+    let shown = |css: &'static str| {
+        let browser = &browser;
+        async move {
+            browser.execute(&format!("return document.querySelector('{css}').offsetParent !== null")).await
+        }
+    };
+    assert_eq!(shown("#f-terms_amount").await, serde_json::json!(false), "a gift asks no price");
+    assert_eq!(shown("#f-terms_hours").await, serde_json::json!(false));
+    browser.select("#f-terms_mode", "price").await;
+    assert_eq!(shown("#f-terms_amount").await, serde_json::json!(true), "a sale asks a price");
+    assert_eq!(browser.value("#f-terms_currency").await, "EUR", "in the territory's currency");
+    browser.type_into("#f-title", "Confiture de coings").await;
+    browser.select("#f-category", "food").await;
+    browser.type_into("#f-tags", "circuit-court, fait-maison").await;
+    browser.type_into("#f-terms_amount", "12,50").await;
+    browser.screenshot("publish-price-390-fr").await;
+    let overflow = browser.execute("return document.documentElement.scrollWidth - window.innerWidth").await;
+    assert!(overflow.as_i64().unwrap_or(1) <= 0, "the form fits a phone: {overflow}");
+    browser.submit("form.listing-form button[type=submit]").await;
+    browser.arrive("/me/listings", "main").await;
+    let mine = alice.get("/api/v1/listings?q=coings").await.1;
+    let text = mine.to_string();
+    assert!(text.contains("12.50") && text.contains("circuit-court"), "{text}");
+}

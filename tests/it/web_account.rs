@@ -73,8 +73,18 @@ async fn my_listings_settings_and_the_interest_form() {
     let (status, _, _) =
         owner.post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "gone")]).await;
     assert_eq!(status, 422);
-    let (status, _, _) = owner
+    let (status, _, asked) = owner
         .post(a.url(&format!("/me/listings/{id}/status")), &[("csrf", &csrf), ("status", "withdrawn")])
+        .await;
+    assert_eq!(status, 200, "withdrawing asks first");
+    assert!(asked.contains("id=\"confirm-form\"") && asked.contains("value=\"withdrawn\""), "{asked}");
+    let (_, listing) = alice.get(&format!("/api/v1/listings/{id}")).await;
+    assert_eq!(listing["status"], "open", "nothing changed yet");
+    let (status, _, _) = owner
+        .post(
+            a.url(&format!("/me/listings/{id}/status")),
+            &[("csrf", &csrf), ("status", "withdrawn"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(status, 303);
     let (_, listing) = alice.get(&format!("/api/v1/listings/{id}")).await;

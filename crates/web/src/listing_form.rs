@@ -150,8 +150,9 @@ fn form_field(draft_field: &str) -> &'static str {
         "title" => "title",
         "description" => "description",
         "tags" => "tags",
-        "place" | "place.name" | "place.address" => "place_name",
-        "place.lat" => "latitude",
+        "place.name" | "place.address" => "place_name",
+        // "latitude and longitude go together"
+        "place" | "place.lat" => "latitude",
         "place.lon" => "longitude",
         "radius_km" => "radius_km",
         "available_from" => "available_from",
@@ -178,7 +179,8 @@ pub fn draft_of_form(form: &ListingForm, lang: Lang) -> Result<ListingDraft, Fie
     let (latitude, longitude) = (num("latitude", &form.latitude), num("longitude", &form.longitude));
     let radius_km = num("radius_km", &form.radius_km);
     let quantity_amount = num("quantity_amount", &form.quantity_amount);
-    let terms_hours = num("terms_hours", &form.terms_hours);
+    let terms_hours =
+        if form.terms_mode == "time_credit" { num("terms_hours", &form.terms_hours) } else { None };
     let mut date = |name: &'static str, text: &str, end: bool| {
         day(text, end).unwrap_or_else(|()| {
             errors.push((name, lang.t(&format!("lerr_{name}")).to_owned()));
@@ -202,12 +204,16 @@ pub fn draft_of_form(form: &ListingForm, lang: Lang) -> Result<ListingDraft, Fie
         available_from,
         available_until,
         quantity: quantity_amount.map(|amount| QuantityDraft { amount, unit: form.quantity_unit.clone() }),
+        // Only the fields of the exchange chosen count (all show without
+        // JavaScript).
         terms: TermsDraft {
             mode: form.terms_mode.clone(),
-            hours: terms_hours,
+            hours: terms_hours.filter(|_| form.terms_mode == "time_credit"),
             // "12,50" as French people write it.
-            amount: Some(form.terms_amount.replace(',', ".")).filter(|a| !a.is_empty()),
-            currency: Some(form.terms_currency.clone()).filter(|c| !c.is_empty()),
+            amount: Some(form.terms_amount.replace(',', "."))
+                .filter(|a| !a.is_empty() && form.terms_mode == "price"),
+            currency: Some(form.terms_currency.clone())
+                .filter(|c| !c.is_empty() && form.terms_mode == "price"),
         },
         visibility: Some(form.visibility.clone()).filter(|v| !v.is_empty()),
     };

@@ -161,6 +161,19 @@ pub async fn set_status(
     let (Ok(id), Ok(to)) = (id.parse::<Id>(), field(&sent, "status").parse::<ListingStatus>()) else {
         return forms::message(frame, 422, "refused_title", "err_status");
     };
+    if to == ListingStatus::Withdrawn && !forms::confirmed(&sent) {
+        let lang = frame.lang;
+        let page = forms::ConfirmPage {
+            title: lang.t("withdraw_title").to_owned(),
+            text: lang.t("withdraw_text").to_owned(),
+            action: format!("/me/listings/{id}/status"),
+            fields: vec![("status".into(), "withdrawn".into())],
+            yes: lang.t("withdraw_yes").to_owned(),
+            back: "/me/listings".into(),
+            frame,
+        };
+        return forms::render(200, &page);
+    }
     let outbound = state.outbound.clone();
     match state
         .db

@@ -58,7 +58,9 @@ fn every_category_terms_and_status_is_translated() {
         .map(|c| format!("cat_{}", c.as_str()))
         .chain(TermsMode::ALL.iter().map(|t| format!("terms_{}", t.as_str())))
         .chain(TermsMode::ALL.iter().map(|t| format!("text_terms_{}", t.as_str())))
-        .chain(ListingStatus::ALL.iter().map(|s| format!("status_{}", s.as_str())));
+        .chain(ListingStatus::ALL.iter().map(|s| format!("status_{}", s.as_str())))
+        .chain(crate::account::Role::ALL.iter().map(|r| format!("role_{}", r.as_str())))
+        .chain(crate::account::AccountState::ALL.iter().map(|s| format!("account_{}", s.as_str())));
     for key in keys {
         assert!(strings().any(|(k, _, _)| *k == key), "{key} is not translated");
     }
