@@ -125,7 +125,8 @@ async fn a_group_session_reaches_the_group_followers_home() {
     let shown =
         home.iter().find(|s| s["id"] == event["id"]).unwrap_or_else(|| panic!("not in home: {home:?}"));
     let content = shown["content"].as_str().unwrap();
-    for fact in ["Atelier greffe", "2027-03-14 14:00 UTC", "Verger de Broquiès", "8"] {
+    // 14:00 UTC is 15:00 in Paris, the organiser's zone.
+    for fact in ["Atelier greffe", "14 mars 2027, 15:00 CET", "Verger de Broquiès", "8"] {
         assert!(content.contains(fact), "{fact} in {content}");
     }
     let (status, refused) =
