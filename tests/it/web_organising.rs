@@ -10,6 +10,7 @@ use harness::TestNode;
 async fn an_organiser_creates_a_group_then_a_session_in_its_name_from_the_pages() {
     let node = TestNode::start().await;
     node.user("alice").await;
+    node.user("bob").await;
     let browser = Browser::start().await;
     browser.resize(1280, 900).await;
     browser.open(&node.url("/login?lang=en")).await;
@@ -44,6 +45,17 @@ async fn an_organiser_creates_a_group_then_a_session_in_its_name_from_the_pages(
     assert!(browser.text("time").await.contains("14:00"));
     browser.open(&node.url("/@jardins_die")).await;
     assert!(browser.text("#h-sessions + ul").await.contains("Semis de printemps"), "the group lists it");
+
+    // Joining it is a request, and says so; a pending request can be taken back.
+    let mut bob = harness::form_browser::FormBrowser::new();
+    bob.log_in(&node, "bob").await;
+    let (_, page) = bob.get(node.url("/@jardins_die?lang=en")).await;
+    assert!(page.contains("Ask to join") && page.contains("managers will accept"), "{page}");
+    let csrf = harness::form_browser::csrf_of(&page);
+    let (status, _, _) = bob.post(node.url("/@jardins_die/join"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
+    let (_, page) = bob.get(node.url("/@jardins_die?lang=en")).await;
+    assert!(page.contains("Cancel my request") && !page.contains(">Leave<"), "{page}");
 }
 
 #[actix_web::test]

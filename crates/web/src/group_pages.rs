@@ -57,6 +57,8 @@ pub struct GroupPage {
     pub my_state: String,
     pub can_manage: bool,
     pub is_mediator: bool,
+    /// Joining is a request its managers answer.
+    pub asks_approval: bool,
 }
 
 pub fn display_name(a: &ActorRow) -> String {
@@ -127,7 +129,7 @@ pub fn group_page(
         summary_html: group.summary_html.clone(),
         kind: lang.t(&format!("gkind_{}", details.as_ref().map(|d| d.kind.as_str()).unwrap_or("collective"))),
         place: details.as_ref().map(|d| d.place_name.clone()).unwrap_or_default(),
-        goals: details.map(|d| d.goals).unwrap_or_default(),
+        goals: details.as_ref().map(|d| d.goals.clone()).unwrap_or_default(),
         members: accepted.iter().map(|(m, a)| member_view(m, a, &mediators)).collect(),
         pending: if can_manage {
             pending.iter().map(|(m, a)| member_view(m, a, &mediators)).collect()
@@ -140,6 +142,7 @@ pub fn group_page(
         my_state: mine.as_ref().map(|m| m.state.clone()).unwrap_or_default(),
         can_manage,
         is_mediator: me.is_some_and(|me| mediators.contains(&me.id)),
+        asks_approval: details.as_ref().is_some_and(|d| d.join_policy == "approval"),
         frame,
     })
 }

@@ -222,6 +222,9 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("gerr_place_name", "Le lieu n'est pas valable.", "The place is not valid."),
     ("membership_pending", "Demande en attente.", "Request pending."),
     ("join", "Rejoindre", "Join"),
+    ("join_ask", "Demander à rejoindre", "Ask to join"),
+    ("join_cancel_request", "Annuler ma demande", "Cancel my request"),
+    ("join_approval_hint", "Ses responsables accepteront ou non votre demande ; vous en serez prévenu·e.", "Its managers will accept your request or not; you will be told."),
     ("leave", "Quitter", "Leave"),
     ("mediation_queue", "Mises en relation à valider", "Pairings to review"),
     (
