@@ -67,12 +67,12 @@ pub fn resolve(conn: &mut DbConnection, text: &str, centre: (f64, f64)) -> Resul
     let best = match wanted {
         NearText::Point { latitude, longitude } => return Ok(Some(Near::Point { latitude, longitude })),
         NearText::Postcode { postcode, name } => {
-            let found = places::by_postcode(conn, &postcode, CANDIDATES)?;
+            let found = postcode_places(conn, &postcode)?;
             let named: Vec<PlaceRow> =
                 found.iter().filter(|p| p.folded.starts_with(&name)).cloned().collect();
-            ranked(if named.is_empty() { found } else { named }, &name, centre).into_iter().next()
+            gathered(ranked(if named.is_empty() { found } else { named }, &name, centre), 1).pop()
         }
-        NearText::Name(key) => ranked(candidates(conn, &key, centre)?, &key, centre).into_iter().next(),
+        NearText::Name(key) => gathered(ranked(candidates(conn, &key, centre)?, &key, centre), 1).pop(),
     };
     Ok(Some(best.map_or(Near::Unknown, Near::Place)))
 }
@@ -87,16 +87,20 @@ pub fn suggest(
 ) -> Result<Vec<Place>, Error> {
     let found = match read(text) {
         Ok(NearText::Name(key)) => ranked(candidates(conn, &key, centre)?, &key, centre),
-        Ok(NearText::Postcode { postcode, name }) => {
-            ranked(places::by_postcode(conn, &postcode, CANDIDATES)?, &name, centre)
-        }
+        Ok(NearText::Postcode { postcode, name }) => ranked(postcode_places(conn, &postcode)?, &name, centre),
         _ => Vec::new(),
     };
+    Ok(gathered(found, limit))
+}
+
+/// The first `limit` of `places`, each town read from two files once
+/// (with the postcodes of both).
+fn gathered(places: Vec<Place>, limit: usize) -> Vec<Place> {
     let mut shown: Vec<Place> = Vec::new();
-    for place in found {
+    for place in places {
         let twin = shown.iter().position(|s| {
             search_key(&s.name) == search_key(&place.name)
-                && distance_km(s.latitude, s.longitude, place.latitude, place.longitude) < 5.0
+                && distance_km(s.latitude, s.longitude, place.latitude, place.longitude) < TWIN_KM
         });
         match twin {
             Some(i) => {
@@ -110,7 +114,7 @@ pub fn suggest(
             None => {}
         }
     }
-    Ok(shown)
+    shown
 }
 
 fn candidates(conn: &mut DbConnection, key: &str, centre: (f64, f64)) -> Result<Vec<PlaceRow>, Error> {
@@ -123,6 +127,26 @@ fn candidates(conn: &mut DbConnection, key: &str, centre: (f64, f64)) -> Result<
     Ok(found)
 }
 
+/// The places of `postcode`. Communes files carry no population: a place
+/// without one takes that of its namesake within a few km (from a GeoNames
+/// dump), so that the town a postcode is named after ranks before its
+/// hamlets.
+fn postcode_places(conn: &mut DbConnection, postcode: &str) -> Result<Vec<PlaceRow>, Error> {
+    let mut rows = places::by_postcode(conn, postcode, CANDIDATES)?;
+    for row in rows.iter_mut().filter(|r| r.population == 0) {
+        row.population = places::exact(conn, &row.folded, CANDIDATES)?
+            .iter()
+            .filter(|twin| distance_km(row.latitude, row.longitude, twin.latitude, twin.longitude) < TWIN_KM)
+            .map(|twin| twin.population)
+            .max()
+            .unwrap_or(0);
+    }
+    Ok(rows)
+}
+
+/// The same town read from two files lies within this distance of itself.
+const TWIN_KM: f64 = 5.0;
+
 /// `rows` best first for the query key `key`.
 fn ranked(rows: Vec<PlaceRow>, key: &str, centre: (f64, f64)) -> Vec<Place> {
     let mut rows: Vec<_> = rows
@@ -132,7 +156,7 @@ fn ranked(rows: Vec<PlaceRow>, key: &str, centre: (f64, f64)) -> Vec<Place> {
             (rank(key, &p.folded, p.population, km), p)
         })
         .collect();
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_by_key(|(rank, _)| *rank);
     rows.into_iter().map(|(_, p)| place_of(p)).collect()
 }
 

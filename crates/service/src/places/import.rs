@@ -212,7 +212,7 @@ mod tests {
     #[test]
     fn a_geonames_dump_is_read_with_its_malformed_lines_named() {
         let mut text: String = (1..=200).map(|i| geonames_line(i, &format!("Lieu {i}"))).collect();
-        text.push_str("\n");
+        text.push('\n');
         text.push_str("oops\tbroken\n");
         let read = read_file(text.as_bytes()).unwrap();
         assert_eq!((read.source, read.places.len(), read.lines), (Source::GeoNames, 200, 201));
