@@ -4,6 +4,9 @@
 -- same file updates it. `folded` is `core::places::search_key(name)`:
 -- letters, digits and single spaces, searched by prefix. PostgreSQL uses an
 -- index for `LIKE 'die%'` under any collation only with text_pattern_ops.
+-- The index holds what ranks the matches (population, point) and their
+-- keys, so that a short prefix shared by thousands of places is ranked
+-- without reading the table.
 CREATE TABLE places (
     source TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -18,7 +21,8 @@ CREATE TABLE places (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (source, source_id)
 );
-CREATE INDEX places_folded ON places (folded text_pattern_ops);
+CREATE INDEX places_folded ON places (folded text_pattern_ops)
+    INCLUDE (population, latitude, longitude, source, source_id);
 -- Each postcode of a place (a commune may have several, and a postcode
 -- several communes).
 CREATE TABLE place_postcodes (

@@ -171,7 +171,7 @@ pub fn store(conn: &mut DbConnection, read: &ReadFile, progress: &mut dyn FnMut(
         done += chunk.len();
         progress(done);
     }
-    Ok(())
+    places::tidy_after_import(conn)
 }
 
 /// [`read_file`] then [`store`]: what `maillage admin places import` does.
