@@ -65,6 +65,14 @@ pub fn replace_batch(
     postcodes: &[PostcodeRow],
 ) -> Result<(), Error> {
     let ids: Vec<&str> = rows.iter().map(|r| r.source_id.as_str()).collect();
+    if let DbConnection::Pg(c) = conn {
+        // After five runs PostgreSQL would keep a plan made when the table
+        // was nearly empty (a scan, each row against the whole list); the
+        // table grows by a batch each time, so plan each with its own
+        // values (the key probed). For this transaction only.
+        use diesel::connection::SimpleConnection;
+        c.batch_execute("SET LOCAL plan_cache_mode = force_custom_plan").map_err(db_error)?;
+    }
     on_each_backend!(conn, |c| {
         diesel::delete(places::table.filter(places::source.eq(source)).filter(places::source_id.eq_any(&ids)))
             .execute(c)

@@ -51,6 +51,9 @@ pub enum Near {
     Unknown,
 }
 
+/// No place's name is longer (GeoNames allows 200 characters).
+const TEXT_MAX: usize = 400;
+
 /// Candidates read per query: the best of a name are among the exact
 /// matches, the most populous near the centre and the most populous
 /// anywhere.
@@ -59,6 +62,9 @@ const CANDIDATES: i64 = 40;
 /// The point `text` means, seen from the territory's `centre`; `None`
 /// when it is empty.
 pub fn resolve(conn: &mut DbConnection, text: &str, centre: (f64, f64)) -> Result<Option<Near>, Error> {
+    if text.len() > TEXT_MAX {
+        return Ok(Some(Near::Unknown));
+    }
     let wanted = match read(text) {
         Ok(wanted) => wanted,
         Err(NearError::Empty) => return Ok(None),
@@ -85,6 +91,9 @@ pub fn suggest(
     centre: (f64, f64),
     limit: usize,
 ) -> Result<Vec<Place>, Error> {
+    if text.len() > TEXT_MAX {
+        return Ok(Vec::new());
+    }
     let found = match read(text) {
         Ok(NearText::Name(key)) => ranked(candidates(conn, &key, centre)?, &key, centre),
         Ok(NearText::Postcode { postcode, name }) => ranked(postcode_places(conn, &postcode)?, &name, centre),
