@@ -243,7 +243,7 @@ fn main() {
             found += usize::from(hit);
         }
         times.sort();
-        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
         slowest.truncate(5);
         let slowest: Vec<String> = slowest.iter().map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d))).collect();
         println!(
