@@ -56,6 +56,17 @@ pub enum AdminCommand {
     /// Outgoing e-mail.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The gazetteer: towns and postcodes that searches "near" accept by name.
+    #[command(subcommand)]
+    Places(PlacesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    /// Load a GeoNames dump (e.g. FR.txt from https://download.geonames.org/export/dump/) or a French communes CSV (data.gouv, La Poste). Importing again updates; a file with more than 1% malformed lines is refused whole.
+    Import { file: PathBuf },
+    /// Show the places a text means, best first (as the search's "near" field reads it).
+    Find { text: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
     let cmd = match cmd {
         AdminCommand::Federation(cmd) => return super::federation::run(config, &pool, cmd),
         AdminCommand::Territory(cmd) => return super::federation::territory(config, pool, cmd),
+        AdminCommand::Places(cmd) => return super::places::run(config, &pool, cmd),
         cmd => cmd,
     };
     let mut conn = pool.get()?;
@@ -97,7 +98,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
             }
             println!("the ledger is consistent");
         }
-        AdminCommand::Federation(_) | AdminCommand::Territory(_) => {}
+        AdminCommand::Federation(_) | AdminCommand::Territory(_) | AdminCommand::Places(_) => {}
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod federation;
+mod places;
 mod serve;
 
 use std::process::ExitCode;

@@ -38,6 +38,7 @@ mod match_notices;
 mod matching;
 mod notifications;
 mod oauth;
+mod places;
 mod policies;
 mod push;
 mod robustness;

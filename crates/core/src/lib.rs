@@ -15,6 +15,8 @@
 //! - [`fold`]: case and accent folding of words.
 //! - [`html`]: text made safe inside HTML.
 //! - [`notify`]: kinds of notification and where each may go.
+//! - [`places`]: the gazetteer's files read (GeoNames, French communes),
+//!   what a "near" field says, and which place a name means.
 //! - [`post`]: who sees a post.
 //! - [`push`]: the checks of a Web Push subscription.
 //! - [`policy`]: federation policies (mode, domain blocks and allows,
@@ -55,6 +57,7 @@ pub mod id;
 pub mod ledger;
 pub mod listing;
 pub mod notify;
+pub mod places;
 pub mod policy;
 pub mod post;
 pub mod push;

@@ -27,7 +27,8 @@
 //!   [`ledger`] (time-credit accounts, transfers, movements),
 //!   [`contributions`] (hours given to projects), [`status_views`]
 //!   (listings and sessions as statuses), [`client_state`]
-//!   (markers and bookmarks of Mastodon apps).
+//!   (markers and bookmarks of Mastodon apps), [`places`] (the gazetteer:
+//!   towns and their postcodes, searched by name prefix).
 //!
 //! Invariant: models are never serialized to clients; the `api` and `web`
 //! crates convert them into their own response types.
@@ -57,6 +58,7 @@ pub mod migrations;
 pub mod notification_settings;
 pub mod notifications;
 pub mod oauth;
+pub mod places;
 pub mod policies;
 pub mod pool;
 pub mod posts;

@@ -176,8 +176,40 @@ pub struct ListingFilter {
 
 /// Listings matching `f`, newest first.
 pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingRow>, Error> {
-    let mut q =
-        listings::table.select(ListingRow::as_select()).filter(listings::deleted_at.is_null()).into_boxed();
+    matching(f)
+        .select(ListingRow::as_select())
+        .order(listings::id.desc())
+        .limit(f.limit.clamp(1, 100))
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// The id and point of at most `cap` listings matching `f` (its limit
+/// aside), newest first: what a search by distance sorts before it loads
+/// the rows of one page ([`find_by_ids`]).
+pub fn points(conn: &mut DbConnection, f: &ListingFilter, cap: i64) -> Result<Vec<(i64, f64, f64)>, Error> {
+    matching(f)
+        .select((listings::id, listings::latitude, listings::longitude))
+        .order(listings::id.desc())
+        .limit(cap)
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// The listings among `ids` (in no particular order).
+pub fn find_by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<ListingRow>, Error> {
+    listings::table
+        .select(ListingRow::as_select())
+        .filter(listings::id.eq_any(ids))
+        .load(conn)
+        .map_err(db_error)
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// The undeleted listings that match `f`'s conditions.
+fn matching(f: &ListingFilter) -> listings::BoxedQuery<'static, Backend> {
+    let mut q = listings::table.filter(listings::deleted_at.is_null()).into_boxed();
     if let Some(kind) = f.kind {
         q = q.filter(listings::kind.eq(kind));
     }
@@ -223,7 +255,7 @@ pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingR
     if let Some(max) = f.max_id {
         q = q.filter(listings::id.lt(max));
     }
-    q.order(listings::id.desc()).limit(f.limit.clamp(1, 100)).load(conn).map_err(db_error)
+    q
 }
 
 fn escape_like(s: &str) -> String {

@@ -733,3 +733,27 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     mail_tokens,
 );
+
+diesel::table! {
+    places (source, source_id) {
+        source -> Text,
+        source_id -> Text,
+        name -> Text,
+        folded -> Text,
+        postcodes -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        population -> BigInt,
+        country -> Text,
+        region -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    place_postcodes (postcode, source, source_id) {
+        postcode -> Text,
+        source -> Text,
+        source_id -> Text,
+    }
+}

@@ -49,6 +49,8 @@
 //! - [`web_sessions`]: browser sessions and CSRF tokens.
 //! - [`tokens`]: issuing bearer tokens and authenticating requests with them.
 //! - [`password`]: argon2id hashing.
+//! - [`places`]: the gazetteer (GeoNames, French communes) loaded by the
+//!   admin, and what a "near" field means: a point, a postcode, a name.
 //!
 //! Invariant: this crate never imports the federation library or actix-web.
 
@@ -82,6 +84,7 @@ pub mod notification_settings;
 pub mod notifications;
 pub mod oauth;
 pub mod password;
+pub mod places;
 pub mod policy;
 pub mod posts;
 pub mod push;

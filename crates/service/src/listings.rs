@@ -17,7 +17,9 @@ use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
 
+mod nearest;
 mod read;
+pub use nearest::{search_nearest, Nearest, NEAREST_CAP};
 pub use read::{can_see, find_visible, get_visible, local_object, own_listings, search, ListingQuery};
 
 /// 422 with every field problem, as `field: rule; field: rule`.

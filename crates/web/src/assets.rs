@@ -8,6 +8,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("map.js", "text/javascript; charset=utf-8", include_bytes!("../static/map.js")),
     ("picker.js", "text/javascript; charset=utf-8", include_bytes!("../static/picker.js")),
     ("terms.js", "text/javascript; charset=utf-8", include_bytes!("../static/terms.js")),
+    ("places.js", "text/javascript; charset=utf-8", include_bytes!("../static/places.js")),
     ("leaflet/leaflet.js", "text/javascript; charset=utf-8", include_bytes!("../static/leaflet/leaflet.js")),
     ("leaflet/leaflet.css", "text/css; charset=utf-8", include_bytes!("../static/leaflet/leaflet.css")),
     ("leaflet/LICENSE", "text/plain; charset=utf-8", include_bytes!("../static/leaflet/LICENSE")),
@@ -41,7 +42,7 @@ async fn file(path: web::Path<String>) -> HttpResponse {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
-        "/static/{path:(maillage\\.css|map\\.js|picker\\.js|terms\\.js|leaflet/.+)}",
+        "/static/{path:(maillage\\.css|map\\.js|picker\\.js|terms\\.js|places\\.js|leaflet/.+)}",
         web::get().to(file),
     );
 }

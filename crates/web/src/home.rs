@@ -19,6 +19,8 @@ pub struct ListingCard {
     pub category: String,
     pub place: String,
     pub reach: String,
+    /// How far it is from the place searched ("à 3,2 km"); empty elsewhere.
+    pub distance: String,
 }
 
 pub struct SessionCard {
@@ -62,6 +64,7 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
         category: lang.t(&format!("cat_{}", l.category)).to_owned(),
         place: l.place_name.clone(),
         reach: if l.radius_km > 0.0 { lang.km(l.radius_km) } else { String::new() },
+        distance: String::new(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`home`]: the territory's home page.
 //! - [`listings`]: searching listings (filters, a map) and a listing's page.
 //! - [`listing_form`]: creating and editing a listing, with a place picker.
+//! - [`places`]: `/places?q=`, suggestions of towns for a "near" field.
 //! - [`mine`]: one's listings and the agreements on them, one's matches
 //!   with their reasons.
 //! - [`calendars`]: sessions as iCalendar to subscribe to, and one's
@@ -61,6 +62,7 @@ pub mod mine;
 pub mod notification_settings_page;
 pub mod notifications_page;
 pub mod oauth_page;
+pub mod places;
 pub mod profile;
 pub mod report;
 pub mod security;
@@ -108,6 +110,7 @@ impl WebState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
         .route("/listings", web::get().to(listings::search_page))
+        .route("/places", web::get().to(places::suggestions))
         .route("/listings/new", web::get().to(listing_form::new_form))
         .route("/listings/new", web::post().to(listing_form::create))
         .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))

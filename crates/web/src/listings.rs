@@ -4,12 +4,12 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use maillage_core::geo::distance_km;
 use maillage_core::listing::{Category, ListingStatus};
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
 use maillage_db::listings::ListingRow;
-use maillage_service::listings::ListingQuery;
+use maillage_service::listings::{ListingQuery, NEAREST_CAP};
+use maillage_service::places::Near;
 
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::{Lang, RequestLang};
@@ -24,14 +24,20 @@ pub struct SearchForm {
     pub q: String,
     pub near: String,
     pub km: String,
+    /// Results per page (1 to 100), 100 when not given.
+    pub limit: String,
+    /// From 1; pages exist when results are sorted by distance.
+    pub page: String,
 }
 
 pub struct SearchResult {
     pub card: ListingCard,
     pub lat: f64,
     pub lon: f64,
-    pub distance: String,
 }
+
+/// The most results a page shows.
+const PAGE_MAX: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "listings.html")]
@@ -50,6 +56,12 @@ pub struct SearchPage {
     pub tiles: String,
     pub attribution: String,
     pub centre: (f64, f64),
+    /// "Around Die (26150), nearest first": the place the "near" field
+    /// was read as.
+    pub near_place: String,
+    /// Links to the previous and next pages of results by distance.
+    pub previous: String,
+    pub next: String,
 }
 
 impl SearchPage {
@@ -65,7 +77,45 @@ fn form_of(req: &HttpRequest) -> SearchForm {
     let get = |k: &str| {
         pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
     };
-    SearchForm { kind: get("kind"), category: get("category"), q: get("q"), near: get("near"), km: get("km") }
+    SearchForm {
+        kind: get("kind"),
+        category: get("category"),
+        q: get("q"),
+        near: get("near"),
+        km: get("km"),
+        limit: get("limit"),
+        page: get("page"),
+    }
+}
+
+impl SearchForm {
+    /// The results per page and the page asked for; out of range or not a
+    /// number reads as the default, as a search link with a stale page
+    /// still shows something.
+    fn paging(&self) -> (i64, u32) {
+        let limit = self.limit.parse::<i64>().ok().filter(|l| (1..=PAGE_MAX).contains(l)).unwrap_or(PAGE_MAX);
+        let last = u32::try_from(NEAREST_CAP / limit).unwrap_or(1).max(1);
+        (limit, self.page.parse::<u32>().ok().filter(|p| (1..=last).contains(p)).unwrap_or(1))
+    }
+
+    /// This search's link at page `page`.
+    fn link_to(&self, page: u32) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("kind", &self.kind),
+            ("category", &self.category),
+            ("q", &self.q),
+            ("near", &self.near),
+            ("km", &self.km),
+            ("limit", &self.limit),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        query.append_pair("page", &page.to_string());
+        format!("/listings?{}", query.finish())
+    }
 }
 
 /// Problems of a form: (field, message in the page's language).
@@ -77,8 +127,8 @@ pub fn error_in<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
 }
 
 /// The form checked: each problem named by its field, in the page's
-/// language.
-fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (Option<(f64, f64)>, f64, FieldErrors) {
+/// language. The "near" field is read by the gazetteer, later.
+fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
     let mut errors = Vec::new();
     if !form.kind.is_empty() && !matches!(form.kind.as_str(), "offer" | "need") {
         errors.push(("kind", lang.t("err_kind").to_owned()));
@@ -86,19 +136,6 @@ fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (Option<(f64, f64)>,
     if !form.category.is_empty() && form.category.parse::<Category>().is_err() {
         errors.push(("category", lang.t("err_category").to_owned()));
     }
-    let near = if form.near.is_empty() {
-        None
-    } else {
-        let parsed = form
-            .near
-            .split_once(',')
-            .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
-            .filter(|(lat, lon)| (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon));
-        if parsed.is_none() {
-            errors.push(("near", lang.t("err_near").to_owned()));
-        }
-        parsed
-    };
     let km = if form.km.is_empty() {
         default_km
     } else {
@@ -110,7 +147,26 @@ fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (Option<(f64, f64)>,
             }
         }
     };
-    (near, km, errors)
+    (km, errors)
+}
+
+/// The point of the "near" field and the place it was read as, or the
+/// field's problem.
+async fn near_of(
+    form: &SearchForm,
+    state: &WebState,
+    lang: Lang,
+) -> Result<Result<Option<((f64, f64), String)>, String>, Error> {
+    let t = &state.config.territory;
+    let (text, centre) = (form.near.clone(), (t.latitude, t.longitude));
+    let near = state.db.run(move |conn| maillage_service::places::resolve(conn, &text, centre)).await?;
+    Ok(match near {
+        None => Ok(None),
+        Some(Near::Point { latitude, longitude }) => Ok(Some(((latitude, longitude), String::new()))),
+        Some(Near::Place(p)) => Ok(Some(((p.latitude, p.longitude), p.label()))),
+        Some(Near::NotAPoint) => Err(lang.t("err_near").to_owned()),
+        Some(Near::Unknown) => Err(lang.t("err_near_unknown").to_owned()),
+    })
 }
 
 fn categories(lang: Lang) -> Vec<(&'static str, &'static str)> {
@@ -120,9 +176,18 @@ fn categories(lang: Lang) -> Vec<(&'static str, &'static str)> {
 pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = state.lang(&req);
     let form = form_of(&req);
-    let (near, km, errors) = check(&form, lang, state.config.territory.radius_km);
+    let (km, mut errors) = check(&form, lang, state.config.territory.radius_km);
+    let near = match near_of(&form, &state, lang).await {
+        Ok(Ok(near)) => near,
+        Ok(Err(message)) => {
+            errors.push(("near", message));
+            None
+        }
+        Err(e) => return security::render_failed(&e),
+    };
     let t = &state.config.territory;
     let visitor = crate::session::visitor(&req, &state).await;
+    let (limit, page_number) = form.paging();
     let mut page = SearchPage {
         lang,
         me: visitor.name(),
@@ -136,7 +201,13 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
         results: Vec::new(),
         tiles: state.config.web.tile_url.clone(),
         attribution: state.config.web.tile_attribution.clone(),
-        centre: near.unwrap_or((t.latitude, t.longitude)),
+        centre: near.as_ref().map_or((t.latitude, t.longitude), |(point, _)| *point),
+        near_place: match &near {
+            Some((_, label)) if !label.is_empty() => lang.fill("results_near", &[label]),
+            _ => String::new(),
+        },
+        previous: String::new(),
+        next: String::new(),
     };
     if page.errors.is_empty() {
         let query = ListingQuery {
@@ -144,9 +215,9 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             category: form.category.parse().ok(),
             text: Some(form.q.clone()).filter(|q| !q.is_empty()),
             statuses: vec![ListingStatus::Open],
-            near,
+            near: near.map(|(point, _)| point),
             radius_km: km,
-            limit: 100,
+            limit,
             ..ListingQuery::default()
         };
         let policy = state.policy.current();
@@ -155,25 +226,32 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             .db
             .run(move |conn| {
                 let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
-                maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)
+                if query.near.is_some() {
+                    maillage_service::listings::search_nearest(
+                        conn,
+                        &policy,
+                        viewer.as_ref(),
+                        &query,
+                        page_number,
+                    )
+                } else {
+                    let rows = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
+                    Ok(maillage_service::listings::Nearest {
+                        listings: rows.into_iter().map(|l| (l, f64::NAN)).collect(),
+                        more: false,
+                    })
+                }
             })
             .await;
         match found {
-            Ok(rows) => {
-                page.results = rows
-                    .iter()
-                    .map(|l| SearchResult {
-                        card: listing_to_card(l, lang),
-                        lat: l.latitude,
-                        lon: l.longitude,
-                        distance: near
-                            .map(|(lat, lon)| {
-                                lang.km((distance_km(lat, lon, l.latitude, l.longitude) * 10.0).round()
-                                        / 10.0)
-                            })
-                            .unwrap_or_default(),
-                    })
-                    .collect()
+            Ok(found) => {
+                page.results = found.listings.iter().map(|(l, km)| result_of(l, *km, lang)).collect();
+                if page_number > 1 {
+                    page.previous = form.link_to(page_number - 1);
+                }
+                if found.more {
+                    page.next = form.link_to(page_number + 1);
+                }
             }
             Err(e) => return security::render_failed(&e),
         }
@@ -183,6 +261,15 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
         Ok(html) => security::page_with_status(status, html, Lang::chosen_in_query(&req).map(Lang::code)),
         Err(e) => security::render_failed(&e),
     }
+}
+
+/// A result, with its distance on its card when the search had a place.
+fn result_of(l: &ListingRow, km: f64, lang: Lang) -> SearchResult {
+    let mut card = listing_to_card(l, lang);
+    if km.is_finite() {
+        card.distance = lang.fill("card_distance", &[&lang.km((km * 10.0).round() / 10.0)]);
+    }
+    SearchResult { card, lat: l.latitude, lon: l.longitude }
 }
 
 #[derive(Template)]

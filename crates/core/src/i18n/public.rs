@@ -141,4 +141,16 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("where_exchanges_go", "Où vont les échanges", "Where exchanges go"),
     ("balances_linked", "Soldes avec les territoires liés", "Balances with linked territories"),
     ("download_csv", "Télécharger en CSV", "Download as CSV"),
+    ("f_near_place", "Près de (commune, code postal, ou latitude, longitude)", "Near (town, postcode, or latitude, longitude)"),
+    ("f_near_place_hint", "Par exemple Die, 26150 ou 44.75, 5.37", "For example Die, 26150 or 44.75, 5.37"),
+    (
+        "err_near_unknown",
+        "Ce lieu est inconnu : donnez le nom d'une commune, son code postal, ou une latitude et une longitude séparées par une virgule (44.75, 5.37).",
+        "This place is unknown: give the name of a town, its postcode, or a latitude and a longitude separated by a comma (44.75, 5.37).",
+    ),
+    ("results_near", "Autour de {}, les plus proches d'abord.", "Around {}, nearest first."),
+    ("card_distance", "à {}", "{} away"),
+    ("pages_nav", "Pages de résultats", "Result pages"),
+    ("previous_page", "Page précédente", "Previous page"),
+    ("next_page", "Page suivante", "Next page"),
 ];

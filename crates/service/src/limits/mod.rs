@@ -15,10 +15,15 @@ pub mod memory;
 use std::net::IpAddr;
 
 use maillage_core::client_ip::{client_ip, limit_key, IpRange};
-use maillage_core::config::RateLimitsConfig;
+use maillage_core::config::{Limit, RateLimitsConfig};
 
 pub use login::{Limited, LoginFailure, LoginGate};
 pub use memory::{KeyedLimiter, Verdict};
+
+/// Place suggestions per address: a fast typist with a debounced script
+/// asks a few a second for a few seconds. Not a setting: the answers are
+/// cheap and cached by browsers; the limit only stops a scraper.
+pub const PLACE_SUGGESTIONS: Limit = Limit::new(120, 60);
 
 /// This process's limiters, shared by every worker thread.
 pub struct Limiters {
@@ -28,6 +33,8 @@ pub struct Limiters {
     pub inbox: KeyedLimiter,
     /// Password-reset forms per address, and per e-mail address asked.
     pub password_reset: KeyedLimiter,
+    /// Place suggestions (`/places`) per address: [`PLACE_SUGGESTIONS`].
+    pub place_suggestions: KeyedLimiter,
     proxies: Vec<IpRange>,
 }
 
@@ -39,6 +46,7 @@ impl Limiters {
             api_writes: KeyedLimiter::new(config.api_writes_per_ip),
             inbox: KeyedLimiter::new(config.inbox_per_host),
             password_reset: KeyedLimiter::new(config.password_reset_per_ip),
+            place_suggestions: KeyedLimiter::new(PLACE_SUGGESTIONS),
             proxies: config.proxies(),
         }
     }

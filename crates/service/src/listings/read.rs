@@ -93,8 +93,29 @@ pub fn search(
     viewer: Option<&ActorRow>,
     query: &ListingQuery,
 ) -> Result<Vec<ListingRow>, Error> {
+    let filter = filter_of(conn, policy, viewer, query)?;
+    let mut found = Vec::new();
+    for row in listings::search(conn, &filter)? {
+        let near = query
+            .near
+            .is_none_or(|(lat, lon)| distance_km(lat, lon, row.latitude, row.longitude) <= query.radius_km);
+        if near && can_see(conn, &row, viewer)? {
+            found.push(row);
+        }
+    }
+    Ok(found)
+}
+
+/// What the database is asked for `query`: broadly, [`can_see`] keeps the
+/// rest.
+pub(super) fn filter_of(
+    conn: &mut DbConnection,
+    policy: &FederationPolicy,
+    viewer: Option<&ActorRow>,
+    query: &ListingQuery,
+) -> Result<ListingFilter, Error> {
     let visibilities = searchable_visibilities(viewer);
-    let filter = ListingFilter {
+    Ok(ListingFilter {
         kind: query.kind,
         category: query.category,
         tag: query.tag.clone(),
@@ -108,17 +129,7 @@ pub fn search(
         hidden_authors: crate::policy::hidden_remote_authors(conn, policy)?,
         max_id: query.max_id,
         limit: query.limit,
-    };
-    let mut found = Vec::new();
-    for row in listings::search(conn, &filter)? {
-        let near = query
-            .near
-            .is_none_or(|(lat, lon)| distance_km(lat, lon, row.latitude, row.longitude) <= query.radius_km);
-        if near && can_see(conn, &row, viewer)? {
-            found.push(row);
-        }
-    }
-    Ok(found)
+    })
 }
 
 /// A local listing served at its object URL: `None` when `id` is no local

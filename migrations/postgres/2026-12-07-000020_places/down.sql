@@ -1,0 +1,2 @@
+DROP TABLE place_postcodes;
+DROP TABLE places;
