@@ -130,3 +130,53 @@ async fn a_persons_listings_are_an_atom_feed_a_reader_parses() {
     let missing = harness::client().get(node.url("/@nobody/feed.atom")).send().await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
 }
+
+#[actix_web::test]
+async fn a_search_feed_tells_of_a_new_matching_listing_and_not_of_others() {
+    let node = TestNode::start().await;
+    let alice = node.user("alice").await;
+    let offer = |title: &str, kind: &str, lat: f64, lon: f64| {
+        json!({ "kind": kind, "category": "goods", "title": title, "terms": { "mode": "gift" },
+                "place": { "name": "Ici", "lat": lat, "lon": lon }, "visibility": "public" })
+    };
+    alice.listing(&offer("Bois de chauffage", "offer", 44.75, 5.37)).await;
+    alice.listing(&offer("Cherche une remorque", "need", 44.76, 5.38)).await;
+    alice.listing(&offer("Vélo à Paris", "offer", 48.85, 2.35)).await;
+    let url = node.url("/listings.atom?kind=offer&near=44.75%2C5.37&km=20&lang=fr");
+    let titles = |feed: &Value| -> Vec<String> {
+        feed["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let feed = read_async("atom", url.clone()).await;
+    assert_eq!(feed["bozo"], false, "{feed}");
+    assert_eq!(titles(&feed), ["Offre · Bois de chauffage"], "only offers near: {feed}");
+
+    alice.listing(&offer("Pots de confiture vides", "offer", 44.74, 5.36)).await;
+    alice.listing(&offer("Cherche des pots", "need", 44.74, 5.36)).await;
+    let feed = read_async("atom", url).await;
+    assert_eq!(
+        titles(&feed),
+        ["Offre · Pots de confiture vides", "Offre · Bois de chauffage"],
+        "the new matching offer first, the new need not at all"
+    );
+
+    let (_, page) = harness::client()
+        .get(node.url("/listings?kind=offer&near=44.75%2C5.37&km=20"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|t| ((), t))
+        .unwrap();
+    let link =
+        "type=\"application/atom+xml\" href=\"/listings.atom?kind=offer&#38;near=44.75%2C5.37&#38;km=20\"";
+    assert!(page.contains(link), "the search page links its feed: {page}");
+    let bad = harness::client().get(node.url("/listings.atom?kind=club")).send().await.unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(bad.text().await.unwrap().starts_with("kind:"));
+}

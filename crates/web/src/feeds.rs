@@ -7,6 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maillage_core::atom::AtomFeed;
 use maillage_core::time::Timestamp;
 
+use maillage_core::listing::ListingStatus;
+use maillage_service::listings::ListingQuery;
+
+use crate::listings::{check, form_of, near_of};
 use crate::WebState;
 
 pub fn atom(feed: &AtomFeed) -> HttpResponse {
@@ -48,6 +52,65 @@ pub async fn of_actor(req: HttpRequest, name: web::Path<String>, state: web::Dat
             })
         }
         Ok(None) => crate::security::not_found(lang),
+        Err(e) => crate::security::render_failed(&e),
+    }
+}
+
+/// A search as a feed: the newest open listings it finds (any filters of
+/// `/listings`), so that a reader tells of new ones. A bad filter is a 422
+/// naming it.
+pub async fn search(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let lang = state.lang(&req);
+    let form = form_of(&req);
+    let (km, mut errors) = check(&form, lang, state.config.territory.radius_km);
+    let near = match near_of(&form, &state, lang).await {
+        Ok(Ok(near)) => near,
+        Ok(Err(message)) => {
+            errors.push(("near", message));
+            None
+        }
+        Err(e) => return crate::security::render_failed(&e),
+    };
+    if !errors.is_empty() {
+        let text: Vec<String> = errors.iter().map(|(field, message)| format!("{field}: {message}")).collect();
+        return HttpResponse::UnprocessableEntity()
+            .content_type("text/plain; charset=utf-8")
+            .body(text.join("\n"));
+    }
+    let query = ListingQuery {
+        kind: form.kind.parse().ok(),
+        category: form.category.parse().ok(),
+        text: Some(form.q.clone()).filter(|q| !q.is_empty()),
+        statuses: vec![ListingStatus::Open],
+        near: near.as_ref().map(|(point, _)| *point),
+        radius_km: km,
+        ..ListingQuery::default()
+    };
+    let policy = state.policy.current();
+    let found = state
+        .db
+        .run(move |conn| {
+            let rows = maillage_service::feeds::search(conn, &policy, &query)?;
+            maillage_service::feeds::entries(conn, &rows, lang)
+        })
+        .await;
+    match found {
+        Ok(entries) => {
+            let base = state.urls.base();
+            let filters = form.filters();
+            let mut title = lang.t("search_title").to_owned();
+            if let Some((_, place)) = near.as_ref().filter(|(_, place)| !place.is_empty()) {
+                title = format!("{title} · {}", lang.fill("results_near", &[place]));
+            }
+            atom(&AtomFeed {
+                id: format!("{base}/listings.atom?{filters}"),
+                title: format!("{title} · {}", state.config.territory.name),
+                self_url: format!("{base}/listings.atom?{filters}"),
+                page_url: format!("{base}/listings?{filters}"),
+                lang: lang.code().to_owned(),
+                entries,
+            })
+        }
         Err(e) => crate::security::render_failed(&e),
     }
 }

@@ -110,6 +110,7 @@ impl WebState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
         .route("/listings", web::get().to(listings::search_page))
+        .route("/listings.atom", web::get().to(feeds::search))
         .route("/places", web::get().to(places::suggestions))
         .route("/listings/new", web::get().to(listing_form::new_form))
         .route("/listings/new", web::post().to(listing_form::create))

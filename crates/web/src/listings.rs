@@ -62,6 +62,8 @@ pub struct SearchPage {
     /// Links to the previous and next pages of results by distance.
     pub previous: String,
     pub next: String,
+    /// This search's Atom feed: new listings it would find.
+    pub feed: String,
 }
 
 impl SearchPage {
@@ -70,7 +72,7 @@ impl SearchPage {
     }
 }
 
-fn form_of(req: &HttpRequest) -> SearchForm {
+pub(crate) fn form_of(req: &HttpRequest) -> SearchForm {
     let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
@@ -96,6 +98,23 @@ impl SearchForm {
         let limit = self.limit.parse::<i64>().ok().filter(|l| (1..=PAGE_MAX).contains(l)).unwrap_or(PAGE_MAX);
         let last = u32::try_from(NEAREST_CAP / limit).unwrap_or(1).max(1);
         (limit, self.page.parse::<u32>().ok().filter(|p| (1..=last).contains(p)).unwrap_or(1))
+    }
+
+    /// This search's filters as a query string (no paging): for its feed.
+    pub(crate) fn filters(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("kind", &self.kind),
+            ("category", &self.category),
+            ("q", &self.q),
+            ("near", &self.near),
+            ("km", &self.km),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        query.finish()
     }
 
     /// This search's link at page `page`.
@@ -128,7 +147,7 @@ pub fn error_in<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
 
 /// The form checked: each problem named by its field, in the page's
 /// language. The "near" field is read by the gazetteer, later.
-fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
+pub(crate) fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
     let mut errors = Vec::new();
     if !form.kind.is_empty() && !matches!(form.kind.as_str(), "offer" | "need") {
         errors.push(("kind", lang.t("err_kind").to_owned()));
@@ -152,7 +171,7 @@ fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
 
 /// The point of the "near" field and the place it was read as, or the
 /// field's problem.
-async fn near_of(
+pub(crate) async fn near_of(
     form: &SearchForm,
     state: &WebState,
     lang: Lang,
@@ -208,6 +227,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
         },
         previous: String::new(),
         next: String::new(),
+        feed: format!("/listings.atom?{}", form.filters()),
     };
     if page.errors.is_empty() {
         let query = ListingQuery {
