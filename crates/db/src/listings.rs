@@ -185,12 +185,13 @@ pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingR
 }
 
 /// The id and point of at most `cap` listings matching `f` (its limit
-/// aside), newest first: what a search by distance sorts before it loads
+/// aside), in no order: what a search by distance sorts before it loads
 /// the rows of one page ([`find_by_ids`]).
 pub fn points(conn: &mut DbConnection, f: &ListingFilter, cap: i64) -> Result<Vec<(i64, f64, f64)>, Error> {
+    // No order: the caller sorts by distance, and an order by id would
+    // walk every open listing instead of the box's latitudes.
     matching(f)
         .select((listings::id, listings::latitude, listings::longitude))
-        .order(listings::id.desc())
         .limit(cap)
         .load(conn)
         .map_err(db_error)

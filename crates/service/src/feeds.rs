@@ -71,11 +71,6 @@ pub fn of_actor(
     else {
         return Ok(None);
     };
-    let query = ListingQuery {
-        author: Some(actor.id).filter(|_| actor.kind == "Person"),
-        group: Some(actor.id).filter(|_| actor.kind == "Group"),
-        ..ListingQuery::default()
-    };
-    let rows = search(conn, policy, &query)?;
+    let rows = search(conn, policy, &ListingQuery::open_of(&actor, FEED_SIZE))?;
     Ok(Some((actor, rows)))
 }

@@ -10,7 +10,7 @@ use maillage_core::time::Timestamp;
 use maillage_core::listing::ListingStatus;
 use maillage_service::listings::ListingQuery;
 
-use crate::listings::{check, form_of, near_of};
+use crate::listings::{read_search, ReadSearch};
 use crate::WebState;
 
 pub fn atom(feed: &AtomFeed) -> HttpResponse {
@@ -61,14 +61,8 @@ pub async fn of_actor(req: HttpRequest, name: web::Path<String>, state: web::Dat
 /// naming it.
 pub async fn search(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = state.lang(&req);
-    let form = form_of(&req);
-    let (km, mut errors) = check(&form, lang, state.config.territory.radius_km);
-    let near = match near_of(&form, &state, lang).await {
-        Ok(Ok(near)) => near,
-        Ok(Err(message)) => {
-            errors.push(("near", message));
-            None
-        }
+    let ReadSearch { form, km, near, errors } = match read_search(&req, &state, lang).await {
+        Ok(read) => read,
         Err(e) => return crate::security::render_failed(&e),
     };
     if !errors.is_empty() {

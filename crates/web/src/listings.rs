@@ -72,7 +72,7 @@ impl SearchPage {
     }
 }
 
-pub(crate) fn form_of(req: &HttpRequest) -> SearchForm {
+fn form_of(req: &HttpRequest) -> SearchForm {
     let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .map(|q| q.into_inner())
         .unwrap_or_default();
@@ -119,18 +119,9 @@ impl SearchForm {
 
     /// This search's link at page `page`.
     fn link_to(&self, page: u32) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("kind", &self.kind),
-            ("category", &self.category),
-            ("q", &self.q),
-            ("near", &self.near),
-            ("km", &self.km),
-            ("limit", &self.limit),
-        ] {
-            if !value.is_empty() {
-                query.append_pair(key, value);
-            }
+        let mut query = url::form_urlencoded::Serializer::for_suffix(self.filters(), 0);
+        if !self.limit.is_empty() {
+            query.append_pair("limit", &self.limit);
         }
         query.append_pair("page", &page.to_string());
         format!("/listings?{}", query.finish())
@@ -147,7 +138,7 @@ pub fn error_in<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
 
 /// The form checked: each problem named by its field, in the page's
 /// language. The "near" field is read by the gazetteer, later.
-pub(crate) fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
+fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, FieldErrors) {
     let mut errors = Vec::new();
     if !form.kind.is_empty() && !matches!(form.kind.as_str(), "offer" | "need") {
         errors.push(("kind", lang.t("err_kind").to_owned()));
@@ -171,7 +162,7 @@ pub(crate) fn check(form: &SearchForm, lang: Lang, default_km: f64) -> (f64, Fie
 
 /// The point of the "near" field and the place it was read as, or the
 /// field's problem.
-pub(crate) async fn near_of(
+async fn near_of(
     form: &SearchForm,
     state: &WebState,
     lang: Lang,
@@ -192,16 +183,36 @@ fn categories(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Category::ALL.iter().map(|c| (c.as_str(), lang.t(&format!("cat_{}", c.as_str())))).collect()
 }
 
-pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
-    let lang = state.lang(&req);
-    let form = form_of(&req);
+/// A search as the page and its feed read it: the form, the radius, the
+/// point and place of "near", and every problem by field.
+pub(crate) struct ReadSearch {
+    pub form: SearchForm,
+    pub km: f64,
+    pub near: Option<((f64, f64), String)>,
+    pub errors: FieldErrors,
+}
+
+pub(crate) async fn read_search(
+    req: &HttpRequest,
+    state: &WebState,
+    lang: Lang,
+) -> Result<ReadSearch, Error> {
+    let form = form_of(req);
     let (km, mut errors) = check(&form, lang, state.config.territory.radius_km);
-    let near = match near_of(&form, &state, lang).await {
-        Ok(Ok(near)) => near,
-        Ok(Err(message)) => {
+    let near = match near_of(&form, state, lang).await? {
+        Ok(near) => near,
+        Err(message) => {
             errors.push(("near", message));
             None
         }
+    };
+    Ok(ReadSearch { form, km, near, errors })
+}
+
+pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let lang = state.lang(&req);
+    let ReadSearch { form, km, near, errors } = match read_search(&req, &state, lang).await {
+        Ok(read) => read,
         Err(e) => return security::render_failed(&e),
     };
     let t = &state.config.territory;

@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use maillage_core::listing::ListingStatus;
 use maillage_service::listings::ListingQuery;
 
 use crate::home::{listing_to_card, ListingCard};
@@ -57,13 +56,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
             else {
                 return Ok(None);
             };
-            let query = ListingQuery {
-                author: Some(actor.id).filter(|_| actor.kind == "Person"),
-                group: Some(actor.id).filter(|_| actor.kind == "Group"),
-                statuses: vec![ListingStatus::Open],
-                limit: 40,
-                ..ListingQuery::default()
-            };
+            let query = ListingQuery::open_of(&actor, 40);
             let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
             let listings = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
             let held = match &viewer {

@@ -1,7 +1,7 @@
 //! Listings by distance from a point, nearest first, a page at a time.
 //! The database gives the id and point of every listing the search's
 //! conditions keep inside the circle's bounding box (at most
-//! [`NEAREST_CAP`], newest first); they are sorted here by their exact
+//! [`NEAREST_CAP`]); they are sorted here by their exact
 //! distance, and only the rows of the page asked for are loaded and
 //! checked with [`can_see`].
 
@@ -17,8 +17,7 @@ use maillage_db::DbConnection;
 use super::read::{can_see, filter_of, ListingQuery};
 
 /// The most listings a search by distance sorts: far more than a
-/// territory holds within a few dozen kilometres. Beyond it the newest
-/// are kept.
+/// territory holds within a few dozen kilometres.
 pub const NEAREST_CAP: i64 = 5000;
 
 /// One page of listings, each with its distance in km, nearest first.

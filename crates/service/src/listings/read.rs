@@ -84,6 +84,19 @@ pub struct ListingQuery {
     pub limit: i64,
 }
 
+impl ListingQuery {
+    /// The open listings a person wrote, or a group holds.
+    pub fn open_of(actor: &ActorRow, limit: i64) -> ListingQuery {
+        ListingQuery {
+            author: Some(actor.id).filter(|_| actor.kind == "Person"),
+            group: Some(actor.id).filter(|_| actor.kind == "Group"),
+            statuses: vec![ListingStatus::Open],
+            limit,
+            ..ListingQuery::default()
+        }
+    }
+}
+
 /// Listings matching `query` that `viewer` may see and the federation
 /// policy lets through, newest first. A person searching their own
 /// listings finds all of them.
