@@ -202,11 +202,7 @@ async fn the_publish_form_takes_a_french_price_and_shows_the_terms_of_the_exchan
     let alice = a.user("alice").await;
     let browser = Browser::start().await;
     browser.resize(390, 900).await;
-    browser.open(&a.url("/login?lang=fr")).await;
-    browser.type_into("#f-login", "alice").await;
-    browser.type_into("#f-password", "a good password").await;
-    browser.submit("main form button[type=submit]").await;
-    browser.arrive("/", "#nav-notifications").await;
+    browser.log_in(&a, "alice", "fr").await;
     browser.open(&a.url("/listings/new?lang=fr")).await;
     browser.arrive("/listings/new", "#f-terms_mode").await;
     let shown = |css: &'static str| {

@@ -15,6 +15,11 @@ fn read(kind: &str, url: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// A page's HTML, as a visitor who is not logged in gets it.
+async fn page_of(url: String) -> String {
+    harness::client().get(url).send().await.unwrap().text().await.unwrap()
+}
+
 async fn read_async(kind: &'static str, url: String) -> Value {
     tokio::task::spawn_blocking(move || read(kind, &url)).await.unwrap()
 }
@@ -117,15 +122,7 @@ async fn a_persons_listings_are_an_atom_feed_a_reader_parses() {
         feed["entries"].as_array().unwrap().iter().filter_map(|e| e["title"].as_str()).collect();
     assert_eq!(titles.len(), 2, "only what anyone may see: {titles:?}");
     assert!(titles.contains(&"Offre · Pommes d'hiver & poires"), "{titles:?}");
-    let (_, profile) = harness::client()
-        .get(node.url("/@alice"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| ((), t))
-        .unwrap();
+    let profile = page_of(node.url("/@alice")).await;
     assert!(profile.contains("type=\"application/atom+xml\" href=\"/@alice/feed.atom\""), "{profile}");
     let missing = harness::client().get(node.url("/@nobody/feed.atom")).send().await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
@@ -164,15 +161,7 @@ async fn a_search_feed_tells_of_a_new_matching_listing_and_not_of_others() {
         "the new matching offer first, the new need not at all"
     );
 
-    let (_, page) = harness::client()
-        .get(node.url("/listings?kind=offer&near=44.75%2C5.37&km=20"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .map(|t| ((), t))
-        .unwrap();
+    let page = page_of(node.url("/listings?kind=offer&near=44.75%2C5.37&km=20")).await;
     let link =
         "type=\"application/atom+xml\" href=\"/listings.atom?kind=offer&#38;near=44.75%2C5.37&#38;km=20\"";
     assert!(page.contains(link), "the search page links its feed: {page}");

@@ -7,16 +7,6 @@ use crate::harness;
 use harness::webdriver::Browser;
 use harness::TestNode;
 
-async fn log_in(browser: &Browser, node: &TestNode, login: &str, lang: &str) {
-    browser.forget_cookies().await;
-    browser.open(&node.url(&format!("/login?lang={lang}"))).await;
-    browser.type_into("#f-login", login).await;
-    browser.type_into("#f-password", "a good password").await;
-    browser.submit("main form button[type=submit]").await;
-    browser.arrive("/", "#nav-notifications").await;
-    browser.open(&node.url(&format!("/?lang={lang}"))).await;
-}
-
 /// Proposes a session from the page; the date and time are set as a
 /// phone's picker would set them.
 async fn propose(browser: &Browser, node: &TestNode, title: &str, starts: &str, capacity: &str) -> String {
@@ -45,7 +35,7 @@ async fn a_session_proposed_at_half_past_nine_in_paris_shows_half_past_nine_ever
     let browser = Browser::start().await;
     for (width, lang) in [(390, "fr"), (1280, "en")] {
         browser.resize(width, 900).await;
-        log_in(&browser, &node, "alice", lang).await;
+        browser.log_in(&node, "alice", lang).await;
         // The brand and every link of the header on one line at 1280px; on a
         // phone they wrap between links, never inside one.
         let rows = browser
@@ -105,11 +95,11 @@ async fn a_resident_takes_a_place_and_finds_it_in_my_sessions_in_her_own_zone() 
     let bob = node.user("bob").await;
     let browser = Browser::start().await;
     browser.resize(390, 900).await;
-    log_in(&browser, &node, "alice", "fr").await;
+    browser.log_in(&node, "alice", "fr").await;
     let url = propose(&browser, &node, "Taille des fruitiers", "2026-12-12T09:30", "1").await;
     let path = url.split_once("/sessions/").map(|(_, id)| format!("/sessions/{id}")).unwrap();
 
-    log_in(&browser, &node, "bob", "fr").await;
+    browser.log_in(&node, "bob", "fr").await;
     browser.open(&node.url(&path)).await;
     browser.submit("form.rsvp button[type=submit]").await;
     browser.arrive(&path, "#my-place").await;
@@ -129,7 +119,7 @@ async fn a_resident_takes_a_place_and_finds_it_in_my_sessions_in_her_own_zone() 
     assert!(browser.text("time").await.contains("03:30"), "{}", browser.text("time").await);
 
     // Alice cancels, after saying yes; Bob is told and the session is gone.
-    log_in(&browser, &node, "alice", "fr").await;
+    browser.log_in(&node, "alice", "fr").await;
     browser.open(&node.url(&path)).await;
     browser.submit("#cancel-session button[type=submit]").await;
     browser.arrive(&path, "#confirm-form").await;

@@ -13,11 +13,7 @@ async fn an_organiser_creates_a_group_then_a_session_in_its_name_from_the_pages(
     node.user("bob").await;
     let browser = Browser::start().await;
     browser.resize(1280, 900).await;
-    browser.open(&node.url("/login?lang=en")).await;
-    browser.type_into("#f-login", "alice").await;
-    browser.type_into("#f-password", "a good password").await;
-    browser.submit("main form button[type=submit]").await;
-    browser.arrive("/", "#nav-notifications").await;
+    browser.log_in(&node, "alice", "en").await;
     browser.open(&node.url("/me/groups?lang=en")).await;
     browser.click("#new-group").await;
     browser.arrive("/groups/new", "#f-display_name").await;

@@ -135,7 +135,8 @@ fn vtimezone(zone: Zone, years: &[i32]) -> Vec<String> {
     let mut observances = Vec::new();
     let (mut before, mut t) = (offset_at(start), start);
     while t < end {
-        let next = t + 3600;
+        // Offsets change at most once a day: step by days, then bisect.
+        let next = t + 86_400;
         let after = offset_at(next);
         if after.0 != before.0 {
             // The exact second, between t and next.

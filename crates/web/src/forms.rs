@@ -248,3 +248,23 @@ framed!(ConfirmPage);
 pub fn confirmed(sent: &[(String, String)]) -> bool {
     field(sent, "confirm") == "yes"
 }
+
+/// A use case's refusal (`Validation failed: capacity: …; title: …`) as
+/// the form's problems: each field it names, through `field_of` (the
+/// service's name to the form's), with its message `{prefix}{field}` in
+/// `lang`; once per field.
+pub fn errors_of_refusal(
+    message: &str,
+    lang: crate::i18n::Lang,
+    prefix: &str,
+    field_of: fn(&str) -> &'static str,
+) -> crate::listings::FieldErrors {
+    let mut errors: crate::listings::FieldErrors = Vec::new();
+    for problem in message.trim_start_matches("Validation failed:").split(';') {
+        let name = field_of(problem.split(':').next().unwrap_or("").trim());
+        if !errors.iter().any(|(f, _)| *f == name) {
+            errors.push((name, lang.t(&format!("{prefix}{name}")).to_owned()));
+        }
+    }
+    errors
+}

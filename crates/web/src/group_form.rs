@@ -10,7 +10,6 @@ use maillage_service::groups::{NewGroup, JOIN_POLICIES, KINDS};
 use crate::forms::{self, field, Form};
 use crate::frame::Frame;
 use crate::framed;
-use crate::i18n::Lang;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
 use crate::WebState;
@@ -72,25 +71,17 @@ fn form_of(sent: &[(String, String)]) -> GroupForm {
     }
 }
 
-/// The form's fields named by the problems of a refused group, each with
-/// its message in `lang` (all of them at once).
-fn errors_of(message: &str, lang: Lang) -> FieldErrors {
-    let mut errors: FieldErrors = Vec::new();
-    for problem in message.trim_start_matches("Validation failed:").split(';') {
-        let name = match problem.split(':').next().unwrap_or("").trim() {
-            "username" => "username",
-            "display_name" => "display_name",
-            "description" => "description",
-            "kind" => "kind",
-            "join_policy" => "join_policy",
-            "website" => "website",
-            _ => "place_name",
-        };
-        if !errors.iter().any(|(f, _)| *f == name) {
-            errors.push((name, lang.t(&format!("gerr_{name}")).to_owned()));
-        }
+/// The form's field a field of the service names.
+fn field_of_problem(field: &str) -> &'static str {
+    match field {
+        "username" => "username",
+        "display_name" => "display_name",
+        "description" => "description",
+        "kind" => "kind",
+        "join_policy" => "join_policy",
+        "website" => "website",
+        _ => "place_name",
     }
-    errors
 }
 
 pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
@@ -125,7 +116,7 @@ pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
             p.errors = if e.kind() == maillage_core::ErrorKind::Conflict {
                 vec![("username", lang.t("gerr_username_taken").to_owned())]
             } else {
-                errors_of(e.message(), lang)
+                forms::errors_of_refusal(e.message(), lang, "gerr_", field_of_problem)
             };
             forms::render(422, &p)
         }

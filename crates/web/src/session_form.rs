@@ -118,9 +118,9 @@ pub fn new_session_of(form: &SessionForm, zone: Zone, lang: Lang) -> Result<NewS
     })
 }
 
-/// The form's field a service problem (`capacity: must be…`) is about.
-fn field_of_problem(problem: &str) -> &'static str {
-    match problem.split(':').next().unwrap_or("").trim() {
+/// The form's field a field of the service names.
+fn field_of_problem(field: &str) -> &'static str {
+    match field {
         "title" => "title",
         "description" => "description",
         "starts_at" => "starts",
@@ -190,16 +190,8 @@ pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
     match created {
         Ok(row) => forms::see_other(&format!("/sessions/{}", row.id)),
         Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
-            let problems = e.message().trim_start_matches("Validation failed:");
-            let mut errors: FieldErrors = Vec::new();
-            for p in problems.split(';') {
-                let name = field_of_problem(p);
-                if !errors.iter().any(|(f, _)| *f == name) {
-                    errors.push((name, lang.t(&format!("serr_{name}")).to_owned()));
-                }
-            }
             let mut p = page(&state, frame, &user, form).await;
-            p.errors = errors;
+            p.errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
             forms::render(422, &p)
         }
         Err(e) => forms::refused(frame, &e),

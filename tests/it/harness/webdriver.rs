@@ -246,6 +246,18 @@ impl Browser {
         }
     }
 
+    /// Logs `login` in on `node` (cookies of earlier people forgotten) and
+    /// keeps `lang` for the pages that follow.
+    pub async fn log_in(&self, node: &super::TestNode, login: &str, lang: &str) {
+        self.forget_cookies().await;
+        self.open(&node.url(&format!("/login?lang={lang}"))).await;
+        self.type_into("#f-login", login).await;
+        self.type_into("#f-password", "a good password").await;
+        self.submit("main form button[type=submit]").await;
+        self.arrive("/", "#nav-notifications").await;
+        self.open(&node.url(&format!("/?lang={lang}"))).await;
+    }
+
     /// Waits until the browser is on a page whose address holds `path` and
     /// which shows `css` (after a click or a form sent), without reloading.
     pub async fn arrive(&self, path: &str, css: &str) {
