@@ -85,12 +85,14 @@ async fn mail_notifications(pool: DbPool, config: Arc<Config>, mut stop: watch::
     }
 }
 
-/// Reloads this process's federation policy whenever an admin changed it,
-/// here or in another process sharing the database: one small read per
-/// tick, a full reload only when the version moved.
-async fn refresh_policies(
+/// Reloads this process's federation policy and territory settings
+/// whenever an admin changed them, here or in another process sharing the
+/// database: one small read per tick each, a full reload only when the
+/// version moved.
+async fn refresh_snapshots(
     pool: DbPool,
     policy: Arc<maillage_service::policy::PolicyHandle>,
+    territory: Arc<maillage_service::territory_settings::TerritoryHandle>,
     every: std::time::Duration,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -99,10 +101,16 @@ async fn refresh_policies(
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
-        let policy = policy.clone();
-        match pool.run(move |conn| policy.refresh(conn)).await {
-            Ok(false) => {}
-            Ok(true) => tracing::info!("federation policies reloaded"),
+        let (policy, territory) = (policy.clone(), territory.clone());
+        match pool.run(move |conn| Ok((policy.refresh(conn)?, territory.refresh(conn)?))).await {
+            Ok((reloaded, moved)) => {
+                if reloaded {
+                    tracing::info!("federation policies reloaded");
+                }
+                if moved {
+                    tracing::info!("territory settings reloaded");
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "cannot read the federation policies"),
         }
     }
@@ -193,9 +201,10 @@ pub async fn start(
     let worker = tokio::spawn(federation.delivery_worker()?.run(stop_rx.clone()));
     tokio::spawn(expire_listings(pool.clone(), federation.clone(), stop_rx.clone()));
     let refresh_every = std::time::Duration::from_millis(config.federation.policy_refresh_millis);
-    tokio::spawn(refresh_policies(
+    tokio::spawn(refresh_snapshots(
         pool.clone(),
         federation.context().policy.clone(),
+        federation.context().territory.clone(),
         refresh_every,
         stop_rx.clone(),
     ));
@@ -217,7 +226,7 @@ pub async fn start(
     };
     let shutdown_timeout = config.http.shutdown_timeout_secs;
     let bind = config.http.bind.clone();
-    let policy = federation.context().policy.clone();
+    let (policy, territory) = (federation.context().policy.clone(), federation.context().territory.clone());
     let (outbound, directory) = (Arc::new(federation.outbound()), Arc::new(federation.clone()));
     let state = web::Data::new(AppState::new(pool.clone(), config.clone(), federation));
     let pages = web::Data::new(maillage_web::WebState {
@@ -225,6 +234,7 @@ pub async fn start(
         urls: Arc::new(config.local_urls()),
         config,
         policy,
+        territory,
         outbound,
         directory,
         limits: state.limits.clone(),

@@ -49,3 +49,4 @@ mod web_community;
 mod web_organising;
 mod web_pages;
 mod web_sessions;
+mod web_territory;

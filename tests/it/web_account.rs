@@ -265,13 +265,13 @@ async fn admins_change_the_description_and_registrations_and_every_process_follo
     let other = a.second_process().await;
     let mut g = FormBrowser::new();
     g.log_in(&a, "gaston").await;
-    let (_, page) = g.get(a.url("/admin?lang=en")).await;
+    let (_, page) = g.get(a.url("/admin/territory?lang=en")).await;
     assert!(page.contains(r#"<option value="open" selected>"#), "the configured mode shown: {page}");
     let csrf = harness::form_browser::csrf_of(&page);
 
     let (status, _, page) = g
         .post(
-            a.url("/admin/settings?lang=en"),
+            a.url("/admin/territory?lang=en"),
             &[("csrf", &csrf), ("description", "Vallée du Dourdou"), ("registration_mode", "lottery")],
         )
         .await;
@@ -286,7 +286,7 @@ async fn admins_change_the_description_and_registrations_and_every_process_follo
 
     let (status, _, _) = g
         .post(
-            a.url("/admin/settings"),
+            a.url("/admin/territory"),
             &[
                 ("csrf", &csrf),
                 ("description", "Vallée du Dourdou, entre Rougier et Lévézou"),

@@ -212,7 +212,7 @@ async fn listing_object(
     fetcher: Option<ActorRow>,
     state: &AppState,
 ) -> Result<Option<HttpResponse>, ApiError> {
-    let lang = state.config.territory.default_language().to_owned();
+    let lang = state.territory().default_language().to_owned();
     let found = state
         .db
         .run(move |conn| {

@@ -200,9 +200,7 @@ async fn create(
         starts_at: time("starts_at", p.starts_at)?,
         ends_at: time("ends_at", p.ends_at)?,
         // Shown in the organiser's zone unless the app names one.
-        timezone: p
-            .timezone
-            .or_else(|| Some(auth.user.zone(state.config.territory.zone()).name().to_owned())),
+        timezone: p.timezone.or_else(|| Some(auth.user.zone(state.territory().zone()).name().to_owned())),
         place_name: place.name,
         place_address: place.address,
         latitude: place.lat,

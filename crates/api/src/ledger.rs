@@ -284,7 +284,7 @@ async fn stats(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let s = load_stats(&req, &q, &state).await?;
-    Ok(HttpResponse::Ok().json(StatsJson::of(&s, &state.config.territory.name)))
+    Ok(HttpResponse::Ok().json(StatsJson::of(&s, &state.territory().name)))
 }
 
 #[utoipa::path(

@@ -179,12 +179,10 @@ async fn create(
         None => None,
     };
     apply(params, &mut draft)?;
-    let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
+    let (outbound, urls, territory) = (state.outbound(), state.urls.clone(), state.territory());
     let row = state
         .db
-        .run(move |conn| {
-            cases::create_in(conn, &outbound, &urls, &config.territory, &auth.user, &draft, group)
-        })
+        .run(move |conn| cases::create_in(conn, &outbound, &urls, &territory, &auth.user, &draft, group))
         .await?;
     respond(&state, row).await
 }
@@ -215,11 +213,11 @@ async fn update(
     let (auth, _) = require(&req, &state, &["write:listings"]).await?;
     let id = path_id(&path)?;
     let params = parse_params(&bytes)?;
-    let (outbound, urls, config) = (state.outbound(), state.urls.clone(), state.config.clone());
+    let (outbound, urls, territory) = (state.outbound(), state.urls.clone(), state.territory());
     let row = state
         .db
         .run(move |conn| {
-            cases::update(conn, &outbound, &urls, &config.territory, &auth.user, id, &|draft| {
+            cases::update(conn, &outbound, &urls, &territory, &auth.user, id, &|draft| {
                 apply(params.clone(), draft)
             })
         })
@@ -387,7 +385,7 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
             }
         }
     };
-    let radius = p.radius_km.unwrap_or(state.config.territory.radius_km);
+    let radius = p.radius_km.unwrap_or(state.territory().radius_km);
     if !(radius.is_finite() && radius > 0.0 && radius <= 2000.0) {
         return Err(
             Error::unprocessable("Validation failed: radius_km: must be above 0 and at most 2000").into()

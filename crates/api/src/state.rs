@@ -35,10 +35,15 @@ impl AppState {
         self.federation.context().policy.clone()
     }
 
+    /// The territory in force, as admins changed it.
+    pub fn territory(&self) -> Arc<maillage_core::config::TerritoryConfig> {
+        self.federation.context().territory.current()
+    }
+
     /// What statuses are rendered with: local URLs, and the territory's
     /// language for the text of listings and sessions.
     pub fn showing(&self) -> Showing {
-        let lang = self.config.territory.default_language().to_owned();
+        let lang = self.territory().default_language().to_owned();
         Showing { urls: self.urls.clone(), lang }
     }
 

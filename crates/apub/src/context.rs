@@ -7,6 +7,7 @@ use maillage_core::config::Config;
 use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
 use maillage_service::policy::PolicyHandle;
+use maillage_service::territory_settings::TerritoryHandle;
 
 use crate::actor_cache::ActorCache;
 
@@ -24,6 +25,9 @@ pub struct ApubContext {
     /// The federation policies in force; reloaded when an admin changes
     /// them, in this process or another.
     pub policy: Arc<PolicyHandle>,
+    /// The territory in force (name, centre, languages, time zone), as
+    /// admins changed it; reloaded like the policies.
+    pub territory: Arc<TerritoryHandle>,
 }
 
 pub type Data = activitypub_federation::config::Data<ApubContext>;

@@ -77,7 +77,7 @@ pub fn nodeinfo(conn: &mut DbConnection, config: &Config) -> Result<Value, Error
     let total = users::count_by_state(conn, AccountState::Active)?;
     let local_posts = posts::count_local(conn)?;
     let settings = maillage_service::territory_settings::current(conn, config)?;
-    let t = &config.territory;
+    let t = &settings.territory;
     Ok(json!({
         "version": "2.1",
         "software": {

@@ -9,6 +9,7 @@ use maillage_core::config::Config;
 use maillage_core::Error;
 use maillage_db::DbPool;
 use maillage_service::policy::PolicyHandle;
+use maillage_service::territory_settings::TerritoryHandle;
 use url::Url;
 
 use crate::context::{ApubContext, Data};
@@ -71,12 +72,12 @@ impl Federation {
     pub async fn start(db: DbPool, config: Arc<Config>) -> Result<Federation, Error> {
         let urls = Arc::new(config.local_urls());
         let cfg = config.clone();
-        let centre = (config.territory.latitude, config.territory.longitude);
         let local_domain = config.instance.domain.clone();
-        let (instance, policy) = db
+        let (instance, policy, territory) = db
             .run(move |conn| {
                 let (instance, _territory) = maillage_service::actors::ensure_node_actors(conn, &cfg)?;
-                Ok((instance, PolicyHandle::load(conn, centre, &local_domain)?))
+                let policy = PolicyHandle::load(conn, &cfg.territory, &local_domain)?;
+                Ok((instance, policy, TerritoryHandle::load(conn, &cfg)?))
             })
             .await?;
         let ctx = ApubContext {
@@ -86,6 +87,7 @@ impl Federation {
             alive_hosts: Arc::default(),
             actor_cache: Arc::default(),
             policy,
+            territory,
         };
         let instance = DbActor::new(instance)?;
         Ok(Federation { config: federation_config(ctx, &instance).await? })
@@ -101,8 +103,7 @@ impl Federation {
     }
 
     pub fn outbound(&self) -> ApubOutbound {
-        let language = self.context().config.territory.default_language();
-        ApubOutbound::new((*self.context().urls).clone()).with_language(language)
+        ApubOutbound::new((*self.context().urls).clone()).with_territory(self.context().territory.clone())
     }
 
     pub fn delivery_worker(&self) -> Result<DeliveryWorker, Error> {

@@ -134,6 +134,18 @@ pub fn setting(conn: &mut DbConnection, key: &str) -> Result<Option<String>, Err
         .map_err(db_error)
 }
 
+/// Every setting whose key starts with `prefix` (letters and dots, no
+/// LIKE wildcard), as `(key, value)`.
+pub fn settings_starting_with(conn: &mut DbConnection, prefix: &str) -> Result<Vec<(String, String)>, Error> {
+    debug_assert!(!prefix.contains(['%', '_']), "a prefix without wildcards");
+    node_settings::table
+        .filter(node_settings::key.like(format!("{prefix}%")))
+        .select((node_settings::key, node_settings::value))
+        .order(node_settings::key)
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn set_setting(conn: &mut DbConnection, key: &str, value: &str, now: Timestamp) -> Result<(), Error> {
     let updated = diesel::update(node_settings::table.filter(node_settings::key.eq(key)))
         .set((node_settings::value.eq(value), node_settings::updated_at.eq(now.as_micros())))

@@ -73,12 +73,12 @@ fn live(conn: &mut DbConnection, secret: &str, purpose: &str) -> Result<MailToke
     Ok(row)
 }
 
-fn compose(config: &Config, lang: Lang, subject: &str, body: &str, link: (&str, &str)) -> MailContent {
+fn compose(territory: &str, lang: Lang, subject: &str, body: &str, link: (&str, &str)) -> MailContent {
     MailContent::compose(
         lang,
-        &config.territory.name,
-        lang.fill(subject, &[&config.territory.name]),
-        &[lang.fill(body, &[&config.territory.name])],
+        territory,
+        lang.fill(subject, &[territory]),
+        &[lang.fill(body, &[territory])],
         Some((lang.t(link.0), link.1)),
     )
 }
@@ -94,7 +94,7 @@ pub fn request_password_reset(conn: &mut DbConnection, config: &Config, address:
     if row.state()? == AccountState::Disabled {
         return Ok(());
     }
-    let urls = config.local_urls();
+    let (urls, territory) = (config.local_urls(), crate::territory_settings::territory(conn, config)?);
     transaction::write(conn, |conn| {
         let (secret, id) = issue(conn, row.id(), PASSWORD_RESET, None, RESET_TTL)?;
         let link = urls.password_reset(&secret);
@@ -103,7 +103,15 @@ pub fn request_password_reset(conn: &mut DbConnection, config: &Config, address:
             config,
             row.id(),
             &format!("password_reset:{id}"),
-            |lang| compose(config, lang, "mail_reset_subject", "mail_reset_body", ("mail_reset_link", &link)),
+            |lang| {
+                compose(
+                    &territory.name,
+                    lang,
+                    "mail_reset_subject",
+                    "mail_reset_body",
+                    ("mail_reset_link", &link),
+                )
+            },
             None,
         )
         .map(drop)
@@ -149,7 +157,7 @@ pub fn register(
     if !config.registration.confirm_email {
         return accounts::register(conn, &config.local_urls(), mode, new);
     }
-    let urls = config.local_urls();
+    let (urls, territory) = (config.local_urls(), crate::territory_settings::territory(conn, config)?);
     accounts::register_then(conn, &urls, mode, true, new, &mut |conn, user| {
         let (secret, id) = issue(conn, user.id, CONFIRM_SIGNUP, None, CONFIRM_TTL)?;
         let link = urls.confirm_signup(&secret);
@@ -160,7 +168,7 @@ pub fn register(
             &format!("confirm_signup:{id}"),
             |lang| {
                 compose(
-                    config,
+                    &territory.name,
                     lang,
                     "mail_confirm_subject",
                     "mail_confirm_body",
@@ -217,13 +225,18 @@ pub fn request_email_change(
     if users::find_by_email(conn, &email.canonical())?.is_some() {
         return Err(Error::conflict("this e-mail address is already used by another account"));
     }
-    let urls = config.local_urls();
-    let lang = mail::language_of(&user.locale, config);
+    let (urls, territory) = (config.local_urls(), crate::territory_settings::territory(conn, config)?);
+    let lang = mail::language_of(&user.locale, &territory);
     transaction::write(conn, |conn| {
         let (secret, id) = issue(conn, user.id, CHANGE_EMAIL, Some(email.as_str()), CONFIRM_TTL)?;
         let link = urls.confirm_email(&secret);
-        let content =
-            compose(config, lang, "mail_change_subject", "mail_change_body", ("mail_change_link", &link));
+        let content = compose(
+            &territory.name,
+            lang,
+            "mail_change_subject",
+            "mail_change_body",
+            ("mail_change_link", &link),
+        );
         mail::queue(
             conn,
             config,

@@ -2,7 +2,7 @@
 //! instance actor, an `Application` that signs fetches; the territory
 //! actor, a `Group` that announces local public content).
 
-use maillage_core::config::Config;
+use maillage_core::config::{Config, TerritoryConfig};
 use maillage_core::id::Id;
 use maillage_core::post::PostVisibility;
 use maillage_core::time::Timestamp;
@@ -73,8 +73,8 @@ pub fn local_actor_row(urls: &LocalUrls, new: &NewLocalActor<'_>, keys: KeyPair,
 }
 
 /// Creates the instance and territory actors when they do not exist yet,
-/// and keeps the territory actor's name and description in step with the
-/// configuration. Called at start-up.
+/// and keeps the territory actor's name, description and centre in step
+/// with the territory in force. Called at start-up.
 pub fn ensure_node_actors(conn: &mut DbConnection, config: &Config) -> Result<(ActorRow, ActorRow), Error> {
     let urls = config.local_urls();
     let instance = match actors::find_by_purpose(conn, PURPOSE_INSTANCE)? {
@@ -95,43 +95,59 @@ pub fn ensure_node_actors(conn: &mut DbConnection, config: &Config) -> Result<(A
             row
         }
     };
-    let summary =
-        crate::text::sanitize_html(&crate::text::render_markdown(&config.territory.description, &|_| None));
-    let territory = match actors::find_by_purpose(conn, PURPOSE_TERRITORY)? {
-        Some(mut a) => {
-            let centre = (Some(config.territory.latitude), Some(config.territory.longitude));
-            if a.display_name != config.territory.name
-                || a.summary_html != summary
-                || (a.latitude, a.longitude) != centre
-            {
-                a.display_name = config.territory.name.clone();
-                a.summary_html = summary;
-                (a.latitude, a.longitude) = centre;
-                a.updated_at = Timestamp::now().as_micros();
-                transaction::write(conn, |c| actors::update(c, &a))?;
+    let t = crate::territory_settings::territory(conn, config)?;
+    let territory = match sync_territory_actor(conn, &t, Timestamp::now())? {
+        Some(changed) => changed,
+        None => match actors::find_by_purpose(conn, PURPOSE_TERRITORY)? {
+            Some(a) => a,
+            None => {
+                let keys = generate_keypair()?;
+                let summary = territory_summary(&t);
+                let new = NewLocalActor {
+                    kind: "Group",
+                    username: &t.handle,
+                    display_name: &t.name,
+                    summary_html: &summary,
+                    // Other territories' follows are links that admins approve.
+                    manually_approves_followers: false,
+                    purpose: Some(PURPOSE_TERRITORY),
+                    user_id: None,
+                };
+                let mut row = local_actor_row(&urls, &new, keys, Timestamp::now());
+                (row.latitude, row.longitude) = (Some(t.latitude), Some(t.longitude));
+                transaction::write(conn, |c| actors::insert(c, &row))?;
+                row
             }
-            a
-        }
-        None => {
-            let keys = generate_keypair()?;
-            let new = NewLocalActor {
-                kind: "Group",
-                username: &config.territory.handle,
-                display_name: &config.territory.name,
-                summary_html: &summary,
-                // Other territories' follows are links that admins approve.
-                manually_approves_followers: false,
-                purpose: Some(PURPOSE_TERRITORY),
-                user_id: None,
-            };
-            let mut row = local_actor_row(&urls, &new, keys, Timestamp::now());
-            row.latitude = Some(config.territory.latitude);
-            row.longitude = Some(config.territory.longitude);
-            transaction::write(conn, |c| actors::insert(c, &row))?;
-            row
-        }
+        },
     };
     Ok((instance, territory))
+}
+
+fn territory_summary(t: &TerritoryConfig) -> String {
+    crate::text::sanitize_html(&crate::text::render_markdown(&t.description, &|_| None))
+}
+
+/// Brings the territory actor's name, description and centre in step with
+/// `t`; returns the actor when it changed (its followers are to be told),
+/// nothing when it was already so or does not exist yet.
+pub fn sync_territory_actor(
+    conn: &mut DbConnection,
+    t: &TerritoryConfig,
+    now: Timestamp,
+) -> Result<Option<ActorRow>, Error> {
+    let Some(mut a) = actors::find_by_purpose(conn, PURPOSE_TERRITORY)? else {
+        return Ok(None);
+    };
+    let (summary, centre) = (territory_summary(t), (Some(t.latitude), Some(t.longitude)));
+    if a.display_name == t.name && a.summary_html == summary && (a.latitude, a.longitude) == centre {
+        return Ok(None);
+    }
+    a.display_name = t.name.clone();
+    a.summary_html = summary;
+    (a.latitude, a.longitude) = centre;
+    a.updated_at = now.as_micros();
+    actors::update(conn, &a)?;
+    Ok(Some(a))
 }
 
 pub fn instance_actor(conn: &mut DbConnection) -> Result<ActorRow, Error> {

@@ -75,7 +75,8 @@ pub fn of_group(conn: &mut DbConnection, name: &str) -> Result<String, Error> {
 /// Every session of the territory.
 pub fn of_territory(conn: &mut DbConnection, config: &Config) -> Result<String, Error> {
     let rows = sessions::upcoming(conn, since(), MAX_EVENTS)?;
-    calendar_of(conn, &config.territory.name, &rows)
+    let territory = crate::territory_settings::territory(conn, config)?;
+    calendar_of(conn, &territory.name, &rows)
 }
 
 /// The sessions the person whose private address holds `token` organises
@@ -89,7 +90,7 @@ pub fn of_token(conn: &mut DbConnection, config: &Config, token: &str) -> Result
     for s in &rows {
         events.push(event_of(conn, s)?);
     }
-    let name = format!("{} · {}", config.territory.name, user.username);
+    let name = format!("{} · {}", crate::territory_settings::territory(conn, config)?.name, user.username);
     Ok(ical::calendar(&name, &events, Timestamp::now()))
 }
 

@@ -135,14 +135,14 @@ pub fn queue_for_user(
         return Ok(false);
     }
     let row = users::find_by_id(conn, user)?.ok_or_else(|| Error::not_found("no such user"))?;
-    let lang = language_of(&row.locale, config);
+    let lang = language_of(&row.locale, &crate::territory_settings::territory(conn, config)?);
     let content = compose(lang);
     queue(conn, config, Some(user), &row.email, event_key, &content, unsubscribe_url)
 }
 
 /// A person's language: their locale, else the territory's.
-pub fn language_of(locale: &str, config: &Config) -> Lang {
-    Lang::parse(locale).unwrap_or_else(|| Lang::of_tag(config.territory.default_language()))
+pub fn language_of(locale: &str, territory: &maillage_core::config::TerritoryConfig) -> Lang {
+    Lang::parse(locale).unwrap_or_else(|| Lang::of_tag(territory.default_language()))
 }
 
 /// How many mails wait to be sent, for admins and tests.
@@ -154,10 +154,11 @@ pub fn pending_count(conn: &mut DbConnection) -> Result<i64, Error> {
 /// SMTP settings; each call is a new event.
 pub fn queue_test(conn: &mut DbConnection, config: &Config, address: &str) -> Result<bool, Error> {
     let email = maillage_core::account::Email::parse(address)?;
-    let lang = Lang::of_tag(config.territory.default_language());
+    let territory = crate::territory_settings::territory(conn, config)?;
+    let lang = Lang::of_tag(territory.default_language());
     let content = MailContent::compose(
         lang,
-        &config.territory.name,
+        &territory.name,
         lang.t("mail_test_subject").to_owned(),
         &[lang.t("mail_test_body").to_owned()],
         None,

@@ -126,7 +126,8 @@ fn send_one(conn: &mut DbConnection, config: &Config, item: &PendingMailRow) -> 
     if user.email.trim().is_empty() {
         return Ok(false);
     }
-    let lang = mail::language_of(&user.locale, config);
+    let territory = crate::territory_settings::territory(conn, config)?;
+    let lang = mail::language_of(&user.locale, &territory);
     let told = describe(conn, config, lang, item)?;
     let kind = notify::kind_of(&item.reason).name;
     let (settings, unsubscribe) = links(conn, config, item.user_id, kind)?;
@@ -136,7 +137,7 @@ fn send_one(conn: &mut DbConnection, config: &Config, item: &PendingMailRow) -> 
     }
     let content = MailContent::compose_with_footer(
         lang,
-        &config.territory.name,
+        &territory.name,
         told.sentence,
         &paragraphs,
         Some((lang.t("mailn_open"), &told.link)),
@@ -166,7 +167,8 @@ fn send_digest(
     if user.email.trim().is_empty() {
         return Ok(false);
     }
-    let lang = mail::language_of(&user.locale, config);
+    let territory = crate::territory_settings::territory(conn, config)?;
+    let lang = mail::language_of(&user.locale, &territory);
     let mut lines = Vec::new();
     for item in items.iter().rev().take(DIGEST_MAX) {
         let told = describe(conn, config, lang, item)?;
@@ -177,7 +179,7 @@ fn send_digest(
     }
     let subject_key =
         if period == EmailWhen::Weekly { "mailn_weekly_subject" } else { "mailn_daily_subject" };
-    let subject = lang.fill(subject_key, &[&config.territory.name, &items.len().to_string()]);
+    let subject = lang.fill(subject_key, &[&territory.name, &items.len().to_string()]);
     let mut paragraphs = vec![lang.fill("mailn_digest_intro", &[&items.len().to_string()])];
     paragraphs.extend(lines);
     let base = config.local_urls().base().to_owned();
@@ -188,7 +190,7 @@ fn send_digest(
     let (settings, unsubscribe) = links(conn, config, user_id, kind)?;
     let content = MailContent::compose_with_footer(
         lang,
-        &config.territory.name,
+        &territory.name,
         subject,
         &paragraphs,
         Some((lang.t("mailn_see_all"), &all)),

@@ -156,6 +156,7 @@ pub fn take_due(
     limit: i64,
 ) -> Result<Vec<PushJob>, Error> {
     let mut jobs = Vec::new();
+    let territory = crate::territory_settings::territory(conn, config)?;
     for item in db::pending(conn, limit)? {
         if !transaction::write(conn, |conn| db::take(conn, item.id))? {
             continue;
@@ -166,7 +167,7 @@ pub fn take_due(
             Some(a) => actors::find_by_id(conn, Id::from_i64(a))?,
             None => None,
         };
-        let lang = crate::mail::language_of(&user.locale, config);
+        let lang = crate::mail::language_of(&user.locale, &territory);
         let who = from.as_ref().map(crate::notifications::name_of).unwrap_or_default();
         let title = crate::notifications::sentence(lang, &n.reason, &who);
         let body = match n.post_id.map(|p| posts::find_by_id(conn, Id::from_i64(p))).transpose()?.flatten() {

@@ -25,6 +25,7 @@ pub struct LoginPage {
     pub lang: Lang,
     pub territory: String,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -40,6 +41,7 @@ pub struct SignupPage {
     pub lang: Lang,
     pub territory: String,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -124,8 +126,9 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
     let visitor = session::visitor(&req, &state).await;
     let page = LoginPage {
         lang,
-        territory: state.config.territory.name.clone(),
+        territory: state.territory().name.clone(),
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),
@@ -199,8 +202,9 @@ pub async fn log_in(
     let visitor = session::visitor(&req, &state).await;
     let page = LoginPage {
         lang,
-        territory: state.config.territory.name.clone(),
+        territory: state.territory().name.clone(),
         me: None,
+        is_admin: false,
         unread: 0,
         unseen: 0,
         csrf: visitor.csrf.clone(),
@@ -245,8 +249,9 @@ async fn registration_mode(state: &WebState) -> Result<RegistrationMode, maillag
 fn signup_page(state: &WebState, lang: Lang, visitor: &Visitor, mode: RegistrationMode) -> SignupPage {
     SignupPage {
         lang,
-        territory: state.config.territory.name.clone(),
+        territory: state.territory().name.clone(),
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),

@@ -44,7 +44,7 @@ pub async fn of_actor(req: HttpRequest, name: web::Path<String>, state: web::Dat
             };
             atom(&AtomFeed {
                 id: format!("{base}/@{}/feed.atom", actor.username),
-                title: format!("{title} · {}", state.config.territory.name),
+                title: format!("{title} · {}", state.territory().name),
                 self_url: format!("{base}/@{}/feed.atom", actor.username),
                 page_url: format!("{base}/@{}", actor.username),
                 lang: lang.code().to_owned(),
@@ -98,7 +98,7 @@ pub async fn search(req: HttpRequest, state: web::Data<WebState>) -> HttpRespons
             }
             atom(&AtomFeed {
                 id: format!("{base}/listings.atom?{filters}"),
-                title: format!("{title} · {}", state.config.territory.name),
+                title: format!("{title} · {}", state.territory().name),
                 self_url: format!("{base}/listings.atom?{filters}"),
                 page_url: format!("{base}/listings?{filters}"),
                 lang: lang.code().to_owned(),

@@ -35,12 +35,12 @@ impl Frame {
             lang,
             me: visitor.name(),
             csrf: visitor.csrf.clone(),
-            territory: state.config.territory.name.clone(),
-            is_admin: visitor.user.as_ref().is_some_and(|u| u.role.is_admin()),
+            territory: state.territory().name.clone(),
+            is_admin: visitor.is_admin(),
             unread: visitor.unread,
             unseen: visitor.unseen,
             chosen: None,
-            zone: visitor.zone(&state.config),
+            zone: visitor.zone(&state.territory()),
         }
     }
 

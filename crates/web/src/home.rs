@@ -43,6 +43,7 @@ pub struct LinkCard {
 pub struct HomePage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -69,11 +70,12 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
 }
 
 fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::session::Visitor) -> HomePage {
-    let t = &state.config.territory;
-    let zone = visitor.zone(&state.config);
+    let t = &state.territory();
+    let zone = visitor.zone(&state.territory());
     HomePage {
         lang,
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),
@@ -129,7 +131,7 @@ pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             let settings = maillage_service::territory_settings::current(conn, &config)?;
             Ok::<_, maillage_core::Error>((
                 territory_home::home(conn, Timestamp::now())?,
-                settings.description,
+                settings.territory.description,
             ))
         })
         .await;

@@ -89,6 +89,8 @@ pub struct WebState {
     pub config: Arc<Config>,
     /// The federation policy in force, for what searches may show.
     pub policy: Arc<PolicyHandle>,
+    /// The territory in force, as admins changed it.
+    pub territory: Arc<maillage_service::territory_settings::TerritoryHandle>,
     /// What use cases publish through (deliveries to other nodes).
     pub outbound: Arc<dyn Outbound>,
     /// Resolves other territories for the admin pages.
@@ -102,7 +104,13 @@ pub struct WebState {
 impl WebState {
     /// The language of a page for this request.
     pub fn lang(&self, req: &actix_web::HttpRequest) -> i18n::Lang {
-        <i18n::Lang as i18n::RequestLang>::of_request(req, self.config.territory.default_language())
+        <i18n::Lang as i18n::RequestLang>::of_request(req, self.territory().default_language())
+    }
+
+    /// The territory in force: its name, centre, radius, languages, time
+    /// zone and currency as admins set them (the configuration's until then).
+    pub fn territory(&self) -> Arc<maillage_core::config::TerritoryConfig> {
+        self.territory.current()
     }
 }
 

@@ -80,7 +80,7 @@ fn options(
 
 fn page(state: &WebState, frame: Frame, action: String, editing: bool, form: ListingForm) -> ListingFormPage {
     let lang = frame.lang;
-    let t = &state.config.territory;
+    let t = &state.territory();
     let centre = match (form.latitude.parse::<f64>(), form.longitude.parse::<f64>()) {
         (Ok(lat), Ok(lon)) => (lat, lon),
         _ => (t.latitude, t.longitude),
@@ -273,7 +273,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRespo
     let form = ListingForm {
         kind,
         terms_mode: "gift".into(),
-        terms_currency: state.config.territory.currency.clone(),
+        terms_currency: state.territory().currency.clone(),
         visibility: "public".into(),
         ..Default::default()
     };
@@ -291,18 +291,11 @@ pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
             return forms::render(422, &p);
         }
     };
-    let (outbound, urls, config) = (state.outbound.clone(), state.urls.clone(), state.config.clone());
+    let (outbound, urls, territory) = (state.outbound.clone(), state.urls.clone(), state.territory());
     let created = state
         .db
         .run(move |conn| {
-            maillage_service::listings::create(
-                conn,
-                outbound.as_ref(),
-                &urls,
-                &config.territory,
-                &user,
-                &draft,
-            )
+            maillage_service::listings::create(conn, outbound.as_ref(), &urls, &territory, &user, &draft)
         })
         .await;
     match created {
@@ -362,23 +355,15 @@ pub async fn update(
             return forms::render(422, &p);
         }
     };
-    let (outbound, urls, config) = (state.outbound.clone(), state.urls.clone(), state.config.clone());
+    let (outbound, urls, territory) = (state.outbound.clone(), state.urls.clone(), state.territory());
     let id = existing.id();
     let updated = state
         .db
         .run(move |conn| {
-            maillage_service::listings::update(
-                conn,
-                outbound.as_ref(),
-                &urls,
-                &config.territory,
-                &user,
-                id,
-                &|d| {
-                    *d = draft.clone();
-                    Ok(())
-                },
-            )
+            maillage_service::listings::update(conn, outbound.as_ref(), &urls, &territory, &user, id, &|d| {
+                *d = draft.clone();
+                Ok(())
+            })
         })
         .await;
     match updated {

@@ -44,6 +44,7 @@ const PAGE_MAX: i64 = 100;
 pub struct SearchPage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -167,7 +168,7 @@ async fn near_of(
     state: &WebState,
     lang: Lang,
 ) -> Result<Result<Option<((f64, f64), String)>, String>, Error> {
-    let t = &state.config.territory;
+    let t = &state.territory();
     let (text, centre) = (form.near.clone(), (t.latitude, t.longitude));
     let near = state.db.run(move |conn| maillage_service::places::resolve(conn, &text, centre)).await?;
     Ok(match near {
@@ -198,7 +199,7 @@ pub(crate) async fn read_search(
     lang: Lang,
 ) -> Result<ReadSearch, Error> {
     let form = form_of(req);
-    let (km, mut errors) = check(&form, lang, state.config.territory.radius_km);
+    let (km, mut errors) = check(&form, lang, state.territory().radius_km);
     let near = match near_of(&form, state, lang).await? {
         Ok(near) => near,
         Err(message) => {
@@ -215,12 +216,13 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
         Ok(read) => read,
         Err(e) => return security::render_failed(&e),
     };
-    let t = &state.config.territory;
+    let t = &state.territory();
     let visitor = crate::session::visitor(&req, &state).await;
     let (limit, page_number) = form.paging();
     let mut page = SearchPage {
         lang,
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),
@@ -308,6 +310,7 @@ fn result_of(l: &ListingRow, km: f64, lang: Lang) -> SearchResult {
 pub struct ListingPage {
     pub lang: Lang,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -346,6 +349,7 @@ fn listing_to_page(
     ListingPage {
         lang,
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),
@@ -399,7 +403,7 @@ pub async fn listing_page(
         .await;
     match found {
         Ok(Some((l, author))) => {
-            match listing_to_page(&l, &author, lang, &state.config.territory.name, &visitor).render() {
+            match listing_to_page(&l, &author, lang, &state.territory().name, &visitor).render() {
                 Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),
                 Err(e) => security::render_failed(&e),
             }

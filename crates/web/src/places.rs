@@ -27,7 +27,7 @@ pub async fn suggestions(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     if q.trim().chars().count() < 2 || q.len() > 200 {
         return answer(json!([]));
     }
-    let t = &state.config.territory;
+    let t = &state.territory();
     let centre = (t.latitude, t.longitude);
     let found = state.db.run(move |conn| maillage_service::places::suggest(conn, &q, centre, SHOWN)).await;
     match found {

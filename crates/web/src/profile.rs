@@ -17,6 +17,7 @@ pub struct ProfilePage {
     pub lang: Lang,
     pub territory: String,
     pub me: Option<String>,
+    pub is_admin: bool,
     pub unread: i64,
     pub unseen: i64,
     pub csrf: String,
@@ -93,8 +94,9 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
     }
     let page = ProfilePage {
         lang,
-        territory: state.config.territory.name.clone(),
+        territory: state.territory().name.clone(),
         me: visitor.name(),
+        is_admin: visitor.is_admin(),
         unread: visitor.unread,
         unseen: visitor.unseen,
         csrf: visitor.csrf.clone(),

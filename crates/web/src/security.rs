@@ -50,6 +50,7 @@ struct NotFound {
     lang: crate::i18n::Lang,
     territory: String,
     me: Option<String>,
+    is_admin: bool,
     csrf: String,
     unread: i64,
     unseen: i64,
@@ -61,6 +62,7 @@ struct Forbidden {
     lang: crate::i18n::Lang,
     territory: String,
     me: Option<String>,
+    is_admin: bool,
     csrf: String,
     unread: i64,
     unseen: i64,
@@ -69,8 +71,16 @@ struct Forbidden {
 /// 403 for a form without its CSRF token.
 pub fn forbidden(lang: crate::i18n::Lang) -> HttpResponse {
     use askama::Template;
-    match (Forbidden { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0, unseen: 0 })
-        .render()
+    match (Forbidden {
+        lang,
+        territory: String::new(),
+        me: None,
+        is_admin: false,
+        csrf: String::new(),
+        unread: 0,
+        unseen: 0,
+    })
+    .render()
     {
         Ok(html) => page_with_status(403, html, None),
         Err(e) => render_failed(&e),
@@ -80,8 +90,16 @@ pub fn forbidden(lang: crate::i18n::Lang) -> HttpResponse {
 /// 404, as a page in the visitor's language.
 pub fn not_found(lang: crate::i18n::Lang) -> HttpResponse {
     use askama::Template;
-    match (NotFound { lang, territory: String::new(), me: None, csrf: String::new(), unread: 0, unseen: 0 })
-        .render()
+    match (NotFound {
+        lang,
+        territory: String::new(),
+        me: None,
+        is_admin: false,
+        csrf: String::new(),
+        unread: 0,
+        unseen: 0,
+    })
+    .render()
     {
         Ok(html) => page_with_status(404, html, None),
         Err(e) => render_failed(&e),

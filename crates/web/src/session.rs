@@ -46,9 +46,13 @@ impl Visitor {
         self.user.as_ref().map(|u| u.username.clone())
     }
 
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.is_admin())
+    }
+
     /// The zone times are shown to them in: their own, else the territory's.
-    pub fn zone(&self, config: &maillage_core::config::Config) -> maillage_core::zone::Zone {
-        let territory = config.territory.zone();
+    pub fn zone(&self, territory: &maillage_core::config::TerritoryConfig) -> maillage_core::zone::Zone {
+        let territory = territory.zone();
         self.user.as_ref().map_or(territory, |u| u.zone(territory))
     }
 }

@@ -37,7 +37,7 @@ fn page(frame: Frame, state: &WebState, notify: String, language: String, timezo
     SettingsPage {
         territory_zone_label: frame
             .lang
-            .fill("settings_timezone_territory", &[state.config.territory.zone().name()]),
+            .fill("settings_timezone_territory", &[state.territory().zone().name()]),
         frame,
         notify,
         language,

@@ -79,12 +79,12 @@ async fn v1(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (c, settings) = counts_and_settings(&state).await?;
     let base = state.urls.base();
     let (open, approval) = registrations(settings.registration_mode);
-    let t = &config.territory;
+    let t = &settings.territory;
     Ok(HttpResponse::Ok().json(json!({
         "uri": state.urls.domain(),
         "title": t.name,
-        "short_description": settings.description,
-        "description": settings.description,
+        "short_description": t.description,
+        "description": t.description,
         "email": contact_email(config).as_str().unwrap_or_default(),
         "version": version(),
         "urls": { "streaming_api": base.replacen("http", "ws", 1) },
@@ -105,7 +105,7 @@ async fn v2(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (c, settings) = counts_and_settings(&state).await?;
     let base = state.urls.base();
     let (open, approval) = registrations(settings.registration_mode);
-    let t = &config.territory;
+    let t = &settings.territory;
     let mut configuration = limits(config);
     configuration["urls"] = json!({ "streaming": base.replacen("http", "ws", 1), "status": null });
     let vapid = state.db.run(maillage_service::push::vapid_public_key).await?.unwrap_or_default();
@@ -115,7 +115,7 @@ async fn v2(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         "title": t.name,
         "version": version(),
         "source_url": "https://example.invalid/maillage",
-        "description": settings.description,
+        "description": t.description,
         "usage": { "users": { "active_month": c.users } },
         "thumbnail": { "url": format!("{base}/static/header.png") },
         "icon": [],

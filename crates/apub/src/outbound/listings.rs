@@ -46,12 +46,12 @@ impl ApubOutbound {
             "Create" => build_create(
                 &format!("{}/activity", row.ap_id),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language, audience, mediated_by),
+                listing_to_ap(row, author, &self.language(), audience, mediated_by),
             ),
             "Update" => build_update(
                 &self.new_activity_id(),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language, audience, mediated_by),
+                listing_to_ap(row, author, &self.language(), audience, mediated_by),
                 &[],
                 &[],
             ),

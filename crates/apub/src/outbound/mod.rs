@@ -27,13 +27,15 @@ use crate::protocol::PUBLIC;
 
 pub struct ApubOutbound {
     urls: LocalUrls,
-    /// Language of the human-readable text of listings.
+    /// Language of the human-readable text of listings, unless the
+    /// territory's (as admins change it) is at hand.
     language: String,
+    territory: Option<std::sync::Arc<maillage_service::territory_settings::TerritoryHandle>>,
 }
 
 impl ApubOutbound {
     pub fn new(urls: LocalUrls) -> Self {
-        ApubOutbound { urls, language: "fr".into() }
+        ApubOutbound { urls, language: "fr".into(), territory: None }
     }
 
     pub(super) fn new_activity_id(&self) -> String {
@@ -48,6 +50,23 @@ impl ApubOutbound {
     pub fn with_language(mut self, language: &str) -> Self {
         self.language = language.to_owned();
         self
+    }
+
+    /// Writes listings in the territory's language as it stands when they
+    /// are sent.
+    pub fn with_territory(
+        mut self,
+        territory: std::sync::Arc<maillage_service::territory_settings::TerritoryHandle>,
+    ) -> Self {
+        self.territory = Some(territory);
+        self
+    }
+
+    pub(super) fn language(&self) -> String {
+        match &self.territory {
+            Some(t) => t.current().default_language().to_owned(),
+            None => self.language.clone(),
+        }
     }
 
     /// Queues `activity`, signed by `signer`, for every remote inbox given.

@@ -6,6 +6,7 @@
 mod env;
 pub mod mail;
 mod rate_limits;
+mod territory;
 mod validate;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use crate::database_url::DatabaseUrl;
 pub use env::ENV_OVERRIDES;
 pub use mail::{MailConfig, SmtpUrl};
 pub use rate_limits::{Limit, RateLimitsConfig, TrustedProxy};
+pub use territory::{TerritoryChange, TerritoryConfig, SETTING_PREFIX as TERRITORY_SETTING_PREFIX};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -163,56 +165,6 @@ pub struct RegistrationConfig {
 impl Default for RegistrationConfig {
     fn default() -> Self {
         RegistrationConfig { mode: RegistrationMode::Approval, confirm_email: false }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TerritoryConfig {
-    pub name: String,
-    pub description: String,
-    /// Username of the territory actor (`@territory@domain`).
-    pub handle: String,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub radius_km: f64,
-    /// ISO 639-1 codes; the first is the territory's default language.
-    pub languages: Vec<String>,
-    /// IANA name of the zone times are shown and typed in, unless a person
-    /// chose their own.
-    pub timezone: String,
-    /// ISO 4217 code prices are in unless their author says otherwise.
-    pub currency: String,
-}
-
-impl TerritoryConfig {
-    /// The territory's own language: the first it lists, French otherwise.
-    pub fn default_language(&self) -> &str {
-        self.languages.first().map(String::as_str).unwrap_or("fr")
-    }
-
-    /// The territory's time zone (UTC if the name were unknown, which
-    /// validation refuses at start-up).
-    pub fn zone(&self) -> crate::zone::Zone {
-        crate::zone::Zone::parse(&self.timezone).unwrap_or(crate::zone::Zone::UTC)
-    }
-}
-
-impl Default for TerritoryConfig {
-    fn default() -> Self {
-        TerritoryConfig {
-            name: "Mon territoire".into(),
-            description: String::new(),
-            handle: "territory".into(),
-            // The geographic centre of mainland France, a neutral default
-            // that every real node overrides.
-            latitude: 46.5397,
-            longitude: 2.4303,
-            radius_km: 20.0,
-            languages: vec!["fr".into(), "en".into()],
-            timezone: "Europe/Paris".into(),
-            currency: "EUR".into(),
-        }
     }
 }
 

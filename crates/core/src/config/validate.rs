@@ -43,39 +43,9 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
         },
     );
 
-    let t = &c.territory;
-    check("territory.name", text_length(&t.name, 1, 100));
-    check("territory.description", text_length(&t.description, 0, 5000));
-    check(
-        "territory.handle",
-        Username::parse(&t.handle).map(drop).map_err(|e| e.message().replace("username", "handle")),
-    );
-    check("territory.latitude", float_in_range(t.latitude, -90.0, 90.0));
-    check("territory.longitude", float_in_range(t.longitude, -180.0, 180.0));
-    check(
-        "territory.radius_km",
-        if t.radius_km.is_finite() && t.radius_km > 0.0 && t.radius_km <= 2000.0 {
-            Ok(())
-        } else {
-            Err(format!("expected a number above 0 and at most 2000, found {}", t.radius_km))
-        },
-    );
-    check("territory.languages", validate_languages(&t.languages));
-    check(
-        "territory.timezone",
-        match crate::zone::Zone::parse(&t.timezone) {
-            Some(_) => Ok(()),
-            None => Err(format!("expected an IANA time zone such as Europe/Paris, found \"{}\"", t.timezone)),
-        },
-    );
-    check(
-        "territory.currency",
-        if t.currency.len() == 3 && t.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            Ok(())
-        } else {
-            Err(format!("expected an ISO 4217 code such as EUR, found \"{}\"", t.currency))
-        },
-    );
+    for (key, message) in validate_territory(&c.territory) {
+        check(key, Err(message));
+    }
 
     let f = &c.federation;
     check("federation.delivery_concurrency", in_range(f.delivery_concurrency, 1, 1024));
@@ -127,6 +97,50 @@ fn in_range<T: PartialOrd + std::fmt::Display>(value: T, min: T, max: T) -> Resu
     } else {
         Err(format!("expected an integer from {min} to {max}, found {value}"))
     }
+}
+
+/// Returns `(key, message)` for every impossible territory value; the
+/// configuration and the admin page check with the same rules.
+pub(super) fn validate_territory(t: &super::TerritoryConfig) -> Vec<(&'static str, String)> {
+    let mut issues = Vec::new();
+    let mut check = |key: &'static str, result: Result<(), String>| {
+        if let Err(message) = result {
+            issues.push((key, message));
+        }
+    };
+    check("territory.name", text_length(&t.name, 1, 100));
+    check("territory.description", text_length(&t.description, 0, 5000));
+    check(
+        "territory.handle",
+        Username::parse(&t.handle).map(drop).map_err(|e| e.message().replace("username", "handle")),
+    );
+    check("territory.latitude", float_in_range(t.latitude, -90.0, 90.0));
+    check("territory.longitude", float_in_range(t.longitude, -180.0, 180.0));
+    check(
+        "territory.radius_km",
+        if t.radius_km.is_finite() && t.radius_km > 0.0 && t.radius_km <= 2000.0 {
+            Ok(())
+        } else {
+            Err(format!("expected a number above 0 and at most 2000, found {}", t.radius_km))
+        },
+    );
+    check("territory.languages", validate_languages(&t.languages));
+    check(
+        "territory.timezone",
+        match crate::zone::Zone::parse(&t.timezone) {
+            Some(_) => Ok(()),
+            None => Err(format!("expected an IANA time zone such as Europe/Paris, found \"{}\"", t.timezone)),
+        },
+    );
+    check(
+        "territory.currency",
+        if t.currency.len() == 3 && t.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            Err(format!("expected an ISO 4217 code such as EUR, found \"{}\"", t.currency))
+        },
+    );
+    issues
 }
 
 fn float_in_range(value: f64, min: f64, max: f64) -> Result<(), String> {

@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use maillage_core::config::TerritoryConfig;
 use maillage_core::policy::{ContentFilter, ContentFilters, DomainPattern, FederationPolicy};
 use maillage_core::Error;
 use maillage_db::policies;
@@ -12,28 +13,35 @@ use super::{block_from_row, filter_from_row, mode};
 /// The policy in force in this process, with the version it was read at.
 pub struct PolicyHandle {
     snapshot: RwLock<(i64, Arc<FederationPolicy>)>,
-    centre: (f64, f64),
+    /// The configured territory; its centre, as admins moved it, is where
+    /// content filters measure distances from.
+    territory: TerritoryConfig,
     local_domain: String,
 }
 
 impl PolicyHandle {
-    /// Reads the policies; `centre` is the territory centre distances are
-    /// measured from, `local_domain` this node's, which no rule refuses.
+    /// Reads the policies; `territory` is the configured territory,
+    /// `local_domain` this node's, which no rule refuses.
     pub fn load(
         conn: &mut DbConnection,
-        centre: (f64, f64),
+        territory: &TerritoryConfig,
         local_domain: &str,
     ) -> Result<Arc<PolicyHandle>, Error> {
+        let centre = territory_centre(conn, territory)?;
         let (version, policy) = read_policy(conn, centre, local_domain)?;
         let snapshot = RwLock::new((version, Arc::new(policy)));
-        Ok(Arc::new(PolicyHandle { snapshot, centre, local_domain: local_domain.to_owned() }))
+        Ok(Arc::new(PolicyHandle {
+            snapshot,
+            territory: territory.clone(),
+            local_domain: local_domain.to_owned(),
+        }))
     }
 
     /// A handle that refuses nothing, for tools that run without a database.
     pub fn permissive() -> Arc<PolicyHandle> {
         Arc::new(PolicyHandle {
             snapshot: RwLock::new((-1, Arc::new(FederationPolicy::default()))),
-            centre: (0.0, 0.0),
+            territory: TerritoryConfig::default(),
             local_domain: String::new(),
         })
     }
@@ -60,11 +68,16 @@ impl PolicyHandle {
         if policies::policy_version(conn)? == self.version() {
             return Ok(false);
         }
-        let (version, policy) = read_policy(conn, self.centre, &self.local_domain)?;
+        let centre = territory_centre(conn, &self.territory)?;
+        let (version, policy) = read_policy(conn, centre, &self.local_domain)?;
         let mut guard = self.snapshot.write().unwrap_or_else(|p| p.into_inner());
         *guard = (version, Arc::new(policy));
         Ok(true)
     }
+}
+
+fn territory_centre(conn: &mut DbConnection, configured: &TerritoryConfig) -> Result<(f64, f64), Error> {
+    Ok(crate::territory_settings::territory_over(conn, configured)?.centre())
 }
 
 pub(super) fn read_policy(

@@ -148,17 +148,6 @@ async fn run(action: &str, sent: &Form, state: &WebState) -> Result<(), (&'stati
                 .await
                 .map_err(|e| ("username", e))
         }
-        "settings" => {
-            let (description, mode) =
-                (field(sent, "description").to_owned(), field(sent, "registration_mode").to_owned());
-            state
-                .db
-                .run(move |conn| {
-                    maillage_service::territory_settings::update(conn, &description, &mode).map(|_| ())
-                })
-                .await
-                .map_err(|e| ("settings", e))
-        }
         "resolve_report" => {
             let id = Id::from_i64(id_of(sent).map_err(|e| ("report", e))?);
             state
@@ -190,8 +179,6 @@ pub async fn act(
                 allow: field(&sent, "allow").to_owned(),
                 csv: field(&sent, "csv").to_owned(),
                 partner: field(&sent, "partner").to_owned(),
-                description: field(&sent, "description").to_owned(),
-                registration_mode: field(&sent, "registration_mode").to_owned(),
             };
             // The use case's own words, which name what is wrong (a
             // domain, a CSV line); the field's label says where.

@@ -1,11 +1,13 @@
 //! `/admin`: the node's admins run federation from here: the mode, domain
 //! blocks and allows (with Mastodon's CSV, to import and export), links
 //! with other territories (propose, approve, end), reports, people and
-//! their registrations, and the territory's settings as configured. Each form
+//! their registrations, and a summary of the territory's settings
+//! ([`territory`] changes them). Each form
 //! posts to one handler of [`actions`], which calls one use case and comes
 //! back here.
 
 pub mod actions;
+pub mod territory;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -69,9 +71,6 @@ pub struct Typed {
     pub allow: String,
     pub csv: String,
     pub partner: String,
-    /// The settings form, as typed or as stored.
-    pub description: String,
-    pub registration_mode: String,
 }
 
 #[derive(Template)]
@@ -171,14 +170,21 @@ fn lists(
     Ok(Lists { current, reports, mode: cases::mode(conn)?.as_str().to_owned(), blocks, allows, links, users })
 }
 
-fn settings(state: &WebState, lang: Lang) -> Vec<(&'static str, String)> {
-    let (c, t) = (&state.config, &state.config.territory);
+fn settings(
+    state: &WebState,
+    lang: Lang,
+    current: &maillage_service::territory_settings::TerritorySettings,
+) -> Vec<(&'static str, String)> {
+    let t = &current.territory;
     vec![
         ("set_name", t.name.clone()),
-        ("set_domain", c.instance.domain.clone()),
-        ("set_centre", format!("{}, {}", t.latitude, t.longitude)),
+        ("set_domain", state.config.instance.domain.clone()),
+        ("set_centre", format!("{}, {}", lang.number(t.latitude), lang.number(t.longitude))),
         ("set_radius", lang.km(t.radius_km)),
-        ("set_language", t.default_language().to_owned()),
+        ("set_language", t.languages.join(", ")),
+        ("set_timezone", t.timezone.clone()),
+        ("set_currency", t.currency.clone()),
+        ("set_registrations", lang.t(&format!("reg_{}", current.registration_mode.as_str())).to_owned()),
     ]
 }
 
@@ -202,16 +208,11 @@ pub async fn render_page(
         return forms::message(frame, 403, "admin_only_title", "admin_only");
     }
     let (lang, zone, config) = (frame.lang, frame.zone, state.config.clone());
-    let mut typed = typed;
     match state.db.run(move |conn| lists(conn, lang, zone, &config)).await {
         Ok(l) => {
-            if typed.registration_mode.is_empty() {
-                typed.description = l.current.description.clone();
-                typed.registration_mode = l.current.registration_mode.as_str().to_owned();
-            }
             let notice = actions::notice_of(req, lang);
             let page = AdminPage {
-                settings: settings(state, lang),
+                settings: settings(state, lang, &l.current),
                 frame,
                 mode: l.mode,
                 blocks: l.blocks,
@@ -256,6 +257,8 @@ pub async fn export_csv(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(page))
+        .route("/admin/territory", web::get().to(territory::settings_page))
+        .route("/admin/territory", web::post().to(territory::save))
         .route("/admin/domain_blocks.csv", web::get().to(export_csv))
         .route("/admin/{action}", web::post().to(actions::act));
 }
