@@ -46,6 +46,7 @@ mod server;
 mod sessions;
 mod web_account;
 mod web_community;
+mod web_editing;
 mod web_organising;
 mod web_pages;
 mod web_sessions;

@@ -79,7 +79,7 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         name: "sessions",
-        reasons: &["session_joined", "session_promoted", "session_cancelled"],
+        reasons: &["session_joined", "session_promoted", "session_changed", "session_cancelled"],
         default_email: EmailWhen::Never,
         staff_only: false,
     },

@@ -11,8 +11,8 @@ use crate::connection::DbConnection;
 use crate::error::db_error;
 use crate::schema::{actors, groups, memberships};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = groups)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = groups, primary_key(actor_id), treat_none_as_null = true)]
 pub struct GroupRow {
     pub actor_id: i64,
     pub kind: String,
@@ -54,6 +54,15 @@ pub fn insert_group(conn: &mut DbConnection, row: &GroupRow) -> Result<(), Error
 }
 
 /// The node's own groups with their actors, newest first.
+/// Writes every field of a group's row.
+pub fn update_group(conn: &mut DbConnection, row: &GroupRow) -> Result<(), Error> {
+    diesel::update(groups::table.filter(groups::actor_id.eq(row.actor_id)))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+        .map_err(db_error)
+}
+
 pub fn local_groups(conn: &mut DbConnection, limit: i64) -> Result<Vec<(GroupRow, ActorRow)>, Error> {
     use crate::schema::actors;
     groups::table

@@ -103,6 +103,11 @@ pub enum Outgoing<'a> {
         session: &'a SessionRow,
         organizer: &'a ActorRow,
     },
+    /// The organiser changed a local session.
+    UpdateSession {
+        session: &'a SessionRow,
+        organizer: &'a ActorRow,
+    },
     /// The organiser cancels a local session (it is deleted).
     CancelSession {
         session: &'a SessionRow,

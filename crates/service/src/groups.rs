@@ -16,7 +16,9 @@ use crate::federation::{Outbound, Outgoing};
 use crate::keys::generate_keypair;
 use crate::text::render_markdown;
 
+mod edit;
 mod read;
+pub use edit::{managed, update};
 pub use read::{
     can_see, can_see_membership, details, find_local, get_visible, mediators, member_count, members_seen_by,
     membership, memberships_of,
@@ -41,7 +43,7 @@ pub struct NewGroup {
     pub goals: String,
 }
 
-fn check(new: &NewGroup) -> Result<(), Error> {
+pub(crate) fn check(new: &NewGroup) -> Result<(), Error> {
     let mut problems = Vec::new();
     if let Err(e) = Username::parse_new(&new.username) {
         problems.push(format!("username: {}", e.message()));
@@ -156,7 +158,7 @@ pub fn create(
     })
 }
 
-fn group_actor(conn: &mut DbConnection, id: Id) -> Result<ActorRow, Error> {
+pub(crate) fn group_actor(conn: &mut DbConnection, id: Id) -> Result<ActorRow, Error> {
     actors::find_by_id(conn, id)?
         .filter(|a| a.kind == "Group" && a.purpose.is_none())
         .ok_or_else(|| Error::not_found("Record not found"))

@@ -346,6 +346,7 @@ pub const REASONS: &[&str] = &[
     "group_refused",
     "session_joined",
     "session_promoted",
+    "session_changed",
     "session_cancelled",
     "ledger_confirmation",
     "admin.report",

@@ -144,6 +144,7 @@ pub fn sentence(lang: maillage_core::i18n::Lang, reason: &str, who: &str) -> Str
         "group_refused" => "notif_group_refused",
         "session_joined" => "notif_session_joined",
         "session_promoted" => "notif_session_promoted",
+        "session_changed" => "notif_session_changed",
         "session_cancelled" => "notif_session_cancelled",
         "ledger_confirmation" => "notif_ledger_confirmation",
         "admin.report" => "notif_admin_report",
@@ -163,7 +164,7 @@ pub fn local_path(reason: &str, conversation: Option<i64>) -> Option<String> {
         match reason {
             "match" | "match_digest" | "pairing" => "/me/matches",
             "group_request" => "/me/groups",
-            "session_joined" | "session_promoted" | "session_cancelled" => "/me/sessions",
+            "session_joined" | "session_promoted" | "session_changed" | "session_cancelled" => "/me/sessions",
             "interest"
             | "interest_accepted"
             | "interest_declined"

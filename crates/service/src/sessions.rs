@@ -16,7 +16,9 @@ use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
 
+mod edit;
 mod read;
+pub use edit::{own, update};
 pub use read::{
     attendance, can_see, find_visible, get_visible, mine, participants, place_of, status_html, upcoming,
     Attendance,
@@ -38,7 +40,7 @@ pub struct NewSession {
     pub group: Option<Id>,
 }
 
-fn check(new: &NewSession) -> Result<Timestamp, Error> {
+pub(crate) fn check(new: &NewSession) -> Result<Timestamp, Error> {
     let mut problems = Vec::new();
     let title = new.title.trim();
     if title.is_empty() || title.chars().count() > TITLE_MAX {
@@ -130,7 +132,7 @@ pub fn create(
 
 /// The session, locked for this transaction (see
 /// [`sessions::lock_for_update`]).
-fn lock(conn: &mut DbConnection, id: Id) -> Result<SessionRow, Error> {
+pub(crate) fn lock(conn: &mut DbConnection, id: Id) -> Result<SessionRow, Error> {
     sessions::lock_for_update(conn, id, Timestamp::now())?
         .filter(|s| s.deleted_at.is_none())
         .ok_or_else(|| Error::not_found("Record not found"))
@@ -238,6 +240,16 @@ pub fn release(
     if mine.state != "going" {
         return Ok(None);
     }
+    promote_first_waiting(conn, outbound, session)
+}
+
+/// The first on the waiting list of local `session` gets a place and is
+/// told (and their server, when remote). Returns who, if anyone waited.
+pub(crate) fn promote_first_waiting(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    session: &SessionRow,
+) -> Result<Option<ParticipationRow>, Error> {
     let Some((first, first_actor)) =
         sessions::participants(conn, session.id(), "waiting")?.into_iter().next()
     else {

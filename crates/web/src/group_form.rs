@@ -1,10 +1,14 @@
 //! Creating a group from the pages (`/groups/new`): a collective, an
 //! initiative or a project, how people join, where it is. Its creator
-//! becomes its admin. A form with problems comes back with what was typed
+//! becomes its admin; its admins change it at `/@{name}/edit` (all but its
+//! address). A form with problems comes back with what was typed
 //! and a message next to each field.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use maillage_core::account::User;
+use maillage_db::actors::ActorRow;
+use maillage_db::groups::GroupRow;
 use maillage_service::groups::{NewGroup, JOIN_POLICIES, KINDS};
 
 use crate::forms::{self, field, Form};
@@ -36,6 +40,9 @@ pub struct GroupFormPage {
     pub policies: Vec<(&'static str, &'static str)>,
     /// "Its address will be @name@domain".
     pub username_hint: String,
+    pub action: String,
+    /// Changing a group: its address stays.
+    pub editing: bool,
 }
 framed!(GroupFormPage);
 
@@ -54,6 +61,29 @@ fn page(state: &WebState, frame: Frame, form: GroupForm) -> GroupFormPage {
         kinds: KINDS.iter().map(|k| (*k, lang.t(&format!("gkind_{k}")))).collect(),
         policies: JOIN_POLICIES.iter().map(|p| (*p, lang.t(&format!("gpolicy_{p}")))).collect(),
         username_hint: lang.fill("gf_username_hint", &[&state.config.instance.domain]),
+        action: "/groups/new".into(),
+        editing: false,
+    }
+}
+
+fn edit_page(state: &WebState, frame: Frame, form: GroupForm) -> GroupFormPage {
+    let action = format!("/@{}/edit", form.username);
+    GroupFormPage { action, editing: true, ..page(state, frame, form) }
+}
+
+fn new_group_of(form: &GroupForm) -> NewGroup {
+    NewGroup {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        description: form.description.clone(),
+        kind: form.kind.clone(),
+        place_name: form.place_name.clone(),
+        latitude: None,
+        longitude: None,
+        website: Some(form.website.clone()).filter(|w| !w.is_empty()),
+        join_policy: form.join_policy.clone(),
+        project_status: None,
+        goals: form.goals.clone(),
     }
 }
 
@@ -93,19 +123,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRespo
 pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let form = form_of(&sent);
-    let new = NewGroup {
-        username: form.username.clone(),
-        display_name: form.display_name.clone(),
-        description: form.description.clone(),
-        kind: form.kind.clone(),
-        place_name: form.place_name.clone(),
-        latitude: None,
-        longitude: None,
-        website: Some(form.website.clone()).filter(|w| !w.is_empty()),
-        join_policy: form.join_policy.clone(),
-        project_status: None,
-        goals: form.goals.clone(),
-    };
+    let new = new_group_of(&form);
     let urls = state.urls.clone();
     let created = state.db.run(move |conn| maillage_service::groups::create(conn, &urls, &user, &new)).await;
     match created {
@@ -118,6 +136,82 @@ pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
             } else {
                 forms::errors_of_refusal(e.message(), lang, "gerr_", field_of_problem)
             };
+            forms::render(422, &p)
+        }
+        Err(e) => forms::refused(frame, &e),
+    }
+}
+
+/// The local group `name` and its details, if `user` is one of its admins.
+async fn managed(
+    state: &WebState,
+    user: &User,
+    name: &str,
+) -> Result<(ActorRow, GroupRow), maillage_core::Error> {
+    let (user, name) = (user.clone(), name.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            let group = maillage_service::groups::find_local(conn, &name)?
+                .ok_or_else(|| maillage_core::Error::not_found("Record not found"))?;
+            maillage_service::groups::managed(conn, &user, group.id())
+        })
+        .await
+}
+
+pub async fn edit_form(
+    req: HttpRequest,
+    name: web::Path<String>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
+    match managed(&state, &user, &name).await {
+        Ok((group, details)) => {
+            let form = GroupForm {
+                display_name: group.display_name.clone(),
+                username: group.username.clone(),
+                kind: details.kind.clone(),
+                description: maillage_service::text::html_to_text(&group.summary_html),
+                goals: details.goals.clone(),
+                place_name: details.place_name.clone(),
+                join_policy: details.join_policy.clone(),
+                website: details.website.clone().unwrap_or_default(),
+            };
+            forms::render(200, &edit_page(&state, frame, form))
+        }
+        Err(e) => forms::refused(frame, &e),
+    }
+}
+
+pub async fn update(
+    req: HttpRequest,
+    name: web::Path<String>,
+    sent: web::Form<Form>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+    let (group, details) = match managed(&state, &user, &name).await {
+        Ok(found) => found,
+        Err(e) => return forms::refused(frame, &e),
+    };
+    let form = GroupForm { username: group.username.clone(), ..form_of(&sent) };
+    let mut new = new_group_of(&form);
+    new.project_status = details.project_status.clone().filter(|_| new.kind == "project");
+    // The same place keeps the point it was given.
+    if new.place_name.trim() == details.place_name {
+        (new.latitude, new.longitude) = (details.latitude, details.longitude);
+    }
+    let (outbound, id) = (state.outbound.clone(), group.id());
+    let saved = state
+        .db
+        .run(move |conn| maillage_service::groups::update(conn, outbound.as_ref(), &user, id, &new))
+        .await;
+    match saved {
+        Ok(group) => forms::see_other(&format!("/@{}?saved", group.username)),
+        Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
+            let lang = frame.lang;
+            let mut p = edit_page(&state, frame, form);
+            p.errors = forms::errors_of_refusal(e.message(), lang, "gerr_", field_of_problem);
             forms::render(422, &p)
         }
         Err(e) => forms::refused(frame, &e),

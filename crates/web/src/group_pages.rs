@@ -56,6 +56,8 @@ pub struct GroupPage {
     /// The visitor's membership: "", `pending` or `accepted`.
     pub my_state: String,
     pub can_manage: bool,
+    /// One of its admins, who may change it.
+    pub can_edit: bool,
     pub is_mediator: bool,
     /// Joining is a request its managers answer.
     pub asks_approval: bool,
@@ -141,6 +143,7 @@ pub fn group_page(
         sessions,
         my_state: mine.as_ref().map(|m| m.state.clone()).unwrap_or_default(),
         can_manage,
+        can_edit: group.local && mine.as_ref().is_some_and(|m| m.is_accepted() && m.role == "admin"),
         is_mediator: me.is_some_and(|me| mediators.contains(&me.id)),
         asks_approval: details.as_ref().is_some_and(|d| d.join_policy == "approval"),
         frame,

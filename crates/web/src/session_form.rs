@@ -1,14 +1,19 @@
 //! Creating a session from the pages (`/sessions/new`, `?group=ID` to
-//! hold it in a group): start and end are typed in the organiser's time
-//! zone, which the session keeps so that every page, app and calendar
-//! shows the hour she typed. A form with problems comes back with what was
-//! typed and a message next to each field.
+//! hold it in a group), and changing it (`/sessions/{id}/edit`, its
+//! organiser only): start and end are typed in the organiser's time zone,
+//! which the session keeps so that every page, app and calendar shows the
+//! hour she typed; a change is typed in the session's zone. A form with
+//! problems comes back with what was typed and a message next to each
+//! field.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use maillage_core::account::User;
 use maillage_core::id::Id;
 use maillage_core::session::{CAPACITY_MAX, TITLE_MAX};
+use maillage_core::time::Timestamp;
 use maillage_core::zone::Zone;
+use maillage_db::sessions::SessionRow;
 use maillage_service::actors::actor_of_user;
 use maillage_service::sessions::NewSession;
 
@@ -43,6 +48,9 @@ pub struct SessionFormPage {
     pub groups: Vec<(String, String)>,
     /// "Times in Europe/Paris".
     pub zone_hint: String,
+    pub action: String,
+    /// Changing a session (its group stays).
+    pub editing: bool,
 }
 framed!(SessionFormPage);
 
@@ -131,12 +139,7 @@ fn field_of_problem(field: &str) -> &'static str {
     }
 }
 
-async fn page(
-    state: &WebState,
-    frame: Frame,
-    user: &maillage_core::account::User,
-    form: SessionForm,
-) -> SessionFormPage {
+async fn page(state: &WebState, frame: Frame, user: &User, form: SessionForm) -> SessionFormPage {
     let user = user.clone();
     let groups = state
         .db
@@ -160,7 +163,107 @@ async fn page(
         .await
         .unwrap_or_default();
     let zone_hint = frame.lang.fill("sf_zone_hint", &[frame.zone.name()]);
-    SessionFormPage { frame, form, errors: Vec::new(), groups, zone_hint }
+    SessionFormPage {
+        frame,
+        form,
+        errors: Vec::new(),
+        groups,
+        zone_hint,
+        action: "/sessions/new".into(),
+        editing: false,
+    }
+}
+
+/// The form to change `session`, its times in `zone` (the session's).
+fn edit_page(frame: Frame, session: &SessionRow, zone: Zone, form: SessionForm) -> SessionFormPage {
+    let zone_hint = frame.lang.fill("sf_zone_hint", &[zone.name()]);
+    SessionFormPage {
+        frame,
+        form,
+        errors: Vec::new(),
+        groups: Vec::new(),
+        zone_hint,
+        action: format!("/sessions/{}/edit", session.id),
+        editing: true,
+    }
+}
+
+/// The zone a session's times are typed in: its own, else the visitor's.
+fn zone_of(session: &SessionRow, visitor_zone: Zone) -> Zone {
+    session.timezone.as_deref().and_then(Zone::parse).unwrap_or(visitor_zone)
+}
+
+fn form_of_session(session: &SessionRow, zone: Zone) -> SessionForm {
+    let local = |micros: i64| zone.local(Timestamp::from_micros(micros)).input_value();
+    SessionForm {
+        title: session.title.clone(),
+        description: maillage_service::text::html_to_text(&session.description_html),
+        starts: local(session.starts_at),
+        ends: session.ends_at.map(local).unwrap_or_default(),
+        place_name: session.place_name.clone(),
+        place_address: session.place_address.clone().unwrap_or_default(),
+        capacity: session.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        group: String::new(),
+    }
+}
+
+async fn own(state: &WebState, user: &User, id: &str) -> Result<SessionRow, maillage_core::Error> {
+    let id = id.parse::<Id>().map_err(|_| maillage_core::Error::not_found("Record not found"))?;
+    let user = user.clone();
+    state.db.run(move |conn| maillage_service::sessions::own(conn, &user, id)).await
+}
+
+pub async fn edit_form(req: HttpRequest, id: web::Path<String>, state: web::Data<WebState>) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
+    match own(&state, &user, &id).await {
+        Ok(session) => {
+            let zone = zone_of(&session, frame.zone);
+            let form = form_of_session(&session, zone);
+            forms::render(200, &edit_page(frame, &session, zone, form))
+        }
+        Err(e) => forms::refused(frame, &e),
+    }
+}
+
+pub async fn update(
+    req: HttpRequest,
+    id: web::Path<String>,
+    sent: web::Form<Form>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+    let session = match own(&state, &user, &id).await {
+        Ok(session) => session,
+        Err(e) => return forms::refused(frame, &e),
+    };
+    let (lang, zone) = (frame.lang, zone_of(&session, frame.zone));
+    let form = SessionForm { group: String::new(), ..form_of(&sent) };
+    let mut new = match new_session_of(&form, zone, lang) {
+        Ok(new) => new,
+        Err(errors) => {
+            let mut p = edit_page(frame, &session, zone, form);
+            p.errors = errors;
+            return forms::render(422, &p);
+        }
+    };
+    // The same place keeps the point it was given (by an app, a map).
+    if new.place_name.trim() == session.place_name {
+        (new.latitude, new.longitude) = (session.latitude, session.longitude);
+    }
+    let (outbound, who, sid) = (state.outbound.clone(), user.clone(), Id::from_i64(session.id));
+    let saved = state
+        .db
+        .run(move |conn| maillage_service::sessions::update(conn, outbound.as_ref(), &who, sid, &new))
+        .await;
+    match saved {
+        Ok(row) => forms::see_other(&format!("/sessions/{}?saved", row.id)),
+        Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
+            let mut p = edit_page(frame, &session, zone, form);
+            p.errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
+            forms::render(422, &p)
+        }
+        Err(e) => forms::refused(frame, &e),
+    }
 }
 
 pub async fn new_form(req: HttpRequest, q: web::Query<Form>, state: web::Data<WebState>) -> HttpResponse {

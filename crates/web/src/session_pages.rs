@@ -93,6 +93,8 @@ pub struct SessionPage {
     pub organises: bool,
     pub past: bool,
     pub uri: String,
+    /// Just changed by its organiser.
+    pub saved: bool,
 }
 
 #[derive(Template)]
@@ -151,6 +153,7 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
         organises,
         past: s.starts_at < Timestamp::now().as_micros(),
         uri: s.ap_id.clone(),
+        saved: req.query_string().split('&').any(|p| p == "saved"),
         frame,
     };
     forms::render(200, &page)

@@ -319,6 +319,7 @@ impl Outbound for ApubOutbound {
                 }
                 Ok(())
             }
+            Outgoing::UpdateSession { session, organizer } => self.session_updated(conn, session, organizer),
             Outgoing::CancelSession { session, organizer } => {
                 self.session_cancelled(conn, session, organizer)
             }

@@ -57,6 +57,7 @@ pub const CONVERSATIONS: &[(&str, &str, &str)] = &[
     ("notif_group_accepted", "Vous êtes membre de {}", "You are a member of {}"),
     ("notif_group_refused", "{} n’a pas accepté votre demande", "{} did not accept your request"),
     ("notif_session_joined", "{} vient à votre séance", "{} is coming to your session"),
+    ("notif_session_changed", "{} a changé l'heure ou le lieu d'une séance où vous aviez une place ou attendiez", "{} changed the time or place of a session you had a place in or were waiting for"),
     ("notif_session_cancelled", "{} a annulé une séance où vous aviez une place ou attendiez", "{} cancelled a session you had a place in or were waiting for"),
     ("notif_session_promoted", "Une place s’est libérée : vous êtes inscrit·e à la séance de {}", "A place freed up: you are now going to {}’s session"),
     ("notif_ledger_confirmation", "{} a confirmé l’échange et ses heures", "{} confirmed the exchange and its hours"),

@@ -1,0 +1,67 @@
+//! A group's admins change what it is: its name, description, kind, goals,
+//! place, website and how people join. Its address stays. Followers on
+//! other servers receive an `Update` of the Group.
+
+use maillage_core::account::User;
+use maillage_core::id::Id;
+use maillage_core::time::Timestamp;
+use maillage_core::Error;
+use maillage_db::actors::{self, ActorRow};
+use maillage_db::groups::{self, GroupRow};
+use maillage_db::{transaction, DbConnection};
+
+use super::{check, group_actor, NewGroup};
+use crate::actors::actor_of_user;
+use crate::federation::{Outbound, Outgoing};
+use crate::text::render_markdown;
+
+/// Local group `id` with its details, for one of its admins to change;
+/// 403 for anyone else, 404 for no such local group.
+pub fn managed(conn: &mut DbConnection, user: &User, id: Id) -> Result<(ActorRow, GroupRow), Error> {
+    let me = actor_of_user(conn, user.id)?;
+    let group = group_actor(conn, id)?;
+    let details = groups::find_group(conn, id)?.ok_or_else(|| Error::not_found("Record not found"))?;
+    if !group.local {
+        return Err(Error::not_found("Record not found"));
+    }
+    let mine = groups::find_membership(conn, group.id(), me.id())?;
+    if !mine.as_ref().is_some_and(|m| m.is_accepted() && m.role == "admin") {
+        return Err(Error::forbidden("only the group's admins change it"));
+    }
+    Ok((group, details))
+}
+
+/// Changes group `id` to `new` (its username stays whatever `new` says).
+pub fn update(
+    conn: &mut DbConnection,
+    outbound: &dyn Outbound,
+    user: &User,
+    id: Id,
+    new: &NewGroup,
+) -> Result<ActorRow, Error> {
+    transaction::write(conn, |conn| {
+        let (mut group, details) = managed(conn, user, id)?;
+        check(&NewGroup { username: group.username.clone(), ..new.clone() })?;
+        let now = Timestamp::now();
+        group.display_name = new.display_name.trim().to_owned();
+        group.summary_html = render_markdown(&new.description, &|_| None);
+        group.updated_at = now.as_micros();
+        actors::update(conn, &group)?;
+        groups::update_group(
+            conn,
+            &GroupRow {
+                kind: new.kind.clone(),
+                place_name: new.place_name.trim().to_owned(),
+                latitude: new.latitude,
+                longitude: new.longitude,
+                website: new.website.clone(),
+                join_policy: new.join_policy.clone(),
+                project_status: new.project_status.clone(),
+                goals: new.goals.trim().to_owned(),
+                ..details
+            },
+        )?;
+        outbound.publish(conn, Outgoing::UpdateActor { actor: &group })?;
+        Ok(group)
+    })
+}
