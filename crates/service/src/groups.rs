@@ -104,6 +104,8 @@ pub fn create(
     transaction::write(conn, |conn| {
         let creator = actor_of_user(conn, user.id)?;
         let now = Timestamp::now();
+        let (latitude, longitude) =
+            crate::places::point_or_town(conn, (new.latitude, new.longitude), &new.place_name)?;
         let summary = render_markdown(&new.description, &|_| None);
         let actor = local_actor_row(
             urls,
@@ -132,8 +134,8 @@ pub fn create(
                 actor_id: actor.id,
                 kind: new.kind.clone(),
                 place_name: new.place_name.trim().to_owned(),
-                latitude: new.latitude,
-                longitude: new.longitude,
+                latitude,
+                longitude,
                 website: new.website.clone(),
                 join_policy: new.join_policy.clone(),
                 project_status: new.project_status.clone(),

@@ -28,6 +28,22 @@ pub fn field_errors(errors: Vec<FieldError>) -> Error {
     Error::unprocessable(format!("Validation failed: {}", text.join("; ")))
 }
 
+/// A place given by name only ("Die", "Die (26150)") is put where the
+/// gazetteer has that town; any other name keeps no point of its own.
+fn locate_place(
+    conn: &mut DbConnection,
+    draft: &mut ListingDraft,
+    territory: &TerritoryConfig,
+) -> Result<(), Error> {
+    let Some(place) = draft.place.as_mut() else { return Ok(()) };
+    if place.latitude.is_none() && place.longitude.is_none() && !place.name.trim().is_empty() {
+        if let Some((lat, lon)) = crate::places::locate(conn, &place.name, territory.centre())? {
+            (place.latitude, place.longitude) = (Some(lat), Some(lon));
+        }
+    }
+    Ok(())
+}
+
 /// The row for `draft`, checked; keeps `existing`'s identity and history.
 fn build_row(
     draft: &ListingDraft,
@@ -100,7 +116,9 @@ pub fn create_in(
 ) -> Result<ListingRow, Error> {
     transaction::write(conn, |conn| {
         let author = actor_of_user(conn, user.id)?;
-        let mut row = build_row(draft, &author, urls, territory, None, Timestamp::now())?;
+        let mut draft = draft.clone();
+        locate_place(conn, &mut draft, territory)?;
+        let mut row = build_row(&draft, &author, urls, territory, None, Timestamp::now())?;
         if let Some(group) = group {
             let member = maillage_db::groups::find_membership(conn, group, author.id())?
                 .is_some_and(|m| m.is_accepted());
@@ -187,6 +205,7 @@ pub fn update(
         let (existing, author) = own(conn, user, id)?;
         let mut draft = draft_of(&existing);
         change(&mut draft)?;
+        locate_place(conn, &mut draft, territory)?;
         let row = build_row(&draft, &author, urls, territory, Some(&existing), Timestamp::now())?;
         listings::update(conn, &row)?;
         outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &author })?;

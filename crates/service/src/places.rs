@@ -83,6 +83,48 @@ pub fn resolve(conn: &mut DbConnection, text: &str, centre: (f64, f64)) -> Resul
     Ok(Some(best.map_or(Near::Unknown, Near::Place)))
 }
 
+/// The point of a place name typed in a form (a listing's, a session's,
+/// a group's) when it names a town in full ("Die", "Die (26150)"), the
+/// nearest of its namesakes first; `None` for anything else (a venue, a
+/// street), which then has no point of its own.
+pub fn locate(conn: &mut DbConnection, text: &str, centre: (f64, f64)) -> Result<Option<(f64, f64)>, Error> {
+    if text.len() > TEXT_MAX {
+        return Ok(None);
+    }
+    let best = match read(text) {
+        Ok(NearText::Name(key)) => {
+            ranked(places::exact(conn, &key, CANDIDATES)?, &key, centre).into_iter().next()
+        }
+        // A postcode the gazetteer lacks still leaves the town's name.
+        Ok(NearText::Postcode { name, .. }) => match resolve(conn, text, centre)? {
+            Some(Near::Place(place)) => Some(place),
+            _ if name.is_empty() => None,
+            _ => ranked(places::exact(conn, &name, CANDIDATES)?, &name, centre).into_iter().next(),
+        },
+        _ => None,
+    };
+    Ok(best.map(|p| (p.latitude, p.longitude)))
+}
+
+/// The point given, else that of the town `name` is ([`locate`], seen
+/// from the territory's centre as its actor carries it), else none; for
+/// use cases that do not hold the territory.
+pub fn point_or_town(
+    conn: &mut DbConnection,
+    given: (Option<f64>, Option<f64>),
+    name: &str,
+) -> Result<(Option<f64>, Option<f64>), Error> {
+    if given.0.is_some() || given.1.is_some() || name.trim().is_empty() {
+        return Ok(given);
+    }
+    let centre = crate::actors::territory_actor(conn)
+        .ok()
+        .and_then(|t| t.latitude.zip(t.longitude))
+        .unwrap_or((0.0, 0.0));
+    let found = locate(conn, name, centre)?;
+    Ok((found.map(|p| p.0), found.map(|p| p.1)))
+}
+
 /// Up to `limit` places whose name starts with `text`, best first, for a
 /// field's suggestions; the same town from two files once.
 pub fn suggest(

@@ -87,6 +87,8 @@ pub fn create(
     let starts = check(new)?;
     transaction::write(conn, |conn| {
         let organizer = actor_of_user(conn, user.id)?;
+        let (latitude, longitude) =
+            crate::places::point_or_town(conn, (new.latitude, new.longitude), &new.place_name)?;
         if let Some(group) = new.group {
             let member = maillage_db::groups::find_membership(conn, group, organizer.id())?
                 .is_some_and(|m| m.is_accepted());
@@ -114,8 +116,8 @@ pub fn create(
                 .map(|z| z.name().to_owned()),
             place_name: new.place_name.trim().to_owned(),
             place_address: new.place_address.clone(),
-            latitude: new.latitude,
-            longitude: new.longitude,
+            latitude,
+            longitude,
             capacity: new.capacity,
             join_mode: "free".into(),
             local: true,

@@ -105,6 +105,21 @@ impl Browser {
         panic!("no element {css} on {}: {}", self.url().await, self.source().await)
     }
 
+    /// Makes the device say it stands at (`lat`, `lon`) to the pages of
+    /// `origin`, allowed to ask, as a phone's location would (a DevTools
+    /// command, through ChromeDriver).
+    pub async fn stand_at(&self, origin: &str, lat: f64, lon: f64) {
+        let cdp = |cmd: &str, params: Value| json!({ "cmd": cmd, "params": params });
+        let grant =
+            cdp("Browser.grantPermissions", json!({ "origin": origin, "permissions": ["geolocation"] }));
+        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(grant)).await;
+        let at = cdp(
+            "Emulation.setGeolocationOverride",
+            json!({ "latitude": lat, "longitude": lon, "accuracy": 20 }),
+        );
+        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(at)).await;
+    }
+
     /// Sets the window's size, as a phone's or a desktop's screen.
     pub async fn resize(&self, width: u32, height: u32) {
         self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height })))

@@ -43,6 +43,8 @@ pub fn update(
         let (mut group, details) = managed(conn, user, id)?;
         check(&NewGroup { username: group.username.clone(), ..new.clone() })?;
         let now = Timestamp::now();
+        let (latitude, longitude) =
+            crate::places::point_or_town(conn, (new.latitude, new.longitude), &new.place_name)?;
         group.display_name = new.display_name.trim().to_owned();
         group.summary_html = render_markdown(&new.description, &|_| None);
         group.updated_at = now.as_micros();
@@ -52,8 +54,8 @@ pub fn update(
             &GroupRow {
                 kind: new.kind.clone(),
                 place_name: new.place_name.trim().to_owned(),
-                latitude: new.latitude,
-                longitude: new.longitude,
+                latitude,
+                longitude,
                 website: new.website.clone(),
                 join_policy: new.join_policy.clone(),
                 project_status: new.project_status.clone(),

@@ -42,6 +42,8 @@ pub fn update(
             return Err(Error::not_found("Record not found"));
         }
         let going = sessions::count_in_state(conn, id, "going")?;
+        let (latitude, longitude) =
+            crate::places::point_or_town(conn, (new.latitude, new.longitude), &new.place_name)?;
         if new.capacity.is_some_and(|c| i64::from(c) < going) {
             return Err(Error::unprocessable(format!(
                 "Validation failed: capacity: {going} people already have a place"
@@ -60,8 +62,8 @@ pub fn update(
                 .or(session.timezone.clone()),
             place_name: new.place_name.trim().to_owned(),
             place_address: new.place_address.clone().filter(|a| !a.trim().is_empty()),
-            latitude: new.latitude,
-            longitude: new.longitude,
+            latitude,
+            longitude,
             capacity: new.capacity,
             updated_at: Some(Timestamp::now().as_micros()),
             ..session.clone()
