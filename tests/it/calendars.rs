@@ -69,6 +69,11 @@ async fn sessions_are_calendars_with_their_zone_for_one_a_group_the_territory_an
     assert_eq!(bob.json(Method::POST, &format!("/api/v1/events/{}/join", ids[1]), &json!({})).await.0, 200);
     let mut page = harness::form_browser::FormBrowser::new();
     page.log_in(&node, "bob").await;
+    let (_, first) = page.get(node.url("/me/sessions")).await;
+    assert!(!first.contains("calendar-url") && first.contains("calendar-create"), "no address before asking");
+    let csrf = harness::form_browser::csrf_of(&first);
+    let (status, _, _) = page.post(node.url("/me/calendar/renew"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
     let (_, mine) = page.get(node.url("/me/sessions")).await;
     let private = mine
         .split("id=\"calendar-url\" readonly value=\"")

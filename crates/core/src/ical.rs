@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetName, Tz};
 
 use crate::time::Timestamp;
-use crate::zone::Zone;
+use crate::zone::{offset_text, Zone};
 
 /// One event of a calendar.
 #[derive(Debug, Clone)]
@@ -172,8 +172,8 @@ fn vtimezone(zone: Zone, years: &[i32]) -> Vec<String> {
         };
         v.push(format!("BEGIN:{kind}"));
         v.push(format!("DTSTART:{local}"));
-        v.push(format!("TZOFFSETFROM:{}", offset(from)));
-        v.push(format!("TZOFFSETTO:{}", offset(to)));
+        v.push(format!("TZOFFSETFROM:{}", offset_text(from, "")));
+        v.push(format!("TZOFFSETTO:{}", offset_text(to, "")));
         if !name.is_empty() {
             v.push(format!("TZNAME:{}", text(&name)));
         }
@@ -181,12 +181,6 @@ fn vtimezone(zone: Zone, years: &[i32]) -> Vec<String> {
     }
     v.push("END:VTIMEZONE".to_owned());
     v
-}
-
-fn offset(secs: i32) -> String {
-    let sign = if secs < 0 { '-' } else { '+' };
-    let m = secs.unsigned_abs() / 60;
-    format!("{sign}{:02}{:02}", m / 60, m % 60)
 }
 
 /// A TEXT value: `\`, `;`, `,` and line ends escaped.

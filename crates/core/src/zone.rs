@@ -31,15 +31,21 @@ impl LocalTime {
 
     /// `+01:00`.
     pub fn offset(&self) -> String {
-        let sign = if self.offset_secs < 0 { '-' } else { '+' };
-        let m = self.offset_secs.unsigned_abs() / 60;
-        format!("{sign}{:02}:{:02}", m / 60, m % 60)
+        offset_text(self.offset_secs, ":")
     }
 
     /// RFC 3339 with the local offset: `2026-12-05T09:30:00+01:00`.
     pub fn rfc3339(&self) -> String {
         format!("{}:{:02}{}", self.input_value(), self.second, self.offset())
     }
+}
+
+/// An offset east of UTC as `+01:00` (`separator` ":") or `+0100` ("",
+/// as iCalendar writes it).
+pub fn offset_text(secs: i32, separator: &str) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let m = secs.unsigned_abs() / 60;
+    format!("{sign}{:02}{separator}{:02}", m / 60, m % 60)
 }
 
 impl Zone {

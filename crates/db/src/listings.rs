@@ -176,7 +176,7 @@ pub struct ListingFilter {
 
 /// Listings matching `f`, newest first.
 pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingRow>, Error> {
-    matching(f)
+    matching(f, Words::of(conn))
         .select(ListingRow::as_select())
         .order(listings::id.desc())
         .limit(f.limit.clamp(1, 100))
@@ -190,9 +190,20 @@ pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingR
 pub fn points(conn: &mut DbConnection, f: &ListingFilter, cap: i64) -> Result<Vec<(i64, f64, f64)>, Error> {
     // No order: the caller sorts by distance, and an order by id would
     // walk every open listing instead of the box's latitudes.
-    matching(f)
+    matching(f, Words::of(conn))
         .select((listings::id, listings::latitude, listings::longitude))
         .limit(cap)
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Those of `ids` that match `f`'s conditions (in no particular order):
+/// a search by distance with words tests them on the nearest points only,
+/// a chunk at a time.
+pub fn keep_matching(conn: &mut DbConnection, f: &ListingFilter, ids: &[i64]) -> Result<Vec<i64>, Error> {
+    matching(f, Words::of(conn))
+        .filter(listings::id.eq_any(ids.to_vec()))
+        .select(listings::id)
         .load(conn)
         .map_err(db_error)
 }
@@ -208,8 +219,27 @@ pub fn find_by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<ListingRo
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
+/// How a backend compares words regardless of case. SQLite's `LIKE`
+/// already ignores the case of ASCII letters and its `lower()` folds no
+/// other, so lowering every title and description (a copy of each row's
+/// text) buys nothing there; PostgreSQL's `LIKE` minds case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    LikeIgnoresCase,
+    Lowered,
+}
+
+impl Words {
+    fn of(conn: &DbConnection) -> Words {
+        match conn {
+            DbConnection::Sqlite(_) => Words::LikeIgnoresCase,
+            DbConnection::Pg(_) => Words::Lowered,
+        }
+    }
+}
+
 /// The undeleted listings that match `f`'s conditions.
-fn matching(f: &ListingFilter) -> listings::BoxedQuery<'static, Backend> {
+fn matching(f: &ListingFilter, words: Words) -> listings::BoxedQuery<'static, Backend> {
     let mut q = listings::table.filter(listings::deleted_at.is_null()).into_boxed();
     if let Some(kind) = f.kind {
         q = q.filter(listings::kind.eq(kind));
@@ -223,13 +253,22 @@ fn matching(f: &ListingFilter) -> listings::BoxedQuery<'static, Backend> {
     if let Some(text) = &f.text {
         for word in text.split_whitespace().take(8) {
             let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-            q = q.filter(
-                lower(listings::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(listings::description_html).like(pattern.clone()).escape('\\'))
-                    .or(listings::tags.like(pattern).escape('\\')),
-            );
+            q = match words {
+                Words::LikeIgnoresCase => q.filter(
+                    listings::title
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(listings::description_html.like(pattern.clone()).escape('\\'))
+                        .or(listings::tags.like(pattern).escape('\\')),
+                ),
+                Words::Lowered => q.filter(
+                    lower(listings::title)
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(listings::description_html).like(pattern.clone()).escape('\\'))
+                        .or(listings::tags.like(pattern).escape('\\')),
+                ),
+            };
         }
     }
     if let Some((south, west, north, east)) = f.bbox {

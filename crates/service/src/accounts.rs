@@ -338,30 +338,42 @@ pub fn update_profile(
     })
 }
 
-/// `user`'s language (`fr`, `en`) and time zone (an IANA name, or empty for
-/// the territory's); a bad value is refused naming its field, and nothing
-/// changes.
-pub fn set_language_and_zone(
-    conn: &mut DbConnection,
-    user: Id,
-    language: &str,
-    zone: &str,
-) -> Result<(), Error> {
+/// A person's own settings, as the settings page sends them.
+pub struct PersonalSettings<'a> {
+    /// How they hear of new matches: `instant`, `digest` or `none`.
+    pub notify: &'a str,
+    pub language: &'a str,
+    /// An IANA zone, or empty for the territory's.
+    pub timezone: &'a str,
+}
+
+/// Checks every setting and stores them all in one transaction, or none
+/// (`Validation failed: notify: …; timezone: …`).
+pub fn save_settings(conn: &mut DbConnection, user: Id, s: &PersonalSettings<'_>) -> Result<(), Error> {
     let mut problems = Vec::new();
-    let language = maillage_core::i18n::Lang::parse(language);
+    if !crate::notices::PREFERENCES.contains(&s.notify) {
+        problems.push("notify: must be one of instant, digest, none");
+    }
+    let language = maillage_core::i18n::Lang::parse(s.language);
     if language.is_none() {
         problems.push("language: must be fr or en");
     }
-    let zone = zone.trim();
+    let zone = s.timezone.trim();
     let zone =
         if zone.is_empty() { Some("") } else { maillage_core::zone::Zone::parse(zone).map(|z| z.name()) };
     if zone.is_none() {
         problems.push("timezone: must be an IANA time zone such as Europe/Paris");
     }
-    match (language, zone) {
-        (Some(language), Some(zone)) => {
-            transaction::write(conn, |conn| users::set_locale_and_zone(conn, user, language.code(), zone))
-        }
-        _ => Err(Error::unprocessable(format!("Validation failed: {}", problems.join("; ")))),
-    }
+    let (Some(language), Some(zone), true) = (language, zone, problems.is_empty()) else {
+        return Err(Error::unprocessable(format!("Validation failed: {}", problems.join("; "))));
+    };
+    transaction::write(conn, |conn| {
+        users::set_locale_and_zone(conn, user, language.code(), zone)?;
+        maillage_db::notifications::set_match_preference(
+            conn,
+            user.as_i64(),
+            s.notify,
+            Timestamp::now().as_micros(),
+        )
+    })
 }

@@ -94,16 +94,15 @@ pub fn of_token(conn: &mut DbConnection, config: &Config, token: &str) -> Result
     Ok(ical::calendar(&name, &events, Timestamp::now()))
 }
 
-/// The secret of `user`'s private calendar address, made on first ask.
-pub fn token_of(conn: &mut DbConnection, user: &User) -> Result<String, Error> {
+/// The secret of `user`'s private calendar address, once they asked for
+/// one ([`renew_token`]).
+pub fn token_of(conn: &mut DbConnection, user: &User) -> Result<Option<String>, Error> {
     let row = users::find_by_id(conn, user.id)?.ok_or_else(|| Error::not_found("Record not found"))?;
-    if !row.calendar_token.is_empty() {
-        return Ok(row.calendar_token);
-    }
-    renew_token(conn, user)
+    Ok(Some(row.calendar_token).filter(|t| !t.is_empty()))
 }
 
-/// A new secret: the old address stops working at once.
+/// A new secret, the first or in place of one: the old address stops
+/// working at once.
 pub fn renew_token(conn: &mut DbConnection, user: &User) -> Result<String, Error> {
     let token = crate::tokens::new_secret();
     transaction::write(conn, |conn| users::set_calendar_token(conn, user.id, &token))?;

@@ -102,7 +102,7 @@ pub struct SessionPage {
 pub struct MySessionsPage {
     pub frame: Frame,
     pub sessions: Vec<SessionLine>,
-    /// The private address of one's calendar.
+    /// The private address of one's calendar; empty until they ask for one.
     pub calendar_url: String,
     pub renewed: bool,
     pub cancelled: bool,
@@ -222,7 +222,8 @@ pub async fn mine(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
         .await;
     match found {
         Ok((sessions, token)) => {
-            let calendar_url = format!("{}/calendars/{token}.ics", state.urls.base());
+            let calendar_url =
+                token.map(|t| format!("{}/calendars/{t}.ics", state.urls.base())).unwrap_or_default();
             let said = |what: &str| req.query_string().split('&').any(|p| p == what);
             let (renewed, cancelled) = (said("renewed"), said("cancelled"));
             forms::render(200, &MySessionsPage { frame, sessions, calendar_url, renewed, cancelled })

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_core::zone::Zone;
+use maillage_service::accounts::PersonalSettings;
 
 use crate::forms::{self, field, Form};
 use crate::frame::Frame;
@@ -79,33 +80,33 @@ pub async fn save_settings(
     } else {
         user.timezone.clone()
     };
-    let mut errors = Vec::new();
-    if !maillage_service::notices::PREFERENCES.contains(&notify.as_str()) {
-        errors.push(("notify", lang.t("err_notify").to_owned()));
-    }
-    if crate::i18n::Lang::parse(&language).is_none() {
-        errors.push(("language", lang.t("err_language").to_owned()));
-    }
-    if !timezone.trim().is_empty() && Zone::parse(&timezone).is_none() {
-        errors.push(("timezone", lang.t("err_timezone").to_owned()));
-    }
-    if !errors.is_empty() {
-        let mut page = page(frame, &state, notify, language, timezone);
-        page.errors = errors;
-        return forms::render(422, &page);
-    }
     let id = user.id;
-    let (chosen, lang_code) = (notify.clone(), language.clone());
+    let (chosen, lang_code, zone) = (notify.clone(), language.clone(), timezone.clone());
     let done = state
         .db
         .run(move |conn| {
-            maillage_service::notices::set_preference(conn, id, &chosen)?;
-            maillage_service::accounts::set_language_and_zone(conn, id, &lang_code, &timezone)
+            let sent = PersonalSettings { notify: &chosen, language: &lang_code, timezone: &zone };
+            maillage_service::accounts::save_settings(conn, id, &sent)
         })
         .await;
     match done {
         // `lang=` keeps the language for the pages too (a cookie).
         Ok(()) => forms::see_other(&format!("/me/settings?saved&lang={}", language)),
+        Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
+            let errors = forms::errors_of_refusal(e.message(), lang, "err_", field_of);
+            let mut page = page(frame, &state, notify, language, timezone);
+            page.errors = errors;
+            forms::render(422, &page)
+        }
         Err(e) => forms::refused(frame, &e),
+    }
+}
+
+/// The form's field a problem of the use case names.
+fn field_of(name: &str) -> &'static str {
+    match name {
+        "language" => "language",
+        "timezone" => "timezone",
+        _ => "notify",
     }
 }

@@ -179,6 +179,7 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("calendar_subscribe", "S'abonner à l'agenda (iCalendar)", "Subscribe to the calendar (iCalendar)"),
     ("calendar_add", "Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"),
     ("calendar_mine", "Mon agenda privé", "My private calendar"),
+    ("calendar_create", "Obtenir l'adresse de mon agenda", "Get my calendar's address"),
     ("calendar_mine_hint", "Cette adresse donne vos séances à votre application d'agenda. Gardez-la pour vous : qui l'a voit vos séances.", "This address gives your sessions to your calendar app. Keep it to yourself: whoever has it sees your sessions."),
     ("calendar_renew", "Changer d'adresse (l'ancienne ne marchera plus)", "Change the address (the old one stops working)"),
     ("calendar_renewed", "Nouvelle adresse : mettez-la à jour dans votre application.", "New address: update it in your calendar app."),
