@@ -121,7 +121,7 @@ async fn a_group_admin_changes_the_group_and_members_cannot() {
             reqwest::Method::POST,
             "/api/v1/groups",
             &json!({"username": "jardins", "display_name": "Jardins", "description": "Des parcelles",
-                    "kind": "collective", "goals": ""}),
+                    "kind": "collective", "goals": "", "join_policy": "open"}),
         )
         .await;
     assert_eq!(status, 200, "{group}");
@@ -162,6 +162,17 @@ async fn a_group_admin_changes_the_group_and_members_cannot() {
     assert!(page.contains("Jardins partagés du Bourg") && page.contains("Nourrir le quartier"), "{page}");
     assert!(page.contains("Initiative") && page.contains("Le Bourg"), "{page}");
 
+    // Roles are given from the group's page too.
+    let (_, page) = admin.get(a.url("/@jardins?lang=en")).await;
+    let lou_id = lou_account_id(&page);
+    let csrf = csrf_of(&page);
+    let (status, _, body) = admin
+        .post_to(a.url("/@jardins/role"), &[("csrf", &csrf), ("member", &lou_id), ("role", "moderator")])
+        .await;
+    assert_eq!(status, 303, "{lou_id}: {body}");
+    let (_, page) = admin.get(a.url("/@jardins?lang=en")).await;
+    assert!(page.contains("@lou") && page.contains("moderator"), "{page}");
+
     // A member is not an admin: no link, and 403.
     let mut member = FormBrowser::new();
     member.log_in(&a, "lou").await;
@@ -176,4 +187,15 @@ async fn a_group_admin_changes_the_group_and_members_cannot() {
     assert_eq!(status, 403);
     let (_, g) = alice.get(&format!("/api/v1/groups/{gid}")).await;
     assert_eq!(g["display_name"], "Jardins partagés du Bourg");
+    let csrf = member.csrf(&a, "/me/settings").await;
+    let (status, _, _) = member
+        .post_to(a.url("/@jardins/role"), &[("csrf", &csrf), ("member", &lou_id), ("role", "admin")])
+        .await;
+    assert_eq!(status, 403, "a moderator does not make herself admin");
+}
+
+/// The member id in the role form of lou's line on a group's page.
+fn lou_account_id(page: &str) -> String {
+    let line = page.split("<li>").find(|l| l.contains("@lou")).expect("lou's line");
+    line.split(r#"name="member" value=""#).nth(1).expect("a role form").split('"').next().unwrap().to_owned()
 }

@@ -171,6 +171,7 @@ pub async fn act(
         Err(e) => return forms::refused(frame, &e),
     };
     let member = forms::field(&sent, "member").parse::<Id>().ok();
+    let role = forms::field(&sent, "role").to_owned();
     let (outbound, urls, gid) = (state.outbound.clone(), state.urls.clone(), group.id());
     let done = state
         .db
@@ -183,6 +184,7 @@ pub async fn act(
                 maillage_service::groups::decide(conn, outbound.as_ref(), &user, gid, m, action == "accept")
                     .map(|_| ())
             }
+            ("role", Some(m)) => maillage_service::groups::set_role(conn, &user, gid, m, &role).map(|_| ()),
             _ => Err(Error::not_found("no such action")),
         })
         .await;

@@ -208,6 +208,7 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("goals", "Objectifs", "Goals"),
     ("new_group", "Créer un collectif", "Create a group"),
     ("edit_group", "Modifier le collectif", "Edit the group"),
+    ("role_change", "Changer le rôle", "Change the role"),
     ("gf_name", "Nom", "Name"),
     ("gf_username", "Identifiant", "Handle"),
     ("gf_username_hint", "Lettres, chiffres et _ ; son adresse sera @identifiant@{}.", "Letters, digits and _; its address will be @handle@{}."),
