@@ -3,7 +3,8 @@
 //! conditions keep inside the circle's bounding box (at most
 //! [`NEAREST_CAP`]); they are sorted here by their exact
 //! distance, and only the rows of the page asked for are loaded and
-//! checked with [`can_see`].
+//! checked with [`can_see`](super::can_see) (a few queries a chunk, not
+//! one a row).
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use maillage_db::actors::ActorRow;
 use maillage_db::listings::{self, ListingRow};
 use maillage_db::DbConnection;
 
-use super::read::{can_see, filter_of, ListingQuery};
+use super::read::{filter_of, keep_visible, ListingQuery};
 
 /// The most listings a search by distance sorts: far more than a
 /// territory holds within a few dozen kilometres.
@@ -55,13 +56,11 @@ pub fn search_nearest(
     let mut found = Nearest::default();
     'pages: for chunk in points.chunks(size.max(50)) {
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let loaded = listings::find_by_ids(conn, &ids)?;
         let mut rows: HashMap<i64, ListingRow> =
-            listings::find_by_ids(conn, &ids)?.into_iter().map(|r| (r.id, r)).collect();
+            keep_visible(conn, loaded, viewer)?.into_iter().map(|r| (r.id, r)).collect();
         for (id, km) in chunk {
             let Some(row) = rows.remove(id) else { continue };
-            if !can_see(conn, &row, viewer)? {
-                continue;
-            }
             if passed < skip {
                 passed += 1;
             } else if found.listings.len() == size {
