@@ -49,5 +49,6 @@ mod web_community;
 mod web_editing;
 mod web_organising;
 mod web_pages;
+mod web_search;
 mod web_sessions;
 mod web_territory;

@@ -5,7 +5,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use maillage_core::listing::ListingStatus;
+use maillage_core::listing::{ListingOrder, ListingStatus};
+use maillage_core::zone::Zone;
 use maillage_db::listings::ListingRow;
 use maillage_service::listings::ListingQuery;
 
@@ -56,7 +57,9 @@ pub struct SearchPage {
     /// "Around Die (26150), nearest first": the place the "near" field
     /// was read as.
     pub near_place: String,
-    /// Links to the previous and next pages of results by distance.
+    /// The choices of order: (value, label).
+    pub sorts: Vec<(&'static str, &'static str)>,
+    /// Links to the previous and next pages of results.
     pub previous: String,
     pub next: String,
     /// This search's Atom feed: new listings it would find.
@@ -77,7 +80,9 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     };
     let t = &state.territory();
     let visitor = crate::session::visitor(&req, &state).await;
-    let (limit, page_number) = form.paging();
+    let by_distance = near.is_some();
+    let (limit, page_number) = form.paging(by_distance);
+    let (order, zone) = (form.order(), visitor.zone(t));
     let mut page = SearchPage {
         lang,
         me: visitor.name(),
@@ -97,6 +102,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             Some((_, label)) if !label.is_empty() => lang.fill("results_near", &[label]),
             _ => String::new(),
         },
+        sorts: ListingOrder::ALL.iter().map(|o| (o.as_str(), lang.t(&format!("sort_{o}")))).collect(),
         previous: String::new(),
         next: String::new(),
         feed: format!("/listings.atom?{}", form.filters()),
@@ -109,6 +115,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             statuses: vec![ListingStatus::Open],
             near: near.map(|(point, _)| point),
             radius_km: km,
+            order,
             limit,
             ..ListingQuery::default()
         };
@@ -127,17 +134,28 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
                         page_number,
                     )
                 } else {
-                    let rows = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
+                    let found = maillage_service::listings::search_paged(
+                        conn,
+                        &policy,
+                        viewer.as_ref(),
+                        &query,
+                        page_number,
+                    )?;
                     Ok(maillage_service::listings::Nearest {
-                        listings: rows.into_iter().map(|l| (l, f64::NAN)).collect(),
-                        more: false,
+                        listings: found.listings.into_iter().map(|l| (l, f64::NAN)).collect(),
+                        more: found.more,
                     })
                 }
             })
             .await;
         match found {
             Ok(found) => {
-                page.results = found.listings.iter().map(|(l, km)| result_of(l, *km, lang)).collect();
+                let ends = order == ListingOrder::EndingSoon && !by_distance;
+                page.results = found
+                    .listings
+                    .iter()
+                    .map(|(l, km)| result_of(l, *km, lang, ends.then_some(zone)))
+                    .collect();
                 if page_number > 1 {
                     page.previous = form.link_to(page_number - 1);
                 }
@@ -155,11 +173,15 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
     }
 }
 
-/// A result, with its distance on its card when the search had a place.
-fn result_of(l: &ListingRow, km: f64, lang: Lang) -> SearchResult {
+/// A result, with its distance on its card when the search had a place,
+/// and when it ends when the soonest to end come first (`zone`).
+fn result_of(l: &ListingRow, km: f64, lang: Lang, ends_in: Option<Zone>) -> SearchResult {
     let mut card = listing_to_card(l, lang);
     if km.is_finite() {
         card.distance = lang.fill("card_distance", &[&lang.km((km * 10.0).round() / 10.0)]);
+    }
+    if let Some(zone) = ends_in {
+        card.ends = lang.fill("card_until", &[&lang.date_time(l.expires_at, zone)]);
     }
     SearchResult { card, lat: l.latitude, lon: l.longitude }
 }

@@ -153,4 +153,10 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("pages_nav", "Pages de résultats", "Result pages"),
     ("previous_page", "Page précédente", "Previous page"),
     ("next_page", "Page suivante", "Next page"),
+    ("f_sort", "Ordre", "Order"),
+    ("f_sort_hint", "Avec un lieu, les plus proches viennent d'abord.", "With a place, the nearest come first."),
+    ("sort_newest", "Les plus récentes d'abord", "Newest first"),
+    ("sort_ending_soon", "Celles qui se terminent bientôt d'abord", "Ending soon first"),
+    ("card_until", "Jusqu'au {}", "Until {}"),
+    ("skip_map", "Passer la carte, aller aux résultats", "Skip the map, go to the results"),
 ];

@@ -3,7 +3,7 @@
 //! to other pages of the same search.
 
 use actix_web::{web, HttpRequest};
-use maillage_core::listing::Category;
+use maillage_core::listing::{Category, ListingOrder};
 use maillage_core::Error;
 use maillage_service::listings::NEAREST_CAP;
 use maillage_service::places::Near;
@@ -20,14 +20,22 @@ pub struct SearchForm {
     pub q: String,
     pub near: String,
     pub km: String,
-    /// Results per page (1 to 100), 100 when not given.
+    /// Results per page (1 to 100); when not given, 100 by distance and
+    /// [`PAGE_DEFAULT`] otherwise.
     pub limit: String,
-    /// From 1; pages exist when results are sorted by distance.
+    /// From 1.
     pub page: String,
+    /// Without a place: `newest` (the default) or `ending_soon`; with one,
+    /// the nearest come first whatever it says.
+    pub sort: String,
 }
 
 /// The most results a page shows.
 const PAGE_MAX: i64 = 100;
+
+/// The results a page shows without a place, when the link does not say:
+/// a screen or two of cards, and as many pins on the map.
+pub const PAGE_DEFAULT: i64 = 20;
 
 fn form_of(req: &HttpRequest) -> SearchForm {
     let pairs: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
@@ -44,15 +52,18 @@ fn form_of(req: &HttpRequest) -> SearchForm {
         km: get("km"),
         limit: get("limit"),
         page: get("page"),
+        sort: get("sort"),
     }
 }
 
 impl SearchForm {
     /// The results per page and the page asked for; out of range or not a
     /// number reads as the default, as a search link with a stale page
-    /// still shows something.
-    pub(super) fn paging(&self) -> (i64, u32) {
-        let limit = self.limit.parse::<i64>().ok().filter(|l| (1..=PAGE_MAX).contains(l)).unwrap_or(PAGE_MAX);
+    /// still shows something. Either way a search pages through its first
+    /// [`NEAREST_CAP`] results.
+    pub(super) fn paging(&self, near: bool) -> (i64, u32) {
+        let default = if near { PAGE_MAX } else { PAGE_DEFAULT };
+        let limit = self.limit.parse::<i64>().ok().filter(|l| (1..=PAGE_MAX).contains(l)).unwrap_or(default);
         let last = u32::try_from(NEAREST_CAP / limit).unwrap_or(1).max(1);
         (limit, self.page.parse::<u32>().ok().filter(|p| (1..=last).contains(p)).unwrap_or(1))
     }
@@ -74,11 +85,19 @@ impl SearchForm {
         query.finish()
     }
 
-    /// This search's link at page `page`.
+    /// The order asked for; anything else reads as the newest first (a
+    /// choice of presentation, like the page).
+    pub fn order(&self) -> ListingOrder {
+        self.sort.parse().unwrap_or_default()
+    }
+
+    /// This search's link at page `page`, in the same order.
     pub(super) fn link_to(&self, page: u32) -> String {
         let mut query = url::form_urlencoded::Serializer::for_suffix(self.filters(), 0);
-        if !self.limit.is_empty() {
-            query.append_pair("limit", &self.limit);
+        for (key, value) in [("sort", &self.sort), ("limit", &self.limit)] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
         }
         query.append_pair("page", &page.to_string());
         format!("/listings?{}", query.finish())
