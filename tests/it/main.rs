@@ -47,6 +47,7 @@ mod sessions;
 mod web_account;
 mod web_community;
 mod web_editing;
+mod web_listing;
 mod web_organising;
 mod web_pages;
 mod web_search;
