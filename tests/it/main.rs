@@ -48,6 +48,7 @@ mod web_account;
 mod web_community;
 mod web_editing;
 mod web_listing;
+mod web_matches;
 mod web_organising;
 mod web_pages;
 mod web_search;
