@@ -65,13 +65,8 @@ text_enum! {
 text_enum! {
     /// The order of a search without a place: the newest first, or those
     /// that expire soonest first. A search by distance is nearest first.
-    ListingOrder { Newest => "newest", EndingSoon => "ending_soon" }
-}
-
-impl Default for ListingOrder {
-    fn default() -> ListingOrder {
-        ListingOrder::Newest
-    }
+    #[derive(Default)]
+    ListingOrder { #[default] Newest => "newest", EndingSoon => "ending_soon" }
 }
 
 impl ListingStatus {
