@@ -71,6 +71,10 @@ async fn a_search_without_a_place_comes_in_pages_newest_first_or_ending_soon() {
     assert_eq!(status, 200);
     assert_eq!(titles(&second), ["Objet 06", "Objet 05", "Objet 04", "Objet 03", "Objet 02", "Objet 01"]);
     assert!(link(&second, "next").is_none(), "nothing after: {second}");
+    assert!(
+        second.contains(r#"<span class="meta" id="page-number">Page 2</span>"#),
+        "where one is: {second}"
+    );
     let back = link(&second, "prev").expect("a way back");
     assert!(back.contains("kind=offer") && back.contains("page=1"), "{back}");
     assert!(!first.contains(r#"class="meta ends""#), "newest first: no end dates on the cards");

@@ -59,6 +59,8 @@ pub struct SearchPage {
     pub near_place: String,
     /// The choices of order: (value, label).
     pub sorts: Vec<(&'static str, &'static str)>,
+    /// "Page 2", beside the links to the others.
+    pub page_label: String,
     /// Links to the previous and next pages of results.
     pub previous: String,
     pub next: String,
@@ -103,6 +105,7 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
             _ => String::new(),
         },
         sorts: ListingOrder::ALL.iter().map(|o| (o.as_str(), lang.t(&format!("sort_{o}")))).collect(),
+        page_label: lang.fill("page_number", &[&page_number.to_string()]),
         previous: String::new(),
         next: String::new(),
         feed: format!("/listings.atom?{}", form.filters()),

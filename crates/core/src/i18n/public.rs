@@ -153,6 +153,7 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("pages_nav", "Pages de résultats", "Result pages"),
     ("previous_page", "Page précédente", "Previous page"),
     ("next_page", "Page suivante", "Next page"),
+    ("page_number", "Page {}", "Page {}"),
     ("f_sort", "Ordre", "Order"),
     ("f_sort_hint", "Avec un lieu, les plus proches viennent d'abord.", "With a place, the nearest come first."),
     ("sort_newest", "Les plus récentes d'abord", "Newest first"),
