@@ -77,6 +77,17 @@ async fn a_town_typed_without_javascript_is_where_the_gazetteer_has_it() {
     assert!(near(at("Perceuse"), DIE), "{points:?}");
     assert!(near(at("Scie"), SAILLANS), "{points:?}");
     assert!(near(at("Établi"), (44.7284, 5.0220)), "not a town: the territory's centre {points:?}");
+    // Words and a place together: only what has the words, nearest first.
+    let (_, html) = page.get(a.url("/listings?q=scie&near=Die&km=40")).await;
+    let results = &html[html.find(r#"class="results""#).expect("results")..];
+    assert!(results.contains(">Scie</a>") && !results.contains(">Perceuse</a>"), "{results}");
+    let (_, html) = page.get(a.url("/listings?q=e&near=Die&km=40")).await;
+    let results = &html[html.find(r#"class="results""#).expect("results")..];
+    let order: Vec<usize> = [">Perceuse</a>", ">Scie</a>", ">Établi</a>"]
+        .iter()
+        .map(|t| results.find(t).unwrap_or_else(|| panic!("{t} in {results}")))
+        .collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "nearest Die first: {order:?}");
 
     // A session and a group in a town are there too; a venue has no point.
     let (_, session) = alice

@@ -344,7 +344,7 @@ struct SearchParams {
         ("kind" = Option<String>, Query),
         ("category" = Option<String>, Query),
         ("tag" = Option<String>, Query),
-        ("q" = Option<String>, Query, description = "Words in title, description or tags"),
+        ("q" = Option<String>, Query, description = "Words in title, description or tags; #word: that tag"),
         ("near" = Option<String>, Query, description = "lat,lon"),
         ("lat" = Option<f64>, Query, description = "With lon, instead of near"),
         ("lon" = Option<f64>, Query, description = "With lat, instead of near"),
@@ -432,6 +432,8 @@ async fn search(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         near,
         radius_km: radius,
         max_id: p.max_id,
+        // Paged by max_id: newest first.
+        order: maillage_core::listing::ListingOrder::Newest,
         limit: p.limit.unwrap_or(20).clamp(1, 40),
     };
     let urls = state.urls.clone();

@@ -49,6 +49,10 @@ pub struct MatchJson {
     pub score: f64,
     /// The caller's side: `new`, `dismissed` or `responded`.
     pub state: String,
+    /// The other listing's author answered: they showed interest in the
+    /// caller's listing (an agreement waits for the caller's answer), or
+    /// responded to this match.
+    pub they_answered: bool,
     /// In the caller's language (lang=fr|en).
     #[schema(value_type = Vec<String>)]
     pub reasons: Vec<Value>,
@@ -83,6 +87,7 @@ fn match_to_api(
         id: m.pair.id.to_string(),
         score: (m.pair.score * 1000.0).round() / 1000.0,
         state: m.state().to_owned(),
+        they_answered: m.they_answered,
         reason_codes: reasons.as_array().into_iter().flatten().map(|r| r["code"].clone()).collect(),
         summary: text.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
         reasons: text,

@@ -70,6 +70,20 @@ pub fn pending_of(
         .map_err(db_error)
 }
 
+/// Who expressed interest in each of `listings`: `(listing_id,
+/// initiator_id)`, once per pair, whatever became of it.
+pub fn initiators_on(conn: &mut DbConnection, listings: &[i64]) -> Result<Vec<(i64, i64)>, Error> {
+    if listings.is_empty() {
+        return Ok(Vec::new());
+    }
+    agreements::table
+        .filter(agreements::listing_id.eq_any(listings))
+        .select((agreements::listing_id, agreements::initiator_id))
+        .distinct()
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_offer(conn: &mut DbConnection, offer_ap_id: &str) -> Result<Option<AgreementRow>, Error> {
     agreements::table
         .filter(agreements::offer_ap_id.eq(offer_ap_id).or(agreements::ap_id.eq(offer_ap_id)))

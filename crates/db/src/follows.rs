@@ -45,6 +45,21 @@ pub fn find(conn: &mut DbConnection, follower: Id, followed: Id) -> Result<Optio
         .map_err(db_error)
 }
 
+/// Which of `followed` `follower` follows, accepted: for deciding a page
+/// of followers-only listings with one query.
+pub fn accepted_among(conn: &mut DbConnection, follower: i64, followed: &[i64]) -> Result<Vec<i64>, Error> {
+    if followed.is_empty() {
+        return Ok(Vec::new());
+    }
+    follows::table
+        .filter(follows::follower_id.eq(follower))
+        .filter(follows::followed_id.eq_any(followed))
+        .filter(follows::state.eq(ACCEPTED))
+        .select(follows::followed_id)
+        .load(conn)
+        .map_err(db_error)
+}
+
 pub fn find_by_ap_id(conn: &mut DbConnection, ap_id: &str) -> Result<Option<FollowRow>, Error> {
     follows::table
         .filter(follows::ap_id.eq(ap_id))

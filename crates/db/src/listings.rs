@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 use maillage_core::id::Id;
-use maillage_core::listing::{Category, Direction, ListingKind, ListingStatus, ListingVisibility, TermsMode};
+use maillage_core::listing::{
+    Category, Direction, ListingKind, ListingOrder, ListingStatus, ListingVisibility, TermsMode,
+};
 use maillage_core::time::Timestamp;
 use maillage_core::Error;
 
@@ -156,7 +158,8 @@ pub struct ListingFilter {
     pub kind: Option<ListingKind>,
     pub category: Option<Category>,
     pub tag: Option<String>,
-    /// Words that must all appear in the title, description or tags.
+    /// Words that must all appear in the title, description or tags; a
+    /// word written `#tag` must be one of the tags.
     pub text: Option<String>,
     /// A bounding box (south, west, north, east) that the caller refines
     /// with the exact distance.
@@ -171,17 +174,27 @@ pub struct ListingFilter {
     /// Authors left out (limited by the federation policy).
     pub hidden_authors: Vec<i64>,
     pub max_id: Option<i64>,
+    /// Newest first, or the soonest to expire first.
+    pub order: ListingOrder,
+    /// Rows skipped, in that order, before the first one returned.
+    pub offset: i64,
     pub limit: i64,
 }
 
-/// Listings matching `f`, newest first.
+/// The most rows one search returns: a page of 100 and one more, which
+/// tells the caller a next page exists.
+pub const SEARCH_MAX: i64 = 101;
+
+/// Listings matching `f`, in `f.order`, `f.offset` skipped, at most
+/// `f.limit` (up to [`SEARCH_MAX`]). "Ending soon" reads the
+/// `(status, expires_at)` index, the id breaking ties in its order.
 pub fn search(conn: &mut DbConnection, f: &ListingFilter) -> Result<Vec<ListingRow>, Error> {
-    matching(f, Words::of(conn))
-        .select(ListingRow::as_select())
-        .order(listings::id.desc())
-        .limit(f.limit.clamp(1, 100))
-        .load(conn)
-        .map_err(db_error)
+    let q = matching(f, Words::of(conn)).select(ListingRow::as_select());
+    let q = match f.order {
+        ListingOrder::Newest => q.order(listings::id.desc()),
+        ListingOrder::EndingSoon => q.order((listings::expires_at.asc(), listings::id.asc())),
+    };
+    q.offset(f.offset.max(0)).limit(f.limit.clamp(1, SEARCH_MAX)).load(conn).map_err(db_error)
 }
 
 /// The id and point of at most `cap` listings matching `f` (its limit
@@ -205,6 +218,24 @@ pub fn keep_matching(conn: &mut DbConnection, f: &ListingFilter, ids: &[i64]) ->
         .filter(listings::id.eq_any(ids.to_vec()))
         .select(listings::id)
         .load(conn)
+        .map_err(db_error)
+}
+
+/// How many undeleted listings `author` has in `status` among
+/// `visibilities` (read through the `(author_id, id)` index).
+pub fn count_of_author(
+    conn: &mut DbConnection,
+    author: i64,
+    status: ListingStatus,
+    visibilities: &[ListingVisibility],
+) -> Result<i64, Error> {
+    listings::table
+        .filter(listings::author_id.eq(author))
+        .filter(listings::deleted_at.is_null())
+        .filter(listings::status.eq(status))
+        .filter(listings::visibility.eq_any(visibilities.to_vec()))
+        .count()
+        .get_result(conn)
         .map_err(db_error)
 }
 
@@ -252,6 +283,11 @@ fn matching(f: &ListingFilter, words: Words) -> listings::BoxedQuery<'static, Ba
     }
     if let Some(text) = &f.text {
         for word in text.split_whitespace().take(8) {
+            if let Some(tag) = word.strip_prefix('#').filter(|t| !t.is_empty()) {
+                let pattern = format!("% {} %", escape_like(&tag.to_lowercase()));
+                q = q.filter(listings::tags.like(pattern).escape('\\'));
+                continue;
+            }
             let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
             q = match words {
                 Words::LikeIgnoresCase => q.filter(

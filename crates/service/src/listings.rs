@@ -19,8 +19,13 @@ use crate::text::render_markdown;
 
 mod nearest;
 mod read;
+mod shown;
 pub use nearest::{search_nearest, Nearest, NEAREST_CAP};
-pub use read::{can_see, find_visible, get_visible, local_object, own_listings, search, ListingQuery};
+pub use read::{
+    can_see, count_open_of, find_visible, get_visible, local_object, own_listings, search, search_paged,
+    ListingQuery, Paged,
+};
+pub use shown::{local_listing, Shown};
 
 /// 422 with every field problem, as `field: rule; field: rule`.
 pub fn field_errors(errors: Vec<FieldError>) -> Error {

@@ -1,14 +1,14 @@
 //! A person's matches, as the API and the pages show them: which side of
 //! each pair is theirs, only pairs whose other listing they may still see,
-//! and the two things they can do: dismiss one, or respond to it ("I'm
-//! interested" in the other listing).
+//! whether the other side answered, and the two things they can do:
+//! dismiss one, or respond to it ("I'm interested" in the other listing).
 
 use maillage_core::account::User;
 use maillage_core::id::Id;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
-use maillage_db::agreements::AgreementRow;
+use maillage_db::agreements::{self, AgreementRow};
 use maillage_db::listings::{self, ListingRow};
 use maillage_db::matches::{self, MatchRow, DISMISSED, RESPONDED};
 use maillage_db::DbConnection;
@@ -22,7 +22,17 @@ pub struct MyMatch {
     pub need_side: bool,
     pub mine: ListingRow,
     pub theirs: ListingRow,
+    /// The other listing's author answered: they are interested in this
+    /// person's listing (from the match, from the listing's page, or from
+    /// their own node, whose interest arrives as an agreement here), or
+    /// responded to the match on this node.
+    pub they_answered: bool,
 }
+
+/// The state shown when the other side answered and this person has not.
+pub const ANSWERED: &str = "answered";
+/// The state shown when both sides answered.
+pub const BOTH: &str = "both";
 
 impl MyMatch {
     /// The state of the person's own side (`new`, `dismissed`, `responded`…).
@@ -33,6 +43,44 @@ impl MyMatch {
             &self.pair.offer_state
         }
     }
+
+    /// The state of the other side, as this node keeps it.
+    fn other_state(&self) -> &str {
+        if self.need_side {
+            &self.pair.offer_state
+        } else {
+            &self.pair.need_state
+        }
+    }
+
+    /// What the person is shown: their own side's state, unless the other
+    /// side answered: [`ANSWERED`] while they have not, [`BOTH`] once they
+    /// responded too. Dismissed stays dismissed. Derived when read, from
+    /// the pair and the interests, so nothing more is stored.
+    pub fn shown_state(&self) -> &str {
+        match self.state() {
+            DISMISSED => DISMISSED,
+            RESPONDED if self.they_answered => BOTH,
+            RESPONDED => RESPONDED,
+            _ if self.they_answered => ANSWERED,
+            mine => mine,
+        }
+    }
+}
+
+/// Marks the matches whose other side answered, with one query for all
+/// of them: who showed interest in each of the person's listings.
+fn mark_answered(conn: &mut DbConnection, found: &mut [MyMatch]) -> Result<(), Error> {
+    let mut mine: Vec<i64> = found.iter().map(|m| m.mine.id).collect();
+    mine.sort_unstable();
+    mine.dedup();
+    let interested: std::collections::HashSet<(i64, i64)> =
+        agreements::initiators_on(conn, &mine)?.into_iter().collect();
+    for m in found {
+        m.they_answered =
+            m.other_state() == RESPONDED || interested.contains(&(m.mine.id, m.theirs.author_id));
+    }
+    Ok(())
 }
 
 /// Which side of `m` is `author`'s: `Some(true)` for the need.
@@ -53,7 +101,7 @@ fn seen_from(conn: &mut DbConnection, pair: MatchRow, need_side: bool) -> Result
     let (mine, theirs) =
         if need_side { (pair.need_id, pair.offer_id) } else { (pair.offer_id, pair.need_id) };
     let (mine, theirs) = (load(conn, mine)?, load(conn, theirs)?);
-    Ok(MyMatch { pair, need_side, mine, theirs })
+    Ok(MyMatch { pair, need_side, mine, theirs, they_answered: false })
 }
 
 /// `me`'s matches, best first; dismissed ones only when asked.
@@ -81,6 +129,7 @@ pub fn list(
         }
         out.push(found);
     }
+    mark_answered(conn, &mut out)?;
     Ok(out)
 }
 
@@ -90,7 +139,10 @@ pub fn own(conn: &mut DbConnection, me: &ActorRow, id: Id) -> Result<MyMatch, Er
         .filter(MatchRow::is_released)
         .ok_or_else(|| Error::not_found("Record not found"))?;
     let side = my_side(conn, &m, me.id)?.ok_or_else(|| Error::not_found("Record not found"))?;
-    seen_from(conn, m, side)
+    let mut found = [seen_from(conn, m, side)?];
+    mark_answered(conn, &mut found)?;
+    let [found] = found;
+    Ok(found)
 }
 
 pub fn dismiss(conn: &mut DbConnection, me: &ActorRow, id: Id) -> Result<MyMatch, Error> {

@@ -6,7 +6,7 @@
 use maillage_core::account::{Role, User};
 use maillage_core::config::Config;
 use maillage_core::id::Id;
-use maillage_core::listing::{ListingDraft, TermsDraft};
+use maillage_core::listing::{ListingDraft, ListingOrder, TermsDraft};
 use maillage_core::policy::FederationPolicy;
 use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
@@ -183,6 +183,12 @@ fn a_listing_is_seen_by_its_audience_only() {
             let found = listings::search(conn, &policy, viewer, &query).unwrap();
             let found = found.iter().any(|l| l.id == row.id);
             assert_eq!(found, expected, "{} listing in a search by {visitor}", row.visibility);
+            for order in ListingOrder::ALL {
+                let query = ListingQuery { order: *order, limit: 40, ..ListingQuery::default() };
+                let page = listings::search_paged(conn, &policy, viewer, &query, 1).unwrap();
+                let found = page.listings.iter().any(|l| l.id == row.id);
+                assert_eq!(found, expected, "{} listing in a page ({order}) by {visitor}", row.visibility);
+            }
             // At its object URL, to the server that signs for `viewer`:
             // deleted ones answer with a Tombstone.
             let served = listings::local_object(conn, row.id(), viewer).is_ok_and(|r| r.is_some());
@@ -194,8 +200,15 @@ fn a_listing_is_seen_by_its_audience_only() {
             );
         }
     }
-    // The author finds every one of their listings in their own search.
+    // The author's open listings, counted on a listing's page: what each
+    // visitor would find.
     let author = cast.viewer("author");
+    for (i, visitor) in VISITORS.iter().enumerate() {
+        let seen = table.iter().filter(|(_, marks)| sees(marks)[i]).count() as i64;
+        let counted = listings::count_open_of(conn, author.unwrap(), cast.viewer(visitor)).unwrap();
+        assert_eq!(counted, seen, "open listings of the author counted for {visitor}");
+    }
+    // The author finds every one of their listings in their own search.
     let query = ListingQuery { author: author.map(|a| a.id), limit: 40, ..ListingQuery::default() };
     assert_eq!(listings::search(conn, &policy, author, &query).unwrap().len(), 4);
 }

@@ -21,6 +21,9 @@ pub struct ListingCard {
     pub reach: String,
     /// How far it is from the place searched ("à 3,2 km"); empty elsewhere.
     pub distance: String,
+    /// When it ends ("Jusqu'au 5 déc. 2026, 14:00"), in a search of those
+    /// ending soon first; empty elsewhere.
+    pub ends: String,
 }
 
 pub struct SessionCard {
@@ -66,6 +69,7 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
         place: l.place_name.clone(),
         reach: if l.radius_km > 0.0 { lang.km(l.radius_km) } else { String::new() },
         distance: String::new(),
+        ends: String::new(),
     }
 }
 

@@ -58,8 +58,13 @@ pub struct MatchView {
     pub author: String,
     pub reasons: Vec<String>,
     pub score: String,
+    /// The person's own side: `new`, `responded`, `dismissed`…
     pub state: String,
+    /// What they are told of it: their side, or that the other answered.
     pub state_label: &'static str,
+    /// The other side is interested in the person's listing: the answer
+    /// waits on their listings' page.
+    pub answered: bool,
 }
 
 #[derive(Template)]
@@ -260,7 +265,8 @@ fn match_views(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<Vec<M
                 .collect(),
             score: lang.number((m.pair.score * 100.0).round()),
             state: m.state().to_owned(),
-            state_label: lang.t(&format!("match_{}", m.state())),
+            state_label: lang.t(&format!("match_{}", m.shown_state())),
+            answered: m.they_answered,
         });
     }
     Ok(out)

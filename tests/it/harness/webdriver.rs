@@ -11,6 +11,10 @@ use serde_json::{json, Value};
 /// The key W3C WebDriver names an element reference with.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's Tab and Enter keys, for [`Browser::press`].
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+
 pub struct Browser {
     driver: Child,
     base: String,
@@ -204,6 +208,24 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("sending {css} led nowhere: {}", self.source().await);
+    }
+
+    /// Presses `key` where the focus is: a character, or one of
+    /// WebDriver's keys ([`TAB`], [`ENTER`]).
+    pub async fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+        ]}]});
+        self.call(reqwest::Method::POST, "/actions", Some(actions)).await;
+    }
+
+    /// What has the focus, described for an assertion: its tag, id and
+    /// classes (`a#skip-map`, `img.leaflet-marker-icon…`).
+    pub async fn focused(&self) -> String {
+        let script = "var e = document.activeElement; if (!e) { return ''; } \
+            return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + \
+            (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '');";
+        self.execute(script).await.as_str().unwrap_or_default().to_owned()
     }
 
     /// Picks the `<option>` with `value` of the select `css`.

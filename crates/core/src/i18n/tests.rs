@@ -52,13 +52,14 @@ fn every_key_used_is_translated() {
 
 #[test]
 fn every_category_terms_and_status_is_translated() {
-    use crate::listing::{Category, ListingStatus, TermsMode};
+    use crate::listing::{Category, ListingOrder, ListingStatus, TermsMode};
     let keys = Category::ALL
         .iter()
         .map(|c| format!("cat_{}", c.as_str()))
         .chain(TermsMode::ALL.iter().map(|t| format!("terms_{}", t.as_str())))
         .chain(TermsMode::ALL.iter().map(|t| format!("text_terms_{}", t.as_str())))
         .chain(ListingStatus::ALL.iter().map(|s| format!("status_{}", s.as_str())))
+        .chain(ListingOrder::ALL.iter().map(|o| format!("sort_{}", o.as_str())))
         .chain(crate::account::Role::ALL.iter().map(|r| format!("role_{}", r.as_str())))
         .chain(crate::account::AccountState::ALL.iter().map(|s| format!("account_{}", s.as_str())));
     for key in keys {

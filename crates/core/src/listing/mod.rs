@@ -62,6 +62,13 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// The order of a search without a place: the newest first, or those
+    /// that expire soonest first. A search by distance is nearest first.
+    #[derive(Default)]
+    ListingOrder { #[default] Newest => "newest", EndingSoon => "ending_soon" }
+}
+
 impl ListingStatus {
     /// Whether a listing may move from `self` to `next`. Ended listings
     /// stay ended; an `in_progress` one may go back to `open` when the

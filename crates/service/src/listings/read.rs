@@ -2,9 +2,11 @@
 //! a listing by id ([`get_visible`]) and searches ([`search`]) that follow
 //! it, whoever asks (pages, the native API, Mastodon apps, matching).
 
+use std::collections::HashSet;
+
 use maillage_core::geo::{bounding_box, distance_km};
 use maillage_core::id::Id;
-use maillage_core::listing::{Category, ListingKind, ListingStatus, ListingVisibility};
+use maillage_core::listing::{Category, ListingKind, ListingOrder, ListingStatus, ListingVisibility};
 use maillage_core::policy::FederationPolicy;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
@@ -19,17 +21,99 @@ pub fn can_see(conn: &mut DbConnection, row: &ListingRow, viewer: Option<&ActorR
     if row.is_deleted() {
         return Ok(false);
     }
-    Ok(match (row.visibility, viewer) {
-        (ListingVisibility::Public, _) => true,
-        (_, Some(v)) if v.id == row.author_id => true,
-        (ListingVisibility::Territory, Some(v)) => {
-            v.local || crate::links::is_linked_domain(conn, &v.domain)?
-        }
-        (ListingVisibility::Followers, Some(v)) => {
-            follows::find(conn, v.id(), Id::from_i64(row.author_id))?.is_some_and(|f| f.is_accepted())
-        }
-        _ => false,
+    Ok(match sight(row.visibility, row.author_id, viewer) {
+        Sight::Yes => true,
+        Sight::No => false,
+        Sight::IfOfTerritory(v) => of_territory(conn, v)?,
+        Sight::IfFollower(v) => follows_author(conn, v, row.author_id)?,
     })
+}
+
+/// What the rule of [`can_see`] decides from a listing's visibility and
+/// author alone, or what it still has to ask about the viewer.
+enum Sight<'a> {
+    Yes,
+    No,
+    IfOfTerritory(&'a ActorRow),
+    IfFollower(&'a ActorRow),
+}
+
+fn sight(visibility: ListingVisibility, author: i64, viewer: Option<&ActorRow>) -> Sight<'_> {
+    match (visibility, viewer) {
+        (ListingVisibility::Public, _) => Sight::Yes,
+        (_, Some(v)) if v.id == author => Sight::Yes,
+        (ListingVisibility::Territory, Some(v)) => Sight::IfOfTerritory(v),
+        (ListingVisibility::Followers, Some(v)) => Sight::IfFollower(v),
+        _ => Sight::No,
+    }
+}
+
+/// Whether `viewer` is of this node or of a territory linked with it.
+fn of_territory(conn: &mut DbConnection, viewer: &ActorRow) -> Result<bool, Error> {
+    Ok(viewer.local || crate::links::is_linked_domain(conn, &viewer.domain)?)
+}
+
+fn follows_author(conn: &mut DbConnection, viewer: &ActorRow, author: i64) -> Result<bool, Error> {
+    Ok(follows::find(conn, viewer.id(), Id::from_i64(author))?.is_some_and(|f| f.is_accepted()))
+}
+
+/// The rows of `rows` that [`can_see`] keeps, in their order, decided
+/// with at most two queries whatever their number: whether the viewer is
+/// of the territory, and which of the followers-only rows' authors they
+/// follow.
+pub(super) fn keep_visible(
+    conn: &mut DbConnection,
+    rows: Vec<ListingRow>,
+    viewer: Option<&ActorRow>,
+) -> Result<Vec<ListingRow>, Error> {
+    let asks = |r: &ListingRow| sight(r.visibility, r.author_id, viewer);
+    let territory = match viewer {
+        Some(v) if rows.iter().any(|r| matches!(asks(r), Sight::IfOfTerritory(_))) => of_territory(conn, v)?,
+        _ => false,
+    };
+    let mut authors: Vec<i64> =
+        rows.iter().filter(|r| matches!(asks(r), Sight::IfFollower(_))).map(|r| r.author_id).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let followed: HashSet<i64> = match viewer {
+        Some(v) => follows::accepted_among(conn, v.id, &authors)?.into_iter().collect(),
+        None => HashSet::new(),
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            !r.is_deleted()
+                && match asks(r) {
+                    Sight::Yes => true,
+                    Sight::No => false,
+                    Sight::IfOfTerritory(_) => territory,
+                    Sight::IfFollower(_) => followed.contains(&r.author_id),
+                }
+        })
+        .collect())
+}
+
+/// How many open listings `author` has that `viewer` may see: the rule
+/// of [`can_see`] asked once per visibility (at most a query each), then
+/// one count.
+pub fn count_open_of(
+    conn: &mut DbConnection,
+    author: &ActorRow,
+    viewer: Option<&ActorRow>,
+) -> Result<i64, Error> {
+    let mut visibilities = Vec::new();
+    for &visibility in ListingVisibility::ALL {
+        let seen = match sight(visibility, author.id, viewer) {
+            Sight::Yes => true,
+            Sight::No => false,
+            Sight::IfOfTerritory(v) => of_territory(conn, v)?,
+            Sight::IfFollower(v) => follows_author(conn, v, author.id)?,
+        };
+        if seen {
+            visibilities.push(visibility);
+        }
+    }
+    listings::count_of_author(conn, author.id, ListingStatus::Open, &visibilities)
 }
 
 /// Listing `id` if `viewer` may see it.
@@ -81,6 +165,8 @@ pub struct ListingQuery {
     pub near: Option<(f64, f64)>,
     pub radius_km: f64,
     pub max_id: Option<i64>,
+    /// Without `near`: newest first, or the soonest to expire first.
+    pub order: ListingOrder,
     pub limit: i64,
 }
 
@@ -98,8 +184,8 @@ impl ListingQuery {
 }
 
 /// Listings matching `query` that `viewer` may see and the federation
-/// policy lets through, newest first. A person searching their own
-/// listings finds all of them.
+/// policy lets through, newest first (or as `query.order` says). A person
+/// searching their own listings finds all of them.
 pub fn search(
     conn: &mut DbConnection,
     policy: &FederationPolicy,
@@ -107,16 +193,46 @@ pub fn search(
     query: &ListingQuery,
 ) -> Result<Vec<ListingRow>, Error> {
     let filter = filter_of(conn, policy, viewer, query)?;
-    let mut found = Vec::new();
-    for row in listings::search(conn, &filter)? {
-        let near = query
-            .near
-            .is_none_or(|(lat, lon)| distance_km(lat, lon, row.latitude, row.longitude) <= query.radius_km);
-        if near && can_see(conn, &row, viewer)? {
-            found.push(row);
-        }
-    }
-    Ok(found)
+    let rows = listings::search(conn, &filter)?.into_iter().filter(|row| within(query, row)).collect();
+    keep_visible(conn, rows, viewer)
+}
+
+/// Whether `row` is within `query.radius_km` of `query.near` (when the
+/// query has a place).
+fn within(query: &ListingQuery, row: &ListingRow) -> bool {
+    query.near.is_none_or(|(lat, lon)| distance_km(lat, lon, row.latitude, row.longitude) <= query.radius_km)
+}
+
+/// One page of a search, in its order.
+#[derive(Debug, Default)]
+pub struct Paged {
+    pub listings: Vec<ListingRow>,
+    /// Whether a next page has listings.
+    pub more: bool,
+}
+
+/// Page `page` (from 1) of [`search`], `query.limit` (1 to 100) a page,
+/// in `query.order`: one query for the page's rows (and one more, which
+/// tells whether a next page exists), whatever the order. The pages
+/// split what the database finds; [`can_see`] then keeps what `viewer`
+/// may see of each, so a page may show fewer, never one listing twice.
+/// A search by distance is [`search_nearest`](super::search_nearest).
+pub fn search_paged(
+    conn: &mut DbConnection,
+    policy: &FederationPolicy,
+    viewer: Option<&ActorRow>,
+    query: &ListingQuery,
+    page: u32,
+) -> Result<Paged, Error> {
+    let size = query.limit.clamp(1, 100);
+    let mut filter = filter_of(conn, policy, viewer, query)?;
+    filter.offset = i64::from(page.max(1) - 1).saturating_mul(size);
+    filter.limit = size + 1;
+    let mut rows = listings::search(conn, &filter)?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(100));
+    rows.retain(|row| within(query, row));
+    Ok(Paged { listings: keep_visible(conn, rows, viewer)?, more })
 }
 
 /// What the database is asked for `query`: broadly, [`can_see`] keeps the
@@ -141,6 +257,8 @@ pub(super) fn filter_of(
         visibilities,
         hidden_authors: crate::policy::hidden_remote_authors(conn, policy)?,
         max_id: query.max_id,
+        order: query.order,
+        offset: 0,
         limit: query.limit,
     })
 }
