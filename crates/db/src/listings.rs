@@ -210,33 +210,25 @@ pub fn points(conn: &mut DbConnection, f: &ListingFilter, cap: i64) -> Result<Ve
         .map_err(db_error)
 }
 
-/// Those of `ids` that match `f`'s conditions (in no particular order):
-/// a search by distance with words tests them on the nearest points only,
-/// a chunk at a time.
-pub fn keep_matching(conn: &mut DbConnection, f: &ListingFilter, ids: &[i64]) -> Result<Vec<i64>, Error> {
-    matching(f, Words::of(conn))
-        .filter(listings::id.eq_any(ids.to_vec()))
-        .select(listings::id)
-        .load(conn)
-        .map_err(db_error)
-}
-
 /// How many undeleted listings `author` has in `status` among
-/// `visibilities` (read through the `(author_id, id)` index).
+/// `visibilities`. Only the author is asked of the database, so that it
+/// reads the `(author_id, id)` index: without statistics SQLite would
+/// rather walk every open listing by the status index (150 ms with
+/// 100,000 listings); the few rows of one author are counted here.
 pub fn count_of_author(
     conn: &mut DbConnection,
     author: i64,
     status: ListingStatus,
     visibilities: &[ListingVisibility],
 ) -> Result<i64, Error> {
-    listings::table
+    let rows: Vec<(ListingStatus, ListingVisibility)> = listings::table
         .filter(listings::author_id.eq(author))
         .filter(listings::deleted_at.is_null())
-        .filter(listings::status.eq(status))
-        .filter(listings::visibility.eq_any(visibilities.to_vec()))
-        .count()
-        .get_result(conn)
-        .map_err(db_error)
+        .select((listings::status, listings::visibility))
+        .load(conn)
+        .map_err(db_error)?;
+    let counted = rows.iter().filter(|(s, v)| *s == status && visibilities.contains(v)).count();
+    Ok(i64::try_from(counted).unwrap_or(i64::MAX))
 }
 
 /// The listings among `ids` (in no particular order).

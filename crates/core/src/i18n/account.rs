@@ -140,7 +140,7 @@ pub const ACCOUNT: &[(&str, &str, &str)] = &[
     ("err_timezone", "Choisissez un fuseau horaire de la liste, par exemple Europe/Paris.", "Choose a time zone from the list, such as Europe/Paris."),
     ("err_status", "Ce statut n'existe pas.", "There is no such status."),
     ("err_answer", "Acceptez ou refusez.", "Accept or decline."),
-    ("f_message", "Un mot pour l'auteur (facultatif)", "A word for the author (optional)"),
+    ("f_message", "Un mot pour l'auteur·e (facultatif)", "A word for the author (optional)"),
     ("interested", "Ça m'intéresse", "I'm interested"),
     (
         "interested_login",

@@ -4,16 +4,15 @@
 //! [`NEAREST_CAP`]); they are sorted here by their exact
 //! distance, and only the rows of the page asked for are loaded and
 //! checked with [`can_see`](super::can_see) (a few queries a chunk, not
-//! one a row). Words are tested on those nearest points, a chunk at a
-//! time, rather than on every listing of the box.
+//! one a row).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use maillage_core::geo::distance_km;
 use maillage_core::policy::FederationPolicy;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
-use maillage_db::listings::{self, ListingFilter, ListingRow};
+use maillage_db::listings::{self, ListingRow};
 use maillage_db::DbConnection;
 
 use super::read::{filter_of, keep_visible, ListingQuery};
@@ -21,13 +20,6 @@ use super::read::{filter_of, keep_visible, ListingQuery};
 /// The most listings a search by distance sorts: far more than a
 /// territory holds within a few dozen kilometres.
 pub const NEAREST_CAP: i64 = 5000;
-
-/// The most points a search by distance with words reads before testing
-/// the words: the box's listings whatever their words.
-const WORDS_CAP: i64 = 50_000;
-
-/// The most points whose words one query tests.
-const CHUNK_MAX: usize = 3200;
 
 /// One page of listings, each with its distance in km, nearest first.
 #[derive(Debug, Default)]
@@ -52,16 +44,7 @@ pub fn search_nearest(
         return Ok(Nearest::default());
     };
     let filter = filter_of(conn, policy, viewer, query)?;
-    // Words are tested on the nearest points only, a growing chunk at a
-    // time, rather than on every listing of the box: a page of a common
-    // word is found among the first few hundred points.
-    let words = filter.text.is_some();
-    let (around, cap) = if words {
-        (ListingFilter { text: None, ..filter.clone() }, WORDS_CAP)
-    } else {
-        (filter.clone(), NEAREST_CAP)
-    };
-    let mut points: Vec<(i64, f64)> = listings::points(conn, &around, cap)?
+    let mut points: Vec<(i64, f64)> = listings::points(conn, &filter, NEAREST_CAP)?
         .into_iter()
         .map(|(id, a, b)| (id, distance_km(lat, lon, a, b)))
         .filter(|(_, km)| *km <= query.radius_km)
@@ -71,16 +54,8 @@ pub fn search_nearest(
     let skip = (page.max(1) as usize - 1).saturating_mul(size);
     let mut passed = 0;
     let mut found = Nearest::default();
-    let (mut start, mut chunk_size) = (0, size.max(50));
-    'pages: while start < points.len() {
-        let chunk = &points[start..(start + chunk_size).min(points.len())];
-        start += chunk.len();
-        let mut ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        if words {
-            let kept: HashSet<i64> = listings::keep_matching(conn, &filter, &ids)?.into_iter().collect();
-            ids.retain(|id| kept.contains(id));
-            chunk_size = (chunk_size * 2).min(CHUNK_MAX);
-        }
+    'pages: for chunk in points.chunks(size.max(50)) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
         let loaded = listings::find_by_ids(conn, &ids)?;
         let mut rows: HashMap<i64, ListingRow> =
             keep_visible(conn, loaded, viewer)?.into_iter().map(|r| (r.id, r)).collect();
