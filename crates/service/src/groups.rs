@@ -128,21 +128,7 @@ pub fn create(
                 e
             }
         })?;
-        groups::insert_group(
-            conn,
-            &GroupRow {
-                actor_id: actor.id,
-                kind: new.kind.clone(),
-                place_name: new.place_name.trim().to_owned(),
-                latitude,
-                longitude,
-                website: new.website.clone(),
-                join_policy: new.join_policy.clone(),
-                project_status: new.project_status.clone(),
-                goals: new.goals.trim().to_owned(),
-                created_at: now.as_micros(),
-            },
-        )?;
+        groups::insert_group(conn, &details_of(new, actor.id, (latitude, longitude), now.as_micros()))?;
         groups::insert_membership_or_ignore(
             conn,
             &MembershipRow {
@@ -158,6 +144,27 @@ pub fn create(
         )?;
         Ok(actor)
     })
+}
+
+/// The details of group `actor_id` as `new` describes them, at `point`.
+pub(crate) fn details_of(
+    new: &NewGroup,
+    actor_id: i64,
+    point: (Option<f64>, Option<f64>),
+    created_at: i64,
+) -> GroupRow {
+    GroupRow {
+        actor_id,
+        kind: new.kind.clone(),
+        place_name: new.place_name.trim().to_owned(),
+        latitude: point.0,
+        longitude: point.1,
+        website: new.website.clone(),
+        join_policy: new.join_policy.clone(),
+        project_status: new.project_status.clone(),
+        goals: new.goals.trim().to_owned(),
+        created_at,
+    }
 }
 
 pub(crate) fn group_actor(conn: &mut DbConnection, id: Id) -> Result<ActorRow, Error> {

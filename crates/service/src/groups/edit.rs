@@ -10,7 +10,7 @@ use maillage_db::actors::{self, ActorRow};
 use maillage_db::groups::{self, GroupRow};
 use maillage_db::{transaction, DbConnection};
 
-use super::{check, group_actor, NewGroup};
+use super::{check, details_of, group_actor, NewGroup};
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
 use crate::text::render_markdown;
@@ -51,17 +51,7 @@ pub fn update(
         actors::update(conn, &group)?;
         groups::update_group(
             conn,
-            &GroupRow {
-                kind: new.kind.clone(),
-                place_name: new.place_name.trim().to_owned(),
-                latitude,
-                longitude,
-                website: new.website.clone(),
-                join_policy: new.join_policy.clone(),
-                project_status: new.project_status.clone(),
-                goals: new.goals.trim().to_owned(),
-                ..details
-            },
+            &details_of(new, details.actor_id, (latitude, longitude), details.created_at),
         )?;
         outbound.publish(conn, Outgoing::UpdateActor { actor: &group })?;
         Ok(group)
