@@ -105,20 +105,16 @@ pub fn create(
             ap_id: urls.object(id),
             organizer_id: organizer.id,
             group_id: new.group.map(Id::as_i64),
-            title: new.title.trim().to_owned(),
-            description_html: render_markdown(&new.description, &|_| None),
+            title: String::new(),
+            description_html: String::new(),
             starts_at: starts.as_micros(),
-            ends_at: new.ends_at.map(Timestamp::as_micros),
-            timezone: new
-                .timezone
-                .as_deref()
-                .and_then(maillage_core::zone::Zone::parse)
-                .map(|z| z.name().to_owned()),
-            place_name: new.place_name.trim().to_owned(),
-            place_address: new.place_address.clone(),
-            latitude,
-            longitude,
-            capacity: new.capacity,
+            ends_at: None,
+            timezone: None,
+            place_name: String::new(),
+            place_address: None,
+            latitude: None,
+            longitude: None,
+            capacity: None,
             join_mode: "free".into(),
             local: true,
             url: organizer.url.as_ref().map(|u| format!("{u}/sessions/{id}")),
@@ -126,10 +122,35 @@ pub fn create(
             updated_at: None,
             deleted_at: None,
         };
+        let row = described(row, new, starts, (latitude, longitude));
         sessions::insert_or_ignore(conn, &row)?;
         outbound.publish(conn, Outgoing::CreateSession { session: &row, organizer: &organizer })?;
         Ok(row)
     })
+}
+
+/// `row` with what `new` describes (title, text, times, place, capacity);
+/// a zone `new` does not name keeps the row's.
+pub(crate) fn described(
+    row: SessionRow,
+    new: &NewSession,
+    starts: Timestamp,
+    (latitude, longitude): (Option<f64>, Option<f64>),
+) -> SessionRow {
+    let timezone = new.timezone.as_deref().and_then(maillage_core::zone::Zone::parse);
+    SessionRow {
+        title: new.title.trim().to_owned(),
+        description_html: render_markdown(&new.description, &|_| None),
+        starts_at: starts.as_micros(),
+        ends_at: new.ends_at.map(Timestamp::as_micros),
+        timezone: timezone.map(|z| z.name().to_owned()).or(row.timezone.clone()),
+        place_name: new.place_name.trim().to_owned(),
+        place_address: new.place_address.clone().filter(|a| !a.trim().is_empty()),
+        latitude,
+        longitude,
+        capacity: new.capacity,
+        ..row
+    }
 }
 
 /// The session, locked for this transaction (see

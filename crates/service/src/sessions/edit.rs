@@ -10,10 +10,9 @@ use maillage_core::Error;
 use maillage_db::sessions::{self, SessionRow};
 use maillage_db::{transaction, DbConnection};
 
-use super::{check, lock, promote_first_waiting, NewSession};
+use super::{check, described, lock, promote_first_waiting, NewSession};
 use crate::actors::actor_of_user;
 use crate::federation::{Outbound, Outgoing};
-use crate::text::render_markdown;
 
 /// Local session `id` as its organiser `user` sees it to change it; 404
 /// for someone else's, a cancelled one or another server's.
@@ -49,25 +48,8 @@ pub fn update(
                 "Validation failed: capacity: {going} people already have a place"
             )));
         }
-        let row = SessionRow {
-            title: new.title.trim().to_owned(),
-            description_html: render_markdown(&new.description, &|_| None),
-            starts_at: starts.as_micros(),
-            ends_at: new.ends_at.map(Timestamp::as_micros),
-            timezone: new
-                .timezone
-                .as_deref()
-                .and_then(maillage_core::zone::Zone::parse)
-                .map(|z| z.name().to_owned())
-                .or(session.timezone.clone()),
-            place_name: new.place_name.trim().to_owned(),
-            place_address: new.place_address.clone().filter(|a| !a.trim().is_empty()),
-            latitude,
-            longitude,
-            capacity: new.capacity,
-            updated_at: Some(Timestamp::now().as_micros()),
-            ..session.clone()
-        };
+        let updated = SessionRow { updated_at: Some(Timestamp::now().as_micros()), ..session.clone() };
+        let row = described(updated, new, starts, (latitude, longitude));
         sessions::update(conn, &row)?;
         let mut places = row.capacity.map_or(i64::MAX, |c| i64::from(c) - going);
         while places > 0 && promote_first_waiting(conn, outbound, &row)?.is_some() {
