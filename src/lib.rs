@@ -12,10 +12,12 @@
 //!   SIGTERM/SIGINT.
 //! - [`commands`]: one module per command.
 //! - [`exit`]: exit codes (2 for bad input, 1 for failures).
+//! - [`media`]: the media desk and its housekeeping loop.
 
 pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod logging;
+pub mod media;
 pub mod server;
 pub mod settings;

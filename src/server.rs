@@ -220,6 +220,8 @@ pub async fn start(
     tokio::spawn(run_matcher(pool.clone(), federation.context().policy.clone(), config.clone(), stop_rx));
 
     let max_body = config.http.max_body_bytes;
+    // A form may carry a listing's eight photos.
+    let upload_max = max_body + config.media.max_upload_bytes * maillage_service::media::MAX_LISTING_MEDIA;
     let workers = match config.http.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
@@ -228,7 +230,9 @@ pub async fn start(
     let bind = config.http.bind.clone();
     let (policy, territory) = (federation.context().policy.clone(), federation.context().territory.clone());
     let (outbound, directory) = (Arc::new(federation.outbound()), Arc::new(federation.clone()));
-    let state = web::Data::new(AppState::new(pool.clone(), config.clone(), federation));
+    let media = crate::media::desk(&config, federation.context().policy.clone())?;
+    tokio::spawn(crate::media::sweep_loop(pool.clone(), media.clone(), stop_worker.subscribe()));
+    let state = web::Data::new(AppState::new(pool.clone(), config.clone(), federation, media.clone()));
     let pages = web::Data::new(maillage_web::WebState {
         db: pool,
         urls: Arc::new(config.local_urls()),
@@ -238,13 +242,14 @@ pub async fn start(
         outbound,
         directory,
         limits: state.limits.clone(),
+        media,
     });
 
     let http = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(pages.clone())
-            .app_data(BodyLimit(max_body))
+            .app_data(BodyLimit { body: max_body, upload: upload_max })
             .configure(|cfg| maillage_api::configure_extractors(cfg, max_body))
             // Inside the request context, so that a refusal is logged
             // with its request id.

@@ -36,6 +36,7 @@ mod mail;
 mod mastodon_api;
 mod match_notices;
 mod matching;
+mod media;
 mod notifications;
 mod oauth;
 mod places;

@@ -114,7 +114,8 @@ async fn outbox(
 ) -> Result<HttpResponse, ApiError> {
     let row = local_actor(&state, path.into_inner()).await?;
     let page = q.wants_page().then_some(q.max_id);
-    let body = state.db.run(move |conn| collections::outbox(conn, &row, page)).await?;
+    let urls = state.urls.clone();
+    let body = state.db.run(move |conn| collections::outbox(conn, &urls, &row, page)).await?;
     Ok(activity_json(actix_web::http::StatusCode::OK, &body))
 }
 
@@ -182,19 +183,21 @@ async fn object_for(
     if let Some(response) = session_object(req, id, state).await? {
         return Ok(response);
     }
-    let (post, author, tags, context) = state
+    let urls = state.urls.clone();
+    let (post, author, tags, context, media) = state
         .db
         .run(move |conn| {
             let (post, author, tags) = maillage_service::posts::local_object(conn, id, fetcher.as_ref())?
                 .ok_or_else(|| Error::not_found("Record not found"))?;
             let context = maillage_service::conversations::context_of(conn, &post)?;
-            Ok((post, author, tags, context))
+            let media = maillage_apub::objects::note::attachments_of(conn, &urls, post.id)?;
+            Ok((post, author, tags, context, media))
         })
         .await?;
     let status =
         if post.is_deleted() { actix_web::http::StatusCode::GONE } else { actix_web::http::StatusCode::OK };
     if wants_activity_json(req) || post.is_deleted() {
-        return Ok(activity_json(status, &post_to_ap(&post, &author, &tags, context.as_ref())));
+        return Ok(activity_json(status, &post_to_ap(&post, &author, &tags, context.as_ref(), media)));
     }
     let name = if author.display_name.is_empty() { &author.username } else { &author.display_name };
     Ok(minimal_page(
@@ -213,13 +216,14 @@ async fn listing_object(
     state: &AppState,
 ) -> Result<Option<HttpResponse>, ApiError> {
     let lang = state.territory().default_language().to_owned();
+    let urls = state.urls.clone();
     let found = state
         .db
         .run(move |conn| {
             let Some(row) = maillage_service::listings::local_object(conn, id, fetcher.as_ref())? else {
                 return Ok(None);
             };
-            let doc = maillage_apub::objects::listing::listing_document(conn, &row, &lang)?;
+            let doc = maillage_apub::objects::listing::listing_document(conn, &urls, &row, &lang)?;
             Ok(Some((row, doc)))
         })
         .await?;

@@ -51,6 +51,7 @@ pub mod listing_json;
 pub mod listings;
 pub mod mastodon;
 pub mod matches;
+pub mod media_files;
 pub mod mediation;
 pub mod middleware;
 pub mod notifications;
@@ -89,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mediation::configure(cfg);
     events::configure(cfg);
     matches::configure(cfg);
+    media_files::configure(cfg);
     notifications::configure(cfg);
     admin::configure(cfg);
     territory::configure(cfg);

@@ -73,6 +73,9 @@ pub struct ListingJson {
     pub updated_at: Option<String>,
     pub expires_at: String,
     pub group_id: Option<String>,
+    /// Its photos, in order, as Mastodon's MediaAttachment entities.
+    #[schema(value_type = Vec<Object>)]
+    pub media_attachments: Vec<Value>,
 }
 
 fn time(micros: i64) -> String {
@@ -147,6 +150,10 @@ pub fn listing_to_api(
         visibility: visibility.to_string(),
         status: status.to_string(),
         author: account_to_api(conn, &author, urls)?,
+        media_attachments: maillage_service::media::of_post(conn, id)?
+            .iter()
+            .map(|m| crate::mastodon::entities::media_to_api(m, urls))
+            .collect(),
         origin_domain: author.domain,
         created_at: time(published_at),
         updated_at: updated_at.map(time),
@@ -173,6 +180,7 @@ mod tests {
             description: "<p>A drill</p>".into(),
             description_source: Some("A drill".into()),
             tags: vec!["outils".into()],
+            media_attachments: Vec::new(),
             place: PlaceJson { name: "Albi".into(), address: None, lat: 43.9, lon: 2.1 },
             radius_km: 5.0,
             available_from: None,

@@ -75,6 +75,8 @@ struct ListingParams {
     visibility: Option<String>,
     /// The local group the listing is published in (creation only).
     group_id: Option<String>,
+    /// Uploaded photos (`/api/v2/media`), in order, at most eight.
+    media_ids: Option<Vec<String>>,
 }
 
 fn parse_params(bytes: &[u8]) -> Result<ListingParams, Error> {
@@ -130,6 +132,11 @@ fn apply(params: ListingParams, draft: &mut ListingDraft) -> Result<(), Error> {
     if let Some(q) = params.quantity {
         draft.quantity =
             Some(QuantityDraft { amount: q.amount.unwrap_or(0.0), unit: q.unit.unwrap_or_default() });
+    }
+    if let Some(ids) = params.media_ids {
+        let parsed: Result<Vec<i64>, _> = ids.iter().map(|i| i.parse::<i64>()).collect();
+        draft.media_ids =
+            Some(parsed.map_err(|_| Error::unprocessable("Validation failed: media_ids: not media ids"))?);
     }
     if let Some(t) = params.terms {
         draft.terms = TermsDraft {

@@ -30,9 +30,14 @@ fn new_request_id() -> String {
     format!("{:016x}", rand::random::<u64>())
 }
 
-/// The limit the middleware enforces, set once at start-up.
+/// The limits the middleware enforces, set once at start-up: `upload` for
+/// `multipart/form-data` bodies (whose parts are capped again as they are
+/// read), `body` for every other.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit {
+    pub body: usize,
+    pub upload: usize,
+}
 
 pub async fn request_context(
     req: ServiceRequest,
@@ -49,7 +54,12 @@ pub async fn request_context(
     let started = Instant::now();
     req.extensions_mut().insert(RequestId(id.clone()));
 
-    let limit = req.app_data::<BodyLimit>().map(|l| l.0);
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = req.app_data::<BodyLimit>().map(|l| if multipart { l.upload } else { l.body });
     let declared =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let too_large = matches!((limit, declared), (Some(max), Some(len)) if len > max as u64);

@@ -6,6 +6,7 @@ use maillage_core::config::Config;
 use maillage_core::urls::LocalUrls;
 use maillage_db::DbPool;
 use maillage_service::limits::Limiters;
+use maillage_service::media::MediaDesk;
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -16,13 +17,15 @@ pub struct AppState {
     pub urls: Arc<LocalUrls>,
     /// This process's rate limits (the pages share them).
     pub limits: Arc<Limiters>,
+    /// Where media are processed and kept.
+    pub media: MediaDesk,
 }
 
 impl AppState {
-    pub fn new(db: DbPool, config: Arc<Config>, federation: Federation) -> Self {
+    pub fn new(db: DbPool, config: Arc<Config>, federation: Federation, media: MediaDesk) -> Self {
         let urls = Arc::new(config.local_urls());
         let limits = Arc::new(Limiters::new(&config.rate_limits));
-        AppState { db, config, federation, urls, limits }
+        AppState { db, config, federation, urls, limits, media }
     }
 
     /// The federation policy in force in this process.

@@ -38,6 +38,7 @@ fn page(collection_id: &str, page_id: String, items: Vec<Value>, next: Option<St
 /// first. `page` is `None` for the collection itself.
 pub fn outbox(
     conn: &mut DbConnection,
+    urls: &maillage_core::urls::LocalUrls,
     actor: &ActorRow,
     page_of: Option<Option<i64>>,
 ) -> Result<Value, Error> {
@@ -52,7 +53,7 @@ pub fn outbox(
         items.push(build_create(
             &format!("{}/activity", row.ap_id),
             &actor.ap_id,
-            post_to_ap(row, actor, &tags, None),
+            post_to_ap(row, actor, &tags, None, crate::objects::note::attachments_of(conn, urls, row.id)?),
         ));
     }
     let next = (rows.len() as i64 == PAGE_SIZE)

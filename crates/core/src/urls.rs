@@ -138,6 +138,15 @@ impl LocalUrls {
         format!("{}/me/email/confirm/{secret}", self.base)
     }
 
+    /// One file of a media kept here (`file` or `preview`), with the
+    /// extension of its type when known.
+    pub fn media(&self, id: i64, variant: &str, extension: Option<&str>) -> String {
+        match extension {
+            Some(ext) => format!("{}/media/{id}/{variant}.{ext}", self.base),
+            None => format!("{}/media/{id}/{variant}", self.base),
+        }
+    }
+
     pub fn tag(&self, name: &str) -> String {
         format!("{}/tags/{name}", self.base)
     }

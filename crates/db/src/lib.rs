@@ -54,6 +54,7 @@ pub mod login_attempts;
 pub mod mail_outbox;
 pub mod mail_tokens;
 pub mod matches;
+pub mod media;
 pub mod migrations;
 pub mod notification_settings;
 pub mod notifications;

@@ -687,7 +687,34 @@ diesel::table! {
 }
 
 diesel::joinable!(deliveries -> actors (signer_id));
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        position -> Integer,
+        kind -> Text,
+        description -> Text,
+        focus_x -> Double,
+        focus_y -> Double,
+        content_type -> Text,
+        file_key -> Nullable<Text>,
+        file_size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        preview_key -> Nullable<Text>,
+        preview_content_type -> Nullable<Text>,
+        preview_width -> Nullable<Integer>,
+        preview_height -> Nullable<Integer>,
+        blurhash -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        cached_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    media,
     push_subscriptions,
     conversations,
     conversation_members,

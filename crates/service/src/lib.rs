@@ -76,6 +76,7 @@ pub mod links;
 pub mod listings;
 pub mod mail;
 pub mod matching;
+pub mod media;
 pub mod mediation;
 pub mod my_matches;
 pub mod notices;

@@ -25,7 +25,7 @@ pub use read::{
     can_see, count_open_of, find_visible, get_visible, local_object, own_listings, search, search_paged,
     ListingQuery, Paged,
 };
-pub use shown::{local_listing, Shown};
+pub use shown::{any_listing, local_listing, Shown};
 
 /// 422 with every field problem, as `field: rule; field: rule`.
 pub fn field_errors(errors: Vec<FieldError>) -> Error {
@@ -137,9 +137,23 @@ pub fn create_in(
             row.group_id = Some(group.as_i64());
         }
         listings::insert_or_ignore(conn, &row)?;
+        attach_photos(conn, &author, row.id, &draft)?;
         outbound.publish(conn, Outgoing::CreateListing { listing: &row, author: &author })?;
         Ok(row)
     })
+}
+
+fn attach_photos(
+    conn: &mut DbConnection,
+    author: &ActorRow,
+    listing: i64,
+    draft: &ListingDraft,
+) -> Result<(), Error> {
+    if let Some(ids) = &draft.media_ids {
+        let ids: Vec<Id> = ids.iter().map(|i| Id::from_i64(*i)).collect();
+        crate::media::attach(conn, author.id, listing, &ids, crate::media::MAX_LISTING_MEDIA)?;
+    }
+    Ok(())
 }
 
 pub fn create(
@@ -192,6 +206,7 @@ pub fn draft_of(row: &ListingRow) -> ListingDraft {
             currency: row.terms_currency.clone(),
         },
         visibility: Some(row.visibility.to_string()),
+        media_ids: None,
     }
 }
 
@@ -213,6 +228,7 @@ pub fn update(
         locate_place(conn, &mut draft, territory)?;
         let row = build_row(&draft, &author, urls, territory, Some(&existing), Timestamp::now())?;
         listings::update(conn, &row)?;
+        attach_photos(conn, &author, row.id, &draft)?;
         outbound.publish(conn, Outgoing::UpdateListing { listing: &row, author: &author })?;
         Ok(row)
     })

@@ -32,10 +32,13 @@ pub struct NewPost {
     pub sensitive: bool,
     pub in_reply_to: Option<Id>,
     pub language: Option<String>,
+    /// Uploads to attach, in order; `None` keeps what an edited post has.
+    pub media_ids: Option<Vec<Id>>,
 }
 
 pub(crate) fn check(new: &NewPost) -> Result<PostVisibility, Error> {
-    if new.text.trim().is_empty() {
+    let has_media = new.media_ids.as_ref().is_some_and(|m| !m.is_empty());
+    if new.text.trim().is_empty() && !has_media {
         return Err(Error::unprocessable("Validation failed: Text can't be blank"));
     }
     if new.text.chars().count() > MAX_POST_CHARS {
@@ -193,6 +196,9 @@ pub(crate) fn create_as(
             deleted_at: None,
         };
         posts::insert(conn, &row, &tags)?;
+        if let Some(media) = &new.media_ids {
+            crate::media::attach(conn, author.id, row.id, media, crate::media::MAX_STATUS_MEDIA)?;
+        }
         crate::conversations::attach(conn, urls, &row, author, None, addressing.about)?;
         crate::notices::tell_mentioned(conn, &row, author, addressing.reason)?;
         outbound.publish(conn, Outgoing::CreatePost { post: &row, author })?;
@@ -242,6 +248,9 @@ pub fn update(
         post.language = new.language.clone().or(post.language);
         post.updated_at = Some(now.as_micros());
         posts::update(conn, &post, &tags)?;
+        if let Some(media) = &new.media_ids {
+            crate::media::attach(conn, author.id, post.id, media, crate::media::MAX_STATUS_MEDIA)?;
+        }
         outbound.publish(conn, Outgoing::UpdatePost { post: &post, author: &author })?;
         Ok(post)
     })

@@ -62,7 +62,12 @@ pub struct HomePage {
 
 pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
     ListingCard {
-        link: l.url.clone().unwrap_or_else(|| l.ap_id.clone()),
+        // A neighbour's listing is read here, with its photos copied here.
+        link: if l.local {
+            l.url.clone().unwrap_or_else(|| l.ap_id.clone())
+        } else {
+            format!("/listings/{}", l.id)
+        },
         title: l.title.clone(),
         kind: lang.t(if l.kind == ListingKind::Need { "kind_need" } else { "kind_offer" }),
         category: lang.t(&format!("cat_{}", l.category)).to_owned(),

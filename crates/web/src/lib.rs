@@ -62,6 +62,7 @@ pub mod mine;
 pub mod notification_settings_page;
 pub mod notifications_page;
 pub mod oauth_page;
+pub mod photos;
 pub mod places;
 pub mod profile;
 pub mod report;
@@ -99,6 +100,8 @@ pub struct WebState {
     /// This process's rate limits, shared with the API (sign-ups count
     /// once whichever door they come through).
     pub limits: Arc<Limiters>,
+    /// Where photos are processed and kept.
+    pub media: maillage_service::media::MediaDesk,
 }
 
 impl WebState {
@@ -123,6 +126,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/listings/new", web::get().to(listing_form::new_form))
         .route("/listings/new", web::post().to(listing_form::create))
         .route("/@{name}/listings/{id}", web::get().to(listings::listing_page))
+        .route("/listings/{id}", web::get().to(listings::any_listing_page))
         .route("/@{name}/sessions/{id}", web::get().to(session_pages::at_organiser))
         .route("/@{name}/edit", web::get().to(group_form::edit_form))
         .route("/@{name}/edit", web::post().to(group_form::update))

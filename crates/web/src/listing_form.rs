@@ -216,6 +216,7 @@ pub fn draft_of_form(form: &ListingForm, lang: Lang) -> Result<ListingDraft, Fie
                 .filter(|c| !c.is_empty() && form.terms_mode == "price"),
         },
         visibility: Some(form.visibility.clone()).filter(|v| !v.is_empty()),
+        media_ids: None,
     };
     if let Err(problems) = validate_draft(&draft) {
         for p in problems {

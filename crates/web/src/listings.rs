@@ -17,7 +17,7 @@ use crate::WebState;
 
 mod page;
 mod search_form;
-pub use page::{listing_page, ListingPage};
+pub use page::{any_listing_page, listing_page, ListingPage};
 use search_form::categories;
 pub use search_form::SearchForm;
 pub(crate) use search_form::{read_search, ReadSearch};

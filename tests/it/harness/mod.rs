@@ -32,6 +32,8 @@ pub struct TestNode {
     pub config: Config,
     handle: Option<ServerHandle>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// The node's media folder, removed with the node.
+    pub media_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 pub fn node_config(port: u16, db: &TestDb) -> Config {
@@ -70,6 +72,8 @@ impl TestNode {
         let db = TestDb::new();
         let pool = db.pool();
         let mut config = node_config(port, &db);
+        let media_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        config.media.path = media_dir.path().display().to_string();
         tweak(&mut config);
         let mut node = TestNode {
             pool,
@@ -80,6 +84,7 @@ impl TestNode {
             db,
             handle: None,
             task: None,
+            media_dir,
         };
         node.run(listener).await;
         node

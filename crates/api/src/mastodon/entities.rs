@@ -6,10 +6,12 @@ use maillage_core::time::Timestamp;
 use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::actors::ActorRow;
+use maillage_db::media::MediaRow;
 use maillage_db::posts::PostRow;
 use maillage_db::DbConnection;
 use maillage_service::actors::account_facts;
 use maillage_service::follows::Relationship;
+use maillage_service::media;
 use maillage_service::posts::status_facts;
 use serde_json::{json, Value};
 
@@ -64,6 +66,34 @@ pub fn account_to_api(conn: &mut DbConnection, actor: &ActorRow, urls: &LocalUrl
     }))
 }
 
+/// A media as Mastodon's MediaAttachment: our URLs for what we keep or
+/// copy (a remote picture is copied when an app first asks for it), the
+/// origin's in `remote_url`.
+pub fn media_to_api(m: &MediaRow, urls: &LocalUrls) -> Value {
+    let size = |w: Option<i32>, h: Option<i32>| match (w, h) {
+        (Some(w), Some(h)) if h > 0 => json!({
+            "width": w, "height": h, "size": format!("{w}x{h}"), "aspect": f64::from(w) / f64::from(h),
+        }),
+        _ => Value::Null,
+    };
+    json!({
+        "id": m.id.to_string(),
+        "type": m.kind,
+        "url": media::file_url(m, urls),
+        "preview_url": media::preview_url(m, urls),
+        "remote_url": m.remote_url,
+        "preview_remote_url": null,
+        "text_url": null,
+        "meta": {
+            "original": size(m.width, m.height),
+            "small": size(m.preview_width, m.preview_height),
+            "focus": { "x": m.focus_x, "y": m.focus_y },
+        },
+        "description": if m.description.is_empty() { Value::Null } else { json!(m.description) },
+        "blurhash": m.blurhash,
+    })
+}
+
 pub fn relationship_to_api(target: &ActorRow, rel: Relationship) -> Value {
     json!({
         "id": target.id.to_string(),
@@ -101,6 +131,7 @@ pub fn status_to_api(
     let hashtags: Vec<Value> =
         facts.hashtags.iter().map(|name| json!({ "name": name, "url": urls.tag(name) })).collect();
     let parent = facts.parent.as_ref();
+    let facts_media = maillage_service::media::of_post(conn, post.id)?;
     Ok(json!({
         "id": post.id.to_string(),
         "uri": post.ap_id,
@@ -112,7 +143,7 @@ pub fn status_to_api(
         "visibility": post.visibility.mastodon_name(),
         "sensitive": post.sensitive,
         "spoiler_text": post.summary,
-        "media_attachments": [],
+        "media_attachments": facts_media.iter().map(|m| media_to_api(m, urls)).collect::<Vec<_>>(),
         "application": null,
         "mentions": mentions,
         "tags": hashtags,

@@ -7,6 +7,7 @@ use maillage_core::account::RegistrationMode;
 use maillage_core::config::Config;
 use maillage_core::Error;
 use maillage_db::DbConnection;
+use maillage_service::media;
 use maillage_service::posts::MAX_POST_CHARS;
 use maillage_service::territory_settings::{self, TerritorySettings};
 use serde_json::{json, Value};
@@ -42,14 +43,21 @@ fn counts(conn: &mut DbConnection) -> Result<Counts, Error> {
 fn limits(config: &Config) -> Value {
     json!({
         "accounts": { "max_featured_tags": 0, "max_pinned_statuses": 0 },
-        "statuses": { "max_characters": MAX_POST_CHARS, "max_media_attachments": 0, "characters_reserved_per_url": 23 },
+        "statuses": {
+            "max_characters": MAX_POST_CHARS,
+            "max_media_attachments": media::MAX_STATUS_MEDIA,
+            "characters_reserved_per_url": 23
+        },
         "media_attachments": {
-            "supported_mime_types": [], "image_size_limit": 0, "image_matrix_limit": 0,
+            "supported_mime_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
+            "description_limit": media::MAX_DESCRIPTION_CHARS,
+            "image_size_limit": config.media.max_upload_bytes,
+            "image_matrix_limit": config.media.max_pixels,
             "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0
         },
         "polls": { "max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0 },
         "translation": { "enabled": false },
-        "maillage": { "max_body_bytes": config.http.max_body_bytes }
+        "maillage": { "max_body_bytes": config.http.max_body_bytes, "max_listing_photos": media::MAX_LISTING_MEDIA }
     })
 }
 

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod extras;
 pub mod follows;
 pub mod instance;
+pub mod media;
 pub mod params;
 pub mod push;
 pub mod registration;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     follows::configure(cfg);
     conversations::configure(cfg);
     push::configure(cfg);
+    media::configure(cfg);
     search::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);

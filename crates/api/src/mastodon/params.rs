@@ -66,6 +66,38 @@ pub fn required_id<'de, D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
     optional_id(d)?.ok_or_else(|| serde::de::Error::custom("an id is required"))
 }
 
+/// A list of ids a body names under `key`: `key[]=1&key[]=2` (or `key=1`)
+/// in a form, `{"key": ["1", 2]}` in JSON; `None` when absent.
+pub fn id_list(req: &HttpRequest, bytes: &[u8], key: &str) -> Result<Option<Vec<Id>>, Error> {
+    let bad = || Error::unprocessable(format!("Validation failed: {key}: not a list of ids"));
+    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let raw: Option<Vec<String>> = if content_type.starts_with("application/json") {
+        let body: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| bad())?;
+        match body.get(key) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|v| match v {
+                        serde_json::Value::String(s) => Ok(s.clone()),
+                        serde_json::Value::Number(n) => Ok(n.to_string()),
+                        _ => Err(bad()),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            Some(_) => return Err(bad()),
+        }
+    } else {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).unwrap_or_default();
+        let array_key = format!("{key}[]");
+        let found: Vec<String> =
+            pairs.into_iter().filter(|(k, _)| *k == array_key || k == key).map(|(_, v)| v).collect();
+        (!found.is_empty()).then_some(found)
+    };
+    raw.map(|ids| ids.iter().filter(|i| !i.is_empty()).map(|i| i.parse().map_err(|_| bad())).collect())
+        .transpose()
+}
+
 /// An id from the path; anything else is 404, as Mastodon answers.
 pub fn path_id(raw: &str) -> Result<Id, Error> {
     raw.parse().map_err(|_| Error::not_found("Record not found"))

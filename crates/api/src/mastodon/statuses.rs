@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::auth::{optional, require};
 use super::entities::status_to_api;
-use super::params::{body, flexible_bool, optional_id, path_id};
+use super::params::{body, flexible_bool, id_list, optional_id, path_id};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -44,7 +44,7 @@ struct StatusParams {
 }
 
 impl StatusParams {
-    fn into_new_post(self) -> NewPost {
+    fn into_new_post(self, media_ids: Option<Vec<Id>>) -> NewPost {
         NewPost {
             text: self.status.unwrap_or_default(),
             // Mastodon's `private` is our followers-only.
@@ -53,6 +53,7 @@ impl StatusParams {
             sensitive: self.sensitive,
             in_reply_to: self.in_reply_to_id,
             language: self.language.filter(|l| !l.is_empty()),
+            media_ids,
         }
     }
 }
@@ -68,7 +69,7 @@ async fn create(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (auth, me) = require(&req, &state, &["write:statuses"]).await?;
-    let new = body::<StatusParams>(&req, &bytes)?.into_new_post();
+    let new = body::<StatusParams>(&req, &bytes)?.into_new_post(id_list(&req, &bytes, "media_ids")?);
     let (outbound, urls) = (state.outbound(), state.urls.clone());
     let post = state.db.run(move |conn| post_cases::create(conn, &outbound, &urls, &auth.user, &new)).await?;
     Ok(HttpResponse::Ok().json(status_json(&state, post, Some(me)).await?))
@@ -94,7 +95,7 @@ async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, me) = require(&req, &state, &["write:statuses"]).await?;
     let id = path_id(&path)?;
-    let new = body::<StatusParams>(&req, &bytes)?.into_new_post();
+    let new = body::<StatusParams>(&req, &bytes)?.into_new_post(id_list(&req, &bytes, "media_ids")?);
     let (outbound, urls) = (state.outbound(), state.urls.clone());
     let post =
         state.db.run(move |conn| post_cases::update(conn, &outbound, &urls, &auth.user, id, &new)).await?;

@@ -62,8 +62,13 @@ pub fn listing_to_ap(
     lang: &str,
     audience: (Vec<String>, Vec<String>),
     mediated_by: Option<&str>,
+    attachments: Vec<Value>,
 ) -> Value {
-    listing_to_wire(row, author, lang, audience, mediated_by).to_document()
+    let mut document = listing_to_wire(row, author, lang, audience, mediated_by).to_document();
+    if !attachments.is_empty() {
+        document["attachment"] = Value::Array(attachments);
+    }
+    document
 }
 
 /// Our listing as the wire struct. The row is taken apart field by field,
@@ -355,6 +360,7 @@ pub fn upsert_remote_listing(
             return Err(Error::forbidden("only the author can change a listing"));
         }
     }
+    let attachments = crate::protocol::attachment::from_ap(object.get("attachment"), &ap_id);
     let row = wire_to_listing(ap, author, existing.as_ref(), Timestamp::now()).map_err(Error::bad_request)?;
     match existing {
         Some(_) => listings::update(conn, &row)?,
@@ -366,11 +372,17 @@ pub fn upsert_remote_listing(
         }
     }
     maillage_db::matches::set_mediated_by(conn, row.id, mediated_by.as_deref())?;
+    maillage_service::media::record_remote(conn, author.id, row.id, &attachments)?;
     Ok(row)
 }
 
 /// The document served at a local listing's URL (a Tombstone once deleted).
-pub fn listing_document(conn: &mut DbConnection, row: &ListingRow, lang: &str) -> Result<Value, Error> {
+pub fn listing_document(
+    conn: &mut DbConnection,
+    urls: &maillage_core::urls::LocalUrls,
+    row: &ListingRow,
+    lang: &str,
+) -> Result<Value, Error> {
     if row.is_deleted() {
         return Ok(super::note::tombstone(&row.ap_id, row.deleted_at));
     }
@@ -379,7 +391,8 @@ pub fn listing_document(conn: &mut DbConnection, row: &ListingRow, lang: &str) -
     let territory = maillage_db::actors::find_by_purpose(conn, maillage_service::actors::PURPOSE_TERRITORY)?;
     let audience = listing_audience(row, &author, territory.and_then(|t| t.followers_url).as_deref());
     let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
-    Ok(listing_to_ap(row, &author, lang, audience, mediated_by.as_deref()))
+    let media = super::note::attachments_of(conn, urls, row.id)?;
+    Ok(listing_to_ap(row, &author, lang, audience, mediated_by.as_deref(), media))
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub fn post_to_ap(
     author: &ActorRow,
     tags: &[PostTagRow],
     conversation: Option<&WireContext>,
+    attachments: Vec<Value>,
 ) -> Value {
     if post.is_deleted() {
         return tombstone(&post.ap_id, post.deleted_at);
@@ -122,6 +123,9 @@ pub fn post_to_ap(
         "tag": tag,
         "url": post.url.clone().unwrap_or_else(|| post.ap_id.clone()),
     });
+    if !attachments.is_empty() {
+        note["attachment"] = json!(attachments);
+    }
     if !post.summary.is_empty() {
         note["summary"] = json!(post.summary);
     }
@@ -156,6 +160,12 @@ pub fn post_to_ap(
         note["source"] = json!({ "content": source, "mediaType": "text/markdown" });
     }
     note
+}
+
+/// The `attachment` items of post `id` (a status, a listing or a session).
+pub fn attachments_of(conn: &mut DbConnection, urls: &LocalUrls, id: i64) -> Result<Vec<Value>, Error> {
+    let media = maillage_service::media::of_post(conn, id)?;
+    Ok(crate::protocol::attachment::to_ap(&media, urls))
 }
 
 /// A remote post's row and tags, sanitized. Keeps the id of the row it
@@ -230,6 +240,7 @@ pub fn upsert_remote_post(
         }
     }
     let (row, mut tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
+    let attachments = crate::protocol::attachment::from_ap(ap.attachment.as_ref(), ap.id.as_str());
     // What a conversation is about belongs to the conversation, not the post.
     let about = tags.iter().find(|t| t.kind == "about").and_then(|t| t.href.clone());
     tags.retain(|t| t.kind != "about");
@@ -257,6 +268,7 @@ pub fn upsert_remote_post(
             maillage_service::notices::tell_mentioned(conn, &row, author, None)?;
         }
     }
+    maillage_service::media::record_remote(conn, author.id, row.id, &attachments)?;
     Ok(row)
 }
 
@@ -309,6 +321,7 @@ impl Object for DbPost {
 
     async fn into_json(self, data: &Data) -> Result<Value, ApubError> {
         let post = self.row;
+        let urls = data.urls.clone();
         let json = data
             .db
             .run(move |conn| {
@@ -316,7 +329,8 @@ impl Object for DbPost {
                     .ok_or_else(|| Error::internal("post without author"))?;
                 let tags = posts::tags(conn, post.id())?;
                 let context = maillage_service::conversations::context_of(conn, &post)?;
-                Ok(post_to_ap(&post, &author, &tags, context.as_ref()))
+                let media = attachments_of(conn, &urls, post.id)?;
+                Ok(post_to_ap(&post, &author, &tags, context.as_ref(), media))
             })
             .await?;
         Ok(json)
@@ -388,7 +402,7 @@ mod tests {
             "",
             true,
         );
-        let json = post_to_ap(&post, &author, &tags, None);
+        let json = post_to_ap(&post, &author, &tags, None, Vec::new());
         let links: Vec<&serde_json::Value> =
             json["tag"].as_array().unwrap().iter().filter(|t| t["type"] == "Link").collect();
         assert_eq!(links.len(), 2);
@@ -406,7 +420,10 @@ mod tests {
         let (post, tags) = post_with(&[("pairing", "need", "https://a.example/objects/10")]);
         let author =
             maillage_test_support::actor_row("https://a.example/users/g", "g", "a.example", "", true);
-        assert_eq!(ApNote::parse(post_to_ap(&post, &author, &tags, None)).unwrap().pairing(), None);
+        assert_eq!(
+            ApNote::parse(post_to_ap(&post, &author, &tags, None, Vec::new())).unwrap().pairing(),
+            None
+        );
         let other_rel = serde_json::json!({
             "id": "https://a.example/objects/3", "type": "Note", "attributedTo": "https://a.example/users/g",
             "tag": [{ "type": "Link", "rel": ["alternate"], "href": "https://a.example/x" },

@@ -42,16 +42,17 @@ impl ApubOutbound {
         let mut inboxes = follows::remote_follower_inboxes(conn, author.id())?;
         let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
         let mediated_by = mediated_by.as_deref();
+        let media = crate::objects::note::attachments_of(conn, &self.urls, row.id)?;
         let activity = match kind {
             "Create" => build_create(
                 &format!("{}/activity", row.ap_id),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language(), audience, mediated_by),
+                listing_to_ap(row, author, &self.language(), audience, mediated_by, media.clone()),
             ),
             "Update" => build_update(
                 &self.new_activity_id(),
                 &author.ap_id,
-                listing_to_ap(row, author, &self.language(), audience, mediated_by),
+                listing_to_ap(row, author, &self.language(), audience, mediated_by, media.clone()),
                 &[],
                 &[],
             ),

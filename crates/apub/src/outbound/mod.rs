@@ -127,18 +127,19 @@ impl ApubOutbound {
     ) -> Result<(), Error> {
         let tags = posts::tags(conn, post.id())?;
         let context = maillage_service::conversations::context_of(conn, post)?;
+        let media = crate::objects::note::attachments_of(conn, &self.urls, post.id)?;
         let mut inboxes = self.post_recipients(conn, post, author, &tags)?;
         let territory = self.territory_announcer(conn, post, author)?;
         let activity = match kind {
             "Create" => build_create(
                 &format!("{}/activity", post.ap_id),
                 &author.ap_id,
-                post_to_ap(post, author, &tags, context.as_ref()),
+                post_to_ap(post, author, &tags, context.as_ref(), media),
             ),
             "Update" => build_update(
                 &self.new_activity_id(),
                 &author.ap_id,
-                post_to_ap(post, author, &tags, context.as_ref()),
+                post_to_ap(post, author, &tags, context.as_ref(), media),
                 &[],
                 &[],
             ),

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod actor;
+pub mod attachment;
 pub mod event;
 pub mod lenient;
 pub mod listing;
@@ -34,6 +35,8 @@ pub fn context() -> serde_json::Value {
             "conversation": "ostatus:conversation",
             "litepub": "http://litepub.social/ns#",
             "directMessage": "litepub:directMessage",
+            "blurhash": "toot:blurhash",
+            "focalPoint": { "@container": "@list", "@id": "toot:focalPoint" },
             "maillage": "https://maillage.org/ns#",
             "territoryLink": "maillage:territoryLink"
         }

@@ -47,6 +47,8 @@ pub struct ApNote {
     pub context: Option<Value>,
     #[serde(default)]
     pub conversation: Option<Value>,
+    #[serde(default)]
+    pub attachment: Option<Value>,
 }
 
 /// The type of a received object. ActivityStreams allows several (the

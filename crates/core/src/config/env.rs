@@ -32,6 +32,9 @@ const OVERRIDES: &[(&str, &str, ValueKind)] = &[
     ("MAILLAGE_MAIL_FROM", "mail.from", ValueKind::Text),
     ("MAILLAGE_MAIL_RETRY_BASE_SECS", "mail.retry_base_secs", ValueKind::Integer),
     ("MAILLAGE_REGISTRATION_CONFIRM_EMAIL", "registration.confirm_email", ValueKind::Bool),
+    ("MAILLAGE_MEDIA_PATH", "media.path", ValueKind::Text),
+    ("MAILLAGE_MEDIA_MAX_UPLOAD_BYTES", "media.max_upload_bytes", ValueKind::Integer),
+    ("MAILLAGE_MEDIA_REMOTE_CACHE_DAYS", "media.remote_cache_days", ValueKind::Integer),
 ];
 
 /// The variable names, for documentation and `--help`.
@@ -56,6 +59,9 @@ pub const ENV_OVERRIDES: &[&str] = &[
     "MAILLAGE_MAIL_FROM",
     "MAILLAGE_MAIL_RETRY_BASE_SECS",
     "MAILLAGE_REGISTRATION_CONFIRM_EMAIL",
+    "MAILLAGE_MEDIA_PATH",
+    "MAILLAGE_MEDIA_MAX_UPLOAD_BYTES",
+    "MAILLAGE_MEDIA_REMOTE_CACHE_DAYS",
 ];
 
 /// Writes every set variable into `table`; returns `(key, variable)` pairs so

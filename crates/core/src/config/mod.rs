@@ -5,6 +5,7 @@
 
 mod env;
 pub mod mail;
+pub mod media;
 mod rate_limits;
 mod territory;
 mod validate;
@@ -18,6 +19,7 @@ use crate::database_url::DatabaseUrl;
 
 pub use env::ENV_OVERRIDES;
 pub use mail::{MailConfig, SmtpUrl};
+pub use media::MediaConfig;
 pub use rate_limits::{Limit, RateLimitsConfig, TrustedProxy};
 pub use territory::{TerritoryChange, TerritoryConfig, SETTING_PREFIX as TERRITORY_SETTING_PREFIX};
 
@@ -37,6 +39,7 @@ pub struct Config {
     pub web: WebConfig,
     pub rate_limits: RateLimitsConfig,
     pub mail: MailConfig,
+    pub media: MediaConfig,
 }
 
 /// The web pages.

@@ -79,6 +79,9 @@ pub(super) fn validate(c: &Config) -> Vec<(&'static str, String)> {
     for (key, message) in c.mail.problems() {
         check(key, Err(message));
     }
+    for (key, message) in c.media.problems() {
+        check(key, Err(message));
+    }
     if c.registration.confirm_email && !c.mail.enabled() {
         check("registration.confirm_email", Err("needs mail.smtp_url: no confirmation could be sent".into()));
     }

@@ -130,6 +130,7 @@ mod admin;
 mod conversations;
 mod mail;
 mod matching;
+mod media;
 mod notices;
 mod public;
 mod status_text;
@@ -146,6 +147,7 @@ pub const TABLES: &[&[(&str, &str, &str)]] = &[
     notices::NOTICES,
     conversations::CONVERSATIONS,
     status_text::STATUS_TEXT,
+    media::MEDIA,
 ];
 
 /// Every string, one after the other.

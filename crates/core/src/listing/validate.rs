@@ -63,6 +63,9 @@ pub struct ListingDraft {
     pub quantity: Option<QuantityDraft>,
     pub terms: TermsDraft,
     pub visibility: Option<String>,
+    /// Photos (uploaded media ids) in order, at most eight; `None` keeps
+    /// what an edited listing has.
+    pub media_ids: Option<Vec<i64>>,
 }
 
 /// The checked values, typed.

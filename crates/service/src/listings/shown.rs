@@ -15,6 +15,8 @@ pub struct Shown {
     /// The author's open listings `viewer` may see (this one among them
     /// when it is open).
     pub author_open: i64,
+    /// Its photos, in order.
+    pub photos: Vec<maillage_db::media::MediaRow>,
 }
 
 /// Local listing `id`, at its address under its author `name` (in any
@@ -33,6 +35,28 @@ pub fn local_listing(
     else {
         return Ok(None);
     };
+    shown(conn, listing, author, viewer).map(Some)
+}
+
+fn shown(
+    conn: &mut DbConnection,
+    listing: ListingRow,
+    author: ActorRow,
+    viewer: Option<&ActorRow>,
+) -> Result<Shown, Error> {
     let author_open = count_open_of(conn, &author, viewer)?;
-    Ok(Some(Shown { listing, author, author_open }))
+    let photos = crate::media::of_post(conn, listing.id)?;
+    Ok(Shown { listing, author, author_open, photos })
+}
+
+/// Listing `id`, local or from another node, if `viewer` may see it: how
+/// residents read a neighbour's listing without leaving their node.
+pub fn any_listing(
+    conn: &mut DbConnection,
+    id: Id,
+    viewer: Option<&ActorRow>,
+) -> Result<Option<Shown>, Error> {
+    let Some(listing) = find_visible(conn, id, viewer)? else { return Ok(None) };
+    let Some(author) = crate::actors::find(conn, Id::from_i64(listing.author_id))? else { return Ok(None) };
+    shown(conn, listing, author, viewer).map(Some)
 }

@@ -17,6 +17,7 @@ use crate::framed;
 use crate::group_pages::display_name;
 use crate::home::{listing_to_card, ListingCard};
 use crate::i18n::Lang;
+use crate::photos::{photos_of, Photo};
 use crate::session::Visitor;
 use crate::{security, WebState};
 
@@ -76,6 +77,7 @@ pub struct ListingPage {
     pub ends: Option<(&'static str, When)>,
     pub map: Option<PlaceMap>,
     pub author: AuthorCard,
+    pub photos: Vec<Photo>,
     /// The visitor wrote it: an edit link instead of "I'm interested".
     pub own: bool,
     pub open: bool,
@@ -124,7 +126,7 @@ fn author_card(author: &ActorRow, open: i64, lang: Lang) -> AuthorCard {
 }
 
 fn listing_to_page(shown: Shown, frame: Frame, state: &WebState, visitor: &Visitor) -> ListingPage {
-    let Shown { listing: l, author, author_open } = shown;
+    let Shown { listing: l, author, author_open, photos } = shown;
     let (lang, zone) = (frame.lang, frame.zone);
     let published = When::of(l.published_at, lang, zone);
     let updated = l.updated_at.map(|u| When::of(u, lang, zone)).filter(|u| u.text != published.text);
@@ -154,13 +156,18 @@ fn listing_to_page(shown: Shown, frame: Frame, state: &WebState, visitor: &Visit
         ends,
         map,
         author: author_card(&author, author_open, lang),
+        photos: photos_of(&photos, &state.urls),
         own: visitor.user.as_ref().is_some_and(|u| author.user_id == Some(u.id.as_i64())),
         open: l.status == ListingStatus::Open,
         edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
         write_link: format!("/me/write?to={}&listing={}", author.id, l.id),
         interest_action: format!("/@{}/listings/{}/interest", author.username, l.id),
         report_action: format!("/@{}/listings/{}/report", author.username, l.id),
-        login_next: format!("/%40{}/listings/{}", author.username, l.id),
+        login_next: if l.local {
+            format!("/%40{}/listings/{}", author.username, l.id)
+        } else {
+            format!("/listings/{}", l.id)
+        },
         frame,
     }
 }
@@ -181,9 +188,38 @@ pub async fn listing_page(
             maillage_service::listings::local_listing(conn, id, &name, viewer.as_ref())
         })
         .await;
+    render_found(found, frame, &state, &visitor)
+}
+
+fn render_found(
+    found: Result<Option<Shown>, maillage_core::Error>,
+    frame: Frame,
+    state: &WebState,
+    visitor: &Visitor,
+) -> HttpResponse {
     match found {
-        Ok(Some(shown)) => forms::render(200, &listing_to_page(shown, frame, &state, &visitor)),
+        Ok(Some(shown)) => forms::render(200, &listing_to_page(shown, frame, state, visitor)),
         Ok(None) => security::not_found(frame.lang),
         Err(e) => security::render_failed(&e),
     }
+}
+
+/// `/listings/{id}`: any listing the visitor may see, a neighbour node's
+/// too, read here with its photos (copied here when first shown).
+pub async fn any_listing_page(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<WebState>,
+) -> HttpResponse {
+    let (frame, visitor) = Frame::of(&req, &state).await;
+    let Ok(id) = path.parse() else { return security::not_found(frame.lang) };
+    let user = visitor.user.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
+            maillage_service::listings::any_listing(conn, id, viewer.as_ref())
+        })
+        .await;
+    render_found(found, frame, &state, &visitor)
 }

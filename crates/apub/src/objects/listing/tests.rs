@@ -61,7 +61,8 @@ fn audience() -> (Vec<String>, Vec<String>) {
 #[test]
 fn a_listing_is_a_note_carrying_a_proposal() {
     let row = row();
-    let doc = listing_to_ap(&row, &author(), "fr", audience(), Some("https://a.example/users/atelier"));
+    let doc =
+        listing_to_ap(&row, &author(), "fr", audience(), Some("https://a.example/users/atelier"), Vec::new());
     let expected = json!({
         "@context": listing_context(),
         "id": "https://a.example/objects/7",
@@ -116,7 +117,7 @@ fn a_listing_is_a_note_carrying_a_proposal() {
 fn a_listing_reads_back_as_it_was_built() {
     let row = row();
     let author = author();
-    let doc = listing_to_ap(&row, &author, "en", audience(), None);
+    let doc = listing_to_ap(&row, &author, "en", audience(), None, Vec::new());
     let back = ap_to_listing(&doc, &author, Some(&row), Timestamp::from_micros(PUBLISHED)).unwrap();
     let expected = ListingRow {
         description_source: None, // the source stays on its node
@@ -138,7 +139,7 @@ fn a_need_names_its_author_as_receiver_and_a_price_as_reciprocal() {
     row.terms_amount = Some("12.50".into());
     row.terms_currency = Some("EUR".into());
     let author = author();
-    let doc = listing_to_ap(&row, &author, "en", (vec![], vec![]), None);
+    let doc = listing_to_ap(&row, &author, "en", (vec![], vec![]), None, Vec::new());
     assert_eq!(doc["purpose"], "request");
     assert_eq!(doc["publishes"]["receiver"], "https://a.example/users/alice");
     assert!(doc["publishes"].get("provider").is_none());
@@ -154,7 +155,7 @@ fn a_need_names_its_author_as_receiver_and_a_price_as_reciprocal() {
 #[test]
 fn what_is_read_keeps_to_our_limits() {
     let author = author();
-    let mut doc = listing_to_ap(&row(), &author, "en", audience(), None);
+    let mut doc = listing_to_ap(&row(), &author, "en", audience(), None, Vec::new());
     doc["name"] = json!("x".repeat(TITLE_MAX + 50));
     doc["radiusKm"] = json!(RADIUS_MAX_KM + 1.0);
     doc["tag"] = json!((0..TAGS_MAX + 5)

@@ -1,0 +1,122 @@
+//! `/api/v2/media` (and `/api/v1/media`, which older apps use): uploads,
+//! then `GET`, `PUT` (alt text, focal point) and `DELETE` of one's media.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+use bytes::BytesMut;
+use futures::StreamExt;
+use maillage_core::{Error, ErrorKind};
+use maillage_service::media::{self as cases, Upload};
+use serde::Deserialize;
+
+use super::auth::require;
+use super::entities::media_to_api;
+use super::params::{body, path_id};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const SCOPES: &[&str] = &["write:media"];
+/// Longest text field of an upload form (the alt text and focal point).
+const TEXT_FIELD_MAX: usize = 16 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v2/media", web::post().to(upload))
+        .route("/api/v1/media", web::post().to(upload))
+        .route("/api/v1/media/{id}", web::get().to(get))
+        .route("/api/v1/media/{id}", web::put().to(describe))
+        .route("/api/v1/media/{id}", web::delete().to(delete));
+}
+
+/// Reads the parts of an upload: `file` up to `max_bytes` (refused as soon
+/// as it passes), `description` and `focus`; other parts are skipped.
+async fn read_upload(mut payload: Multipart, max_bytes: usize) -> Result<Upload, Error> {
+    let mut upload = Upload::default();
+    let mut has_file = false;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let cap = if name == "file" { max_bytes } else { TEXT_FIELD_MAX };
+        let mut data = BytesMut::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
+            if data.len() + chunk.len() > cap {
+                return Err(Error::new(
+                    ErrorKind::PayloadTooLarge,
+                    format!("Validation failed: {name} is larger than {cap} bytes"),
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        let text = || String::from_utf8_lossy(&data).into_owned();
+        match name.as_str() {
+            "file" => {
+                has_file = true;
+                upload.bytes = data.clone().freeze();
+            }
+            "description" => upload.description = text(),
+            "focus" => upload.focus = Some(text()),
+            _ => {}
+        }
+    }
+    if !has_file || upload.bytes.is_empty() {
+        return Err(Error::unprocessable("Validation failed: File can't be blank"));
+    }
+    Ok(upload)
+}
+
+async fn upload(
+    req: HttpRequest,
+    payload: Multipart,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, SCOPES).await?;
+    let upload = read_upload(payload, state.media.config.max_upload_bytes).await?;
+    let row = cases::upload(&state.db, &state.media, &auth.user, upload).await?;
+    Ok(HttpResponse::Ok().json(media_to_api(&row, &state.urls)))
+}
+
+async fn get(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, SCOPES).await?;
+    let id = path_id(&path)?;
+    let row = state.db.run(move |conn| cases::own(conn, &auth.user, id)).await?;
+    Ok(HttpResponse::Ok().json(media_to_api(&row, &state.urls)))
+}
+
+#[derive(Deserialize, Default)]
+struct DescribeParams {
+    description: Option<String>,
+    focus: Option<String>,
+}
+
+async fn describe(
+    req: HttpRequest,
+    path: web::Path<String>,
+    bytes: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, SCOPES).await?;
+    let id = path_id(&path)?;
+    let params = body::<DescribeParams>(&req, &bytes)?;
+    let row = state
+        .db
+        .run(move |conn| {
+            cases::describe(conn, &auth.user, id, params.description.as_deref(), params.focus.as_deref())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(media_to_api(&row, &state.urls)))
+}
+
+async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (auth, _) = require(&req, &state, SCOPES).await?;
+    let id = path_id(&path)?;
+    let row = cases::delete(&state.db, &state.media, &auth.user, id).await?;
+    Ok(HttpResponse::Ok().json(media_to_api(&row, &state.urls)))
+}

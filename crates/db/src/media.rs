@@ -1,0 +1,156 @@
+//! Media rows: one per picture (or remote attachment), attached to a post
+//! (a status, a listing or a session, which share ids) in order.
+
+use diesel::prelude::*;
+use maillage_core::Error;
+
+use crate::connection::DbConnection;
+use crate::error::db_error;
+use crate::schema::media;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = media, treat_none_as_null = true)]
+pub struct MediaRow {
+    pub id: i64,
+    /// The uploader, or a remote post's author.
+    pub owner_id: i64,
+    pub post_id: Option<i64>,
+    pub position: i32,
+    /// Mastodon's type: image, gifv, video, audio or unknown.
+    pub kind: String,
+    pub description: String,
+    pub focus_x: f64,
+    pub focus_y: f64,
+    pub content_type: String,
+    /// The stored file; for remote media, `None` until it is copied (and
+    /// again once the copy is pruned).
+    pub file_key: Option<String>,
+    pub file_size: i64,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub preview_key: Option<String>,
+    pub preview_content_type: Option<String>,
+    pub preview_width: Option<i32>,
+    pub preview_height: Option<i32>,
+    pub blurhash: Option<String>,
+    /// Where a remote media comes from.
+    pub remote_url: Option<String>,
+    /// When the remote copy was made.
+    pub cached_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl MediaRow {
+    pub fn is_remote(&self) -> bool {
+        self.remote_url.is_some()
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &MediaRow) -> Result<(), Error> {
+    diesel::insert_into(media::table).values(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn save(conn: &mut DbConnection, row: &MediaRow) -> Result<(), Error> {
+    diesel::update(media::table.find(row.id)).set(row).execute(conn).map(drop).map_err(db_error)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<MediaRow>, Error> {
+    media::table.find(id).select(MediaRow::as_select()).first(conn).optional().map_err(db_error)
+}
+
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<MediaRow>, Error> {
+    media::table.filter(media::id.eq_any(ids)).select(MediaRow::as_select()).load(conn).map_err(db_error)
+}
+
+/// The media of a post, in order.
+pub fn of_post(conn: &mut DbConnection, post: i64) -> Result<Vec<MediaRow>, Error> {
+    media::table
+        .filter(media::post_id.eq(post))
+        .order((media::position.asc(), media::id.asc()))
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// The media of several posts, in order within each.
+pub fn of_posts(conn: &mut DbConnection, posts: &[i64]) -> Result<Vec<MediaRow>, Error> {
+    if posts.is_empty() {
+        return Ok(Vec::new());
+    }
+    media::table
+        .filter(media::post_id.eq_any(posts))
+        .order((media::post_id.asc(), media::position.asc(), media::id.asc()))
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Attaches `ids` to `post` in that order; media already attached to it
+/// and not named are detached (and left for [`unattached_before`]).
+pub fn attach(conn: &mut DbConnection, post: i64, ids: &[i64]) -> Result<(), Error> {
+    diesel::update(media::table.filter(media::post_id.eq(post)).filter(media::id.ne_all(ids)))
+        .set(media::post_id.eq(None::<i64>))
+        .execute(conn)
+        .map_err(db_error)?;
+    for (position, id) in ids.iter().enumerate() {
+        let position = i32::try_from(position).map_err(Error::internal)?;
+        diesel::update(media::table.find(id))
+            .set((media::post_id.eq(Some(post)), media::position.eq(position)))
+            .execute(conn)
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Local uploads never attached, made before `before`.
+pub fn unattached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
+    media::table
+        .filter(media::post_id.is_null())
+        .filter(media::remote_url.is_null())
+        .filter(media::created_at.lt(before))
+        .order(media::created_at.asc())
+        .limit(limit)
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Remote media copied before `before`.
+pub fn cached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
+    media::table
+        .filter(media::remote_url.is_not_null())
+        .filter(media::cached_at.lt(before))
+        .order(media::cached_at.asc())
+        .limit(limit)
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+/// Every media row with a stored file, after `after` by id, for a move
+/// between stores.
+pub fn stored_after(conn: &mut DbConnection, after: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
+    media::table
+        .filter(media::id.gt(after))
+        .filter(media::file_key.is_not_null().or(media::preview_key.is_not_null()))
+        .order(media::id.asc())
+        .limit(limit)
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}
+
+pub fn remove(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+    diesel::delete(media::table.find(id)).execute(conn).map(drop).map_err(db_error)
+}
+
+/// Remote media of a post by its source address (an update of a remote
+/// post keeps the copies it already has).
+pub fn remote_of_post(conn: &mut DbConnection, post: i64) -> Result<Vec<MediaRow>, Error> {
+    media::table
+        .filter(media::post_id.eq(post))
+        .filter(media::remote_url.is_not_null())
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
+}

@@ -1,0 +1,112 @@
+//! Photos: uploaded through Mastodon.py, processed (upright, no EXIF, a
+//! preview, a blurhash), attached to a status and a listing, and carried
+//! to another node, which shows them; bombs and liars refused with nothing
+//! stored.
+
+use crate::harness;
+
+use std::path::Path;
+use std::process::Command;
+
+use harness::form_browser::FormBrowser;
+use harness::{eventually, TestNode};
+use serde_json::Value;
+
+fn run_python(args: Vec<String>) -> String {
+    let python = std::env::var("MAILLAGE_PYTHON").expect("MAILLAGE_PYTHON: run scripts/test");
+    let out = Command::new(python).args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "media.py: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return found };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+async fn fetch(url: &str) -> (u16, String, Vec<u8>) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (status, kind, response.bytes().await.unwrap().to_vec())
+}
+
+#[actix_web::test]
+async fn a_sideways_photo_from_mastodon_py_is_kept_upright_without_exif_and_reaches_the_other_node() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    bob.follow_accepted(&format!("alice@{}", a.domain)).await;
+
+    let work = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/media.py");
+    let args = vec![
+        script.display().to_string(),
+        a.base.clone(),
+        alice.token.clone(),
+        work.path().display().to_string(),
+    ];
+    let stored_before_refusals = || files_under(a.media_dir.path()).len();
+    let printed = tokio::task::spawn_blocking(move || run_python(args)).await.unwrap();
+    let result: Value = serde_json::from_str(printed.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(result["ok"], true, "{printed}");
+    assert!(result["bomb"].as_str().unwrap().contains("pixels"), "{result}");
+    assert!(result["liar"].as_str().unwrap().contains("not a picture"), "{result}");
+    // Three photos kept (a file and a preview each); the deleted one, the
+    // bomb and the liar left nothing.
+    assert_eq!(stored_before_refusals(), 6, "{:?}", files_under(a.media_dir.path()));
+
+    // The listing reaches Bob's node with its two photos in order.
+    let listing_uri = result["listing_uri"].as_str().unwrap().to_owned();
+    let on_b = eventually(30, "the listing reaches bob", || async {
+        let (_, list) = bob.get("/api/v1/listings?origin=remote&limit=40").await;
+        list.as_array()?.iter().find(|l| l["uri"] == listing_uri.as_str()).cloned()
+    })
+    .await;
+    let photos = on_b["media_attachments"].as_array().unwrap();
+    assert_eq!(photos.len(), 2, "{on_b}");
+    assert_eq!(photos[0]["description"], "Photo 2");
+    assert_eq!(photos[1]["description"], "Photo 1");
+    let url = photos[0]["url"].as_str().unwrap();
+    assert!(url.starts_with(&b.base), "served by bob's node: {url}");
+    assert!(photos[0]["remote_url"].as_str().unwrap().starts_with(&a.base), "{on_b}");
+    assert_eq!(photos[0]["blurhash"], result["blurhash"], "the blurhash travels");
+    let (status, kind, bytes) = fetch(url).await;
+    assert_eq!((status, kind.as_str()), (200, "image/jpeg"));
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && !bytes.windows(4).any(|w| w == b"Exif"));
+
+    // Its page on Bob's node shows the photos with their alt text.
+    let page_url = on_b["url"].as_str().unwrap().to_owned();
+    let local_page = format!("{}/listings/{}", b.base, on_b["id"].as_str().unwrap());
+    let mut browser = FormBrowser::new();
+    browser.log_in(&b, "bob").await;
+    let (status, page) = browser.get(local_page.clone()).await;
+    assert_eq!(status, 200, "{local_page} ({page_url}): {page}");
+    assert!(page.contains(r#"alt="Photo 2""#) && page.contains(r#"alt="Photo 1""#), "{page}");
+    assert!(page.contains(&format!("/media/{}/preview", photos[0]["id"].as_str().unwrap())), "{page}");
+
+    // The status too, with its attachment, in Bob's home timeline.
+    let status_uri = result["status_uri"].as_str().unwrap().to_owned();
+    let status = eventually(30, "the status reaches bob", || async {
+        let (_, home) = bob.get("/api/v1/timelines/home").await;
+        home.as_array()?.iter().find(|s| s["uri"] == status_uri.as_str()).cloned()
+    })
+    .await;
+    let attached = &status["media_attachments"][0];
+    assert_eq!(attached["description"], "Perceuse sans fil", "{status}");
+    assert_eq!(attached["meta"]["original"]["width"], 200, "{status}");
+    let (status_code, _, _) = fetch(attached["preview_url"].as_str().unwrap()).await;
+    assert_eq!(status_code, 200);
+}
