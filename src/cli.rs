@@ -59,6 +59,21 @@ pub enum AdminCommand {
     /// The gazetteer: towns and postcodes that searches "near" accept by name.
     #[command(subcommand)]
     Places(PlacesCommand),
+    /// Photos and other media: moving them to S3-compatible storage, pruning copies.
+    #[command(subcommand)]
+    Media(MediaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Copy every media file from the disk (media.path) to the S3 bucket of the media.s3_* keys. Run again if cut short; the disk copies stay until you remove them.
+    Migrate,
+    /// Remove copies of other servers' media older than media.remote_cache_days (they are copied again when shown), and uploads never attached.
+    Prune {
+        /// Remove copies older than this many days instead (0: all of them).
+        #[arg(long)]
+        older_than_days: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use maillage_core::config::Config;
 use maillage_core::time::Timestamp;
 use maillage_db::DbPool;
-use maillage_media::DiskStore;
+use maillage_media::store::Layered;
+use maillage_media::{DiskStore, MediaStore, S3Settings, S3Store};
 use maillage_service::media::{self, MediaDesk};
 use maillage_service::policy::PolicyHandle;
 use tokio::sync::watch;
@@ -21,8 +22,32 @@ const SWEEP_EVERY: Duration = Duration::from_secs(600);
 /// redirects).
 pub fn desk(config: &Config, policy: Arc<PolicyHandle>) -> Result<MediaDesk, CommandError> {
     let client = maillage_apub::http::http_client(&config.local_urls(), config.federation.debug, policy)?;
-    let store = Arc::new(DiskStore::new(&config.media.path));
-    Ok(MediaDesk::new(store, config.media.clone(), client).allowing_private_hosts(config.federation.debug))
+    Ok(MediaDesk::new(store(config)?, config.media.clone(), client)
+        .allowing_private_hosts(config.federation.debug))
+}
+
+/// The store `[media]` names: the disk, or S3 in front of the disk.
+pub fn store(config: &Config) -> Result<Arc<dyn MediaStore>, CommandError> {
+    let disk = DiskStore::new(&config.media.path);
+    if config.media.storage != "s3" {
+        return Ok(Arc::new(disk));
+    }
+    Ok(Arc::new(Layered { primary: Box::new(s3_store(config)?), previous: Box::new(disk) }))
+}
+
+pub fn s3_store(config: &Config) -> Result<S3Store, CommandError> {
+    let m = &config.media;
+    if let Some((key, problem)) = m.s3_problems().into_iter().next() {
+        return Err(CommandError::ConfigFile(format!("{key}: {problem}")));
+    }
+    let settings = S3Settings {
+        endpoint: m.s3_endpoint.clone(),
+        region: m.s3_region.clone(),
+        bucket: m.s3_bucket.clone(),
+        access_key_id: m.s3_access_key_id.clone(),
+        secret_access_key: m.s3_secret_access_key.clone(),
+    };
+    S3Store::new(&settings).map_err(|e| CommandError::Other(e.to_string()))
 }
 
 /// One pass of housekeeping; returns (uploads removed, copies pruned).

@@ -18,6 +18,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
         AdminCommand::Federation(cmd) => return super::federation::run(config, &pool, cmd),
         AdminCommand::Territory(cmd) => return super::federation::territory(config, pool, cmd),
         AdminCommand::Places(cmd) => return super::places::run(config, &pool, cmd),
+        AdminCommand::Media(cmd) => return super::media::run(config, pool, cmd),
         cmd => cmd,
     };
     let mut conn = pool.get()?;
@@ -98,7 +99,10 @@ pub fn run(config: &Config, cmd: AdminCommand) -> Result<(), CommandError> {
             }
             println!("the ledger is consistent");
         }
-        AdminCommand::Federation(_) | AdminCommand::Territory(_) | AdminCommand::Places(_) => {}
+        AdminCommand::Federation(_)
+        | AdminCommand::Territory(_)
+        | AdminCommand::Places(_)
+        | AdminCommand::Media(_) => {}
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod federation;
+mod media;
 mod places;
 mod serve;
 

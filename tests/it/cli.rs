@@ -32,6 +32,8 @@ fn help_is_available_on_every_command() {
         &["admin", "territory", "approve"],
         &["admin", "territory", "unlink"],
         &["admin", "territory", "list"],
+        &["admin", "media", "migrate"],
+        &["admin", "media", "prune"],
     ];
     for args in commands {
         let mut cmd = maillage("unused.db");
@@ -68,6 +70,9 @@ fn config_errors_exit_2_and_name_the_key() {
         ("latitude.toml", "[territory]\nlatitude = 123.0\n", "territory.latitude"),
         ("url.toml", "[database]\nurl = \"mysql://root@localhost/m\"\n", "database.url"),
         ("tiles.toml", "[web]\ntile_url = \"http://tiles.example/{z}/{x}/{y}.png\"\n", "web.tile_url"),
+        ("storage.toml", "[media]\nstorage = \"ftp\"\n", "media.storage"),
+        ("s3.toml", "[media]\nstorage = \"s3\"\ns3_bucket = \"b\"\n", "media.s3_endpoint"),
+        ("pixels.toml", "[media]\nmax_pixels = 0\n", "media.max_pixels"),
     ];
     for (name, text, key) in cases {
         let path = write_file(dir.path(), name, text);
@@ -291,4 +296,24 @@ fn admin_sets_federation_policies_and_refuses_bad_input_whole() {
     }
     let missing = admin(&db, &["federation", "import", "/nonexistent/blocks.csv"], None);
     assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+}
+
+#[test]
+fn moving_media_to_s3_without_its_settings_exits_2_and_names_the_key() {
+    let db = TestDb::new();
+    let migrated = run(
+        {
+            let mut c = maillage(&db.url_string());
+            c.arg("migrate");
+            c
+        },
+        None,
+    );
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    let out = admin(&db, &["media", "migrate"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("media.s3_endpoint"), "{}", stderr(&out));
+    let pruned = admin(&db, &["media", "prune", "--older-than-days", "0"], None);
+    assert!(pruned.status.success(), "{}", stderr(&pruned));
+    assert!(stdout(&pruned).contains("0 copies of remote media removed"), "{}", stdout(&pruned));
 }

@@ -37,6 +37,8 @@ mod mastodon_api;
 mod match_notices;
 mod matching;
 mod media;
+mod media_remote;
+mod media_s3;
 mod notifications;
 mod oauth;
 mod places;

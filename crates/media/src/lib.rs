@@ -19,7 +19,7 @@ pub mod store;
 use std::sync::Arc;
 
 pub use process::{Limits, MediaError, Processed};
-pub use store::{DiskStore, MediaStore, StoreError};
+pub use store::{DiskStore, MediaStore, S3Settings, S3Store, StoreError};
 use tokio::sync::Semaphore;
 
 /// Runs [`process::process`] on the blocking pool, at most `at_once`

@@ -21,7 +21,7 @@ use maillage_db::{DbConnection, DbPool};
 use maillage_media::{Limits, MediaError, MediaStore, Processor};
 
 pub use remote::{copy_remote, may_copy, record as record_remote, RemoteAttachment};
-pub use sweep::{prune_remote, remove_unattached};
+pub use sweep::{copy_all, prune_remote, remove_unattached, Moved};
 
 use crate::actors::actor_of_user;
 

@@ -35,6 +35,12 @@ const OVERRIDES: &[(&str, &str, ValueKind)] = &[
     ("MAILLAGE_MEDIA_PATH", "media.path", ValueKind::Text),
     ("MAILLAGE_MEDIA_MAX_UPLOAD_BYTES", "media.max_upload_bytes", ValueKind::Integer),
     ("MAILLAGE_MEDIA_REMOTE_CACHE_DAYS", "media.remote_cache_days", ValueKind::Integer),
+    ("MAILLAGE_MEDIA_STORAGE", "media.storage", ValueKind::Text),
+    ("MAILLAGE_S3_ENDPOINT", "media.s3_endpoint", ValueKind::Text),
+    ("MAILLAGE_S3_REGION", "media.s3_region", ValueKind::Text),
+    ("MAILLAGE_S3_BUCKET", "media.s3_bucket", ValueKind::Text),
+    ("MAILLAGE_S3_ACCESS_KEY_ID", "media.s3_access_key_id", ValueKind::Text),
+    ("MAILLAGE_S3_SECRET_ACCESS_KEY", "media.s3_secret_access_key", ValueKind::Text),
 ];
 
 /// The variable names, for documentation and `--help`.
@@ -62,6 +68,12 @@ pub const ENV_OVERRIDES: &[&str] = &[
     "MAILLAGE_MEDIA_PATH",
     "MAILLAGE_MEDIA_MAX_UPLOAD_BYTES",
     "MAILLAGE_MEDIA_REMOTE_CACHE_DAYS",
+    "MAILLAGE_MEDIA_STORAGE",
+    "MAILLAGE_S3_ENDPOINT",
+    "MAILLAGE_S3_REGION",
+    "MAILLAGE_S3_BUCKET",
+    "MAILLAGE_S3_ACCESS_KEY_ID",
+    "MAILLAGE_S3_SECRET_ACCESS_KEY",
 ];
 
 /// Writes every set variable into `table`; returns `(key, variable)` pairs so

@@ -22,6 +22,16 @@ pub struct MediaConfig {
     pub remote_cache_days: u64,
     /// Uploads not attached to anything within this many hours are removed.
     pub unattached_hours: u64,
+    /// `disk` (under `path`) or `s3` (the `s3_*` keys; files not yet moved
+    /// there are still read from `path`).
+    pub storage: String,
+    /// The S3-compatible endpoint: `https://s3.fr-par.scw.cloud`,
+    /// `https://s3.eu-west-3.amazonaws.com`, `http://127.0.0.1:9000`…
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_bucket: String,
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
 }
 
 impl Default for MediaConfig {
@@ -34,6 +44,12 @@ impl Default for MediaConfig {
             remote_max_bytes: 16 * 1024 * 1024,
             remote_cache_days: 7,
             unattached_hours: 24,
+            storage: "disk".into(),
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_bucket: String::new(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
         }
     }
 }
@@ -54,6 +70,32 @@ impl MediaConfig {
         range("media.unattached_hours", self.unattached_hours, 1, 24 * 365);
         if self.path.trim().is_empty() {
             issues.push(("media.path", "expected a folder, found nothing".into()));
+        }
+        match self.storage.as_str() {
+            "disk" => {}
+            "s3" => issues.extend(self.s3_problems()),
+            other => issues.push(("media.storage", format!("expected disk or s3, found \"{other}\""))),
+        }
+        issues
+    }
+
+    /// What the `s3_*` keys lack (for `storage = "s3"`, and for a move
+    /// there).
+    pub fn s3_problems(&self) -> Vec<(&'static str, String)> {
+        let mut issues = Vec::new();
+        let endpoint = &self.s3_endpoint;
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            issues.push(("media.s3_endpoint", format!("expected an http(s) URL, found \"{endpoint}\"")));
+        }
+        for (key, value) in [
+            ("media.s3_region", &self.s3_region),
+            ("media.s3_bucket", &self.s3_bucket),
+            ("media.s3_access_key_id", &self.s3_access_key_id),
+            ("media.s3_secret_access_key", &self.s3_secret_access_key),
+        ] {
+            if value.trim().is_empty() {
+                issues.push((key, "needed for S3 storage, found nothing".into()));
+            }
         }
         issues
     }

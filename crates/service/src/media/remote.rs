@@ -112,15 +112,12 @@ fn fetchable(url: &str, private_hosts: bool) -> bool {
     url.scheme() == "https" && matches!(url.host(), Some(url::Host::Domain(_))) && url.port().is_none()
 }
 
-fn host_of(url: &str) -> Option<String> {
-    url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned))
-}
-
 /// Whether the policy lets this node copy `row`'s file: neither its
 /// author's domain nor the file's host rejects media (or is suspended).
 pub fn may_copy(conn: &mut DbConnection, policy: &FederationPolicy, row: &MediaRow) -> Result<bool, Error> {
     let owner = actors::find_by_id(conn, Id::from_i64(row.owner_id))?;
-    let hosts = [owner.map(|o| o.domain), row.remote_url.as_deref().and_then(host_of)];
+    let hosts =
+        [owner.map(|o| o.domain), row.remote_url.as_deref().and_then(maillage_core::policy::host_of_url)];
     Ok(hosts.iter().flatten().all(|h| {
         let rule = policy.rule_for(h);
         !rule.refused && !rule.reject_media

@@ -55,3 +55,54 @@ pub async fn prune_remote(db: &DbPool, desk: &MediaDesk, before: Timestamp) -> R
         }
     }
 }
+
+/// What a move between stores did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    pub files: usize,
+    /// Files the rows name that `from` did not have (listed in the logs).
+    pub missing: usize,
+}
+
+/// Copies every file the media rows name from `from` to `to`, by pages of
+/// ids; `progress` is told the count after each page. Copying again what
+/// is already there is harmless, so a move cut short is run again.
+pub async fn copy_all(
+    db: &DbPool,
+    from: &dyn maillage_media::MediaStore,
+    to: &dyn maillage_media::MediaStore,
+    progress: &dyn Fn(Moved),
+) -> Result<Moved, Error> {
+    let failed = |e: maillage_media::StoreError| {
+        Error::unavailable("the media storage is unavailable").with_cause(e.to_string())
+    };
+    let mut moved = Moved::default();
+    let mut after = i64::MIN;
+    loop {
+        let page = db.run(move |conn| rows::stored_after(conn, after, BATCH)).await?;
+        let Some(last) = page.last() else { return Ok(moved) };
+        after = last.id;
+        for row in &page {
+            let files = [
+                (&row.file_key, Some(row.content_type.as_str())),
+                (&row.preview_key, row.preview_content_type.as_deref()),
+            ];
+            for (key, content_type) in files {
+                let Some(key) = key else { continue };
+                match from.get(key).await.map_err(failed)? {
+                    Some(bytes) => {
+                        to.put(key, bytes, content_type.unwrap_or("application/octet-stream"))
+                            .await
+                            .map_err(failed)?;
+                        moved.files += 1;
+                    }
+                    None => {
+                        tracing::warn!(media = row.id, key, "a media file named by its row is missing");
+                        moved.missing += 1;
+                    }
+                }
+            }
+        }
+        progress(moved);
+    }
+}

@@ -5,8 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod s3;
+
 use async_trait::async_trait;
 use bytes::Bytes;
+pub use s3::{S3Settings, S3Store};
 
 #[derive(Debug, thiserror::Error)]
 #[error("media storage: {0}")]
@@ -40,6 +43,37 @@ pub fn is_valid_key(key: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         && !name.starts_with('.')
         && !name.contains("..")
+}
+
+/// Object storage in front of the disk, while a node moves there: new
+/// files go to `primary`; a file not found there is read from `previous`
+/// (not yet moved by `maillage admin media migrate`); removals remove both.
+pub struct Layered {
+    pub primary: Box<dyn MediaStore>,
+    pub previous: Box<dyn MediaStore>,
+}
+
+#[async_trait]
+impl MediaStore for Layered {
+    async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> Result<(), StoreError> {
+        self.primary.put(key, bytes, content_type).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, StoreError> {
+        match self.primary.get(key).await? {
+            Some(bytes) => Ok(Some(bytes)),
+            None => self.previous.get(key).await,
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.primary.delete(key).await?;
+        self.previous.delete(key).await
+    }
+
+    fn kind(&self) -> &'static str {
+        self.primary.kind()
+    }
 }
 
 /// Files under one folder (the data folder's `media/` by default).
