@@ -43,6 +43,7 @@ mod notifications;
 mod oauth;
 mod places;
 mod policies;
+mod polls;
 mod push;
 mod robustness;
 mod server;

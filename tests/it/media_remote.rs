@@ -131,6 +131,29 @@ async fn remote_pictures_are_copied_when_shown_pruned_then_copied_again_and_neve
     assert_eq!(pictures.hits.load(Ordering::SeqCst), 2);
     assert_eq!(files_under(b.media_dir.path()).len(), 2);
 
+    // A video sent as the object itself (as PeerTube sends them) is a
+    // status whose attachment is the video, linked where it lives.
+    let video_id = format!("{}/videos/watch/1", a.base);
+    let video = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{video_id}/activity"), "type": "Create", "actor": format!("{}/users/alice", a.base),
+        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [format!("{}/users/alice/followers", a.base)],
+        "object": {
+            "id": video_id, "type": "Video", "attributedTo": format!("{}/users/alice", a.base), "name": "Tailler un pommier",
+            "content": "<p>La taille d'hiver, pas à pas.</p>", "published": "2026-12-07T11:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [format!("{}/users/alice/followers", a.base)],
+            "url": [
+                { "type": "Link", "mediaType": "text/html", "href": format!("{}/w/1", a.base) },
+                { "type": "Link", "mediaType": "video/mp4", "href": format!("{}/static/1-720.mp4", pictures.base) }
+            ]
+        }
+    });
+    assert_eq!(send_signed(&a, "alice", &b, &video).await, 202);
+    let shown = attachment_seen_by(&bob, &video_id).await;
+    assert_eq!(shown["type"], "video", "{shown}");
+    assert_eq!(shown["url"], format!("{}/static/1-720.mp4", pictures.base));
+    assert_eq!(shown["description"], "Tailler un pommier");
+
     // On C, whose admins reject that domain's media: shown as an
     // attachment, never fetched.
     let on_c = attachment_seen_by(&carol, &uri).await;

@@ -59,6 +59,7 @@ pub mod listing;
 pub mod notify;
 pub mod places;
 pub mod policy;
+pub mod poll;
 pub mod post;
 pub mod push;
 pub mod scope;

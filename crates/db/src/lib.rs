@@ -61,6 +61,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod places;
 pub mod policies;
+pub mod polls;
 pub mod pool;
 pub mod posts;
 pub mod push;

@@ -713,7 +713,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    polls (post_id) {
+        post_id -> BigInt,
+        multiple -> Bool,
+        options_json -> Text,
+        voters_count -> Nullable<BigInt>,
+        expires_at -> Nullable<BigInt>,
+        closed_at -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    poll_votes (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        voter_id -> BigInt,
+        choice -> Integer,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    polls,
+    poll_votes,
     media,
     push_subscriptions,
     conversations,

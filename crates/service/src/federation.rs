@@ -31,6 +31,15 @@ pub enum Outgoing<'a> {
         post: &'a PostRow,
         author: &'a ActorRow,
     },
+    /// `voter` chose `choices` (option titles) in the poll of `question`,
+    /// whose author is on another server; one vote row per choice.
+    PollVote {
+        question: &'a PostRow,
+        author: &'a ActorRow,
+        voter: &'a ActorRow,
+        choices: &'a [String],
+        vote_ids: &'a [i64],
+    },
     Follow {
         follow: &'a FollowRow,
         follower: &'a ActorRow,

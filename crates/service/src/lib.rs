@@ -87,6 +87,7 @@ pub mod oauth;
 pub mod password;
 pub mod places;
 pub mod policy;
+pub mod polls;
 pub mod posts;
 pub mod push;
 pub mod reports;

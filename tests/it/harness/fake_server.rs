@@ -13,6 +13,7 @@ pub struct Recorded {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 pub struct Reply {
@@ -67,7 +68,8 @@ impl FakeServer {
                         .unwrap_or(0);
                     let mut body = vec![0u8; len];
                     let _ = reader.read_exact(&mut body);
-                    let recorded = Recorded { method, path, headers };
+                    let body = String::from_utf8_lossy(&body).into_owned();
+                    let recorded = Recorded { method, path, headers, body };
                     log.lock().unwrap().push(recorded.clone());
                     let reply = handler(&recorded);
                     std::thread::sleep(reply.delay);

@@ -12,6 +12,7 @@ use maillage_db::DbConnection;
 use maillage_service::actors::account_facts;
 use maillage_service::follows::Relationship;
 use maillage_service::media;
+use maillage_service::polls::PollView;
 use maillage_service::posts::status_facts;
 use serde_json::{json, Value};
 
@@ -94,6 +95,23 @@ pub fn media_to_api(m: &MediaRow, urls: &LocalUrls) -> Value {
     })
 }
 
+/// A poll as Mastodon's Poll entity; its id is its status's.
+pub fn poll_to_api(p: &PollView) -> Value {
+    let votes: i64 = p.options.iter().map(|o| o.votes).sum();
+    json!({
+        "id": p.row.post_id.to_string(),
+        "expires_at": p.row.expires_at.map(|t| Timestamp::from_micros(t).to_rfc3339()),
+        "expired": p.expired,
+        "multiple": p.row.multiple,
+        "votes_count": votes,
+        "voters_count": p.row.voters_count,
+        "options": p.options.iter().map(|o| json!({ "title": o.title, "votes_count": o.votes })).collect::<Vec<_>>(),
+        "emojis": [],
+        "voted": !p.own_votes.is_empty(),
+        "own_votes": p.own_votes,
+    })
+}
+
 pub fn relationship_to_api(target: &ActorRow, rel: Relationship) -> Value {
     json!({
         "id": target.id.to_string(),
@@ -154,7 +172,7 @@ pub fn status_to_api(
         "in_reply_to_id": parent.map(|p| p.id.to_string()),
         "in_reply_to_account_id": parent.map(|p| p.author_id.to_string()),
         "reblog": null,
-        "poll": null,
+        "poll": maillage_service::polls::of_post(conn, post.id, viewer)?.map(|p| poll_to_api(&p)),
         "card": null,
         "language": post.language,
         "text": post.source,

@@ -14,6 +14,7 @@ pub mod follows;
 pub mod instance;
 pub mod media;
 pub mod params;
+pub mod polls;
 pub mod push;
 pub mod registration;
 pub mod reports;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     conversations::configure(cfg);
     push::configure(cfg);
     media::configure(cfg);
+    polls::configure(cfg);
     search::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);

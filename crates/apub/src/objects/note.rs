@@ -240,7 +240,7 @@ pub fn upsert_remote_post(
         }
     }
     let (row, mut tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
-    let attachments = crate::protocol::attachment::from_ap(ap.attachment.as_ref(), ap.id.as_str());
+    let attachments = attachments_received(ap);
     // What a conversation is about belongs to the conversation, not the post.
     let about = tags.iter().find(|t| t.kind == "about").and_then(|t| t.href.clone());
     tags.retain(|t| t.kind != "about");
@@ -269,7 +269,25 @@ pub fn upsert_remote_post(
         }
     }
     maillage_service::media::record_remote(conn, author.id, row.id, &attachments)?;
+    if let Some(poll) = crate::protocol::question::poll_of(ap) {
+        maillage_service::polls::record_remote(conn, row.id, &poll)?;
+    }
     Ok(row)
+}
+
+/// The media of a received post: its `attachment`, or for a picture, a
+/// video, a sound or a file sent as the object itself, that object.
+fn attachments_received(ap: &ApNote) -> Vec<maillage_service::media::RemoteAttachment> {
+    use crate::protocol::attachment::from_ap;
+    let listed = from_ap(ap.attachment.as_ref(), ap.id.as_str());
+    if !listed.is_empty() || !crate::protocol::note::MEDIA_OBJECT_TYPES.contains(&ap.kind.as_str()) {
+        return listed;
+    }
+    let itself = json!({
+        "type": ap.kind, "url": ap.url, "mediaType": ap.media_type, "name": ap.name,
+        "width": ap.width, "height": ap.height, "blurhash": ap.blurhash,
+    });
+    from_ap(Some(&itself), ap.id.as_str())
 }
 
 /// A mention sent without `name` is named by its `href`; when that actor

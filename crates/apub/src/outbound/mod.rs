@@ -232,6 +232,19 @@ impl Outbound for ApubOutbound {
             Outgoing::CreatePost { post, author } => self.post_event(conn, post, author, "Create"),
             Outgoing::UpdatePost { post, author } => self.post_event(conn, post, author, "Update"),
             Outgoing::DeletePost { post, author } => self.post_event(conn, post, author, "Delete"),
+            Outgoing::PollVote { question, author, voter, choices, vote_ids } => {
+                for (choice, vote_id) in choices.iter().zip(vote_ids) {
+                    let activity = crate::protocol::question::build_vote(
+                        &voter.ap_id,
+                        *vote_id,
+                        &question.ap_id,
+                        &author.ap_id,
+                        choice,
+                    );
+                    self.enqueue(conn, &activity, voter, vec![author.inbox_url.clone()])?;
+                }
+                Ok(())
+            }
             Outgoing::Follow { follow, follower, target } => {
                 let activity = self.follow_json(&follow.ap_id, follower, target);
                 self.enqueue(conn, &activity, follower, vec![target.inbox_url.clone()])

@@ -10,6 +10,7 @@ pub mod lenient;
 pub mod listing;
 pub mod note;
 pub mod place;
+pub mod question;
 pub mod values;
 
 use url::Url;

@@ -7,7 +7,13 @@ use serde_json::Value;
 
 use super::values;
 
-pub const POST_TYPES: &[&str] = &["Note", "Article", "Page"];
+pub const POST_TYPES: &[&str] =
+    &["Note", "Article", "Page", "Question", "Image", "Video", "Audio", "Document"];
+
+/// Objects that are themselves a picture, a video, a sound or a file
+/// (PeerTube's videos, Funkwhale's tracks, Pixelfed's older photos): shown
+/// as a status with the object as its attachment.
+pub const MEDIA_OBJECT_TYPES: &[&str] = &["Image", "Video", "Audio", "Document"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -49,6 +55,27 @@ pub struct ApNote {
     pub conversation: Option<Value>,
     #[serde(default)]
     pub attachment: Option<Value>,
+    /// A media object's file type (a post's `mediaType` is its content's).
+    #[serde(default)]
+    pub media_type: Option<String>,
+    #[serde(default)]
+    pub width: Option<Value>,
+    #[serde(default)]
+    pub height: Option<Value>,
+    #[serde(default)]
+    pub blurhash: Option<Value>,
+    /// A poll's options: `oneOf` for a single choice, `anyOf` for several.
+    #[serde(default)]
+    pub one_of: Option<Value>,
+    #[serde(default)]
+    pub any_of: Option<Value>,
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// `true`, or when it closed.
+    #[serde(default)]
+    pub closed: Option<Value>,
+    #[serde(default)]
+    pub voters_count: Option<Value>,
 }
 
 /// The type of a received object. ActivityStreams allows several (the
@@ -138,7 +165,9 @@ impl ApNote {
             })
             .unwrap_or_default();
         match (&self.name, self.kind.as_str()) {
-            (Some(title), "Article" | "Page") if !title.is_empty() => {
+            (Some(title), "Article" | "Page" | "Image" | "Video" | "Audio" | "Document")
+                if !title.is_empty() =>
+            {
                 format!("<p><strong>{}</strong></p>{body}", escape_html(title))
             }
             _ => body,
