@@ -55,6 +55,7 @@ mod web_listing;
 mod web_matches;
 mod web_organising;
 mod web_pages;
+mod web_photos;
 mod web_places;
 mod web_search;
 mod web_sessions;

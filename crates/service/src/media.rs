@@ -330,3 +330,30 @@ pub fn preview_url(row: &MediaRow, urls: &LocalUrls) -> Option<String> {
     }
     Some(urls.media(row.id, "preview", row.preview_content_type.as_deref().and_then(extension_of)))
 }
+
+/// One's photos in the order given, each with its alt text changed when
+/// it differs; ids that are not one's own uploads are left out.
+pub fn describe_all(conn: &mut DbConnection, user: &User, photos: &[(Id, String)]) -> Result<Vec<MediaRow>, Error> {
+    let mut rows_out = Vec::with_capacity(photos.len());
+    for (id, alt) in photos {
+        let Ok(mut row) = own(conn, user, *id) else { continue };
+        let alt = check_description(alt)?;
+        if row.description != alt {
+            row.description = alt;
+            rows::save(conn, &row)?;
+        }
+        rows_out.push(row);
+    }
+    Ok(rows_out)
+}
+
+/// The first picture of each of `posts` that has one, by post.
+pub fn first_photos(conn: &mut DbConnection, posts: &[i64]) -> Result<std::collections::HashMap<i64, MediaRow>, Error> {
+    let mut first = std::collections::HashMap::new();
+    for m in rows::of_posts(conn, posts)?.into_iter().filter(|m| m.kind == "image") {
+        if let Some(post) = m.post_id {
+            first.entry(post).or_insert(m);
+        }
+    }
+    Ok(first)
+}

@@ -24,6 +24,8 @@ pub struct ListingCard {
     /// When it ends ("Jusqu'au 5 déc. 2026, 14:00"), in a search of those
     /// ending soon first; empty elsewhere.
     pub ends: String,
+    /// Its first photo, where the page shows it.
+    pub thumb: Option<crate::photos::Photo>,
 }
 
 pub struct SessionCard {
@@ -75,6 +77,7 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
         reach: if l.radius_km > 0.0 { lang.km(l.radius_km) } else { String::new() },
         distance: String::new(),
         ends: String::new(),
+        thumb: None,
     }
 }
 

@@ -62,6 +62,7 @@ pub mod mine;
 pub mod notification_settings_page;
 pub mod notifications_page;
 pub mod oauth_page;
+pub mod photo_fields;
 pub mod photos;
 pub mod places;
 pub mod profile;
@@ -72,6 +73,7 @@ pub mod session_form;
 pub mod session_pages;
 pub mod settings_page;
 pub mod stats_page;
+pub mod uploads;
 
 use std::sync::Arc;
 

@@ -14,7 +14,10 @@ use maillage_core::listing::{
 use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 
-use crate::forms::{self, field, Form};
+use crate::forms::{self, field};
+use crate::photo_fields::{photos_sent, PhotoFields};
+use crate::uploads::{read_sent, unreadable_page};
+use maillage_db::media::MediaRow;
 use crate::frame::Frame;
 use crate::framed;
 use crate::i18n::Lang;
@@ -61,6 +64,7 @@ pub struct ListingFormPage {
     pub tiles: String,
     pub attribution: String,
     pub centre: (f64, f64),
+    pub photos: PhotoFields,
 }
 framed!(ListingFormPage);
 
@@ -78,7 +82,15 @@ fn options(
     values.map(|v| (v, lang.t(&format!("{prefix}{v}")))).collect()
 }
 
-fn page(state: &WebState, frame: Frame, action: String, editing: bool, form: ListingForm) -> ListingFormPage {
+fn page(
+    state: &WebState,
+    frame: Frame,
+    action: String,
+    editing: bool,
+    form: ListingForm,
+    photos: &[MediaRow],
+    errors: FieldErrors,
+) -> ListingFormPage {
     let lang = frame.lang;
     let t = &state.territory();
     let centre = match (form.latitude.parse::<f64>(), form.longitude.parse::<f64>()) {
@@ -90,7 +102,8 @@ fn page(state: &WebState, frame: Frame, action: String, editing: bool, form: Lis
         action,
         editing,
         form,
-        errors: Vec::new(),
+        photos: PhotoFields::of(photos, state, lang, &errors),
+        errors,
         categories: options(lang, "cat_", Category::ALL.iter().map(|c| c.as_str())),
         terms: options(lang, "terms_", TermsMode::ALL.iter().map(|t| t.as_str())),
         visibilities: options(lang, "vis_", ListingVisibility::ALL.iter().map(|v| v.as_str())),
@@ -278,19 +291,45 @@ pub async fn new_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRespo
         visibility: "public".into(),
         ..Default::default()
     };
-    forms::render(200, &page(&state, frame, "/listings/new".into(), false, form))
+    forms::render(200, &page(&state, frame, "/listings/new".into(), false, form, &[], Vec::new()))
 }
 
-pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
-    let form = form_of(&sent);
-    let draft = match draft_of_form(&form, frame.lang) {
-        Ok(d) => d,
-        Err(errors) => {
-            let mut p = page(&state, frame, "/listings/new".into(), false, form);
-            p.errors = errors;
-            return forms::render(422, &p);
+/// Reads a sent listing form, its photos uploaded: the draft, or the page
+/// to send back with every problem.
+async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &WebState,
+    action: String,
+    editing: bool,
+) -> Result<(Frame, maillage_core::account::User, ListingDraft), HttpResponse> {
+    let max_file = state.media.config.max_upload_bytes;
+    let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
+        Ok(sent) => sent,
+        Err(why) => return Err(unreadable_page(Frame::of(req, state).await.0, why)),
+    };
+    let (frame, _, user) = forms::posted(req, state, &sent.fields).await?;
+    let form = form_of(&sent.fields);
+    let mut errors = Vec::new();
+    let photos = match photos_sent(state, &user, &sent, frame.lang, &mut errors).await {
+        Ok(p) => p,
+        Err(e) => return Err(forms::refused(frame, &e)),
+    };
+    match draft_of_form(&form, frame.lang) {
+        Ok(draft) if errors.is_empty() => {
+            Ok((frame, user, ListingDraft { media_ids: Some(photos.iter().map(|m| m.id).collect()), ..draft }))
         }
+        checked => {
+            errors.extend(checked.err().unwrap_or_default());
+            Err(forms::render(422, &page(state, frame, action, editing, form, &photos, errors)))
+        }
+    }
+}
+
+pub async fn create(req: HttpRequest, payload: web::Payload, state: web::Data<WebState>) -> HttpResponse {
+    let (frame, user, draft) = match read_form(&req, payload, &state, "/listings/new".into(), false).await {
+        Ok(read) => read,
+        Err(page) => return page,
     };
     let (outbound, urls, territory) = (state.outbound.clone(), state.urls.clone(), state.territory());
     let created = state
@@ -331,7 +370,13 @@ pub async fn edit_form(
     match own(&state, &user, &id).await {
         Some(l) => {
             let action = format!("/@{name}/listings/{}/edit", l.id);
-            forms::render(200, &page(&state, frame, action, true, form_of_row(&l)))
+            let listing = l.id;
+            let photos = state.db.run(move |conn| maillage_service::media::of_post(conn, listing)).await;
+            let photos = match photos {
+                Ok(p) => p,
+                Err(e) => return crate::security::render_failed(&e),
+            };
+            forms::render(200, &page(&state, frame, action, true, form_of_row(&l), &photos, Vec::new()))
         }
         None => crate::security::not_found(frame.lang),
     }
@@ -340,22 +385,16 @@ pub async fn edit_form(
 pub async fn update(
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    sent: web::Form<Form>,
+    payload: web::Payload,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
     let (name, id) = path.into_inner();
-    let Some(existing) = own(&state, &user, &id).await else { return crate::security::not_found(frame.lang) };
-    let form = form_of(&sent);
-    let draft = match draft_of_form(&form, frame.lang) {
-        Ok(d) => d,
-        Err(errors) => {
-            let action = format!("/@{name}/listings/{}/edit", existing.id);
-            let mut p = page(&state, frame, action, true, form);
-            p.errors = errors;
-            return forms::render(422, &p);
-        }
+    let action = format!("/@{name}/listings/{id}/edit");
+    let (frame, user, draft) = match read_form(&req, payload, &state, action, true).await {
+        Ok(read) => read,
+        Err(page) => return page,
     };
+    let Some(existing) = own(&state, &user, &id).await else { return crate::security::not_found(frame.lang) };
     let (outbound, urls, territory) = (state.outbound.clone(), state.urls.clone(), state.territory());
     let id = existing.id();
     let updated = state

@@ -149,15 +149,23 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
                         more: found.more,
                     })
                 }
+                .and_then(|found| {
+                    let ids: Vec<i64> = found.listings.iter().map(|(l, _)| l.id).collect();
+                    Ok((maillage_service::media::first_photos(conn, &ids)?, found))
+                })
             })
             .await;
         match found {
-            Ok(found) => {
+            Ok((thumbs, found)) => {
                 let ends = order == ListingOrder::EndingSoon && !by_distance;
                 page.results = found
                     .listings
                     .iter()
-                    .map(|(l, km)| result_of(l, *km, lang, ends.then_some(zone)))
+                    .map(|(l, km)| {
+                        let mut result = result_of(l, *km, lang, ends.then_some(zone));
+                        result.card.thumb = thumbs.get(&l.id).and_then(|m| crate::photos::photo_of(m, &state.urls));
+                        result
+                    })
                     .collect();
                 if page_number > 1 {
                     page.previous = form.link_to(page_number - 1);

@@ -15,13 +15,24 @@
   document.querySelectorAll(".results [data-lat][data-lon]").forEach(function (item) {
     var lat = parseFloat(item.dataset.lat), lon = parseFloat(item.dataset.lon);
     if (isNaN(lat) || isNaN(lon)) { return; }
-    var a = item.querySelector("a");
+    var a = item.querySelector("h3 a");
+    var thumb = item.querySelector("img.thumb");
     var marker = L.marker([lat, lon], { title: a ? a.textContent : "", keyboard: true }).addTo(map);
     if (a) {
       var link = document.createElement("a");
       link.href = a.getAttribute("href");
       link.textContent = a.textContent;
-      marker.bindPopup(link);
+      var popup = document.createElement("div");
+      popup.className = "popup";
+      if (thumb) {
+        var img = document.createElement("img");
+        img.src = thumb.getAttribute("src");
+        img.alt = thumb.alt;
+        img.width = 120;
+        popup.appendChild(img);
+      }
+      popup.appendChild(link);
+      marker.bindPopup(popup);
     }
     points.push([lat, lon]);
   });

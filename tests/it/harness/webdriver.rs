@@ -184,6 +184,14 @@ impl Browser {
             .await;
     }
 
+    /// Chooses the file at `path` in the file input `css`, as a person
+    /// picking a photo does.
+    pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
+        let el = self.find(css).await;
+        let text = path.display().to_string();
+        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+    }
+
     pub async fn click(&self, css: &str) {
         let el = self.find(css).await;
         self.call(reqwest::Method::POST, &format!("/element/{el}/click"), Some(json!({}))).await;

@@ -20,4 +20,12 @@ pub(super) const MEDIA: &[(&str, &str, &str)] = &[
         "This file could not be kept: a JPEG, PNG, WebP or GIF photo of at most {} MB and {} million pixels.",
     ),
     ("lerr_photos", "8 photos au plus.", "At most 8 photos."),
+    ("upload_too_large_title", "Envoi trop lourd", "Too much to send"),
+    (
+        "upload_too_large",
+        "Ce formulaire est plus lourd que ce que ce nœud accepte. Choisissez des photos plus légères ou moins nombreuses.",
+        "This form is heavier than this node accepts. Choose lighter or fewer photos.",
+    ),
+    ("form_unreadable_title", "Formulaire illisible", "Unreadable form"),
+    ("form_unreadable", "Ce formulaire n'a pas pu être lu. Réessayez depuis la page.", "This form could not be read. Try again from the page."),
 ];

@@ -1,0 +1,127 @@
+//! The photos of a form (a listing's, a session's, a group's): those it
+//! has, each with its alt text, its place in the order and a box to remove
+//! it, and a file input per photo that may be added — no JavaScript
+//! needed. Photos chosen with a form that comes back with problems are
+//! kept (uploaded already), so nobody chooses them twice.
+
+use maillage_core::account::User;
+use maillage_core::id::Id;
+use maillage_db::media::MediaRow;
+use maillage_service::media::{self, Upload};
+
+use crate::forms::field;
+use crate::i18n::Lang;
+use crate::listings::FieldErrors;
+use crate::uploads::Sent;
+use crate::WebState;
+
+pub const MAX_PHOTOS: usize = media::MAX_LISTING_MEDIA;
+/// The names of the file inputs (field errors need `'static` names).
+const NEW_FIELDS: [&str; MAX_PHOTOS] =
+    ["new_photo_0", "new_photo_1", "new_photo_2", "new_photo_3", "new_photo_4", "new_photo_5", "new_photo_6", "new_photo_7"];
+/// File inputs shown before "More photos".
+const SHOWN_SLOTS: usize = 2;
+
+/// A photo the form has.
+pub struct KeptPhoto {
+    pub index: usize,
+    pub id: String,
+    pub preview: String,
+    pub alt: String,
+    pub position: usize,
+}
+
+/// A file input for one more photo.
+pub struct NewSlot {
+    pub name: &'static str,
+    pub error: Option<String>,
+    /// The first of those behind "More photos".
+    pub opens_more: bool,
+}
+
+pub struct PhotoFields {
+    pub kept: Vec<KeptPhoto>,
+    pub slots: Vec<NewSlot>,
+    /// "JPEG, PNG, WebP or GIF, at most 16 MB each…"
+    pub hint: String,
+}
+
+impl PhotoFields {
+    pub fn of(rows: &[MediaRow], state: &WebState, lang: Lang, errors: &FieldErrors) -> PhotoFields {
+        let kept: Vec<KeptPhoto> = rows
+            .iter()
+            .enumerate()
+            .map(|(index, m)| KeptPhoto {
+                index,
+                id: m.id.to_string(),
+                preview: media::preview_url(m, &state.urls).unwrap_or_default(),
+                alt: m.description.clone(),
+                position: index + 1,
+            })
+            .collect();
+        let slots = NEW_FIELDS
+            .iter()
+            .take(MAX_PHOTOS.saturating_sub(kept.len()))
+            .enumerate()
+            .map(|(i, name)| NewSlot {
+                name,
+                error: errors.iter().find(|(f, _)| f == name).map(|(_, e)| e.clone()),
+                opens_more: i == SHOWN_SLOTS,
+            })
+            .collect();
+        let mb = (state.media.config.max_upload_bytes / (1024 * 1024)).to_string();
+        PhotoFields { kept, slots, hint: lang.fill("f_photos_hint", &[&mb]) }
+    }
+
+    pub fn has_more(&self) -> bool {
+        self.slots.len() > SHOWN_SLOTS
+    }
+}
+
+/// The photos a sent form keeps and adds, uploaded and in order, with
+/// their alt text; problems go to `errors` under the file input's name.
+pub async fn photos_sent(
+    state: &WebState,
+    user: &User,
+    sent: &Sent,
+    lang: Lang,
+    errors: &mut FieldErrors,
+) -> Result<Vec<MediaRow>, maillage_core::Error> {
+    let mut chosen: Vec<(usize, usize, Id, String)> = Vec::new();
+    for index in 0..MAX_PHOTOS {
+        let Ok(id) = field(&sent.fields, &format!("photo_{index}")).parse::<Id>() else { continue };
+        if !field(&sent.fields, &format!("photo_{index}_remove")).is_empty() {
+            continue;
+        }
+        let position = field(&sent.fields, &format!("photo_{index}_position")).trim().parse().unwrap_or(index + 1);
+        chosen.push((position, index, id, field(&sent.fields, &format!("photo_{index}_alt")).to_owned()));
+    }
+    let refused = {
+        let config = &state.media.config;
+        let (mb, mp) = (config.max_upload_bytes / (1024 * 1024), config.max_pixels / 1_000_000);
+        lang.fill("lerr_photo", &[&mb.to_string(), &mp.to_string()])
+    };
+    for (slot, name) in NEW_FIELDS.iter().enumerate() {
+        let Some(file) = sent.files.iter().find(|f| f.field == *name && (f.too_large || !f.bytes.is_empty())) else {
+            continue;
+        };
+        if file.too_large {
+            errors.push((name, refused.clone()));
+            continue;
+        }
+        let alt = field(&sent.fields, &format!("{name}_alt")).to_owned();
+        let upload = Upload { bytes: file.bytes.clone(), description: alt.clone(), focus: None };
+        match media::upload(&state.db, &state.media, user, upload).await {
+            Ok(row) => chosen.push((usize::MAX / 2 + slot, MAX_PHOTOS + slot, Id::from_i64(row.id), alt)),
+            Err(e) if e.kind().is_client_error() => errors.push((name, refused.clone())),
+            Err(e) => return Err(e),
+        }
+    }
+    chosen.sort_by_key(|(position, index, _, _)| (*position, *index));
+    if chosen.len() > MAX_PHOTOS {
+        errors.push((NEW_FIELDS[0], lang.t("lerr_photos").to_owned()));
+    }
+    let photos: Vec<(Id, String)> = chosen.into_iter().map(|(_, _, id, alt)| (id, alt)).collect();
+    let user = user.clone();
+    state.db.run(move |conn| media::describe_all(conn, &user, &photos)).await
+}

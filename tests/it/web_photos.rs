@@ -1,0 +1,96 @@
+//! Photos from the pages, as a resident adds them on a phone: chosen with
+//! a file input each (no JavaScript needed), described, ordered and
+//! removed; a file that is no photo is refused next to its field while
+//! the photo chosen with it is kept; the listing's page shows them with
+//! their alt text, and search cards their first one.
+
+use crate::harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::webdriver::Browser;
+use harness::TestNode;
+
+fn photo(dir: &Path, name: &str, colour: [u8; 3], w: u32, h: u32) -> PathBuf {
+    let picture = image::RgbImage::from_pixel(w, h, image::Rgb(colour));
+    let path = dir.join(name);
+    picture.save_with_format(&path, image::ImageFormat::Jpeg).unwrap();
+    path
+}
+
+async fn gallery_alts(browser: &Browser) -> Vec<String> {
+    let alts = browser
+        .execute("return [...document.querySelectorAll('#photos img')].map(i => i.alt + (i.naturalWidth > 0 ? '' : ' (not loaded)'))")
+        .await;
+    alts.as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect()
+}
+
+async fn no_sideways_scroll(browser: &Browser) {
+    let scroll = browser.execute("return document.documentElement.scrollWidth - window.innerWidth").await;
+    assert!(scroll.as_i64().unwrap_or(1) <= 0, "no sideways scroll: {scroll}");
+}
+
+#[actix_web::test]
+async fn a_resident_adds_describes_orders_and_removes_photos_of_her_listing() {
+    let a = TestNode::start().await;
+    a.user("alice").await;
+    let files = tempfile::tempdir().unwrap();
+    let red = photo(files.path(), "perceuse.jpg", [200, 30, 30], 1200, 900);
+    let blue = photo(files.path(), "batterie.jpg", [30, 30, 200], 900, 1200);
+    let liar = files.path().join("notes.jpg");
+    std::fs::write(&liar, "<html>pas une photo</html>").unwrap();
+
+    let browser = Browser::start().await;
+    browser.resize(390, 844).await;
+    browser.log_in(&a, "alice", "fr").await;
+    browser.open(&a.url("/listings/new")).await;
+    browser.select("#f-category", "goods").await;
+    browser.type_into("#f-title", "Perceuse à prêter").await;
+    browser.type_into("#f-description", "Une perceuse sans fil avec sa batterie.").await;
+    browser.choose_file("#f-new_photo_0", &red).await;
+    browser.type_into("#f-new_photo_0_alt", "Une perceuse rouge").await;
+    browser.choose_file("#f-new_photo_1", &liar).await;
+    browser.screenshot("photos-form-390-fr").await;
+    browser.submit("form.listing-form button[type=submit]").await;
+
+    // The file that is no photo is refused beside its field, in French;
+    // the photo chosen with it is kept, with its description.
+    assert!(browser.text("#e-new_photo_1").await.contains("n'a pas pu être gardé"), "{}", browser.source().await);
+    assert_eq!(browser.value("#f-photo_0_alt").await, "Une perceuse rouge");
+    assert_eq!(browser.value("#f-title").await, "Perceuse à prêter");
+    no_sideways_scroll(&browser).await;
+    browser.screenshot("photos-refused-390-fr").await;
+    browser.choose_file("#f-new_photo_0", &blue).await;
+    browser.type_into("#f-new_photo_0_alt", "La batterie").await;
+    browser.submit("form.listing-form button[type=submit]").await;
+    assert!(browser.url().await.contains("/me/listings?created="), "{}", browser.source().await);
+    let id = browser.url().await.rsplit('=').next().unwrap().to_owned();
+
+    browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
+    assert_eq!(gallery_alts(&browser).await, ["Une perceuse rouge", "La batterie"]);
+    no_sideways_scroll(&browser).await;
+    browser.screenshot("photos-listing-390-fr").await;
+
+    // She puts the battery first, then removes the drill's photo.
+    browser.open(&a.url(&format!("/@alice/listings/{id}/edit"))).await;
+    browser.type_into("#f-photo_1_position", "1").await;
+    browser.type_into("#f-photo_0_position", "2").await;
+    browser.submit("form.listing-form button[type=submit]").await;
+    browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
+    assert_eq!(gallery_alts(&browser).await, ["La batterie", "Une perceuse rouge"]);
+    browser.open(&a.url(&format!("/@alice/listings/{id}/edit"))).await;
+    assert_eq!(browser.value("#f-photo_1_alt").await, "Une perceuse rouge");
+    browser.click("input[name=photo_1_remove]").await;
+    browser.submit("form.listing-form button[type=submit]").await;
+    browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
+    assert_eq!(gallery_alts(&browser).await, ["La batterie"]);
+
+    // In English on a computer, the search shows the photo on its card.
+    browser.resize(1280, 900).await;
+    browser.open(&a.url("/listings?q=perceuse&lang=en")).await;
+    let thumb = browser.attribute(".results .card img", "alt").await;
+    assert_eq!(thumb.as_deref(), Some("La batterie"), "{}", browser.source().await);
+    browser.screenshot("photos-search-1280-en").await;
+    browser.open(&a.url(&format!("/@alice/listings/{id}?lang=en"))).await;
+    browser.screenshot("photos-listing-1280-en").await;
+}
