@@ -75,6 +75,14 @@ async fn hammer(url: &str) -> f64 {
     done.load(Ordering::Relaxed) as f64 / SERVE_FOR.as_secs_f64()
 }
 
+async fn upload(http: reqwest::Client, base: String, token: String, bytes: Vec<u8>) -> serde_json::Value {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg").mime_str("image/jpeg").unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part).text("description", "Une photo");
+    let r = http.post(format!("{base}/api/v2/media")).bearer_auth(&token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
 fn main() {
     let bytes = photo();
     println!("media: a 4000x3000 JPEG of {:.1} MB", bytes.len() as f64 / 1e6);
@@ -127,25 +135,16 @@ fn main() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let upload = |http: reqwest::Client, bytes: Vec<u8>| {
-            let (base, token) = (base.clone(), token.clone());
-            async move {
-                let part = reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg").mime_str("image/jpeg").unwrap();
-                let form = reqwest::multipart::Form::new().part("file", part).text("description", "Une photo");
-                let r = http.post(format!("{base}/api/v2/media")).bearer_auth(&token).multipart(form).send().await.unwrap();
-                assert_eq!(r.status(), 200);
-                r.json::<serde_json::Value>().await.unwrap()
-            }
-        };
-        let first = upload(http.clone(), bytes.clone()).await;
+        let first = upload(http.clone(), base.clone(), token.clone(), bytes.clone()).await;
         let started = Instant::now();
         let left = Arc::new(AtomicUsize::new(UPLOADS));
         let mut tasks = Vec::new();
         for _ in 0..UPLOADERS {
-            let (http, bytes, left, upload) = (http.clone(), bytes.clone(), left.clone(), upload.clone());
+            let (http, bytes, left) = (http.clone(), bytes.clone(), left.clone());
+            let (base, token) = (base.clone(), token.clone());
             tasks.push(tokio::spawn(async move {
                 while left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
-                    upload(http.clone(), bytes.clone()).await;
+                    upload(http.clone(), base.clone(), token.clone(), bytes.clone()).await;
                 }
             }));
         }
