@@ -78,7 +78,8 @@ async fn hammer(url: &str) -> f64 {
 async fn upload(http: reqwest::Client, base: String, token: String, bytes: Vec<u8>) -> serde_json::Value {
     let part = reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg").mime_str("image/jpeg").unwrap();
     let form = reqwest::multipart::Form::new().part("file", part).text("description", "Une photo");
-    let r = http.post(format!("{base}/api/v2/media")).bearer_auth(&token).multipart(form).send().await.unwrap();
+    let r =
+        http.post(format!("{base}/api/v2/media")).bearer_auth(&token).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
 }
@@ -116,9 +117,21 @@ fn main() {
     let token = {
         let mut conn = pool.get().unwrap();
         let urls = LocalUrls::new(&domain, true);
-        let account = NewAccount { username: "alice", email: "alice@bench.example", password: Some("a good password"), ..Default::default() };
+        let account = NewAccount {
+            username: "alice",
+            email: "alice@bench.example",
+            password: Some("a good password"),
+            ..Default::default()
+        };
         let user = accounts::register(&mut conn, &urls, RegistrationMode::Open, &account).unwrap();
-        maillage_service::tokens::issue_for_user(&mut conn, user.id, &Scopes::parse("read write").unwrap(), None).unwrap().token
+        maillage_service::tokens::issue_for_user(
+            &mut conn,
+            user.id,
+            &Scopes::parse("read write").unwrap(),
+            None,
+        )
+        .unwrap()
+        .token
     };
     let node_pool = pool.clone();
     std::thread::spawn(move || {

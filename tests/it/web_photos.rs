@@ -55,7 +55,12 @@ async fn a_resident_adds_describes_orders_and_removes_photos_of_her_listing() {
 
     // The file that is no photo is refused beside its field, in French;
     // the photo chosen with it is kept, with its description.
-    assert!(browser.text("#e-new_photo_1").await.contains("n'a pas pu être gardé"), "{}", browser.source().await);
+    assert_eq!(
+        browser.text("#e-new_photo_1").await,
+        "notes.jpg : ce n'est pas une photo JPEG, PNG, WebP ou GIF.",
+        "{}",
+        browser.source().await
+    );
     assert_eq!(browser.value("#f-photo_0_alt").await, "Une perceuse rouge");
     assert_eq!(browser.value("#f-title").await, "Perceuse à prêter");
     no_sideways_scroll(&browser).await;
@@ -71,19 +76,30 @@ async fn a_resident_adds_describes_orders_and_removes_photos_of_her_listing() {
     no_sideways_scroll(&browser).await;
     browser.screenshot("photos-listing-390-fr").await;
 
-    // She puts the battery first, then removes the drill's photo.
+    // She puts the battery first (changing its number only: the photo
+    // moved wins the place), then removes the drill's photo, which is no
+    // longer served at once.
     browser.open(&a.url(&format!("/@alice/listings/{id}/edit"))).await;
     browser.type_into("#f-photo_1_position", "1").await;
-    browser.type_into("#f-photo_0_position", "2").await;
     browser.submit("form.listing-form button[type=submit]").await;
     browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
     assert_eq!(gallery_alts(&browser).await, ["La batterie", "Une perceuse rouge"]);
     browser.open(&a.url(&format!("/@alice/listings/{id}/edit"))).await;
     assert_eq!(browser.value("#f-photo_1_alt").await, "Une perceuse rouge");
+    let removed = browser.execute("return document.querySelectorAll('.photo-field img')[1].src").await;
+    let removed = removed.as_str().unwrap().replace("/preview-", "/file-");
+    assert_eq!(reqwest::get(&removed).await.unwrap().status().as_u16(), 200, "{removed}");
     browser.click("input[name=photo_1_remove]").await;
     browser.submit("form.listing-form button[type=submit]").await;
     browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
     assert_eq!(gallery_alts(&browser).await, ["La batterie"]);
+    assert_eq!(reqwest::get(&removed).await.unwrap().status().as_u16(), 404, "{removed}");
+    // Without the secret part of its address, a photo is not found.
+    let kept = browser.attribute("#photos a", "href").await.unwrap();
+    let (media_id, _) = kept.trim_start_matches("/media/").split_once('/').unwrap();
+    let guessed = a.url(&format!("/media/{media_id}/file.jpg"));
+    assert_eq!(reqwest::get(&guessed).await.unwrap().status().as_u16(), 404);
+    assert_eq!(reqwest::get(&a.url(&kept)).await.unwrap().status().as_u16(), 200);
 
     // In English on a computer, the search shows the photo on its card.
     browser.resize(1280, 900).await;

@@ -37,6 +37,10 @@ pub struct MediaRow {
     pub remote_url: Option<String>,
     /// When the remote copy was made.
     pub cached_at: Option<i64>,
+    /// In every URL of its files (ids follow the clock).
+    pub secret: String,
+    /// Taken off its post: no longer served; removed by the next sweep.
+    pub removed_at: Option<i64>,
     pub created_at: i64,
 }
 
@@ -66,6 +70,7 @@ pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<MediaRow>, 
 pub fn of_post(conn: &mut DbConnection, post: i64) -> Result<Vec<MediaRow>, Error> {
     media::table
         .filter(media::post_id.eq(post))
+        .filter(media::removed_at.is_null())
         .order((media::position.asc(), media::id.asc()))
         .select(MediaRow::as_select())
         .load(conn)
@@ -79,6 +84,7 @@ pub fn of_posts(conn: &mut DbConnection, posts: &[i64]) -> Result<Vec<MediaRow>,
     }
     media::table
         .filter(media::post_id.eq_any(posts))
+        .filter(media::removed_at.is_null())
         .order((media::post_id.asc(), media::position.asc(), media::id.asc()))
         .select(MediaRow::as_select())
         .load(conn)
@@ -86,12 +92,18 @@ pub fn of_posts(conn: &mut DbConnection, posts: &[i64]) -> Result<Vec<MediaRow>,
 }
 
 /// Attaches `ids` to `post` in that order; media already attached to it
-/// and not named are detached (and left for [`unattached_before`]).
-pub fn attach(conn: &mut DbConnection, post: i64, ids: &[i64]) -> Result<(), Error> {
-    diesel::update(media::table.filter(media::post_id.eq(post)).filter(media::id.ne_all(ids)))
-        .set(media::post_id.eq(None::<i64>))
-        .execute(conn)
-        .map_err(db_error)?;
+/// and not named are removed (no longer served; their files go with the
+/// next sweep).
+pub fn attach(conn: &mut DbConnection, post: i64, ids: &[i64], now: i64) -> Result<(), Error> {
+    diesel::update(
+        media::table
+            .filter(media::post_id.eq(post))
+            .filter(media::id.ne_all(ids))
+            .filter(media::removed_at.is_null()),
+    )
+    .set(media::removed_at.eq(Some(now)))
+    .execute(conn)
+    .map_err(db_error)?;
     for (position, id) in ids.iter().enumerate() {
         let position = i32::try_from(position).map_err(Error::internal)?;
         diesel::update(media::table.find(id))
@@ -102,12 +114,18 @@ pub fn attach(conn: &mut DbConnection, post: i64, ids: &[i64]) -> Result<(), Err
     Ok(())
 }
 
-/// Local uploads never attached, made before `before`.
+/// Media of a deleted post: removed like those taken off it.
+pub fn remove_of_post(conn: &mut DbConnection, post: i64, now: i64) -> Result<(), Error> {
+    attach(conn, post, &[], now)
+}
+
+/// Media removed from their post, and local uploads never attached made
+/// before `before`.
 pub fn unattached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
+    let never_attached =
+        media::post_id.is_null().and(media::remote_url.is_null()).and(media::created_at.lt(before));
     media::table
-        .filter(media::post_id.is_null())
-        .filter(media::remote_url.is_null())
-        .filter(media::created_at.lt(before))
+        .filter(media::removed_at.is_not_null().or(never_attached))
         .order(media::created_at.asc())
         .limit(limit)
         .select(MediaRow::as_select())
@@ -119,6 +137,7 @@ pub fn unattached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Re
 pub fn cached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
     media::table
         .filter(media::remote_url.is_not_null())
+        .filter(media::removed_at.is_null())
         .filter(media::cached_at.lt(before))
         .order(media::cached_at.asc())
         .limit(limit)

@@ -709,6 +709,8 @@ diesel::table! {
         blurhash -> Nullable<Text>,
         remote_url -> Nullable<Text>,
         cached_at -> Nullable<BigInt>,
+        secret -> Text,
+        removed_at -> Nullable<BigInt>,
         created_at -> BigInt,
     }
 }

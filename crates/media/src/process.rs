@@ -110,6 +110,14 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
         return Err(MediaError::TooLarge(limits.max_bytes));
     }
     let (format, w, h) = dimensions(bytes)?;
+    // A JPEG cut short (a transfer that failed) decodes with a grey bottom
+    // rather than an error: it must end with its end-of-image marker, which
+    // entropy-coded data cannot contain (0xFF is escaped there).
+    if format == SourceFormat::Jpeg
+        && !bytes[bytes.len().saturating_sub(8192)..].windows(2).any(|w| w == [0xFF, 0xD9])
+    {
+        return Err(MediaError::Unreadable("the JPEG is cut short".into()));
+    }
     let pixels = u64::from(w) * u64::from(h);
     if pixels > limits.max_pixels || w == 0 || h == 0 {
         return Err(MediaError::TooManyPixels { pixels, max: limits.max_pixels });

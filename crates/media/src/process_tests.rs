@@ -126,6 +126,12 @@ fn what_is_not_a_picture_is_refused_whatever_it_claims() {
         process(b"<svg xmlns='http://www.w3.org/2000/svg'/>", &Limits::default()),
         Err(MediaError::Unsupported)
     );
+    // A JPEG cut at a third, as a failed transfer leaves it.
+    let whole = jpeg(400, 300);
+    assert_eq!(
+        process(&whole[..whole.len() / 3], &Limits::default()),
+        Err(MediaError::Unreadable("the JPEG is cut short".into()))
+    );
     // A JPEG's first bytes and nothing after.
     assert!(matches!(
         process(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], &Limits::default()),

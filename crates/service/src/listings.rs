@@ -265,6 +265,7 @@ pub fn delete(
     transaction::write(conn, |conn| {
         let (row, author) = own(conn, user, id)?;
         listings::mark_deleted(conn, row.id(), Timestamp::now())?;
+        crate::media::remove_of_post(conn, row.id)?;
         outbound.publish(conn, Outgoing::DeleteListing { listing: &row, author: &author })?;
         Ok(row)
     })

@@ -18,7 +18,8 @@ use maillage_core::urls::LocalUrls;
 use maillage_core::Error;
 use maillage_db::media::{self as rows, MediaRow};
 use maillage_db::{DbConnection, DbPool};
-use maillage_media::{Limits, MediaError, MediaStore, Processor};
+pub use maillage_media::MediaError;
+use maillage_media::{Limits, MediaStore, Processor};
 
 pub use remote::{copy_remote, may_copy, record as record_remote, RemoteAttachment};
 pub use sweep::{copy_all, prune_remote, remove_unattached, Moved};
@@ -78,6 +79,29 @@ pub(crate) fn refused(e: MediaError) -> Error {
     Error::unprocessable(format!("Validation failed: {e}"))
 }
 
+/// Why an upload was not kept: the picture itself (what a form says
+/// beside its field), or anything else.
+#[derive(Debug)]
+pub enum UploadError {
+    Refused(MediaError),
+    Failed(Error),
+}
+
+impl From<Error> for UploadError {
+    fn from(e: Error) -> Self {
+        UploadError::Failed(e)
+    }
+}
+
+impl From<UploadError> for Error {
+    fn from(e: UploadError) -> Self {
+        match e {
+            UploadError::Refused(why) => refused(why),
+            UploadError::Failed(e) => e,
+        }
+    }
+}
+
 fn check_description(text: &str) -> Result<String, Error> {
     let text = text.trim();
     if text.chars().count() > MAX_DESCRIPTION_CHARS {
@@ -104,7 +128,12 @@ pub fn parse_focus(raw: &str) -> Result<(f64, f64), Error> {
 /// Processes, stores and records an upload by `user`. Nothing is stored
 /// when the picture is refused; the files are removed again if the row
 /// cannot be written.
-pub async fn upload(db: &DbPool, desk: &MediaDesk, user: &User, upload: Upload) -> Result<MediaRow, Error> {
+pub async fn upload(
+    db: &DbPool,
+    desk: &MediaDesk,
+    user: &User,
+    upload: Upload,
+) -> Result<MediaRow, UploadError> {
     let description = check_description(&upload.description)?;
     let (focus_x, focus_y) = upload
         .focus
@@ -113,7 +142,7 @@ pub async fn upload(db: &DbPool, desk: &MediaDesk, user: &User, upload: Upload) 
         .map(parse_focus)
         .transpose()?
         .unwrap_or((0.0, 0.0));
-    let processed = desk.processor.process(upload.bytes).await.map_err(refused)?;
+    let processed = desk.processor.process(upload.bytes).await.map_err(UploadError::Refused)?;
     let user_id = user.id;
     let owner = db.run(move |conn| actor_of_user(conn, user_id)).await?;
     let id = Id::generate();
@@ -122,7 +151,7 @@ pub async fn upload(db: &DbPool, desk: &MediaDesk, user: &User, upload: Upload) 
     let saved = row.clone();
     if let Err(e) = db.run(move |conn| rows::insert(conn, &saved)).await {
         remove_files(desk, &row).await;
-        return Err(e);
+        return Err(e.into());
     }
     Ok(row)
 }
@@ -171,8 +200,15 @@ pub(crate) async fn store_processed(
         blurhash: Some(processed.blurhash),
         remote_url: None,
         cached_at: None,
+        secret: new_secret(),
+        removed_at: None,
         created_at: Timestamp::now().as_micros(),
     })
+}
+
+/// The part of a media's URLs nobody can guess (ids follow the clock).
+pub(crate) fn new_secret() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }
 
 pub(crate) async fn remove_files(desk: &MediaDesk, row: &MediaRow) {
@@ -251,7 +287,7 @@ pub(crate) fn attach(
             return Err(Error::unprocessable(format!("Validation failed: media {id} cannot be attached")));
         }
     }
-    rows::attach(conn, post, &raw)?;
+    rows::attach(conn, post, &raw, Timestamp::now().as_micros())?;
     rows::of_post(conn, post)
 }
 
@@ -264,11 +300,39 @@ pub fn of_post(conn: &mut DbConnection, post: i64) -> Result<Vec<MediaRow>, Erro
     rows::of_post(conn, post)
 }
 
+/// Removes the media of a deleted post (their files go with the next
+/// sweep).
+pub fn remove_of_post(conn: &mut DbConnection, post: i64) -> Result<(), Error> {
+    rows::remove_of_post(conn, post, Timestamp::now().as_micros())
+}
+
 /// Which file of a media a URL asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
     File,
     Preview,
+}
+
+impl Variant {
+    fn name(self) -> &'static str {
+        match self {
+            Variant::File => "file",
+            Variant::Preview => "preview",
+        }
+    }
+
+    /// `file-SECRET` or `preview-SECRET` (with any extension): what a URL
+    /// names.
+    pub fn parse(name: &str) -> Option<(Variant, &str)> {
+        let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+        let (variant, secret) = stem.split_once('-')?;
+        let variant = match variant {
+            "file" => Variant::File,
+            "preview" => Variant::Preview,
+            _ => return None,
+        };
+        Some((variant, secret))
+    }
 }
 
 /// The bytes and content type of one file of media `id`: read from the
@@ -280,10 +344,12 @@ pub async fn read(
     policy: &maillage_core::policy::FederationPolicy,
     id: i64,
     variant: Variant,
+    secret: &str,
 ) -> Result<(Bytes, String), Error> {
     let row = db
         .run(move |conn| rows::find(conn, id))
         .await?
+        .filter(|m| m.secret == secret && m.removed_at.is_none())
         .ok_or_else(|| Error::not_found("Record not found"))?;
     let row = if row.is_remote() && row.file_key.is_none() {
         copy_remote(db, desk, policy, row).await?
@@ -320,7 +386,11 @@ pub fn extension_of(content_type: &str) -> Option<&'static str> {
 pub fn file_url(row: &MediaRow, urls: &LocalUrls) -> String {
     match (&row.remote_url, row.kind.as_str()) {
         (Some(remote), kind) if kind != "image" => remote.clone(),
-        _ => urls.media(row.id, "file", extension_of(&row.content_type)),
+        _ => urls.media(
+            row.id,
+            &format!("{}-{}", Variant::File.name(), row.secret),
+            extension_of(&row.content_type),
+        ),
     }
 }
 
@@ -328,12 +398,17 @@ pub fn preview_url(row: &MediaRow, urls: &LocalUrls) -> Option<String> {
     if row.kind != "image" {
         return None;
     }
-    Some(urls.media(row.id, "preview", row.preview_content_type.as_deref().and_then(extension_of)))
+    let name = format!("{}-{}", Variant::Preview.name(), row.secret);
+    Some(urls.media(row.id, &name, row.preview_content_type.as_deref().and_then(extension_of)))
 }
 
 /// One's photos in the order given, each with its alt text changed when
 /// it differs; ids that are not one's own uploads are left out.
-pub fn describe_all(conn: &mut DbConnection, user: &User, photos: &[(Id, String)]) -> Result<Vec<MediaRow>, Error> {
+pub fn describe_all(
+    conn: &mut DbConnection,
+    user: &User,
+    photos: &[(Id, String)],
+) -> Result<Vec<MediaRow>, Error> {
     let mut rows_out = Vec::with_capacity(photos.len());
     for (id, alt) in photos {
         let Ok(mut row) = own(conn, user, *id) else { continue };
@@ -348,7 +423,10 @@ pub fn describe_all(conn: &mut DbConnection, user: &User, photos: &[(Id, String)
 }
 
 /// The first picture of each of `posts` that has one, by post.
-pub fn first_photos(conn: &mut DbConnection, posts: &[i64]) -> Result<std::collections::HashMap<i64, MediaRow>, Error> {
+pub fn first_photos(
+    conn: &mut DbConnection,
+    posts: &[i64],
+) -> Result<std::collections::HashMap<i64, MediaRow>, Error> {
     let mut first = std::collections::HashMap::new();
     for m in rows::of_posts(conn, posts)?.into_iter().filter(|m| m.kind == "image") {
         if let Some(post) = m.post_id {

@@ -289,6 +289,7 @@ pub fn delete(
         }
         refuse_view(&post, "cancelled")?;
         posts::mark_deleted(conn, post.id(), Timestamp::now())?;
+        crate::media::remove_of_post(conn, post.id)?;
         let deleted = posts::find_by_id(conn, post.id())?.ok_or_else(|| Error::internal("post vanished"))?;
         outbound.publish(conn, Outgoing::DeletePost { post: &deleted, author: &author })?;
         Ok(post)

@@ -10,6 +10,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("terms.js", "text/javascript; charset=utf-8", include_bytes!("../static/terms.js")),
     ("places.js", "text/javascript; charset=utf-8", include_bytes!("../static/places.js")),
     ("place_map.js", "text/javascript; charset=utf-8", include_bytes!("../static/place_map.js")),
+    ("send_once.js", "text/javascript; charset=utf-8", include_bytes!("../static/send_once.js")),
     ("leaflet/leaflet.js", "text/javascript; charset=utf-8", include_bytes!("../static/leaflet/leaflet.js")),
     ("leaflet/leaflet.css", "text/css; charset=utf-8", include_bytes!("../static/leaflet/leaflet.css")),
     ("leaflet/LICENSE", "text/plain; charset=utf-8", include_bytes!("../static/leaflet/LICENSE")),

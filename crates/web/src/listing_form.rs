@@ -15,15 +15,15 @@ use maillage_core::time::Timestamp;
 use maillage_db::listings::ListingRow;
 
 use crate::forms::{self, field};
-use crate::photo_fields::{photos_sent, PhotoFields};
-use crate::uploads::{read_sent, unreadable_page};
-use maillage_db::media::MediaRow;
 use crate::frame::Frame;
 use crate::framed;
 use crate::i18n::Lang;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
+use crate::photo_fields::{photos_sent, PhotoFields};
+use crate::uploads::{read_sent, unreadable_page};
 use crate::WebState;
+use maillage_db::media::MediaRow;
 
 /// The form's fields as typed.
 #[derive(Debug, Default, Clone)]
@@ -316,9 +316,11 @@ async fn read_form(
         Err(e) => return Err(forms::refused(frame, &e)),
     };
     match draft_of_form(&form, frame.lang) {
-        Ok(draft) if errors.is_empty() => {
-            Ok((frame, user, ListingDraft { media_ids: Some(photos.iter().map(|m| m.id).collect()), ..draft }))
-        }
+        Ok(draft) if errors.is_empty() => Ok((
+            frame,
+            user,
+            ListingDraft { media_ids: Some(photos.iter().map(|m| m.id).collect()), ..draft },
+        )),
         checked => {
             errors.extend(checked.err().unwrap_or_default());
             Err(forms::render(422, &page(state, frame, action, editing, form, &photos, errors)))

@@ -163,7 +163,8 @@ pub async fn search_page(req: HttpRequest, state: web::Data<WebState>) -> HttpRe
                     .iter()
                     .map(|(l, km)| {
                         let mut result = result_of(l, *km, lang, ends.then_some(zone));
-                        result.card.thumb = thumbs.get(&l.id).and_then(|m| crate::photos::photo_of(m, &state.urls));
+                        result.card.thumb =
+                            thumbs.get(&l.id).and_then(|m| crate::photos::photo_of(m, &state.urls));
                         result
                     })
                     .collect();

@@ -7,7 +7,7 @@
 use maillage_core::account::User;
 use maillage_core::id::Id;
 use maillage_db::media::MediaRow;
-use maillage_service::media::{self, Upload};
+use maillage_service::media::{self, MediaError, Upload, UploadError};
 
 use crate::forms::field;
 use crate::i18n::Lang;
@@ -17,8 +17,16 @@ use crate::WebState;
 
 pub const MAX_PHOTOS: usize = media::MAX_LISTING_MEDIA;
 /// The names of the file inputs (field errors need `'static` names).
-const NEW_FIELDS: [&str; MAX_PHOTOS] =
-    ["new_photo_0", "new_photo_1", "new_photo_2", "new_photo_3", "new_photo_4", "new_photo_5", "new_photo_6", "new_photo_7"];
+const NEW_FIELDS: [&str; MAX_PHOTOS] = [
+    "new_photo_0",
+    "new_photo_1",
+    "new_photo_2",
+    "new_photo_3",
+    "new_photo_4",
+    "new_photo_5",
+    "new_photo_6",
+    "new_photo_7",
+];
 /// File inputs shown before "More photos".
 const SHOWN_SLOTS: usize = 2;
 
@@ -34,6 +42,9 @@ pub struct KeptPhoto {
 /// A file input for one more photo.
 pub struct NewSlot {
     pub name: &'static str,
+    /// "Photo 3: file"
+    pub label: String,
+    pub alt_label: String,
     pub error: Option<String>,
     /// The first of those behind "More photos".
     pub opens_more: bool,
@@ -65,6 +76,8 @@ impl PhotoFields {
             .enumerate()
             .map(|(i, name)| NewSlot {
                 name,
+                label: lang.fill("f_photo_new", &[&(kept.len() + i + 1).to_string()]),
+                alt_label: lang.fill("f_photo_new_alt", &[&(kept.len() + i + 1).to_string()]),
                 error: errors.iter().find(|(f, _)| f == name).map(|(_, e)| e.clone()),
                 opens_more: i == SHOWN_SLOTS,
             })
@@ -78,6 +91,21 @@ impl PhotoFields {
     }
 }
 
+/// What a person is told of a file that is not kept, naming it.
+fn refusal(lang: Lang, file: &str, why: &MediaError) -> String {
+    match why {
+        MediaError::TooLarge(max) => {
+            lang.fill("lerr_photo_size", &[file, &(max / (1024 * 1024)).to_string()])
+        }
+        MediaError::Unsupported => lang.fill("lerr_photo_type", &[file]),
+        MediaError::TooManyPixels { pixels, max } => lang.fill(
+            "lerr_photo_pixels",
+            &[file, &(pixels / 1_000_000).to_string(), &(max / 1_000_000).to_string()],
+        ),
+        MediaError::Unreadable(_) => lang.fill("lerr_photo_unreadable", &[file]),
+    }
+}
+
 /// The photos a sent form keeps and adds, uploaded and in order, with
 /// their alt text; problems go to `errors` under the file input's name.
 pub async fn photos_sent(
@@ -87,41 +115,56 @@ pub async fn photos_sent(
     lang: Lang,
     errors: &mut FieldErrors,
 ) -> Result<Vec<MediaRow>, maillage_core::Error> {
-    let mut chosen: Vec<(usize, usize, Id, String)> = Vec::new();
+    let mut chosen: Vec<(usize, usize, usize, Id, String)> = Vec::new();
     for index in 0..MAX_PHOTOS {
         let Ok(id) = field(&sent.fields, &format!("photo_{index}")).parse::<Id>() else { continue };
         if !field(&sent.fields, &format!("photo_{index}_remove")).is_empty() {
             continue;
         }
-        let position = field(&sent.fields, &format!("photo_{index}_position")).trim().parse().unwrap_or(index + 1);
-        chosen.push((position, index, id, field(&sent.fields, &format!("photo_{index}_alt")).to_owned()));
+        let position =
+            field(&sent.fields, &format!("photo_{index}_position")).trim().parse().unwrap_or(index + 1);
+        // Of two photos given the same place, the one moved there wins it.
+        let moved = usize::from(position == index + 1);
+        chosen.push((
+            position,
+            moved,
+            index,
+            id,
+            field(&sent.fields, &format!("photo_{index}_alt")).to_owned(),
+        ));
     }
-    let refused = {
-        let config = &state.media.config;
-        let (mb, mp) = (config.max_upload_bytes / (1024 * 1024), config.max_pixels / 1_000_000);
-        lang.fill("lerr_photo", &[&mb.to_string(), &mp.to_string()])
-    };
+    let mb = state.media.config.max_upload_bytes / (1024 * 1024);
     for (slot, name) in NEW_FIELDS.iter().enumerate() {
-        let Some(file) = sent.files.iter().find(|f| f.field == *name && (f.too_large || !f.bytes.is_empty())) else {
+        let Some(file) =
+            sent.files.iter().find(|f| f.field == *name && (f.too_large || !f.file_name.is_empty()))
+        else {
             continue;
         };
+        let file_name = file.file_name.clone();
         if file.too_large {
-            errors.push((name, refused.clone()));
+            errors.push((name, lang.fill("lerr_photo_size", &[&file_name, &mb.to_string()])));
+            continue;
+        }
+        if file.bytes.is_empty() {
+            errors.push((name, lang.fill("lerr_photo_empty", &[&file_name])));
             continue;
         }
         let alt = field(&sent.fields, &format!("{name}_alt")).to_owned();
         let upload = Upload { bytes: file.bytes.clone(), description: alt.clone(), focus: None };
         match media::upload(&state.db, &state.media, user, upload).await {
-            Ok(row) => chosen.push((usize::MAX / 2 + slot, MAX_PHOTOS + slot, Id::from_i64(row.id), alt)),
-            Err(e) if e.kind().is_client_error() => errors.push((name, refused.clone())),
-            Err(e) => return Err(e),
+            Ok(row) => chosen.push((usize::MAX / 2 + slot, 1, MAX_PHOTOS + slot, Id::from_i64(row.id), alt)),
+            Err(UploadError::Refused(why)) => errors.push((name, refusal(lang, &file_name, &why))),
+            Err(UploadError::Failed(e)) if e.kind().is_client_error() => {
+                errors.push((name, e.message().to_owned()))
+            }
+            Err(UploadError::Failed(e)) => return Err(e),
         }
     }
-    chosen.sort_by_key(|(position, index, _, _)| (*position, *index));
+    chosen.sort_by_key(|(position, moved, index, _, _)| (*position, *moved, *index));
     if chosen.len() > MAX_PHOTOS {
         errors.push((NEW_FIELDS[0], lang.t("lerr_photos").to_owned()));
     }
-    let photos: Vec<(Id, String)> = chosen.into_iter().map(|(_, _, id, alt)| (id, alt)).collect();
+    let photos: Vec<(Id, String)> = chosen.into_iter().map(|(_, _, _, id, alt)| (id, alt)).collect();
     let user = user.clone();
     state.db.run(move |conn| media::describe_all(conn, &user, &photos)).await
 }

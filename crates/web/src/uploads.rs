@@ -14,6 +14,8 @@ const TEXT_MAX: usize = 64 * 1024;
 /// One file sent with a form.
 pub struct SentFile {
     pub field: String,
+    /// The name the browser gave (empty when no file was chosen).
+    pub file_name: String,
     pub bytes: Bytes,
     /// Larger than the node accepts: its bytes were dropped as they came.
     pub too_large: bool,
@@ -35,8 +37,12 @@ pub enum Unreadable {
 /// The page saying why a form could not be read (413 or 400).
 pub fn unreadable_page(frame: crate::frame::Frame, why: Unreadable) -> actix_web::HttpResponse {
     match why {
-        Unreadable::TooLarge => crate::forms::message(frame, 413, "upload_too_large_title", "upload_too_large"),
-        Unreadable::Malformed => crate::forms::message(frame, 400, "form_unreadable_title", "form_unreadable"),
+        Unreadable::TooLarge => {
+            crate::forms::message(frame, 413, "upload_too_large_title", "upload_too_large")
+        }
+        Unreadable::Malformed => {
+            crate::forms::message(frame, 400, "form_unreadable_title", "form_unreadable")
+        }
     }
 }
 
@@ -67,7 +73,8 @@ pub async fn read_sent(
     while let Some(part) = parts.next().await {
         let mut part = part.map_err(|_| Unreadable::Malformed)?;
         let name = part.name().unwrap_or_default().to_owned();
-        let is_file = part.content_disposition().and_then(|d| d.get_filename()).is_some();
+        let file_name = part.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+        let is_file = file_name.is_some();
         let cap = if is_file { max_file } else { TEXT_MAX };
         let mut data = BytesMut::new();
         let mut too_large = false;
@@ -80,7 +87,8 @@ pub async fn read_sent(
             data.extend_from_slice(&chunk);
         }
         if is_file {
-            sent.files.push(SentFile { field: name, bytes: data.freeze(), too_large });
+            let file_name = file_name.unwrap_or_default().chars().take(120).collect();
+            sent.files.push(SentFile { field: name, file_name, bytes: data.freeze(), too_large });
         } else {
             text_total += data.len();
             if too_large || text_total > max_body {

@@ -24,8 +24,15 @@ CREATE TABLE media (
     blurhash TEXT,
     remote_url TEXT,
     cached_at BIGINT,
+    -- In every URL of the media's files: ids follow the clock, so a
+    -- picture of a private listing must not be found by counting.
+    secret TEXT NOT NULL,
+    -- Taken off what it was attached to: no longer served, its files
+    -- removed by the next sweep.
+    removed_at BIGINT,
     created_at BIGINT NOT NULL
 );
 CREATE INDEX media_post ON media (post_id, position);
 CREATE INDEX media_owner ON media (owner_id, created_at);
 CREATE INDEX media_cached ON media (cached_at);
+CREATE INDEX media_removed ON media (removed_at);

@@ -189,7 +189,8 @@ impl Browser {
     pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
         let el = self.find(css).await;
         let text = path.display().to_string();
-        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+        self.call(reqwest::Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text })))
+            .await;
     }
 
     pub async fn click(&self, css: &str) {

@@ -32,8 +32,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn read_upload(mut payload: Multipart, max_bytes: usize) -> Result<Upload, Error> {
     let mut upload = Upload::default();
     let mut has_file = false;
+    let not_multipart = || {
+        Error::unprocessable("Validation failed: send the file as multipart/form-data, in a part named file")
+    };
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
+        let mut field = field.map_err(|_| not_multipart())?;
         let name = field.name().unwrap_or_default().to_owned();
         let cap = if name == "file" { max_bytes } else { TEXT_FIELD_MAX };
         let mut data = BytesMut::new();
@@ -71,7 +74,7 @@ async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, SCOPES).await?;
     let upload = read_upload(payload, state.media.config.max_upload_bytes).await?;
-    let row = cases::upload(&state.db, &state.media, &auth.user, upload).await?;
+    let row = cases::upload(&state.db, &state.media, &auth.user, upload).await.map_err(Error::from)?;
     Ok(HttpResponse::Ok().json(media_to_api(&row, &state.urls)))
 }
 

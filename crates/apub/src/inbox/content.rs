@@ -161,6 +161,7 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
             }
             if !listing.is_deleted() {
                 listings::mark_deleted(conn, listing.id(), now)?;
+                maillage_service::media::remove_of_post(conn, listing.id)?;
             }
             return Ok(Outcome::Applied);
         }
@@ -170,6 +171,7 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
             }
             if session.deleted_at.is_none() {
                 maillage_db::sessions::mark_deleted(conn, session.id(), now)?;
+                maillage_service::media::remove_of_post(conn, session.id)?;
             }
             return Ok(Outcome::Applied);
         }
@@ -181,6 +183,7 @@ pub async fn delete(data: &Data, env: Envelope, actor: ActorRow) -> Result<Outco
         }
         if !post.is_deleted() {
             posts::mark_deleted(conn, post.id(), now)?;
+            maillage_service::media::remove_of_post(conn, post.id)?;
         }
         Ok(Outcome::Applied)
     })

@@ -82,6 +82,8 @@ pub fn record(
                     blurhash: a.blurhash.clone(),
                     remote_url: Some(a.url.clone()),
                     cached_at: None,
+                    secret: super::new_secret(),
+                    removed_at: None,
                     created_at: Timestamp::now().as_micros(),
                 };
                 rows::insert(conn, &row)?;
@@ -94,11 +96,9 @@ pub fn record(
         rows::save(conn, &row)?;
         ids.push(row.id);
     }
-    rows::attach(conn, post, &ids)?;
-    // Attachments the post no longer has are not kept.
-    for gone in known.iter().filter(|m| !ids.contains(&m.id)) {
-        rows::remove(conn, gone.id)?;
-    }
+    // Attachments the post no longer has are removed (their copies with
+    // the next sweep).
+    rows::attach(conn, post, &ids, Timestamp::now().as_micros())?;
     rows::of_post(conn, post)
 }
 

@@ -156,7 +156,7 @@ fn listing_to_page(shown: Shown, frame: Frame, state: &WebState, visitor: &Visit
         ends,
         map,
         author: author_card(&author, author_open, lang),
-        photos: photos_of(&photos, &state.urls),
+        photos: photos_of(&photos, &state.urls, lang),
         own: visitor.user.as_ref().is_some_and(|u| author.user_id == Some(u.id.as_i64())),
         open: l.status == ListingStatus::Open,
         edit_link: format!("/@{}/listings/{}/edit", author.username, l.id),
