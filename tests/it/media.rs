@@ -109,4 +109,24 @@ async fn a_sideways_photo_from_mastodon_py_is_kept_upright_without_exif_and_reac
     assert_eq!(attached["meta"]["original"]["width"], 200, "{status}");
     let (status_code, _, _) = fetch(attached["preview_url"].as_str().unwrap()).await;
     assert_eq!(status_code, 200);
+
+    // Her avatar and header, set from her app, show on her profile here
+    // and reach Bob's node.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/avatar.py");
+    let args = vec![
+        script.display().to_string(),
+        a.base.clone(),
+        alice.token.clone(),
+        work.path().display().to_string(),
+    ];
+    let printed = tokio::task::spawn_blocking(move || run_python(args)).await.unwrap();
+    let pictures: Value = serde_json::from_str(printed.trim().lines().last().unwrap()).unwrap();
+    let avatar = pictures["avatar"].as_str().unwrap().to_owned();
+    let (_, profile) = browser.get(a.url("/@alice")).await;
+    assert!(profile.contains(&format!(r#"class="avatar" src="{avatar}""#)), "{profile}");
+    eventually(30, "bob's node sees alice's new avatar", || async {
+        let (_, found) = bob.get(&format!("/api/v1/accounts/lookup?acct=alice@{}", a.domain)).await;
+        (found["avatar"] == avatar.as_str() && found["header"] == pictures["header"]).then_some(())
+    })
+    .await;
 }

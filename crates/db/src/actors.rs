@@ -27,6 +27,8 @@ pub struct ActorRow {
     pub following_url: Option<String>,
     pub url: Option<String>,
     pub icon_url: Option<String>,
+    /// The header picture of the profile.
+    pub image_url: Option<String>,
     pub public_key_pem: String,
     pub private_key_pem: Option<String>,
     pub manually_approves_followers: bool,

@@ -15,6 +15,8 @@ pub struct MediaRow {
     /// The uploader, or a remote post's author.
     pub owner_id: i64,
     pub post_id: Option<i64>,
+    /// Or the actor whose avatar (position 0) or header (1) it is.
+    pub actor_id: Option<i64>,
     pub position: i32,
     /// Mastodon's type: image, gifv, video, audio or unknown.
     pub kind: String,
@@ -114,6 +116,18 @@ pub fn attach(conn: &mut DbConnection, post: i64, ids: &[i64], now: i64) -> Resu
     Ok(())
 }
 
+/// The avatar (`position` 0) or header (1) of `actor`, if any.
+pub fn of_actor(conn: &mut DbConnection, actor: i64, position: i32) -> Result<Option<MediaRow>, Error> {
+    media::table
+        .filter(media::actor_id.eq(actor))
+        .filter(media::position.eq(position))
+        .filter(media::removed_at.is_null())
+        .select(MediaRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(db_error)
+}
+
 /// Media of a deleted post: removed like those taken off it.
 pub fn remove_of_post(conn: &mut DbConnection, post: i64, now: i64) -> Result<(), Error> {
     attach(conn, post, &[], now)
@@ -122,8 +136,11 @@ pub fn remove_of_post(conn: &mut DbConnection, post: i64, now: i64) -> Result<()
 /// Media removed from their post, and local uploads never attached made
 /// before `before`.
 pub fn unattached_before(conn: &mut DbConnection, before: i64, limit: i64) -> Result<Vec<MediaRow>, Error> {
-    let never_attached =
-        media::post_id.is_null().and(media::remote_url.is_null()).and(media::created_at.lt(before));
+    let never_attached = media::post_id
+        .is_null()
+        .and(media::actor_id.is_null())
+        .and(media::remote_url.is_null())
+        .and(media::created_at.lt(before));
     media::table
         .filter(media::removed_at.is_not_null().or(never_attached))
         .order(media::created_at.asc())

@@ -302,12 +302,16 @@ pub struct ProfileChange {
     pub display_name: Option<String>,
     pub note: Option<String>,
     pub locked: Option<bool>,
+    /// Uploads of the person's to show as their avatar and header.
+    pub avatar: Option<maillage_core::id::Id>,
+    pub header: Option<maillage_core::id::Id>,
 }
 
 /// Changes the profile of `user`'s actor and tells its followers.
 pub fn update_profile(
     conn: &mut DbConnection,
     outbound: &dyn crate::federation::Outbound,
+    urls: &maillage_core::urls::LocalUrls,
     user: &User,
     change: &ProfileChange,
 ) -> Result<maillage_db::actors::ActorRow, Error> {
@@ -330,6 +334,12 @@ pub fn update_profile(
         }
         if let Some(locked) = change.locked {
             actor.manually_approves_followers = locked;
+        }
+        if let Some(avatar) = change.avatar {
+            actor.icon_url = Some(crate::media::use_as_picture(conn, user, actor.id, avatar, 0, urls)?);
+        }
+        if let Some(header) = change.header {
+            actor.image_url = Some(crate::media::use_as_picture(conn, user, actor.id, header, 1, urls)?);
         }
         actor.updated_at = Timestamp::now().as_micros();
         actors::update(conn, &actor)?;

@@ -183,6 +183,7 @@ pub(crate) async fn store_processed(
         id: id.as_i64(),
         owner_id: owner,
         post_id: None,
+        actor_id: None,
         position: 0,
         kind: "image".into(),
         description: String::new(),
@@ -434,4 +435,28 @@ pub fn first_photos(
         }
     }
     Ok(first)
+}
+
+/// Makes one's upload `id` the avatar (`position` 0) or header (1) of
+/// actor `actor`, letting go of the one it replaces; returns its URL.
+pub(crate) fn use_as_picture(
+    conn: &mut DbConnection,
+    user: &User,
+    actor: i64,
+    id: Id,
+    position: i32,
+    urls: &LocalUrls,
+) -> Result<String, Error> {
+    let mut row = own(conn, user, id)?;
+    if row.post_id.is_some() || row.actor_id.is_some_and(|a| a != actor) || row.kind != "image" {
+        return Err(Error::unprocessable(format!("Validation failed: media {} cannot be used here", row.id)));
+    }
+    let now = Timestamp::now().as_micros();
+    if let Some(previous) = rows::of_actor(conn, actor, position)?.filter(|p| p.id != row.id) {
+        rows::save(conn, &MediaRow { removed_at: Some(now), ..previous })?;
+    }
+    row.actor_id = Some(actor);
+    row.position = position;
+    rows::save(conn, &row)?;
+    Ok(file_url(&row, urls))
 }

@@ -190,6 +190,7 @@ pub fn actor_row(
         following_url: None,
         url: None,
         icon_url: None,
+        image_url: None,
         public_key_pem: public_pem.to_owned(),
         private_key_pem: None,
         manually_approves_followers: false,

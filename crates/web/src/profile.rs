@@ -25,6 +25,9 @@ pub struct ProfilePage {
     pub handle: String,
     pub summary_html: String,
     pub is_group: bool,
+    /// Their avatar and header picture, when they have them.
+    pub avatar: Option<String>,
+    pub header: Option<String>,
     pub listings: Vec<ListingCard>,
     /// The person's actor id, for writing to, blocking or muting them.
     pub actor_id: i64,
@@ -105,6 +108,8 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
         // Rendered from Markdown and sanitized when stored.
         summary_html: actor.summary_html.clone(),
         is_group: actor.kind == "Group",
+        avatar: actor.icon_url.clone(),
+        header: actor.image_url.clone(),
         listings: listings.iter().map(|l| listing_to_card(l, lang)).collect(),
         actor_id: actor.id,
         can_write,

@@ -1,1 +1,2 @@
 DROP TABLE media;
+ALTER TABLE actors DROP COLUMN image_url;

@@ -7,6 +7,9 @@ CREATE TABLE media (
     id BIGINT PRIMARY KEY NOT NULL,
     owner_id BIGINT NOT NULL,
     post_id BIGINT,
+    -- Or the actor (person, group) whose avatar (position 0) or header
+    -- (position 1) it is.
+    actor_id BIGINT,
     position INTEGER NOT NULL DEFAULT 0,
     kind TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
@@ -36,3 +39,6 @@ CREATE INDEX media_post ON media (post_id, position);
 CREATE INDEX media_owner ON media (owner_id, created_at);
 CREATE INDEX media_cached ON media (cached_at);
 CREATE INDEX media_removed ON media (removed_at);
+CREATE INDEX media_actor ON media (actor_id);
+-- A profile's header picture (its avatar is icon_url).
+ALTER TABLE actors ADD COLUMN image_url TEXT;

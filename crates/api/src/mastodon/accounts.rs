@@ -62,22 +62,72 @@ struct CredentialParams {
     locked: Option<bool>,
 }
 
+/// A profile change as apps send it: a form or JSON, or (with an avatar
+/// or a header picture) multipart.
+async fn read_credentials(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    state: &AppState,
+) -> Result<(CredentialParams, Vec<(String, bytes::Bytes)>), Error> {
+    let is_multipart = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let parts = actix_multipart::Multipart::new(req.headers(), payload);
+        let parts =
+            super::media::read_parts(parts, &["avatar", "header"], state.media.config.max_upload_bytes)
+                .await?;
+        let text = |name| super::media::text_of(&parts, name);
+        let locked = text("locked").map(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "on"));
+        let params = CredentialParams { display_name: text("display_name"), note: text("note"), locked };
+        let pictures =
+            parts.into_iter().filter(|(n, b)| (n == "avatar" || n == "header") && !b.is_empty()).collect();
+        return Ok((params, pictures));
+    }
+    let mut bytes = bytes::BytesMut::new();
+    while let Some(chunk) = futures::StreamExt::next(&mut payload).await {
+        let chunk = chunk.map_err(|_| Error::bad_request("the body could not be read"))?;
+        if bytes.len() + chunk.len() > state.config.http.max_body_bytes {
+            return Err(Error::new(maillage_core::ErrorKind::PayloadTooLarge, "request body too large"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((super::params::body(req, &bytes)?, Vec::new()))
+}
+
 async fn update_credentials(
     req: HttpRequest,
-    bytes: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (auth, _) = require(&req, &state, &["write:accounts"]).await?;
-    let params: CredentialParams = super::params::body(&req, &bytes)?;
-    let change = maillage_service::accounts::ProfileChange {
+    let (params, pictures) = read_credentials(&req, payload, &state).await?;
+    let mut change = maillage_service::accounts::ProfileChange {
         display_name: params.display_name,
         note: params.note,
         locked: params.locked,
+        ..Default::default()
     };
-    let outbound = state.outbound();
+    for (name, bytes) in pictures {
+        let upload = maillage_service::media::Upload { bytes, description: String::new(), focus: None };
+        let row = maillage_service::media::upload(&state.db, &state.media, &auth.user, upload)
+            .await
+            .map_err(Error::from)?;
+        let id = Some(maillage_core::id::Id::from_i64(row.id));
+        if name == "avatar" {
+            change.avatar = id;
+        } else {
+            change.header = id;
+        }
+    }
+    let (outbound, urls) = (state.outbound(), state.urls.clone());
     let actor = state
         .db
-        .run(move |conn| maillage_service::accounts::update_profile(conn, &outbound, &auth.user, &change))
+        .run(move |conn| {
+            maillage_service::accounts::update_profile(conn, &outbound, &urls, &auth.user, &change)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(account_json(&state, actor).await?))
 }

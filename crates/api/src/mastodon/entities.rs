@@ -37,6 +37,7 @@ pub fn acct(actor: &ActorRow) -> String {
 
 pub fn account_to_api(conn: &mut DbConnection, actor: &ActorRow, urls: &LocalUrls) -> Result<Value, Error> {
     let avatar = actor.icon_url.clone().unwrap_or_else(|| avatar_url(urls));
+    let header = actor.image_url.clone().unwrap_or_else(|| header_url(urls));
     let facts = account_facts(conn, actor)?;
     let last = facts
         .last_status_at
@@ -56,8 +57,8 @@ pub fn account_to_api(conn: &mut DbConnection, actor: &ActorRow, urls: &LocalUrl
         "uri": actor.ap_id,
         "avatar": avatar,
         "avatar_static": avatar,
-        "header": header_url(urls),
-        "header_static": header_url(urls),
+        "header": header,
+        "header_static": header,
         "followers_count": facts.followers,
         "following_count": facts.following,
         "statuses_count": facts.statuses,

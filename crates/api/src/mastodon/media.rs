@@ -3,7 +3,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use maillage_core::{Error, ErrorKind};
 use maillage_service::media::{self as cases, Upload};
@@ -27,18 +27,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/media/{id}", web::delete().to(delete));
 }
 
-/// Reads the parts of an upload: `file` up to `max_bytes` (refused as soon
-/// as it passes), `description` and `focus`; other parts are skipped.
-async fn read_upload(mut payload: Multipart, max_bytes: usize) -> Result<Upload, Error> {
-    let mut upload = Upload::default();
-    let mut has_file = false;
+/// The parts of a multipart body, by name: those named in `files` up to
+/// `max_file` bytes each (refused as soon as they pass), the others up to
+/// a text field's size.
+pub(super) async fn read_parts(
+    mut payload: Multipart,
+    files: &[&str],
+    max_file: usize,
+) -> Result<Vec<(String, Bytes)>, Error> {
     let not_multipart = || {
         Error::unprocessable("Validation failed: send the file as multipart/form-data, in a part named file")
     };
+    let mut parts = Vec::new();
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|_| not_multipart())?;
         let name = field.name().unwrap_or_default().to_owned();
-        let cap = if name == "file" { max_bytes } else { TEXT_FIELD_MAX };
+        let cap = if files.contains(&name.as_str()) { max_file } else { TEXT_FIELD_MAX };
         let mut data = BytesMut::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| Error::unprocessable(format!("Validation failed: {e}")))?;
@@ -50,21 +54,27 @@ async fn read_upload(mut payload: Multipart, max_bytes: usize) -> Result<Upload,
             }
             data.extend_from_slice(&chunk);
         }
-        let text = || String::from_utf8_lossy(&data).into_owned();
-        match name.as_str() {
-            "file" => {
-                has_file = true;
-                upload.bytes = data.clone().freeze();
-            }
-            "description" => upload.description = text(),
-            "focus" => upload.focus = Some(text()),
-            _ => {}
-        }
+        parts.push((name, data.freeze()));
     }
-    if !has_file || upload.bytes.is_empty() {
+    Ok(parts)
+}
+
+pub(super) fn text_of(parts: &[(String, Bytes)], name: &str) -> Option<String> {
+    parts.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+}
+
+/// An upload's parts: `file`, `description` and `focus`.
+async fn read_upload(payload: Multipart, max_bytes: usize) -> Result<Upload, Error> {
+    let parts = read_parts(payload, &["file"], max_bytes).await?;
+    let bytes = parts.iter().find(|(n, _)| n == "file").map(|(_, b)| b.clone()).unwrap_or_default();
+    if bytes.is_empty() {
         return Err(Error::unprocessable("Validation failed: File can't be blank"));
     }
-    Ok(upload)
+    Ok(Upload {
+        bytes,
+        description: text_of(&parts, "description").unwrap_or_default(),
+        focus: text_of(&parts, "focus"),
+    })
 }
 
 async fn upload(

@@ -59,6 +59,7 @@ pub fn actor_to_wire(row: &ActorRow) -> ApActor {
         following_url,
         url,
         icon_url,
+        image_url,
         public_key_pem,
         private_key_pem: _, // never leaves the node
         manually_approves_followers,
@@ -104,6 +105,7 @@ pub fn actor_to_wire(row: &ActorRow) -> ApActor {
         indexable: Some(false),
         url: url.clone(),
         icon: icon_url.clone().map(|u| ApImage { kind: IMAGE.to_owned(), url: Some(u) }),
+        image: image_url.clone().map(|u| ApImage { kind: IMAGE.to_owned(), url: Some(u) }),
         published: Some(rfc3339(Timestamp::from_micros(*published_at))),
         location,
     }
@@ -134,6 +136,7 @@ pub fn ap_to_actor(ap: &ApActor, existing: Option<&ActorRow>, now: Timestamp) ->
         following_url: ap.following.as_ref().map(Url::to_string),
         url: ap.profile_url(),
         icon_url: ap.icon_url(),
+        image_url: ap.image_url(),
         public_key_pem: ap.public_key.public_key_pem.clone(),
         private_key_pem: None,
         manually_approves_followers: ap.manually_approves_followers.unwrap_or(false),

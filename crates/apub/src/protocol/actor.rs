@@ -51,6 +51,9 @@ pub struct ApActor {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::first")]
     pub icon: Option<ApImage>,
+    /// The header picture.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::first")]
+    pub image: Option<ApImage>,
     #[serde(default, deserialize_with = "lenient::text")]
     pub published: Option<String>,
     /// Where the actor is: a `Place` (Mobilizon groups, Maillage
@@ -129,6 +132,11 @@ impl ApActor {
     /// The avatar, when it is a web link.
     pub fn icon_url(&self) -> Option<String> {
         self.icon.as_ref().and_then(|i| i.url.as_deref()).and_then(|u| super::values::web_link(u, &self.id))
+    }
+
+    /// The header picture, when it is a web link.
+    pub fn image_url(&self) -> Option<String> {
+        self.image.as_ref().and_then(|i| i.url.as_deref()).and_then(|u| super::values::web_link(u, &self.id))
     }
 
     /// The document with our `@context`, as served and sent.

@@ -65,6 +65,7 @@ pub fn record(
                     id: Id::generate().as_i64(),
                     owner_id: owner,
                     post_id: Some(post),
+                    actor_id: None,
                     position: 0,
                     kind: a.kind().into(),
                     description: String::new(),
