@@ -130,3 +130,57 @@ async fn a_sideways_photo_from_mastodon_py_is_kept_upright_without_exif_and_reac
     })
     .await;
 }
+
+/// A photo uploaded by a Rust client, as any app would send it.
+async fn upload_photo(node: &TestNode, token: &str, alt: &str) -> Value {
+    let mut bytes = Vec::new();
+    let picture = image::RgbImage::from_pixel(320, 240, image::Rgb([90, 140, 200]));
+    image::codecs::jpeg::JpegEncoder::new(&mut bytes).encode_image(&picture).unwrap();
+    let part =
+        reqwest::multipart::Part::bytes(bytes).file_name("atelier.jpg").mime_str("image/jpeg").unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part).text("description", alt.to_owned());
+    let r = reqwest::Client::new()
+        .post(node.url("/api/v2/media"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[actix_web::test]
+async fn a_session_carries_its_photo_to_the_other_node() {
+    let a = TestNode::start().await;
+    let b = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    bob.follow_accepted(&format!("alice@{}", a.domain)).await;
+    let photo = upload_photo(&a, &alice.token, "L'atelier vélo").await;
+    let (status, event) = alice
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/events",
+            &serde_json::json!({"title": "Réparer son vélo", "starts_at": "2027-04-10T12:30:00Z",
+                    "place": {"name": "Atelier", "lat": 44.75, "lon": 5.37}, "media_ids": [photo["id"]]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{event}");
+    assert_eq!(event["media_attachments"][0]["id"], photo["id"], "{event}");
+    let uri = event["uri"].as_str().unwrap().to_owned();
+    let (_, document) = harness::signed_get(&b, &uri, "application/activity+json").await;
+    let document: Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(document["attachment"][0]["name"], "L'atelier vélo", "{document}");
+    assert_eq!(document["attachment"][0]["type"], "Image");
+    let on_b = eventually(30, "the session reaches bob's node with its photo", || async {
+        let (_, status) = bob.get(&format!("/api/v2/search?q={uri}&resolve=true")).await;
+        let found = status["statuses"].as_array()?.first()?.clone();
+        (!found["media_attachments"].as_array()?.is_empty()).then_some(found)
+    })
+    .await;
+    let shown = &on_b["media_attachments"][0];
+    assert_eq!(shown["description"], "L'atelier vélo");
+    let (code, kind, _) = fetch(shown["url"].as_str().unwrap()).await;
+    assert_eq!((code, kind.as_str()), (200, "image/jpeg"));
+}

@@ -246,6 +246,7 @@ async fn session_object(
     id: Id,
     state: &AppState,
 ) -> Result<Option<HttpResponse>, ApiError> {
+    let urls = state.urls.clone();
     let found = state
         .db
         .run(move |conn| {
@@ -256,7 +257,9 @@ async fn session_object(
             let organizer = maillage_service::actors::find(conn, Id::from_i64(row.organizer_id))?
                 .ok_or_else(|| Error::internal("session without organizer"))?;
             let going = maillage_service::sessions::attendance(conn, &row)?.going;
-            Ok(Some((row.clone(), maillage_apub::objects::session::session_to_ap(&row, &organizer, going))))
+            let document =
+                maillage_apub::objects::session::session_document(conn, &urls, &row, &organizer, going)?;
+            Ok(Some((row.clone(), document)))
         })
         .await?;
     let Some((row, doc)) = found else { return Ok(None) };

@@ -48,6 +48,8 @@ struct EventParams {
     place: Option<PlaceParams>,
     capacity: Option<i32>,
     group_id: Option<String>,
+    /// Uploaded photos (`/api/v2/media`), in order, at most four.
+    media_ids: Option<Vec<String>>,
 }
 
 fn time(field: &str, raw: Option<String>) -> Result<Option<Timestamp>, Error> {
@@ -89,6 +91,9 @@ pub struct EventJson {
     pub places_left: Option<i64>,
     #[schema(value_type = Object)]
     pub organizer: Value,
+    /// Its photos, in order, as Mastodon's MediaAttachment entities.
+    #[schema(value_type = Vec<Object>)]
+    pub media_attachments: Vec<Value>,
 }
 
 fn event_to_api(
@@ -137,6 +142,10 @@ fn event_to_api(
         waiting_count: attendance.waiting,
         places_left: capacity.map(|c| (i64::from(c) - attendance.going).max(0)),
         organizer: account_to_api(conn, &organizer, urls)?,
+        media_attachments: maillage_service::media::of_post(conn, id)?
+            .iter()
+            .map(|m| crate::mastodon::entities::media_to_api(m, urls))
+            .collect(),
     })
 }
 
@@ -212,6 +221,11 @@ async fn create(
             }
             None => None,
         },
+        media_ids: p
+            .media_ids
+            .map(|ids| ids.iter().map(|i| i.parse()).collect::<Result<Vec<_>, _>>())
+            .transpose()
+            .map_err(|_| Error::unprocessable("Validation failed: media_ids: not media ids"))?,
     };
     let (outbound, urls) = (state.outbound(), state.urls.clone());
     let json = state

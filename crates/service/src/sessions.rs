@@ -38,6 +38,9 @@ pub struct NewSession {
     pub capacity: Option<i32>,
     /// A local group the organizer belongs to, which then announces it.
     pub group: Option<Id>,
+    /// Photos (uploaded media ids) in order; `None` keeps a changed
+    /// session's.
+    pub media_ids: Option<Vec<Id>>,
 }
 
 pub(crate) fn check(new: &NewSession) -> Result<Timestamp, Error> {
@@ -124,6 +127,9 @@ pub fn create(
         };
         let row = described(row, new, starts, (latitude, longitude));
         sessions::insert_or_ignore(conn, &row)?;
+        if let Some(media) = &new.media_ids {
+            crate::media::attach(conn, organizer.id, row.id, media, crate::media::MAX_STATUS_MEDIA)?;
+        }
         outbound.publish(conn, Outgoing::CreateSession { session: &row, organizer: &organizer })?;
         Ok(row)
     })

@@ -123,6 +123,7 @@ pub fn new_session_of(form: &SessionForm, zone: Zone, lang: Lang) -> Result<NewS
         longitude: None,
         capacity,
         group,
+        media_ids: None,
     })
 }
 

@@ -26,6 +26,22 @@ pub fn session_to_ap(row: &SessionRow, organizer: &ActorRow, going: i64) -> Valu
     session_to_wire(row, organizer, going).to_document()
 }
 
+/// Our session as served and sent: the Event with its photos.
+pub fn session_document(
+    conn: &mut maillage_db::DbConnection,
+    urls: &maillage_core::urls::LocalUrls,
+    row: &SessionRow,
+    organizer: &ActorRow,
+    going: i64,
+) -> Result<Value, maillage_core::Error> {
+    let mut document = session_to_ap(row, organizer, going);
+    let media = super::note::attachments_of(conn, urls, row.id)?;
+    if !media.is_empty() {
+        document["attachment"] = Value::Array(media);
+    }
+    Ok(document)
+}
+
 /// Our session as the wire struct. The row is taken apart field by field,
 /// each either sent or said not to be.
 pub fn session_to_wire(row: &SessionRow, organizer: &ActorRow, going: i64) -> ApEvent {
@@ -194,6 +210,7 @@ pub fn upsert_remote_session(
     use maillage_db::sessions;
     let event = ApEvent::parse(object).map_err(Error::bad_request)?;
     let ap_id = event.id.clone();
+    let attachments = crate::protocol::attachment::from_ap(object.get("attachment"), &ap_id);
     let existing = sessions::find_by_ap_id(conn, &ap_id)?;
     if let Some(e) = &existing {
         if e.local || e.deleted_at.is_some() {
@@ -214,6 +231,7 @@ pub fn upsert_remote_session(
             }
         }
     }
+    maillage_service::media::record_remote(conn, sender.id, row.id, &attachments)?;
     Ok(row)
 }
 

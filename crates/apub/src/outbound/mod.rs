@@ -22,7 +22,6 @@ use crate::builders::*;
 use crate::objects::actor::actor_to_ap;
 
 use crate::objects::note::{audience, post_to_ap, tombstone};
-use crate::objects::session::session_to_ap;
 use crate::protocol::PUBLIC;
 
 pub struct ApubOutbound {
@@ -308,7 +307,7 @@ impl Outbound for ApubOutbound {
                 let activity = build_create(
                     &format!("{}/activity", session.ap_id),
                     &organizer.ap_id,
-                    session_to_ap(session, organizer, 0),
+                    crate::objects::session::session_document(conn, &self.urls, session, organizer, 0)?,
                 );
                 let inboxes = follows::remote_follower_inboxes(conn, organizer.id())?;
                 self.enqueue(conn, &activity, organizer, inboxes)?;

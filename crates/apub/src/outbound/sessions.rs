@@ -14,7 +14,7 @@ use serde_json::json;
 use super::ApubOutbound;
 use crate::builders::*;
 use crate::objects::note::tombstone;
-use crate::objects::session::session_to_ap;
+use crate::objects::session::session_document;
 use crate::protocol::PUBLIC;
 
 impl ApubOutbound {
@@ -29,7 +29,7 @@ impl ApubOutbound {
         let activity = build_update(
             &self.new_activity_id(),
             &organizer.ap_id,
-            session_to_ap(session, organizer, going),
+            session_document(conn, &self.urls, session, organizer, going)?,
             &[PUBLIC.to_owned()],
             &followers,
         );

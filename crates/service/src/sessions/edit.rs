@@ -51,6 +51,9 @@ pub fn update(
         let updated = SessionRow { updated_at: Some(Timestamp::now().as_micros()), ..session.clone() };
         let row = described(updated, new, starts, (latitude, longitude));
         sessions::update(conn, &row)?;
+        if let Some(media) = &new.media_ids {
+            crate::media::attach(conn, me.id, row.id, media, crate::media::MAX_STATUS_MEDIA)?;
+        }
         let mut places = row.capacity.map_or(i64::MAX, |c| i64::from(c) - going);
         while places > 0 && promote_first_waiting(conn, outbound, &row)?.is_some() {
             places -= 1;
