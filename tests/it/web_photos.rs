@@ -110,3 +110,29 @@ async fn a_resident_adds_describes_orders_and_removes_photos_of_her_listing() {
     browser.open(&a.url(&format!("/@alice/listings/{id}?lang=en"))).await;
     browser.screenshot("photos-listing-1280-en").await;
 }
+
+#[actix_web::test]
+async fn an_organiser_adds_a_photo_to_her_session_from_the_form() {
+    let a = TestNode::start().await;
+    a.user("alice").await;
+    let files = tempfile::tempdir().unwrap();
+    let garden = photo(files.path(), "jardin.jpg", [40, 160, 60], 1600, 1200);
+    let browser = Browser::start().await;
+    browser.resize(390, 844).await;
+    browser.log_in(&a, "alice", "fr").await;
+    browser.open(&a.url("/sessions/new")).await;
+    browser.arrive("/sessions/new", "#f-title").await;
+    browser.type_into("#f-title", "Semis de printemps").await;
+    browser.execute("document.querySelector('#f-starts').value = '2027-04-10T14:00'").await;
+    browser.type_into("#f-place_name", "Jardin du Bourg").await;
+    browser.choose_file("#f-new_photo_0", &garden).await;
+    browser.type_into("#f-new_photo_0_alt", "Le potager partagé").await;
+    // A session takes four photos: four inputs, no more.
+    let inputs = browser.execute("return document.querySelectorAll('input[type=file]').length").await;
+    assert_eq!(inputs, 4);
+    browser.submit("form.session-form button[type=submit]").await;
+    browser.arrive("/sessions/", "#ics").await;
+    assert_eq!(gallery_alts(&browser).await, ["Le potager partagé"]);
+    no_sideways_scroll(&browser).await;
+    browser.screenshot("photos-session-390-fr").await;
+}

@@ -20,7 +20,7 @@ use crate::framed;
 use crate::i18n::Lang;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
-use crate::photo_fields::{photos_sent, PhotoFields};
+use crate::photo_fields::{photos_sent, PhotoFields, MAX_PHOTOS};
 use crate::uploads::{read_sent, unreadable_page};
 use crate::WebState;
 use maillage_db::media::MediaRow;
@@ -102,7 +102,7 @@ fn page(
         action,
         editing,
         form,
-        photos: PhotoFields::of(photos, state, lang, &errors),
+        photos: PhotoFields::of(photos, state, lang, &errors, MAX_PHOTOS),
         errors,
         categories: options(lang, "cat_", Category::ALL.iter().map(|c| c.as_str())),
         terms: options(lang, "terms_", TermsMode::ALL.iter().map(|t| t.as_str())),
@@ -311,7 +311,7 @@ async fn read_form(
     let (frame, _, user) = forms::posted(req, state, &sent.fields).await?;
     let form = form_of(&sent.fields);
     let mut errors = Vec::new();
-    let photos = match photos_sent(state, &user, &sent, frame.lang, &mut errors).await {
+    let photos = match photos_sent(state, &user, &sent, frame.lang, &mut errors, MAX_PHOTOS).await {
         Ok(p) => p,
         Err(e) => return Err(forms::refused(frame, &e)),
     };

@@ -15,6 +15,7 @@ use crate::listings::FieldErrors;
 use crate::uploads::Sent;
 use crate::WebState;
 
+/// A listing's photos; a session has fewer (`media::MAX_STATUS_MEDIA`).
 pub const MAX_PHOTOS: usize = media::MAX_LISTING_MEDIA;
 /// The names of the file inputs (field errors need `'static` names).
 const NEW_FIELDS: [&str; MAX_PHOTOS] = [
@@ -58,7 +59,13 @@ pub struct PhotoFields {
 }
 
 impl PhotoFields {
-    pub fn of(rows: &[MediaRow], state: &WebState, lang: Lang, errors: &FieldErrors) -> PhotoFields {
+    pub fn of(
+        rows: &[MediaRow],
+        state: &WebState,
+        lang: Lang,
+        errors: &FieldErrors,
+        max: usize,
+    ) -> PhotoFields {
         let kept: Vec<KeptPhoto> = rows
             .iter()
             .enumerate()
@@ -72,7 +79,7 @@ impl PhotoFields {
             .collect();
         let slots = NEW_FIELDS
             .iter()
-            .take(MAX_PHOTOS.saturating_sub(kept.len()))
+            .take(max.min(MAX_PHOTOS).saturating_sub(kept.len()))
             .enumerate()
             .map(|(i, name)| NewSlot {
                 name,
@@ -83,7 +90,7 @@ impl PhotoFields {
             })
             .collect();
         let mb = (state.media.config.max_upload_bytes / (1024 * 1024)).to_string();
-        PhotoFields { kept, slots, hint: lang.fill("f_photos_hint", &[&mb]) }
+        PhotoFields { kept, slots, hint: lang.fill("f_photos_hint", &[&max.to_string(), &mb]) }
     }
 
     pub fn has_more(&self) -> bool {
@@ -114,6 +121,7 @@ pub async fn photos_sent(
     sent: &Sent,
     lang: Lang,
     errors: &mut FieldErrors,
+    max: usize,
 ) -> Result<Vec<MediaRow>, maillage_core::Error> {
     let mut chosen: Vec<(usize, usize, usize, Id, String)> = Vec::new();
     for index in 0..MAX_PHOTOS {
@@ -161,8 +169,8 @@ pub async fn photos_sent(
         }
     }
     chosen.sort_by_key(|(position, moved, index, _, _)| (*position, *moved, *index));
-    if chosen.len() > MAX_PHOTOS {
-        errors.push((NEW_FIELDS[0], lang.t("lerr_photos").to_owned()));
+    if chosen.len() > max {
+        errors.push((NEW_FIELDS[0], lang.fill("lerr_photos", &[&max.to_string()])));
     }
     let photos: Vec<(Id, String)> = chosen.into_iter().map(|(_, _, _, id, alt)| (id, alt)).collect();
     let user = user.clone();

@@ -18,6 +18,12 @@ use maillage_service::actors::actor_of_user;
 use maillage_service::sessions::NewSession;
 
 use crate::forms::{self, field, Form};
+use crate::photo_fields::{photos_sent, PhotoFields};
+use crate::uploads::{read_sent, unreadable_page};
+use maillage_db::media::MediaRow;
+
+/// A session's photos (as a status's: Mastodon apps show four).
+const MAX_SESSION_PHOTOS: usize = maillage_service::media::MAX_STATUS_MEDIA;
 use crate::frame::Frame;
 use crate::framed;
 use crate::i18n::Lang;
@@ -51,6 +57,7 @@ pub struct SessionFormPage {
     pub action: String,
     /// Changing a session (its group stays).
     pub editing: bool,
+    pub photos: PhotoFields,
 }
 framed!(SessionFormPage);
 
@@ -140,7 +147,14 @@ fn field_of_problem(field: &str) -> &'static str {
     }
 }
 
-async fn page(state: &WebState, frame: Frame, user: &User, form: SessionForm) -> SessionFormPage {
+async fn page(
+    state: &WebState,
+    frame: Frame,
+    user: &User,
+    form: SessionForm,
+    photos: &[MediaRow],
+    errors: FieldErrors,
+) -> SessionFormPage {
     let user = user.clone();
     let groups = state
         .db
@@ -165,9 +179,10 @@ async fn page(state: &WebState, frame: Frame, user: &User, form: SessionForm) ->
         .unwrap_or_default();
     let zone_hint = frame.lang.fill("sf_zone_hint", &[frame.zone.name()]);
     SessionFormPage {
+        photos: PhotoFields::of(photos, state, frame.lang, &errors, MAX_SESSION_PHOTOS),
         frame,
         form,
-        errors: Vec::new(),
+        errors,
         groups,
         zone_hint,
         action: "/sessions/new".into(),
@@ -176,12 +191,20 @@ async fn page(state: &WebState, frame: Frame, user: &User, form: SessionForm) ->
 }
 
 /// The form to change `session`, its times in `zone` (the session's).
-fn edit_page(frame: Frame, session: &SessionRow, zone: Zone, form: SessionForm) -> SessionFormPage {
+fn edit_page(
+    state: &WebState,
+    frame: Frame,
+    (session, zone): (&SessionRow, Zone),
+    form: SessionForm,
+    photos: &[MediaRow],
+    errors: FieldErrors,
+) -> SessionFormPage {
     let zone_hint = frame.lang.fill("sf_zone_hint", &[zone.name()]);
     SessionFormPage {
+        photos: PhotoFields::of(photos, state, frame.lang, &errors, MAX_SESSION_PHOTOS),
         frame,
         form,
-        errors: Vec::new(),
+        errors,
         groups: Vec::new(),
         zone_hint,
         action: format!("/sessions/{}/edit", session.id),
@@ -220,7 +243,12 @@ pub async fn edit_form(req: HttpRequest, id: web::Path<String>, state: web::Data
         Ok(session) => {
             let zone = zone_of(&session, frame.zone);
             let form = form_of_session(&session, zone);
-            forms::render(200, &edit_page(frame, &session, zone, form))
+            let sid = session.id;
+            let photos = match state.db.run(move |conn| maillage_service::media::of_post(conn, sid)).await {
+                Ok(p) => p,
+                Err(e) => return crate::security::render_failed(&e),
+            };
+            forms::render(200, &edit_page(&state, frame, (&session, zone), form, &photos, Vec::new()))
         }
         Err(e) => forms::refused(frame, &e),
     }
@@ -229,10 +257,13 @@ pub async fn edit_form(req: HttpRequest, id: web::Path<String>, state: web::Data
 pub async fn update(
     req: HttpRequest,
     id: web::Path<String>,
-    sent: web::Form<Form>,
+    payload: web::Payload,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+    let (frame, user, sent, photos, mut errors) = match read_form(&req, payload, &state).await {
+        Ok(read) => read,
+        Err(page) => return page,
+    };
     let session = match own(&state, &user, &id).await {
         Ok(session) => session,
         Err(e) => return forms::refused(frame, &e),
@@ -240,13 +271,13 @@ pub async fn update(
     let (lang, zone) = (frame.lang, zone_of(&session, frame.zone));
     let form = SessionForm { group: String::new(), ..form_of(&sent) };
     let mut new = match new_session_of(&form, zone, lang) {
-        Ok(new) => new,
-        Err(errors) => {
-            let mut p = edit_page(frame, &session, zone, form);
-            p.errors = errors;
-            return forms::render(422, &p);
+        Ok(new) if errors.is_empty() => new,
+        checked => {
+            errors.extend(checked.err().unwrap_or_default());
+            return forms::render(422, &edit_page(&state, frame, (&session, zone), form, &photos, errors));
         }
     };
+    new.media_ids = Some(photos.iter().map(|m| Id::from_i64(m.id)).collect());
     // The same place keeps the point it was given (by an app, a map).
     if new.place_name.trim() == session.place_name {
         (new.latitude, new.longitude) = (session.latitude, session.longitude);
@@ -259,9 +290,8 @@ pub async fn update(
     match saved {
         Ok(row) => forms::see_other(&format!("/sessions/{}?saved", row.id)),
         Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
-            let mut p = edit_page(frame, &session, zone, form);
-            p.errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
-            forms::render(422, &p)
+            let errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
+            forms::render(422, &edit_page(&state, frame, (&session, zone), form, &photos, errors))
         }
         Err(e) => forms::refused(frame, &e),
     }
@@ -270,22 +300,45 @@ pub async fn update(
 pub async fn new_form(req: HttpRequest, q: web::Query<Form>, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let form = SessionForm { group: field(&q, "group").to_owned(), ..SessionForm::default() };
-    let page = page(&state, frame, &user, form).await;
+    let page = page(&state, frame, &user, form, &[], Vec::new()).await;
     forms::render(200, &page)
 }
 
-pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<WebState>) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+/// A sent session form: the visitor, its fields, its photos (uploaded),
+/// and the problems with them; or the page to answer at once.
+async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &WebState,
+) -> Result<(Frame, User, Form, Vec<MediaRow>, FieldErrors), HttpResponse> {
+    let max_file = state.media.config.max_upload_bytes;
+    let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
+        Ok(sent) => sent,
+        Err(why) => return Err(unreadable_page(Frame::of(req, state).await.0, why)),
+    };
+    let (frame, _, user) = forms::posted(req, state, &sent.fields).await?;
+    let mut errors = Vec::new();
+    match photos_sent(state, &user, &sent, frame.lang, &mut errors, MAX_SESSION_PHOTOS).await {
+        Ok(photos) => Ok((frame, user, sent.fields, photos, errors)),
+        Err(e) => Err(forms::refused(frame, &e)),
+    }
+}
+
+pub async fn create(req: HttpRequest, payload: web::Payload, state: web::Data<WebState>) -> HttpResponse {
+    let (frame, user, sent, photos, mut errors) = match read_form(&req, payload, &state).await {
+        Ok(read) => read,
+        Err(page) => return page,
+    };
     let form = form_of(&sent);
     let (lang, zone) = (frame.lang, frame.zone);
-    let new = match new_session_of(&form, zone, lang) {
-        Ok(new) => new,
-        Err(errors) => {
-            let mut p = page(&state, frame, &user, form).await;
-            p.errors = errors;
-            return forms::render(422, &p);
+    let mut new = match new_session_of(&form, zone, lang) {
+        Ok(new) if errors.is_empty() => new,
+        checked => {
+            errors.extend(checked.err().unwrap_or_default());
+            return forms::render(422, &page(&state, frame, &user, form, &photos, errors).await);
         }
     };
+    new.media_ids = Some(photos.iter().map(|m| Id::from_i64(m.id)).collect());
     let (outbound, urls, who) = (state.outbound.clone(), state.urls.clone(), user.clone());
     let created = state
         .db
@@ -294,9 +347,8 @@ pub async fn create(req: HttpRequest, sent: web::Form<Form>, state: web::Data<We
     match created {
         Ok(row) => forms::see_other(&format!("/sessions/{}", row.id)),
         Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
-            let mut p = page(&state, frame, &user, form).await;
-            p.errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
-            forms::render(422, &p)
+            let errors = forms::errors_of_refusal(e.message(), lang, "serr_", field_of_problem);
+            forms::render(422, &page(&state, frame, &user, form, &photos, errors).await)
         }
         Err(e) => forms::refused(frame, &e),
     }

@@ -95,6 +95,7 @@ pub struct SessionPage {
     pub uri: String,
     /// Just changed by its organiser.
     pub saved: bool,
+    pub photos: Vec<crate::photos::Photo>,
 }
 
 #[derive(Template)]
@@ -127,10 +128,11 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
                 None => String::new(),
             };
             let line = session_to_card(conn, &s, lang, zone)?;
-            Ok::<_, Error>(Some((s, organizer, me, my_state, line)))
+            let photos = maillage_service::media::of_post(conn, s.id)?;
+            Ok::<_, Error>(Some((s, organizer, me, my_state, (line, photos))))
         })
         .await;
-    let (s, organizer, me, my_state, line) = match found {
+    let (s, organizer, me, my_state, (line, photos)) = match found {
         Ok(Some(f)) => f,
         Ok(None) => return crate::security::not_found(lang),
         Err(e) => return forms::refused(frame, &e),
@@ -154,6 +156,7 @@ pub async fn page(req: HttpRequest, id: web::Path<String>, state: web::Data<WebS
         past: s.starts_at < Timestamp::now().as_micros(),
         uri: s.ap_id.clone(),
         saved: req.query_string().split('&').any(|p| p == "saved"),
+        photos: crate::photos::photos_of(&photos, &state.urls, lang),
         frame,
     };
     forms::render(200, &page)

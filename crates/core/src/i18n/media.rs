@@ -3,11 +3,11 @@
 pub(super) const MEDIA: &[(&str, &str, &str)] = &[
     ("photos", "Photos", "Photos"),
     ("photo_full", "Voir la photo en grand", "See the photo full size"),
-    ("f_photos", "Photos (jusqu'à 8)", "Photos (up to 8)"),
+    ("f_photos", "Photos", "Photos"),
     (
         "f_photos_hint",
-        "JPEG, PNG, WebP ou GIF, {} Mo au plus chacune. Décrivez chaque photo pour qui ne peut pas la voir.",
-        "JPEG, PNG, WebP or GIF, at most {} MB each. Describe each photo for those who cannot see it.",
+        "Jusqu'à {} photos JPEG, PNG, WebP ou GIF, de {} Mo au plus chacune. Décrivez chaque photo pour qui ne peut pas la voir.",
+        "Up to {} JPEG, PNG, WebP or GIF photos of at most {} MB each. Describe each photo for those who cannot see it.",
     ),
     ("f_photo_new", "Photo {} : fichier", "Photo {}: file"),
     ("f_photo_new_alt", "Photo {} : description (texte alternatif)", "Photo {}: description (alt text)"),
@@ -23,7 +23,7 @@ pub(super) const MEDIA: &[(&str, &str, &str)] = &[
     ("lerr_photo_pixels", "{} : {} millions de pixels, plus que les {} acceptés.", "{}: {} million pixels, more than the {} accepted."),
     ("lerr_photo_unreadable", "{} : cette photo est abîmée ou incomplète.", "{}: this photo is damaged or incomplete."),
     ("lerr_photo_empty", "{} : ce fichier est vide.", "{}: this file is empty."),
-    ("lerr_photos", "8 photos au plus.", "At most 8 photos."),
+    ("lerr_photos", "{} photos au plus.", "At most {} photos."),
     ("upload_too_large_title", "Envoi trop lourd", "Too much to send"),
     (
         "upload_too_large",
