@@ -162,4 +162,15 @@ async fn remote_pictures_are_copied_when_shown_pruned_then_copied_again_and_neve
     assert_eq!(status_of(on_c["preview_url"].as_str().unwrap()).await, 404);
     assert_eq!(pictures.hits.load(Ordering::SeqCst), 2, "C never asked");
     assert!(files_under(c.media_dir.path()).is_empty());
+
+    // B's admins suspend A's domain: its media go with the next sweep.
+    assert_eq!(files_under(b.media_dir.path()).len(), 2);
+    let root_b = b.admin("berthe").await;
+    let (status, block) =
+        root_b.post("/api/v1/admin/domain_blocks", &[("domain", &a.domain), ("severity", "suspend")]).await;
+    assert_eq!(status, 200, "{block}");
+    let swept = maillage::media::sweep(&b.pool, &desk, Timestamp::now()).await.unwrap();
+    assert_eq!(swept.0, 2, "the picture and the video removed");
+    assert!(files_under(b.media_dir.path()).is_empty());
+    assert_eq!(status_of(&url).await, 404);
 }

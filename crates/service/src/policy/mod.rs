@@ -147,7 +147,19 @@ fn enforce(conn: &mut DbConnection, patterns: &[DomainPattern]) -> Result<(), Er
         maillage_core::policy::patterns_covering(host).any(|p| under.contains(&p))
             && !policy.federates_with(host)
     };
-    let domains: Vec<String> = policies::remote_domains(conn)?.into_iter().filter(|d| refused(d)).collect();
+    let stored = policies::remote_domains(conn)?;
+    let now = Timestamp::now().as_micros();
+    // Copies of a domain's media that the policy now rejects go with the
+    // next sweep; a suspended domain's media go altogether.
+    let rejecting: Vec<String> = stored
+        .iter()
+        .filter(|d| maillage_core::policy::patterns_covering(d).any(|p| under.contains(&p)))
+        .filter(|d| policy.rule_for(d).reject_media)
+        .cloned()
+        .collect();
+    maillage_db::media::let_go_of_domains(conn, &rejecting, false, now)?;
+    let domains: Vec<String> = stored.into_iter().filter(|d| refused(d)).collect();
+    maillage_db::media::let_go_of_domains(conn, &domains, true, now)?;
     policies::delete_remote_actors_of(conn, &domains)?;
     let hosts: Vec<String> =
         policies::pending_delivery_hosts(conn)?.into_iter().filter(|h| refused(h)).collect();
