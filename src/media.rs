@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use crate::exit::CommandError;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
+const COPY_EVERY: Duration = Duration::from_secs(2);
 
 /// The desk for `config`, fetching remote media with the federation's
 /// client rules (no private addresses outside debug mode, policy-checked
@@ -61,6 +62,31 @@ pub async fn sweep(
     let before = Timestamp::from_micros(now.as_micros() - days * 86_400_000_000);
     let pruned = media::prune_remote(pool, desk, before).await?;
     Ok((unattached, pruned))
+}
+
+/// Copies other nodes' listing photos as they arrive (each process from
+/// what arrives after it started; two processes copying the same picture
+/// write the same files).
+pub async fn copy_loop(
+    pool: DbPool,
+    desk: MediaDesk,
+    policy: Arc<PolicyHandle>,
+    mut stop: watch::Receiver<bool>,
+) {
+    // From what arrived in the hour before start-up (a restart misses
+    // nothing recent; older pictures are copied when shown).
+    let hour_ago = Timestamp::from_micros(Timestamp::now().as_micros() - 3_600_000_000);
+    let mut after = maillage_core::id::Id::lowest_at(hour_ago).as_i64();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(COPY_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        match media::copy_new_listing_photos(&pool, &desk, &policy.current(), after).await {
+            Ok(last) => after = last,
+            Err(e) => tracing::warn!(error = %e, "cannot copy new listing photos; they will be tried again"),
+        }
+    }
 }
 
 pub async fn sweep_loop(pool: DbPool, desk: MediaDesk, mut stop: watch::Receiver<bool>) {

@@ -232,6 +232,13 @@ pub async fn start(
     let (outbound, directory) = (Arc::new(federation.outbound()), Arc::new(federation.clone()));
     let media = crate::media::desk(&config, federation.context().policy.clone())?;
     tokio::spawn(crate::media::sweep_loop(pool.clone(), media.clone(), stop_worker.subscribe()));
+    let policy_handle = federation.context().policy.clone();
+    tokio::spawn(crate::media::copy_loop(
+        pool.clone(),
+        media.clone(),
+        policy_handle,
+        stop_worker.subscribe(),
+    ));
     let state = web::Data::new(AppState::new(pool.clone(), config.clone(), federation, media.clone()));
     let pages = web::Data::new(maillage_web::WebState {
         db: pool,

@@ -77,6 +77,11 @@ async fn a_sideways_photo_from_mastodon_py_is_kept_upright_without_exif_and_reac
     .await;
     let photos = on_b["media_attachments"].as_array().unwrap();
     assert_eq!(photos.len(), 2, "{on_b}");
+    // A listing's photos are copied on arrival, before anyone looks.
+    eventually(30, "bob's node copies the listing's two photos", || async {
+        (files_under(b.media_dir.path()).len() == 4).then_some(())
+    })
+    .await;
     assert_eq!(photos[0]["description"], "Photo 2");
     assert_eq!(photos[1]["description"], "Photo 1");
     let url = photos[0]["url"].as_str().unwrap();

@@ -194,21 +194,55 @@ pub fn remote_of_post(conn: &mut DbConnection, post: i64) -> Result<Vec<MediaRow
 /// The media of the actors of `domains`: removed (a suspension), or with
 /// their copies let go at the next sweep and never made again (a
 /// `reject_media` block; the attachments stay listed).
-pub fn let_go_of_domains(conn: &mut DbConnection, domains: &[String], remove: bool, now: i64) -> Result<(), Error> {
+pub fn let_go_of_domains(
+    conn: &mut DbConnection,
+    domains: &[String],
+    remove: bool,
+    now: i64,
+) -> Result<(), Error> {
     use crate::schema::actors;
     for chunk in domains.chunks(500) {
-        let owners = actors::table.filter(actors::domain.eq_any(chunk)).filter(actors::local.eq(false)).select(actors::id);
+        let owners = actors::table
+            .filter(actors::domain.eq_any(chunk))
+            .filter(actors::local.eq(false))
+            .select(actors::id);
         if remove {
-            diesel::update(media::table.filter(media::owner_id.eq_any(owners)).filter(media::removed_at.is_null()))
-                .set(media::removed_at.eq(Some(now)))
-                .execute(conn)
-                .map_err(db_error)?;
+            diesel::update(
+                media::table.filter(media::owner_id.eq_any(owners)).filter(media::removed_at.is_null()),
+            )
+            .set(media::removed_at.eq(Some(now)))
+            .execute(conn)
+            .map_err(db_error)?;
         } else {
-            diesel::update(media::table.filter(media::owner_id.eq_any(owners)).filter(media::cached_at.is_not_null()))
-                .set(media::cached_at.eq(Some(0)))
-                .execute(conn)
-                .map_err(db_error)?;
+            diesel::update(
+                media::table.filter(media::owner_id.eq_any(owners)).filter(media::cached_at.is_not_null()),
+            )
+            .set(media::cached_at.eq(Some(0)))
+            .execute(conn)
+            .map_err(db_error)?;
         }
     }
     Ok(())
+}
+
+/// Remote pictures of listings not copied yet, after `after` by id.
+pub fn uncopied_listing_photos(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MediaRow>, Error> {
+    use crate::schema::listings;
+    media::table
+        .inner_join(listings::table.on(listings::id.nullable().eq(media::post_id)))
+        .filter(media::id.gt(after))
+        .filter(media::remote_url.is_not_null())
+        .filter(media::file_key.is_null())
+        .filter(media::cached_at.is_null())
+        .filter(media::removed_at.is_null())
+        .filter(media::kind.eq("image"))
+        .order(media::id.asc())
+        .limit(limit)
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(db_error)
 }

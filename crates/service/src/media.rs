@@ -21,7 +21,7 @@ use maillage_db::{DbConnection, DbPool};
 pub use maillage_media::MediaError;
 use maillage_media::{Limits, MediaStore, Processor};
 
-pub use remote::{copy_remote, may_copy, record as record_remote, RemoteAttachment};
+pub use remote::{copy_new_listing_photos, copy_remote, may_copy, record as record_remote, RemoteAttachment};
 pub use sweep::{copy_all, prune_remote, remove_unattached, Moved};
 
 use crate::actors::actor_of_user;

@@ -125,6 +125,27 @@ pub fn may_copy(conn: &mut DbConnection, policy: &FederationPolicy, row: &MediaR
     }))
 }
 
+/// Copies the pictures of other nodes' listings that arrived since
+/// `after` (a media id), as soon as they arrive: people choose a listing by
+/// its photos, and its node may be gone later. Returns the last id looked
+/// at; a picture that cannot be copied now is copied when first shown.
+pub async fn copy_new_listing_photos(
+    db: &DbPool,
+    desk: &MediaDesk,
+    policy: &FederationPolicy,
+    after: i64,
+) -> Result<i64, Error> {
+    let batch = db.run(move |conn| rows::uncopied_listing_photos(conn, after, 20)).await?;
+    let mut last = after;
+    for row in batch {
+        last = row.id;
+        if let Err(e) = copy_remote(db, desk, policy, row).await {
+            tracing::debug!(media = last, error = %e, "a listing's photo was not copied on arrival");
+        }
+    }
+    Ok(last)
+}
+
 /// Copies a remote image now and returns its row with the copy. Other
 /// kinds (video, audio, documents) are never copied: apps get their
 /// address.
