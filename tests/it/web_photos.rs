@@ -136,3 +136,45 @@ async fn an_organiser_adds_a_photo_to_her_session_from_the_form() {
     no_sideways_scroll(&browser).await;
     browser.screenshot("photos-session-390-fr").await;
 }
+
+#[actix_web::test]
+async fn a_group_admin_gives_the_group_an_avatar_and_a_banner() {
+    let a = TestNode::start().await;
+    let alice = a.user("alice").await;
+    let (status, group) = alice
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/groups",
+            &serde_json::json!({"username": "jardins", "display_name": "Jardins partagés", "description": "Des parcelles",
+                    "kind": "collective", "goals": "", "join_policy": "open"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{group}");
+    let files = tempfile::tempdir().unwrap();
+    let logo = photo(files.path(), "logo.jpg", [200, 120, 20], 400, 400);
+    let banner = photo(files.path(), "bandeau.jpg", [20, 120, 200], 1500, 500);
+    let liar = files.path().join("bandeau.png");
+    std::fs::write(&liar, "pas une image").unwrap();
+
+    let browser = Browser::start().await;
+    browser.resize(390, 844).await;
+    browser.log_in(&a, "alice", "fr").await;
+    browser.open(&a.url("/@jardins/edit")).await;
+    browser.choose_file("#f-avatar", &logo).await;
+    browser.choose_file("#f-header", &liar).await;
+    browser.submit("form.group-form button[type=submit]").await;
+    assert_eq!(
+        browser.text("#e-header").await,
+        "bandeau.png : ce n'est pas une photo JPEG, PNG, WebP ou GIF."
+    );
+    browser.choose_file("#f-avatar", &logo).await;
+    browser.choose_file("#f-header", &banner).await;
+    browser.submit("form.group-form button[type=submit]").await;
+    browser.open(&a.url("/@jardins")).await;
+    let loaded = browser
+        .execute("return [...document.querySelectorAll('img.avatar, img.profile-header')].map(i => i.naturalWidth)")
+        .await;
+    assert_eq!(loaded, serde_json::json!([1500, 400]), "{}", browser.source().await);
+    no_sideways_scroll(&browser).await;
+    browser.screenshot("group-pictures-390-fr").await;
+}

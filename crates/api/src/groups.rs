@@ -197,6 +197,7 @@ async fn create(
         join_policy: p.join_policy.unwrap_or_else(|| "approval".into()),
         project_status: p.project_status,
         goals: p.goals,
+        ..NewGroup::default()
     };
     let urls = state.urls.clone();
     let json = state

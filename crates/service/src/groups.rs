@@ -41,6 +41,9 @@ pub struct NewGroup {
     pub join_policy: String,
     pub project_status: Option<String>,
     pub goals: String,
+    /// Uploads (by the admin changing it) to show as its avatar and header.
+    pub avatar: Option<Id>,
+    pub header: Option<Id>,
 }
 
 pub(crate) fn check(new: &NewGroup) -> Result<(), Error> {

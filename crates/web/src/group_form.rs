@@ -16,6 +16,8 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
+use crate::photo_fields::picture_sent;
+use crate::uploads::{read_sent, unreadable_page};
 use crate::WebState;
 
 #[derive(Debug, Default, Clone)]
@@ -43,6 +45,9 @@ pub struct GroupFormPage {
     pub action: String,
     /// Changing a group: its address stays.
     pub editing: bool,
+    /// Its avatar and header, when changing it.
+    pub avatar: Option<String>,
+    pub header: Option<String>,
 }
 framed!(GroupFormPage);
 
@@ -63,12 +68,15 @@ fn page(state: &WebState, frame: Frame, form: GroupForm) -> GroupFormPage {
         username_hint: lang.fill("gf_username_hint", &[&state.config.instance.domain]),
         action: "/groups/new".into(),
         editing: false,
+        avatar: None,
+        header: None,
     }
 }
 
-fn edit_page(state: &WebState, frame: Frame, form: GroupForm) -> GroupFormPage {
+fn edit_page(state: &WebState, frame: Frame, form: GroupForm, group: &ActorRow) -> GroupFormPage {
     let action = format!("/@{}/edit", form.username);
-    GroupFormPage { action, editing: true, ..page(state, frame, form) }
+    let (avatar, header) = (group.icon_url.clone(), group.image_url.clone());
+    GroupFormPage { action, editing: true, avatar, header, ..page(state, frame, form) }
 }
 
 fn new_group_of(form: &GroupForm) -> NewGroup {
@@ -84,6 +92,7 @@ fn new_group_of(form: &GroupForm) -> NewGroup {
         join_policy: form.join_policy.clone(),
         project_status: None,
         goals: form.goals.clone(),
+        ..NewGroup::default()
     }
 }
 
@@ -177,7 +186,7 @@ pub async fn edit_form(
                 join_policy: details.join_policy.clone(),
                 website: details.website.clone().unwrap_or_default(),
             };
-            forms::render(200, &edit_page(&state, frame, form))
+            forms::render(200, &edit_page(&state, frame, form, &group))
         }
         Err(e) => forms::refused(frame, &e),
     }
@@ -186,31 +195,49 @@ pub async fn edit_form(
 pub async fn update(
     req: HttpRequest,
     name: web::Path<String>,
-    sent: web::Form<Form>,
+    payload: web::Payload,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent).await);
+    let max_file = state.media.config.max_upload_bytes;
+    let sent = match read_sent(&req, payload, state.config.http.max_body_bytes, max_file).await {
+        Ok(sent) => sent,
+        Err(why) => return unreadable_page(Frame::of(&req, &state).await.0, why),
+    };
+    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent.fields).await);
     let (group, details) = match managed(&state, &user, &name).await {
         Ok(found) => found,
         Err(e) => return forms::refused(frame, &e),
     };
-    let form = GroupForm { username: group.username.clone(), ..form_of(&sent) };
+    let form = GroupForm { username: group.username.clone(), ..form_of(&sent.fields) };
     let mut new = new_group_of(&form);
+    let mut errors = Vec::new();
+    for (field, slot) in [("avatar", &mut new.avatar), ("header", &mut new.header)] {
+        match picture_sent(&state, &user, &sent, field, frame.lang).await {
+            Ok(id) => *slot = id,
+            Err(Some(message)) => errors.push((field, message)),
+            Err(None) => return crate::security::render_failed(&maillage_core::Error::unavailable("media")),
+        }
+    }
+    if !errors.is_empty() {
+        let mut p = edit_page(&state, frame, form, &group);
+        p.errors = errors;
+        return forms::render(422, &p);
+    }
     new.project_status = details.project_status.clone().filter(|_| new.kind == "project");
     // The same place keeps the point it was given.
     if new.place_name.trim() == details.place_name {
         (new.latitude, new.longitude) = (details.latitude, details.longitude);
     }
-    let (outbound, id) = (state.outbound.clone(), group.id());
+    let (outbound, urls, id) = (state.outbound.clone(), state.urls.clone(), group.id());
     let saved = state
         .db
-        .run(move |conn| maillage_service::groups::update(conn, outbound.as_ref(), &user, id, &new))
+        .run(move |conn| maillage_service::groups::update(conn, outbound.as_ref(), &urls, &user, id, &new))
         .await;
     match saved {
         Ok(group) => forms::see_other(&format!("/@{}?saved", group.username)),
         Err(e) if e.kind() == maillage_core::ErrorKind::Unprocessable => {
             let lang = frame.lang;
-            let mut p = edit_page(&state, frame, form);
+            let mut p = edit_page(&state, frame, form, &group);
             p.errors = forms::errors_of_refusal(e.message(), lang, "gerr_", field_of_problem);
             forms::render(422, &p)
         }

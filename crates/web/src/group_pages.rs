@@ -40,6 +40,9 @@ pub struct MemberView {
 pub struct GroupPage {
     pub frame: Frame,
     pub name: String,
+    /// Its avatar and banner, when it has them.
+    pub avatar: Option<String>,
+    pub header: Option<String>,
     pub username: String,
     /// Its actor's id, for "propose a session" in its name.
     pub group_id: i64,
@@ -125,6 +128,8 @@ pub fn group_page(
         sessions.iter().map(|s| session_to_card(conn, s, lang, frame.zone)).collect::<Result<_, _>>()?;
     Ok(GroupPage {
         name: display_name(&group),
+        avatar: group.icon_url.clone(),
+        header: group.image_url.clone(),
         username: group.username.clone(),
         group_id: group.id,
         handle: format!("@{}@{}", group.username, group.domain),

@@ -176,3 +176,33 @@ pub async fn photos_sent(
     let user = user.clone();
     state.db.run(move |conn| media::describe_all(conn, &user, &photos)).await
 }
+
+/// The picture sent in the file input `field` (an avatar, a header),
+/// uploaded: `Ok(None)` when none was chosen, `Err(Some(why))` for a
+/// person to read beside the field, `Err(None)` when the node failed.
+pub async fn picture_sent(
+    state: &WebState,
+    user: &User,
+    sent: &Sent,
+    field: &str,
+    lang: Lang,
+) -> Result<Option<Id>, Option<String>> {
+    let Some(file) = sent.files.iter().find(|f| f.field == field && (f.too_large || !f.file_name.is_empty()))
+    else {
+        return Ok(None);
+    };
+    if file.too_large {
+        let mb = state.media.config.max_upload_bytes / (1024 * 1024);
+        return Err(Some(lang.fill("lerr_photo_size", &[&file.file_name, &mb.to_string()])));
+    }
+    if file.bytes.is_empty() {
+        return Err(Some(lang.fill("lerr_photo_empty", &[&file.file_name])));
+    }
+    let upload = Upload { bytes: file.bytes.clone(), description: String::new(), focus: None };
+    match media::upload(&state.db, &state.media, user, upload).await {
+        Ok(row) => Ok(Some(Id::from_i64(row.id))),
+        Err(UploadError::Refused(why)) => Err(Some(refusal(lang, &file.file_name, &why))),
+        Err(UploadError::Failed(e)) if e.kind().is_client_error() => Err(Some(e.message().to_owned())),
+        Err(UploadError::Failed(_)) => Err(None),
+    }
+}

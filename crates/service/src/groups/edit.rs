@@ -35,6 +35,7 @@ pub fn managed(conn: &mut DbConnection, user: &User, id: Id) -> Result<(ActorRow
 pub fn update(
     conn: &mut DbConnection,
     outbound: &dyn Outbound,
+    urls: &maillage_core::urls::LocalUrls,
     user: &User,
     id: Id,
     new: &NewGroup,
@@ -48,6 +49,12 @@ pub fn update(
         group.display_name = new.display_name.trim().to_owned();
         group.summary_html = render_markdown(&new.description, &|_| None);
         group.updated_at = now.as_micros();
+        if let Some(avatar) = new.avatar {
+            group.icon_url = Some(crate::media::use_as_picture(conn, user, group.id, avatar, 0, urls)?);
+        }
+        if let Some(header) = new.header {
+            group.image_url = Some(crate::media::use_as_picture(conn, user, group.id, header, 1, urls)?);
+        }
         actors::update(conn, &group)?;
         groups::update_group(
             conn,
