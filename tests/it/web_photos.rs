@@ -178,3 +178,27 @@ async fn a_group_admin_gives_the_group_an_avatar_and_a_banner() {
     no_sideways_scroll(&browser).await;
     browser.screenshot("group-pictures-390-fr").await;
 }
+
+#[actix_web::test]
+async fn a_resident_sets_her_name_and_avatar_on_her_profile_page() {
+    let a = TestNode::start().await;
+    a.user("alice").await;
+    let files = tempfile::tempdir().unwrap();
+    let face = photo(files.path(), "moi.jpg", [230, 170, 120], 600, 600);
+    let browser = Browser::start().await;
+    browser.resize(390, 844).await;
+    browser.log_in(&a, "alice", "en").await;
+    browser.open(&a.url("/me/profile")).await;
+    browser.type_into("#f-display_name", "Alice of the Orchards").await;
+    browser.type_into("#f-note", "I grow apples and lend my press.").await;
+    browser.choose_file("#f-avatar", &face).await;
+    browser.submit("form.profile-form button[type=submit]").await;
+    browser.arrive("?saved", "#saved").await;
+    assert_eq!(browser.value("#f-display_name").await, "Alice of the Orchards");
+    browser.open(&a.url("/@alice")).await;
+    assert!(browser.text("h1").await.contains("Alice of the Orchards"));
+    let avatar = browser.execute("return document.querySelector('h1 img.avatar').naturalWidth").await;
+    assert_eq!(avatar, 600);
+    no_sideways_scroll(&browser).await;
+    browser.screenshot("profile-avatar-390-en").await;
+}

@@ -66,6 +66,7 @@ pub mod photo_fields;
 pub mod photos;
 pub mod places;
 pub mod profile;
+pub mod profile_form;
 pub mod report;
 pub mod security;
 pub mod session;
@@ -164,6 +165,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/me/contact", web::get().to(conversations::contact_page))
         .route("/me/contact", web::post().to(conversations::save_contact))
         .route("/me/people/{id}/{action}", web::post().to(conversations::set_block))
+        .route("/me/profile", web::get().to(profile_form::profile_form))
+        .route("/me/profile", web::post().to(profile_form::save_profile))
         .route("/me/settings", web::get().to(settings_page::settings_page))
         .route("/me/settings", web::post().to(settings_page::save_settings))
         .route("/@{name}", web::get().to(profile::page))
