@@ -190,7 +190,7 @@ async fn object_for(
             let (post, author, tags) = maillage_service::posts::local_object(conn, id, fetcher.as_ref())?
                 .ok_or_else(|| Error::not_found("Record not found"))?;
             let context = maillage_service::conversations::context_of(conn, &post)?;
-            let media = maillage_apub::objects::note::attachments_of(conn, &urls, post.id)?;
+            let media = maillage_apub::objects::media::attachments_of(conn, &urls, post.id)?;
             Ok((post, author, tags, context, media))
         })
         .await?;

@@ -53,7 +53,7 @@ pub fn outbox(
         items.push(build_create(
             &format!("{}/activity", row.ap_id),
             &actor.ap_id,
-            post_to_ap(row, actor, &tags, None, crate::objects::note::attachments_of(conn, urls, row.id)?),
+            post_to_ap(row, actor, &tags, None, crate::objects::media::attachments_of(conn, urls, row.id)?),
         ));
     }
     let next = (rows.len() as i64 == PAGE_SIZE)

@@ -6,6 +6,7 @@
 
 mod remote;
 mod sweep;
+mod urls;
 
 use std::sync::Arc;
 
@@ -23,6 +24,8 @@ use maillage_media::{Limits, MediaStore, Processor};
 
 pub use remote::{copy_new_listing_photos, copy_remote, may_copy, record as record_remote, RemoteAttachment};
 pub use sweep::{copy_all, prune_remote, remove_unattached, Moved};
+pub(crate) use urls::new_secret;
+pub use urls::{extension_of, file_url, preview_url, Variant};
 
 use crate::actors::actor_of_user;
 
@@ -207,11 +210,6 @@ pub(crate) async fn store_processed(
     })
 }
 
-/// The part of a media's URLs nobody can guess (ids follow the clock).
-pub(crate) fn new_secret() -> String {
-    format!("{:016x}", rand::random::<u64>())
-}
-
 pub(crate) async fn remove_files(desk: &MediaDesk, row: &MediaRow) {
     for key in [&row.file_key, &row.preview_key].into_iter().flatten() {
         if let Err(e) = desk.store.delete(key).await {
@@ -307,35 +305,6 @@ pub fn remove_of_post(conn: &mut DbConnection, post: i64) -> Result<(), Error> {
     rows::remove_of_post(conn, post, Timestamp::now().as_micros())
 }
 
-/// Which file of a media a URL asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    File,
-    Preview,
-}
-
-impl Variant {
-    fn name(self) -> &'static str {
-        match self {
-            Variant::File => "file",
-            Variant::Preview => "preview",
-        }
-    }
-
-    /// `file-SECRET` or `preview-SECRET` (with any extension): what a URL
-    /// names.
-    pub fn parse(name: &str) -> Option<(Variant, &str)> {
-        let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
-        let (variant, secret) = stem.split_once('-')?;
-        let variant = match variant {
-            "file" => Variant::File,
-            "preview" => Variant::Preview,
-            _ => return None,
-        };
-        Some((variant, secret))
-    }
-}
-
 /// The bytes and content type of one file of media `id`: read from the
 /// store, or for remote media copied first when there is no copy yet (and
 /// the policy allows it).
@@ -369,38 +338,6 @@ pub async fn read(
         Ok(None) => Err(Error::not_found("Record not found")),
         Err(e) => Err(Error::unavailable("the media storage is unavailable").with_cause(e.to_string())),
     }
-}
-
-/// The extension of a type this node writes.
-pub fn extension_of(content_type: &str) -> Option<&'static str> {
-    match content_type {
-        "image/jpeg" => Some("jpg"),
-        "image/png" => Some("png"),
-        "image/gif" => Some("gif"),
-        "image/webp" => Some("webp"),
-        _ => None,
-    }
-}
-
-/// The URL apps and peers fetch a media's file (or preview) at: ours for
-/// what we keep or copy, the origin's for remote media we do not copy.
-pub fn file_url(row: &MediaRow, urls: &LocalUrls) -> String {
-    match (&row.remote_url, row.kind.as_str()) {
-        (Some(remote), kind) if kind != "image" => remote.clone(),
-        _ => urls.media(
-            row.id,
-            &format!("{}-{}", Variant::File.name(), row.secret),
-            extension_of(&row.content_type),
-        ),
-    }
-}
-
-pub fn preview_url(row: &MediaRow, urls: &LocalUrls) -> Option<String> {
-    if row.kind != "image" {
-        return None;
-    }
-    let name = format!("{}-{}", Variant::Preview.name(), row.secret);
-    Some(urls.media(row.id, &name, row.preview_content_type.as_deref().and_then(extension_of)))
 }
 
 /// One's photos in the order given, each with its alt text changed when

@@ -16,8 +16,8 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
-use crate::photo_fields::picture_sent;
-use crate::uploads::{read_sent, unreadable_page};
+use crate::photo_fields::pictures_sent;
+use crate::uploads::posted_with_files;
 use crate::WebState;
 
 #[derive(Debug, Default, Clone)]
@@ -198,26 +198,21 @@ pub async fn update(
     payload: web::Payload,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let max_file = state.media.config.max_upload_bytes;
-    let sent = match read_sent(&req, payload, state.config.http.max_body_bytes, max_file).await {
-        Ok(sent) => sent,
-        Err(why) => return unreadable_page(Frame::of(&req, &state).await.0, why),
+    let (frame, user, sent) = match posted_with_files(&req, payload, &state).await {
+        Ok(posted) => posted,
+        Err(page) => return page,
     };
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent.fields).await);
     let (group, details) = match managed(&state, &user, &name).await {
         Ok(found) => found,
         Err(e) => return forms::refused(frame, &e),
     };
     let form = GroupForm { username: group.username.clone(), ..form_of(&sent.fields) };
     let mut new = new_group_of(&form);
-    let mut errors = Vec::new();
-    for (field, slot) in [("avatar", &mut new.avatar), ("header", &mut new.header)] {
-        match picture_sent(&state, &user, &sent, field, frame.lang).await {
-            Ok(id) => *slot = id,
-            Err(Some(message)) => errors.push((field, message)),
-            Err(None) => return crate::security::render_failed(&maillage_core::Error::unavailable("media")),
-        }
-    }
+    let errors;
+    ((new.avatar, new.header), errors) = match pictures_sent(&state, &user, &sent, frame.lang).await {
+        Ok(found) => found,
+        Err(failed) => return failed,
+    };
     if !errors.is_empty() {
         let mut p = edit_page(&state, frame, form, &group);
         p.errors = errors;

@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
 use crate::photo_fields::{photos_sent, PhotoFields, MAX_PHOTOS};
-use crate::uploads::{read_sent, unreadable_page};
+use crate::uploads::posted_with_files;
 use crate::WebState;
 use maillage_db::media::MediaRow;
 
@@ -303,12 +303,7 @@ async fn read_form(
     action: String,
     editing: bool,
 ) -> Result<(Frame, maillage_core::account::User, ListingDraft), HttpResponse> {
-    let max_file = state.media.config.max_upload_bytes;
-    let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
-        Ok(sent) => sent,
-        Err(why) => return Err(unreadable_page(Frame::of(req, state).await.0, why)),
-    };
-    let (frame, _, user) = forms::posted(req, state, &sent.fields).await?;
+    let (frame, user, sent) = posted_with_files(req, payload, state).await?;
     let form = form_of(&sent.fields);
     let mut errors = Vec::new();
     let photos = match photos_sent(state, &user, &sent, frame.lang, &mut errors, MAX_PHOTOS).await {

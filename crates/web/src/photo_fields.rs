@@ -180,7 +180,7 @@ pub async fn photos_sent(
 /// The picture sent in the file input `field` (an avatar, a header),
 /// uploaded: `Ok(None)` when none was chosen, `Err(Some(why))` for a
 /// person to read beside the field, `Err(None)` when the node failed.
-pub async fn picture_sent(
+async fn picture_sent(
     state: &WebState,
     user: &User,
     sent: &Sent,
@@ -205,4 +205,27 @@ pub async fn picture_sent(
         Err(UploadError::Failed(e)) if e.kind().is_client_error() => Err(Some(e.message().to_owned())),
         Err(UploadError::Failed(_)) => Err(None),
     }
+}
+
+/// The avatar and header a form sent (each optional), uploaded, with the
+/// problems to show beside their fields; the answer itself when the node
+/// failed.
+pub async fn pictures_sent(
+    state: &WebState,
+    user: &User,
+    sent: &Sent,
+    lang: Lang,
+) -> Result<((Option<Id>, Option<Id>), FieldErrors), actix_web::HttpResponse> {
+    let mut errors: FieldErrors = Vec::new();
+    let mut chosen = (None, None);
+    for (name, slot) in [("avatar", &mut chosen.0), ("header", &mut chosen.1)] {
+        match picture_sent(state, user, sent, name, lang).await {
+            Ok(id) => *slot = id,
+            Err(Some(message)) => errors.push((name, message)),
+            Err(None) => {
+                return Err(crate::security::render_failed(&maillage_core::Error::unavailable("media")))
+            }
+        }
+    }
+    Ok((chosen, errors))
 }

@@ -11,8 +11,8 @@ use crate::frame::Frame;
 use crate::framed;
 use crate::listings::{error_in, FieldErrors};
 use crate::or_respond;
-use crate::photo_fields::picture_sent;
-use crate::uploads::{read_sent, unreadable_page};
+use crate::photo_fields::pictures_sent;
+use crate::uploads::posted_with_files;
 use crate::WebState;
 
 #[derive(Template)]
@@ -60,26 +60,22 @@ pub async fn save_profile(
     payload: web::Payload,
     state: web::Data<WebState>,
 ) -> HttpResponse {
-    let max_file = state.media.config.max_upload_bytes;
-    let sent = match read_sent(&req, payload, state.config.http.max_body_bytes, max_file).await {
-        Ok(sent) => sent,
-        Err(why) => return unreadable_page(Frame::of(&req, &state).await.0, why),
+    let (frame, user, sent) = match posted_with_files(&req, payload, &state).await {
+        Ok(posted) => posted,
+        Err(page) => return page,
     };
-    let (frame, _, user) = or_respond!(forms::posted(&req, &state, &sent.fields).await);
     let lang = frame.lang;
-    let mut change = ProfileChange {
+    let ((avatar, header), errors) = match pictures_sent(&state, &user, &sent, lang).await {
+        Ok(found) => found,
+        Err(failed) => return failed,
+    };
+    let change = ProfileChange {
         display_name: Some(field(&sent.fields, "display_name").to_owned()),
         note: Some(field(&sent.fields, "note").to_owned()),
+        avatar,
+        header,
         ..ProfileChange::default()
     };
-    let mut errors: FieldErrors = Vec::new();
-    for (name, slot) in [("avatar", &mut change.avatar), ("header", &mut change.header)] {
-        match picture_sent(&state, &user, &sent, name, lang).await {
-            Ok(id) => *slot = id,
-            Err(Some(message)) => errors.push((name, message)),
-            Err(None) => return crate::security::render_failed(&maillage_core::Error::unavailable("media")),
-        }
-    }
     let back = |mut page: ProfileFormPage, errors: FieldErrors| {
         page.display_name = field(&sent.fields, "display_name").to_owned();
         page.note = field(&sent.fields, "note").to_owned();

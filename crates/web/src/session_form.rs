@@ -19,7 +19,7 @@ use maillage_service::sessions::NewSession;
 
 use crate::forms::{self, field, Form};
 use crate::photo_fields::{photos_sent, PhotoFields};
-use crate::uploads::{read_sent, unreadable_page};
+use crate::uploads::posted_with_files;
 use maillage_db::media::MediaRow;
 
 /// A session's photos (as a status's: Mastodon apps show four).
@@ -311,12 +311,7 @@ async fn read_form(
     payload: web::Payload,
     state: &WebState,
 ) -> Result<(Frame, User, Form, Vec<MediaRow>, FieldErrors), HttpResponse> {
-    let max_file = state.media.config.max_upload_bytes;
-    let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
-        Ok(sent) => sent,
-        Err(why) => return Err(unreadable_page(Frame::of(req, state).await.0, why)),
-    };
-    let (frame, _, user) = forms::posted(req, state, &sent.fields).await?;
+    let (frame, user, sent) = posted_with_files(req, payload, state).await?;
     let mut errors = Vec::new();
     match photos_sent(state, &user, &sent, frame.lang, &mut errors, MAX_SESSION_PHOTOS).await {
         Ok(photos) => Ok((frame, user, sent.fields, photos, errors)),

@@ -99,3 +99,19 @@ pub async fn read_sent(
     }
     Ok(sent)
 }
+
+/// A sent form that may carry files, from a signed-in visitor, CSRF
+/// checked: what every photo form handler starts with.
+pub async fn posted_with_files(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &crate::WebState,
+) -> Result<(crate::frame::Frame, maillage_core::account::User, Sent), actix_web::HttpResponse> {
+    let max_file = state.media.config.max_upload_bytes;
+    let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
+        Ok(sent) => sent,
+        Err(why) => return Err(unreadable_page(crate::frame::Frame::of(req, state).await.0, why)),
+    };
+    let (frame, _, user) = crate::forms::posted(req, state, &sent.fields).await?;
+    Ok((frame, user, sent))
+}

@@ -391,7 +391,7 @@ pub fn listing_document(
     let territory = maillage_db::actors::find_by_purpose(conn, maillage_service::actors::PURPOSE_TERRITORY)?;
     let audience = listing_audience(row, &author, territory.and_then(|t| t.followers_url).as_deref());
     let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
-    let media = super::note::attachments_of(conn, urls, row.id)?;
+    let media = super::media::attachments_of(conn, urls, row.id)?;
     Ok(listing_to_ap(row, &author, lang, audience, mediated_by.as_deref(), media))
 }
 

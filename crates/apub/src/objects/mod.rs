@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod listing;
+pub mod media;
 pub mod note;
 pub mod session;
 

@@ -162,12 +162,6 @@ pub fn post_to_ap(
     note
 }
 
-/// The `attachment` items of post `id` (a status, a listing or a session).
-pub fn attachments_of(conn: &mut DbConnection, urls: &LocalUrls, id: i64) -> Result<Vec<Value>, Error> {
-    let media = maillage_service::media::of_post(conn, id)?;
-    Ok(crate::protocol::attachment::to_ap(&media, urls))
-}
-
 /// A remote post's row and tags, sanitized. Keeps the id of the row it
 /// replaces, if any.
 pub fn ap_to_post(
@@ -240,7 +234,7 @@ pub fn upsert_remote_post(
         }
     }
     let (row, mut tags) = ap_to_post(ap, author, existing.as_ref(), Timestamp::now());
-    let attachments = attachments_received(ap);
+    let attachments = super::media::attachments_received(ap);
     // What a conversation is about belongs to the conversation, not the post.
     let about = tags.iter().find(|t| t.kind == "about").and_then(|t| t.href.clone());
     tags.retain(|t| t.kind != "about");
@@ -273,21 +267,6 @@ pub fn upsert_remote_post(
         maillage_service::polls::record_remote(conn, row.id, &poll)?;
     }
     Ok(row)
-}
-
-/// The media of a received post: its `attachment`, or for a picture, a
-/// video, a sound or a file sent as the object itself, that object.
-fn attachments_received(ap: &ApNote) -> Vec<maillage_service::media::RemoteAttachment> {
-    use crate::protocol::attachment::from_ap;
-    let listed = from_ap(ap.attachment.as_ref(), ap.id.as_str());
-    if !listed.is_empty() || !crate::protocol::note::MEDIA_OBJECT_TYPES.contains(&ap.kind.as_str()) {
-        return listed;
-    }
-    let itself = json!({
-        "type": ap.kind, "url": ap.url, "mediaType": ap.media_type, "name": ap.name,
-        "width": ap.width, "height": ap.height, "blurhash": ap.blurhash,
-    });
-    from_ap(Some(&itself), ap.id.as_str())
 }
 
 /// A mention sent without `name` is named by its `href`; when that actor
@@ -347,7 +326,7 @@ impl Object for DbPost {
                     .ok_or_else(|| Error::internal("post without author"))?;
                 let tags = posts::tags(conn, post.id())?;
                 let context = maillage_service::conversations::context_of(conn, &post)?;
-                let media = attachments_of(conn, &urls, post.id)?;
+                let media = super::media::attachments_of(conn, &urls, post.id)?;
                 Ok(post_to_ap(&post, &author, &tags, context.as_ref(), media))
             })
             .await?;

@@ -35,7 +35,7 @@ pub fn session_document(
     going: i64,
 ) -> Result<Value, maillage_core::Error> {
     let mut document = session_to_ap(row, organizer, going);
-    let media = super::note::attachments_of(conn, urls, row.id)?;
+    let media = super::media::attachments_of(conn, urls, row.id)?;
     if !media.is_empty() {
         document["attachment"] = Value::Array(media);
     }

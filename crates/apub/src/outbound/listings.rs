@@ -42,7 +42,7 @@ impl ApubOutbound {
         let mut inboxes = follows::remote_follower_inboxes(conn, author.id())?;
         let mediated_by = maillage_service::mediation::local_reviewer(conn, row)?.map(|g| g.ap_id);
         let mediated_by = mediated_by.as_deref();
-        let media = crate::objects::note::attachments_of(conn, &self.urls, row.id)?;
+        let media = crate::objects::media::attachments_of(conn, &self.urls, row.id)?;
         let activity = match kind {
             "Create" => build_create(
                 &format!("{}/activity", row.ap_id),

@@ -126,7 +126,7 @@ impl ApubOutbound {
     ) -> Result<(), Error> {
         let tags = posts::tags(conn, post.id())?;
         let context = maillage_service::conversations::context_of(conn, post)?;
-        let media = crate::objects::note::attachments_of(conn, &self.urls, post.id)?;
+        let media = crate::objects::media::attachments_of(conn, &self.urls, post.id)?;
         let mut inboxes = self.post_recipients(conn, post, author, &tags)?;
         let territory = self.territory_announcer(conn, post, author)?;
         let activity = match kind {
