@@ -182,7 +182,7 @@ async fn a_group_admin_gives_the_group_an_avatar_and_a_banner() {
 #[actix_web::test]
 async fn a_resident_sets_her_name_and_avatar_on_her_profile_page() {
     let a = TestNode::start().await;
-    a.user("alice").await;
+    let alice = a.user("alice").await;
     let files = tempfile::tempdir().unwrap();
     let face = photo(files.path(), "moi.jpg", [230, 170, 120], 600, 600);
     let browser = Browser::start().await;
@@ -201,4 +201,34 @@ async fn a_resident_sets_her_name_and_avatar_on_her_profile_page() {
     assert_eq!(avatar, 600);
     no_sideways_scroll(&browser).await;
     browser.screenshot("profile-avatar-390-en").await;
+
+    // Those she writes to see her face beside her messages.
+    let src = browser.attribute("h1 img.avatar", "src").await.unwrap();
+    a.user("lou").await;
+    let (status, sent) = alice
+        .post(
+            "/api/v1/statuses",
+            &[("status", "@lou Le pressoir est libre samedi"), ("visibility", "direct")],
+        )
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    let mut lou = harness::form_browser::FormBrowser::new();
+    lou.log_in(&a, "lou").await;
+    let (_, list) = lou.get(a.url("/me/conversations")).await;
+    assert!(list.contains(&format!(r#"class="avatar small" src="{src}""#)), "{list}");
+}
+
+#[actix_web::test]
+async fn photos_sent_by_someone_signed_out_are_neither_read_nor_kept() {
+    let a = TestNode::start().await;
+    let files = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(photo(files.path(), "x.jpg", [1, 2, 3], 640, 480)).unwrap();
+    for path in ["/listings/new", "/sessions/new", "/me/profile"] {
+        let part =
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name("x.jpg").mime_str("image/jpeg").unwrap();
+        let form = reqwest::multipart::Form::new().text("title", "Vélo").part("new_photo_0", part);
+        let r = harness::client().post(a.url(path)).multipart(form).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{path}: without a form token");
+    }
+    assert!(crate::media::files_under(a.media_dir.path()).is_empty());
 }

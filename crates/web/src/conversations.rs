@@ -25,6 +25,8 @@ use crate::WebState;
 pub struct ConversationItem {
     pub link: String,
     pub with: String,
+    /// The avatar of the (first) other person, when they have one.
+    pub avatar: Option<String>,
     pub about: String,
     pub excerpt: String,
     pub when: String,
@@ -34,6 +36,7 @@ pub struct ConversationItem {
 pub struct MessageView {
     pub id: i64,
     pub author: String,
+    pub author_avatar: Option<String>,
     pub author_link: String,
     pub html: String,
     pub when: String,
@@ -114,6 +117,7 @@ pub async fn list_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResp
                     .map(|v| ConversationItem {
                         link: format!("/me/conversations/{}", v.conversation.id),
                         with: names(v),
+                        avatar: v.others.first().and_then(|o| o.icon_url.clone()),
                         about: v
                             .listing
                             .as_ref()
@@ -153,6 +157,7 @@ fn conversation_page(
         messages.push(MessageView {
             id: p.id,
             author: author.as_ref().map(name_of).unwrap_or_default(),
+            author_avatar: author.as_ref().and_then(|a| a.icon_url.clone()),
             author_link: author.as_ref().map(link_of).unwrap_or_default(),
             html: p.content_html.clone(),
             when: lang.date_time(p.published_at, frame.zone),

@@ -101,16 +101,21 @@ pub async fn read_sent(
 }
 
 /// A sent form that may carry files, from a signed-in visitor, CSRF
-/// checked: what every photo form handler starts with.
+/// checked: what every photo form handler starts with. Nobody signed out
+/// gets a body of photos read into memory.
 pub async fn posted_with_files(
     req: &HttpRequest,
     payload: web::Payload,
     state: &crate::WebState,
 ) -> Result<(crate::frame::Frame, maillage_core::account::User, Sent), actix_web::HttpResponse> {
-    let max_file = state.media.config.max_upload_bytes;
+    let (frame, visitor) = crate::frame::Frame::of(req, state).await;
+    // The files of someone signed out are dropped as they come; the form
+    // is then answered as any other (403 without its token, else the
+    // log-in page).
+    let max_file = if visitor.user.is_some() { state.media.config.max_upload_bytes } else { 0 };
     let sent = match read_sent(req, payload, state.config.http.max_body_bytes, max_file).await {
         Ok(sent) => sent,
-        Err(why) => return Err(unreadable_page(crate::frame::Frame::of(req, state).await.0, why)),
+        Err(why) => return Err(unreadable_page(frame, why)),
     };
     let (frame, _, user) = crate::forms::posted(req, state, &sent.fields).await?;
     Ok((frame, user, sent))
