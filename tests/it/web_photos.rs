@@ -70,6 +70,12 @@ async fn a_resident_adds_describes_orders_and_removes_photos_of_her_listing() {
     browser.submit("form.listing-form button[type=submit]").await;
     assert!(browser.url().await.contains("/me/listings?created="), "{}", browser.source().await);
     let id = browser.url().await.rsplit('=').next().unwrap().to_owned();
+    // Her listings, the home page and her profile show its first photo.
+    for page in ["/me/listings", "/", "/@alice"] {
+        browser.open(&a.url(page)).await;
+        let thumb = browser.attribute(".card img.thumb", "alt").await;
+        assert_eq!(thumb.as_deref(), Some("Une perceuse rouge"), "{page}");
+    }
 
     browser.open(&a.url(&format!("/@alice/listings/{id}"))).await;
     assert_eq!(gallery_alts(&browser).await, ["Une perceuse rouge", "La batterie"]);

@@ -62,6 +62,24 @@ pub struct HomePage {
     pub links: Vec<LinkCard>,
 }
 
+/// Cards of `listings`, each with its first photo (one query for all).
+pub fn cards_with_photos(
+    conn: &mut maillage_db::DbConnection,
+    listings: &[ListingRow],
+    lang: Lang,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<Vec<ListingCard>, maillage_core::Error> {
+    let ids: Vec<i64> = listings.iter().map(|l| l.id).collect();
+    let first = maillage_service::media::first_photos(conn, &ids)?;
+    Ok(listings
+        .iter()
+        .map(|l| ListingCard {
+            thumb: first.get(&l.id).and_then(|m| crate::photos::photo_of(m, urls)),
+            ..listing_to_card(l, lang)
+        })
+        .collect())
+}
+
 pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
     ListingCard {
         // A neighbour's listing is read here, with its photos copied here.
@@ -81,7 +99,13 @@ pub fn listing_to_card(l: &ListingRow, lang: Lang) -> ListingCard {
     }
 }
 
-fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::session::Visitor) -> HomePage {
+fn home_to_page(
+    home: Home,
+    (offers, needs): (Vec<ListingCard>, Vec<ListingCard>),
+    lang: Lang,
+    state: &WebState,
+    visitor: &crate::session::Visitor,
+) -> HomePage {
     let t = &state.territory();
     let zone = visitor.zone(&state.territory());
     HomePage {
@@ -94,8 +118,8 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
         territory: t.name.clone(),
         description: t.description.clone(),
         handle: format!("{}@{}", t.handle, state.config.instance.domain),
-        offers: home.offers.iter().map(|l| listing_to_card(l, lang)).collect(),
-        needs: home.needs.iter().map(|l| listing_to_card(l, lang)).collect(),
+        offers,
+        needs,
         sessions: home
             .sessions
             .iter()
@@ -136,22 +160,24 @@ fn home_to_page(home: Home, lang: Lang, state: &WebState, visitor: &crate::sessi
 pub async fn page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let lang = state.lang(&req);
     let visitor = crate::session::visitor(&req, &state).await;
-    let config = state.config.clone();
+    let (config, urls) = (state.config.clone(), state.urls.clone());
     let found = state
         .db
         .run(move |conn| {
             let settings = maillage_service::territory_settings::current(conn, &config)?;
-            Ok::<_, maillage_core::Error>((
-                territory_home::home(conn, Timestamp::now())?,
-                settings.territory.description,
-            ))
+            let home = territory_home::home(conn, Timestamp::now())?;
+            let cards = (
+                cards_with_photos(conn, &home.offers, lang, &urls)?,
+                cards_with_photos(conn, &home.needs, lang, &urls)?,
+            );
+            Ok::<_, maillage_core::Error>((home, cards, settings.territory.description))
         })
         .await;
-    let (home, description) = match found {
+    let (home, cards, description) = match found {
         Ok(found) => found,
         Err(e) => return security::render_failed(&e),
     };
-    let mut page = home_to_page(home, lang, &state, &visitor);
+    let mut page = home_to_page(home, cards, lang, &state, &visitor);
     page.description = description;
     match page.render() {
         Ok(html) => security::page(html, Lang::chosen_in_query(&req).map(Lang::code)),

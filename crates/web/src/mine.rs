@@ -119,13 +119,21 @@ fn agreement_view(
 
 type MyListingsData = (Vec<MyListing>, Vec<AgreementView>, Vec<AgreementView>);
 
-fn my_listings(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<MyListingsData, Error> {
+fn my_listings(
+    conn: &mut DbConnection,
+    user: &User,
+    lang: Lang,
+    urls: &maillage_core::urls::LocalUrls,
+) -> Result<MyListingsData, Error> {
     let me = actor_of_user(conn, user.id)?;
-    let mine = maillage_service::listings::own_listings(conn, &me, 100)?
+    let own = maillage_service::listings::own_listings(conn, &me, 100)?;
+    let cards = crate::home::cards_with_photos(conn, &own, lang, urls)?;
+    let mine = own
         .iter()
-        .map(|l| MyListing {
+        .zip(cards)
+        .map(|(l, card)| MyListing {
             id: l.id,
-            card: listing_to_card(l, lang),
+            card,
             status: l.status.to_string(),
             status_label: lang.t(&format!("status_{}", l.status)),
             edit_link: format!("/@{}/listings/{}/edit", me.username, l.id),
@@ -146,7 +154,8 @@ fn my_listings(conn: &mut DbConnection, user: &User, lang: Lang) -> Result<MyLis
 pub async fn listings_page(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     let (frame, _, user) = or_respond!(forms::signed_in(&req, &state).await);
     let lang = frame.lang;
-    match state.db.run(move |conn| my_listings(conn, &user, lang)).await {
+    let urls = state.urls.clone();
+    match state.db.run(move |conn| my_listings(conn, &user, lang, &urls)).await {
         Ok((listings, received, sent)) => {
             let notice = notice_of(&req, lang, &["created", "interested", "answered", "changed"]);
             forms::render(200, &MyListingsPage { frame, listings, received, sent, notice })

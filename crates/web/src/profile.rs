@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use maillage_service::listings::ListingQuery;
 
-use crate::home::{listing_to_card, ListingCard};
+use crate::home::ListingCard;
 use crate::i18n::{Lang, RequestLang};
 use crate::security;
 use crate::WebState;
@@ -51,7 +51,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
     let lower = path.into_inner().to_lowercase();
     let visitor = crate::session::visitor(&req, &state).await;
     let user = visitor.user.clone();
-    let policy = state.policy.current();
+    let (policy, urls) = (state.policy.current(), state.urls.clone());
     let found = state
         .db
         .run(move |conn| {
@@ -62,7 +62,8 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
             };
             let query = ListingQuery::open_of(&actor, 40);
             let viewer = maillage_service::actors::of_visitor(conn, user.as_ref())?;
-            let listings = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
+            let found = maillage_service::listings::search(conn, &policy, viewer.as_ref(), &query)?;
+            let listings = crate::home::cards_with_photos(conn, &found, lang, &urls)?;
             let held = match &viewer {
                 Some(v) => maillage_service::blocks::relation(conn, v.id, actor.id)?,
                 None => maillage_service::blocks::Relation::default(),
@@ -110,7 +111,7 @@ pub async fn page(req: HttpRequest, path: web::Path<String>, state: web::Data<We
         is_group: actor.kind == "Group",
         avatar: actor.icon_url.clone(),
         header: actor.image_url.clone(),
-        listings: listings.iter().map(|l| listing_to_card(l, lang)).collect(),
+        listings,
         actor_id: actor.id,
         can_write,
         blocking: held.blocking,
